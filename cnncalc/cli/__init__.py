@@ -1,0 +1,48 @@
+"""The ``cnncalc`` command line: a thin shell over the library.
+
+Each command lives in its own module, parses options, calls one library
+function and renders the result.  :func:`main` is the one place that turns a
+:class:`~cnncalc.errors.CnnCalcError` into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import CnnCalcError
+
+
+class CnnCalcGroup(click.Group):
+    """A click group whose commands report our errors in one line, no traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CnnCalcError as error:
+            message = " ".join(str(error).split("\n"))
+            click.echo(f"error: {message}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=CnnCalcGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cnncalc")
+def main():
+    """Exact, explaining calculator for convolutional-network exercises.
+
+    \b
+    Examples:
+      cnncalc conv "0 80 40; 20 40 0; 0 0 40" "0 0.25; 0.5 1" --flip --explain
+      cnncalc pool "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20" --op avg
+      cnncalc shape alexnet --explain
+    """
+
+
+def _register() -> None:
+    # Commands are imported here, not at the top, so each module stays small and
+    # a broken optional one cannot take the others down.
+    from . import commands  # noqa: F401
+
+
+_register()

@@ -1,0 +1,232 @@
+"""Sliding-window geometry: how a kernel of size k, stride s, dilation d and
+padding (before, after) moves over an axis of length n.
+
+The same arithmetic serves the value engine (convolution, pooling) and layer
+stacks (output shapes); it works on ``int`` and, where a size is a symbol, on
+sympy expressions (sympy is imported only then).
+
+The output-size formula of the course (001, "floor function")::
+
+    O = floor((n + p_before + p_after - d*(k - 1) - 1) / s) + 1
+
+which for d = 1 and symmetric padding p is the familiar ``floor((n + 2p - k)/s) + 1``.
+
+>>> output_size(227, 11, stride=4)              # AlexNet CONV1
+55
+>>> output_size(7, 3, stride=2), output_size(7, 3, stride=3)
+(3, 2)
+>>> fits(7, 3, stride=3)                        # the course's "doesn't fit!"
+False
+>>> output_size(32, 5, padding=(2, 2))          # 32x32x3, 5x5 filters, pad 2
+32
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Sequence, Union
+
+from .errors import ShapeError
+
+Size = Union[int, "object"]  # an int, or a sympy expression where symbols appear
+
+
+class AxisPadding(NamedTuple):
+    """Zeros added before (top/left) and after (bottom/right) one axis."""
+
+    before: Size
+    after: Size
+
+
+def _is_int(*values) -> bool:
+    return all(isinstance(v, int) for v in values)
+
+
+def floor_div(a: Size, b: Size) -> Size:
+    """floor(a / b) for ints, or sympy's ``floor`` where a symbol appears."""
+    if _is_int(a, b):
+        return a // b
+    import sympy
+
+    return sympy.floor(sympy.sympify(a) / b)
+
+
+def ceil_div(a: Size, b: Size) -> Size:
+    """ceil(a / b) for ints, or sympy's ``ceiling`` where a symbol appears."""
+    if _is_int(a, b):
+        return -((-a) // b)
+    import sympy
+
+    return sympy.ceiling(sympy.sympify(a) / b)
+
+
+def effective_kernel(kernel: Size, dilation: Size = 1) -> Size:
+    """Span of a dilated kernel: d*(k - 1) + 1.
+
+    >>> effective_kernel(3, 2)
+    5
+    """
+    return dilation * (kernel - 1) + 1
+
+
+def same_padding(n: Size, kernel: Size, stride: Size = 1, dilation: Size = 1) -> AxisPadding:
+    """'same' padding as TensorFlow/Keras compute it: the output has ceil(n/s)
+    cells and any odd extra zero goes after (bottom/right).
+
+    With stride 1 this is torch's ``padding='same'`` as well (torch refuses
+    'same' for strides above 1).
+
+    >>> same_padding(28, 2)            # even kernel: the extra zero goes after
+    AxisPadding(before=0, after=1)
+    >>> same_padding(7, 3, stride=2)   # Keras: out = ceil(7/2) = 4, total 2
+    AxisPadding(before=1, after=1)
+    """
+    out = ceil_div(n, stride)
+    total = (out - 1) * stride + effective_kernel(kernel, dilation) - n
+    if _is_int(total):
+        total = max(total, 0)
+    else:
+        import sympy
+
+        total = sympy.Max(total, 0)
+    before = floor_div(total, 2)
+    return AxisPadding(before, total - before)
+
+
+def full_padding(kernel: Size, dilation: Size = 1) -> AxisPadding:
+    """'full' padding: every cell of the input meets every kernel cell.
+
+    >>> full_padding(3)
+    AxisPadding(before=2, after=2)
+    """
+    p = effective_kernel(kernel, dilation) - 1
+    return AxisPadding(p, p)
+
+
+def output_size(
+    n: Size,
+    kernel: Size,
+    stride: Size = 1,
+    padding: Size | tuple = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> Size:
+    """Number of window positions along one axis.
+
+    ``padding`` is one number (both sides) or ``(before, after)``.  With
+    ``ceil_mode`` (pooling) the last, partial window counts too, unless it would
+    start in the padding after the input (torch's rule).
+
+    >>> output_size(55, 3, stride=2)               # AlexNet POOL1
+    27
+    >>> output_size(6, 4, stride=4, ceil_mode=True)
+    2
+    """
+    before, after = (padding, padding) if not isinstance(padding, tuple) else padding
+    span = n + before + after - effective_kernel(kernel, dilation)
+    if not ceil_mode:
+        return floor_div(span, stride) + 1
+    out = ceil_div(span, stride) + 1
+    if _is_int(out, n, before) and (out - 1) * stride >= n + before:
+        out -= 1
+    return out
+
+
+def fits(n: Size, kernel: Size, stride: Size = 1, padding: Size | tuple = 0, dilation: Size = 1) -> bool:
+    """Whether the windows tile the padded axis exactly ((n + 2p - k)/s is whole).
+
+    >>> fits(7, 3, stride=2), fits(7, 3, stride=3)
+    (True, False)
+    """
+    before, after = (padding, padding) if not isinstance(padding, tuple) else padding
+    span = n + before + after - effective_kernel(kernel, dilation)
+    if _is_int(span, stride):
+        return span % stride == 0
+    import sympy
+
+    return sympy.simplify(sympy.Mod(span, stride)) == 0
+
+
+def per_axis(value, ndim: int, name: str) -> tuple:
+    """Expand one value, or one per axis, to a tuple of ``ndim`` values.
+
+    >>> per_axis(2, 2, "stride"), per_axis((2, 1), 2, "stride")
+    ((2, 2), (2, 1))
+    """
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:
+            return tuple(value) * ndim
+        if len(value) != ndim:
+            raise ShapeError(
+                f"{name} {','.join(map(str, value))} has {len(value)} values for {ndim} axes; "
+                f"give one value or {ndim} (e.g. {name} {','.join(['1'] * ndim)})"
+            )
+        return tuple(value)
+    return (value,) * ndim
+
+
+def resolve_padding(
+    padding,
+    input_sizes: Sequence[Size],
+    kernel_sizes: Sequence[Size],
+    strides: Sequence[Size],
+    dilations: Sequence[Size],
+) -> tuple[AxisPadding, ...]:
+    """Turn any padding spec into one (before, after) pair per axis.
+
+    Accepted: a number; one number per axis; two per axis in the order
+    before/after of each axis (top, bottom, left, right in 2-D); or one of
+    'valid' (none), 'same' (Keras rule, see :func:`same_padding`) and 'full'.
+
+    >>> resolve_padding("same", (7, 7), (3, 3), (1, 1), (1, 1))
+    (AxisPadding(before=1, after=1), AxisPadding(before=1, after=1))
+    >>> resolve_padding((1, 0, 2, 0), (5, 5), (3, 3), (1, 1), (1, 1))
+    (AxisPadding(before=1, after=0), AxisPadding(before=2, after=0))
+    """
+    ndim = len(kernel_sizes)
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "valid":
+            return tuple(AxisPadding(0, 0) for _ in range(ndim))
+        if mode == "same":
+            return tuple(
+                same_padding(n, k, s, d)
+                for n, k, s, d in zip(input_sizes, kernel_sizes, strides, dilations)
+            )
+        if mode == "full":
+            return tuple(full_padding(k, d) for k, d in zip(kernel_sizes, dilations))
+        raise ShapeError(
+            f"padding '{padding}' is not a padding mode; use a number, 'valid', 'same' or 'full'"
+        )
+    if isinstance(padding, (list, tuple)):
+        values = tuple(padding)
+        if len(values) == 2 * ndim and ndim > 1 or (len(values) == 2 and ndim == 1):
+            pairs = tuple(AxisPadding(values[2 * i], values[2 * i + 1]) for i in range(ndim))
+        else:
+            pairs = tuple(AxisPadding(p, p) for p in per_axis(values, ndim, "padding"))
+    else:
+        pairs = tuple(AxisPadding(padding, padding) for _ in range(ndim))
+    for pair in pairs:
+        for p in pair:
+            if _is_int(p) and p < 0:
+                raise ShapeError(f"padding {p} is negative; padding counts zeros added, use 0 or more")
+    return pairs
+
+
+def check_window(
+    n: Size, kernel: Size, stride: Size, pad: AxisPadding, dilation: Size, axis_name: str = "input"
+) -> None:
+    """Raise :class:`ShapeError` when the (dilated) kernel is larger than the
+    padded axis or a stride/dilation/kernel is not positive."""
+    for value, name in ((kernel, "kernel size"), (stride, "stride"), (dilation, "dilation")):
+        if _is_int(value) and value < 1:
+            raise ShapeError(f"{name} {value} must be at least 1; use 1 for the plain case")
+    if not _is_int(n, kernel, dilation, pad.before, pad.after):
+        return
+    padded = n + pad.before + pad.after
+    span = effective_kernel(kernel, dilation)
+    if span > padded:
+        dil = f" (dilation {dilation} spans {span})" if dilation != 1 else ""
+        raise ShapeError(
+            f"kernel {kernel}{dil} is larger than the {axis_name} of size {n} padded to {padded}; "
+            f"use a kernel of at most {padded}, or pad by {span - n} in total"
+        )
