@@ -1,0 +1,300 @@
+"""Convolution, exactly: cross-correlation (what torch and Keras compute) and
+true convolution (the kernel flipped first), in 1, 2 or 3 dimensions.
+
+Cross-correlation of an input x with a kernel k (the lecture 003 formula)::
+
+    y[i, j] = sum_n sum_m  x[i*s + n*d, j*s + m*d] * k[n, m]   (+ bias)
+
+and true convolution is the same sum with k flipped in every spatial axis.
+
+The lecture 001 example, true convolution of a 3x3 image with a 2x2 kernel:
+
+>>> r = conv("0 80 40; 20 40 0; 0 0 40", "0 0.25; 0.5 1", flip=True)
+>>> r.output.tolist()
+[[45, 110], [40, 40]]
+
+The 003 mean filter gives exact ninths, not 11.444:
+
+>>> r = conv("113 122 130; 115 112 110; 105 106 105", "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9")
+>>> r.output.tolist()
+[[Fraction(1018, 9)]]
+
+Layouts: an input is (H, W), (C, H, W) or (N, C, H, W); a kernel is (kh, kw),
+(C, kh, kw) for one filter, or (F, C/groups, kh, kw).  The output drops the
+batch axis when the input had none and the filter axis when the kernel had
+none, so a 2-D input and a 2-D kernel give a 2-D result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ShapeError
+from .exact_blas import choose_method, correlate_integers, filter_l1
+from .geometry import AxisPadding, check_window, output_size, per_axis, resolve_padding
+from .readers import read_matrix, read_vector
+from .values import Exact, max_abs, scale
+
+AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """How windows move: per spatial axis kernel size, stride, padding, dilation."""
+
+    kernel: tuple
+    stride: tuple
+    padding: tuple  # of AxisPadding
+    dilation: tuple
+
+    @property
+    def ndim(self) -> int:
+        return len(self.kernel)
+
+    def output_sizes(self, input_sizes) -> tuple:
+        return tuple(
+            output_size(n, k, s, (p.before, p.after), d)
+            for n, k, s, p, d in zip(input_sizes, self.kernel, self.stride, self.padding, self.dilation)
+        )
+
+
+@dataclass(frozen=True)
+class ConvResult:
+    """A convolution's value together with everything its derivation needs.
+
+    ``padded`` and ``kernel`` are in canonical layout, (N, C, *S) and
+    (F, C/groups, *K), and ``kernel`` is the one actually slid over the input
+    (already flipped for true convolution).  ``output`` has the user's layout;
+    ``canonical`` the (N, F, *out) one.
+    """
+
+    output: Exact
+    canonical: Exact
+    input: Exact
+    padded: Exact
+    original_kernel: Exact
+    kernel: Exact
+    bias: Exact | None
+    spec: WindowSpec
+    groups: int
+    flip: bool
+    squeeze_batch: bool
+    squeeze_filters: bool
+    method: str
+
+    @property
+    def operation(self) -> str:
+        return "convolution" if self.flip else "cross-correlation"
+
+    def user_index(self, canonical_index: tuple) -> tuple:
+        """(n, f, *o) -> the index into ``output``."""
+        n, f, *o = canonical_index
+        lead = () if self.squeeze_batch else (n,)
+        lead += () if self.squeeze_filters else (f,)
+        return lead + tuple(o)
+
+    def canonical_index(self, user_index: tuple) -> tuple:
+        """Index into ``output`` -> (n, f, *o)."""
+        index = list(user_index)
+        n = 0 if self.squeeze_batch else index.pop(0)
+        f = 0 if self.squeeze_filters else index.pop(0)
+        return (n, f, *index)
+
+
+def _spatial_dims(x: Exact, w: Exact, dims: int | None) -> int:
+    if dims is not None:
+        if dims not in (1, 2, 3):
+            raise ShapeError(f"dims {dims} is not supported; use 1, 2 or 3 spatial dimensions")
+        return dims
+    if w.ndim == 1 or x.ndim == 1:
+        return 1
+    return 2
+
+
+def _canonical_input(x: Exact, dims: int) -> tuple[Exact, bool]:
+    extra = x.ndim - dims
+    if extra not in (0, 1, 2):
+        raise ShapeError(
+            f"input of shape {'x'.join(map(str, x.shape))} does not fit a {dims}-D convolution; "
+            f"give ({dims} spatial axes), (channels, ...) or (batch, channels, ...), or set --dims"
+        )
+    return x.reshape((1,) * (2 - extra) + x.shape), extra < 2
+
+
+def _canonical_kernel(w: Exact, dims: int) -> tuple[Exact, bool]:
+    extra = w.ndim - dims
+    if extra not in (0, 1, 2):
+        raise ShapeError(
+            f"kernel of shape {'x'.join(map(str, w.shape))} does not fit a {dims}-D convolution; "
+            f"give ({dims} spatial axes), (channels, ...) or (filters, channels, ...), or set --dims"
+        )
+    return w.reshape((1,) * (2 - extra) + w.shape), extra < 2
+
+
+def _pad(x: Exact, padding: tuple) -> Exact:
+    if all(p.before == 0 and p.after == 0 for p in padding):
+        return x
+    widths = [(0, 0), (0, 0)] + [(int(p.before), int(p.after)) for p in padding]
+    if x.is_symbolic:
+        import sympy
+
+        return Exact(symbols=np.pad(x.symbols, widths, constant_values=sympy.Integer(0)))
+    return x.transform(lambda a: np.pad(a, widths))
+
+
+def flip_kernel(w: Exact, dims: int) -> Exact:
+    """The kernel reversed in every spatial axis (true convolution = cross-correlation with it).
+
+    >>> flip_kernel(Exact.from_nested([[0, 1], [2, 3]]), 2).tolist()
+    [[3, 2], [1, 0]]
+    """
+    index = (slice(None),) * (w.ndim - dims) + (slice(None, None, -1),) * dims
+    return w.transform(lambda a: np.ascontiguousarray(a[index]))
+
+
+def conv(
+    input,
+    kernel,
+    *,
+    bias=None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+    flip: bool = False,
+    dims: int | None = None,
+) -> ConvResult:
+    """Exact convolution (``flip=True``) or cross-correlation (default).
+
+    ``input`` and ``kernel`` may be :class:`Exact` arrays, nested lists,
+    numpy arrays, literals such as "1 2; 3 4" or file paths.  ``stride``,
+    ``dilation`` take one value or one per axis; ``padding`` takes a number,
+    one per axis, two per axis (before/after: top, bottom, left, right) or
+    'valid', 'same' (Keras rule for strides above 1) or 'full'.
+    """
+    x = read_matrix(input, "input")
+    w = read_matrix(kernel, "kernel")
+    nd = _spatial_dims(x, w, dims)
+    x4, squeeze_batch = _canonical_input(x, nd)
+    w4, squeeze_filters = _canonical_kernel(w, nd)
+    if squeeze_filters and w.ndim == nd and x4.shape[1] != 1:
+        # a plain 2-D kernel on a multi-channel input: one filter across channels
+        raise ShapeError(
+            f"kernel {'x'.join(map(str, w.shape))} has no channel axis but the input has {x4.shape[1]} channels; "
+            f"give a kernel of shape {x4.shape[1]}x{'x'.join(map(str, w.shape))} (one slice per channel)"
+        )
+    spec, groups = _window_spec(x4, w4, nd, stride, padding, dilation, groups)
+    applied = flip_kernel(w4, nd) if flip else w4
+    b = None
+    if bias is not None:
+        b = read_vector(bias, "bias")
+        if b.shape[0] != w4.shape[0]:
+            raise ShapeError(
+                f"bias has {b.shape[0]} value{'s' * (b.shape[0] != 1)} but there "
+                f"{'is 1 filter' if w4.shape[0] == 1 else f'are {w4.shape[0]} filters'}; give one bias per filter"
+            )
+    padded = _pad(x4, spec.padding)
+    canonical, method = correlate(padded, applied, spec, groups, b)
+    output = canonical
+    if squeeze_batch:
+        output = output.reshape(output.shape[1:])
+    if squeeze_filters:
+        output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
+    return ConvResult(output, canonical, x4, padded, w4, applied, b, spec, groups, flip,
+                      squeeze_batch, squeeze_filters, method)
+
+
+def _window_spec(x4: Exact, w4: Exact, nd: int, stride, padding, dilation, groups) -> tuple[WindowSpec, int]:
+    kernel_sizes = w4.shape[2:]
+    input_sizes = x4.shape[2:]
+    strides = per_axis(stride, nd, "stride")
+    dilations = per_axis(dilation, nd, "dilation")
+    for value, name in ((groups, "groups"),):
+        if not isinstance(value, int) or value < 1:
+            raise ShapeError(f"{name} {value} must be a whole number of at least 1; use 1 for an ordinary convolution")
+    channels, filters = x4.shape[1], w4.shape[0]
+    if channels % groups or filters % groups:
+        raise ShapeError(
+            f"groups {groups} must divide both the {channels} input channels and the {filters} filters; "
+            f"use a common divisor such as 1"
+        )
+    if w4.shape[1] * groups != channels:
+        raise ShapeError(
+            f"the kernel has {w4.shape[1]} channel{'s' * (w4.shape[1] != 1)} per filter but the input has {channels}"
+            + (f" (with groups {groups}: {channels // groups} per group)" if groups > 1 else "")
+            + f"; give the kernel {channels // groups} channel{'s' * (channels // groups != 1)}"
+        )
+    for value, name in ((strides, "stride"), (dilations, "dilation")):
+        for v in value:
+            if not isinstance(v, int) or v < 1:
+                raise ShapeError(f"{name} {v} must be a whole number of at least 1; use 1 to move one cell at a time")
+    pads = resolve_padding(padding, input_sizes, kernel_sizes, strides, dilations)
+    names = AXIS_NAMES[nd]
+    for n, k, s, p, d, axis in zip(input_sizes, kernel_sizes, strides, pads, dilations, names):
+        check_window(n, k, s, p, d, axis_name=f"input {axis}")
+    return WindowSpec(tuple(kernel_sizes), strides, pads, dilations), groups
+
+
+def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, bias: Exact | None = None):
+    """Cross-correlate a padded canonical input with a canonical kernel.
+
+    Returns ``(Exact (N, F, *out), method)`` where method names the exact
+    strategy: 'float32' / 'float64' BLAS, 'limbs' past 2^53, or 'sympy'.
+    """
+    if padded.is_symbolic or kernel.is_symbolic or (bias is not None and bias.is_symbolic):
+        return _correlate_symbolic(padded, kernel, spec, groups, bias), "sympy"
+    method = choose_method(max_abs(padded.numerators), filter_l1(kernel.numerators))
+    products = correlate_integers(padded.numerators, kernel.numerators, spec.stride, spec.dilation, groups, method)
+    denominator = padded.denominator * kernel.denominator
+    if bias is None:
+        return Exact(products, denominator), method
+    # y = P/(dx*dw) + B/db = (P*db + B*dx*dw) / (dx*dw*db)
+    shape = (1, -1) + (1,) * spec.ndim
+    bias_part = scale(bias.numerators, denominator).reshape(shape)
+    total = scale(products, bias.denominator) + bias_part
+    return Exact(total, denominator * bias.denominator), method
+
+
+def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int, bias) -> Exact:
+    import sympy
+
+    from .exact_blas import windows
+
+    xs, ws = padded.as_symbolic().symbols, kernel.as_symbolic().symbols
+    view = windows(xs, spec.kernel, spec.stride, spec.dilation)  # (N, C, *out, *K)
+    n, c = view.shape[:2]
+    out_sizes = view.shape[2:2 + spec.ndim]
+    f = ws.shape[0]
+    per_group_c, per_group_f = c // groups, f // groups
+    out = np.empty((n, f) + out_sizes, dtype=object)
+    bias_values = bias.as_symbolic().symbols if bias is not None else None
+    for index in np.ndindex(*((n, f) + out_sizes)):
+        b, filt, *o = index
+        g = filt // per_group_f
+        cells = view[(b, slice(g * per_group_c, (g + 1) * per_group_c), *o)]
+        terms = [xv * wv for xv, wv in zip(cells.flat, ws[filt].flat)]
+        if bias_values is not None:
+            terms.append(bias_values[filt])
+        out[index] = sympy.Add(*terms)
+    return Exact(symbols=out)
+
+
+def conv1d(input, kernel, **options) -> ConvResult:
+    """1-D convolution: the input is (L), (C, L) or (N, C, L)."""
+    return conv(input, kernel, dims=1, **options)
+
+
+def conv2d(input, kernel, **options) -> ConvResult:
+    """2-D convolution: the input is (H, W), (C, H, W) or (N, C, H, W)."""
+    return conv(input, kernel, dims=2, **options)
+
+
+def conv3d(input, kernel, **options) -> ConvResult:
+    """3-D convolution: the input is (D, H, W), (C, D, H, W) or (N, C, D, H, W)."""
+    return conv(input, kernel, dims=3, **options)
+
+
+__all__ = ["conv", "conv1d", "conv2d", "conv3d", "ConvResult", "WindowSpec", "flip_kernel", "correlate",
+           "AxisPadding"]

@@ -1,0 +1,133 @@
+"""Exact integer sliding-window products on floating-point BLAS.
+
+Why floats give exact answers: a float32 holds every integer below 2^24 and a
+float64 every integer below 2^53.  If every partial sum of |x|·|w| in a dot
+product stays below that bound, then every product and every intermediate sum
+that BLAS forms (in whatever order) is an integer the format represents, so no
+rounding ever happens.  We check the bound with
+
+    max|x| · max over filters of sum|w|
+
+which bounds the magnitude of every partial sum.  Beyond 2^53 the operands are
+split into signed base-2^b digits ("limbs") small enough that each limb
+product sum is again exact in float64, and the pieces are recombined with
+Python integers: still exact, still vectorised.
+
+>>> import numpy as np
+>>> x = np.array([[[[0, 80, 40], [20, 40, 0], [0, 0, 40]]]])
+>>> w = np.array([[[[1, 2], [3, 4]]]])
+>>> correlate_integers(x, w, (1, 1), (1, 1), 1).tolist()
+[[[[380, 280], [100, 200]]]]
+>>> choose_method(255, 10 * 363)
+'float32'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .values import max_abs
+
+FLOAT32_EXACT = 2**24
+FLOAT64_EXACT = 2**53
+
+
+def choose_method(max_input: int, max_filter_l1: int) -> str:
+    """The cheapest float type in which every partial sum is exact."""
+    bound = max_input * max_filter_l1
+    if bound < FLOAT32_EXACT:
+        return "float32"
+    if bound < FLOAT64_EXACT:
+        return "float64"
+    return "limbs"
+
+
+def windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np.ndarray:
+    """View of every window: (N, C, *out, *kernel), no copy."""
+    nd = len(kernel)
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    view = sliding_window_view(x, spans, axis=tuple(range(2, 2 + nd)))
+    index = (slice(None), slice(None))
+    index += tuple(slice(None, None, s) for s in stride)
+    index += tuple(slice(None, None, d) for d in dilation)
+    return view[index]
+
+
+def _correlate_float(x: np.ndarray, w: np.ndarray, stride, dilation, groups, dtype) -> np.ndarray:
+    """im2col and one matrix product (batched over groups) in ``dtype``."""
+    nd = w.ndim - 2
+    view = windows(x.astype(dtype, copy=False), w.shape[2:], stride, dilation)
+    n, c = view.shape[:2]
+    out_sizes = view.shape[2:2 + nd]
+    f = w.shape[0]
+    rows = n * math.prod(out_sizes)
+    per_group = (c // groups) * math.prod(w.shape[2:])
+    # (N, *out, C, *kernel): each row of the column matrix is one window
+    order = (0,) + tuple(range(2, 2 + nd)) + (1,) + tuple(range(2 + nd, 2 + 2 * nd))
+    columns = view.transpose(order).reshape(rows, c * math.prod(w.shape[2:]))
+    weights = w.astype(dtype, copy=False).reshape(f, -1)
+    if groups == 1:
+        product = columns @ weights.T  # (rows, F)
+    else:
+        cols = columns.reshape(rows, groups, per_group).transpose(1, 0, 2)
+        wts = weights.reshape(groups, f // groups, per_group).transpose(0, 2, 1)
+        product = (cols @ wts).transpose(1, 0, 2).reshape(rows, f)
+    product = product.reshape((n,) + out_sizes + (f,))
+    return np.moveaxis(product, -1, 1).astype(np.int64)
+
+
+def _limbs(a: np.ndarray, bits: int) -> list[np.ndarray]:
+    """Signed base-2^bits digits: a = sum_i limb_i * 2^(bits*i), |limb_i| < 2^bits."""
+    negative = a < 0
+    magnitude = np.where(negative, -a, a)
+    count = max(1, math.ceil(max_abs(a).bit_length() / bits))
+    mask = (1 << bits) - 1
+    out = []
+    for i in range(count):
+        digit = ((magnitude >> (bits * i)) & mask).astype(np.int64)
+        out.append(np.where(negative, -digit, digit))
+    return out
+
+
+def _correlate_limbs(x, w, stride, dilation, groups) -> np.ndarray:
+    terms = (w.shape[1]) * math.prod(w.shape[2:])
+    bits = (53 - math.ceil(math.log2(terms + 1))) // 2
+    x_limbs, w_limbs = _limbs(x, bits), _limbs(w, bits)
+    by_shift: dict[int, np.ndarray] = {}
+    for i, xl in enumerate(x_limbs):
+        for j, wl in enumerate(w_limbs):
+            part = _correlate_float(xl, wl, stride, dilation, groups, np.float64)
+            # each part is below 2^53: a handful of them still fit int64
+            by_shift[i + j] = by_shift[i + j] + part if i + j in by_shift else part
+    total = None
+    for shift, part in by_shift.items():
+        piece = part.astype(object) * (1 << (bits * shift))
+        total = piece if total is None else total + piece
+    return total
+
+
+def correlate_integers(x: np.ndarray, w: np.ndarray, stride, dilation, groups: int, method: str | None = None):
+    """Exact cross-correlation of integer arrays x (N, C, *S) and w (F, C/g, *K).
+
+    Returns an integer array (N, F, *out): int64, or Python ints past 2^62.
+    """
+    if method is None:
+        method = choose_method(max_abs(x), filter_l1(w))
+    if method == "float32":
+        return _correlate_float(x, w, stride, dilation, groups, np.float32)
+    if method == "float64":
+        return _correlate_float(x, w, stride, dilation, groups, np.float64)
+    return _correlate_limbs(x, w, stride, dilation, groups)
+
+
+def filter_l1(w: np.ndarray) -> int:
+    """max over filters of sum |w|: with max|x|, the bound on any partial sum."""
+    if w.size == 0:
+        return 0
+    per_filter = w.size // w.shape[0]
+    if w.dtype == object or max_abs(w) * per_filter >= 2**62:
+        return max(sum(abs(int(v)) for v in f.flat) for f in w)
+    return int(np.abs(w).reshape(w.shape[0], -1).sum(axis=1).max())

@@ -1,0 +1,259 @@
+"""Pooling, exactly: max, average, min and sum over sliding windows, and
+global pooling.
+
+The lecture 001 example (2x2 windows, stride 2):
+
+>>> x = "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20"
+>>> pool(x, op="max").output.tolist()
+[[15, 30], [15, 25]]
+>>> pool(x, op="avg").output.tolist()
+[[10, 15], [Fraction(45, 4), Fraction(45, 2)]]
+
+(The slide prints 10 for the first max and 13.75 for the third mean: the
+window 10 15 / 10 5 has maximum 15, and (5 + 15 + 15 + 10)/4 = 11.25.)
+
+Rules follow torch so answers match ``max_pool2d``/``avg_pool2d``: the
+stride defaults to the window; padding may be at most half the window; with
+``ceil_mode`` a last partial window counts unless it would start in the
+padding; padded cells never win a max or min; an average divides by the
+window's cells inside input + padding (``count_include_pad=True``, torch's
+default) or inside the input only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .conv import AXIS_NAMES, WindowSpec
+from .errors import ShapeError
+from .exact_blas import windows
+from .geometry import effective_kernel, output_size, per_axis, resolve_padding
+from .readers import read_matrix
+from .values import INT64_SAFE, Exact, max_abs
+
+OPERATIONS = ("max", "avg", "min", "sum")
+_ALIASES = {"mean": "avg", "average": "avg", "maximum": "max", "minimum": "min"}
+
+
+@dataclass(frozen=True)
+class PoolResult:
+    """A pooling's value and what its derivation needs (canonical (N, C, *S) layout)."""
+
+    output: Exact
+    canonical: Exact
+    input: Exact
+    op: str
+    spec: WindowSpec
+    ceil_mode: bool
+    count_include_pad: bool
+    divisors: np.ndarray | None  # avg: the divisor of every output cell (spatial shape)
+    squeeze_batch: bool
+    squeeze_channels: bool
+
+    def user_index(self, canonical_index: tuple) -> tuple:
+        n, c, *o = canonical_index
+        lead = () if self.squeeze_batch else (n,)
+        lead += () if self.squeeze_channels else (c,)
+        return lead + tuple(o)
+
+    def canonical_index(self, user_index: tuple) -> tuple:
+        index = list(user_index)
+        n = 0 if self.squeeze_batch else index.pop(0)
+        c = 0 if self.squeeze_channels else index.pop(0)
+        return (n, c, *index)
+
+    def window_cells(self, canonical_index: tuple) -> list[tuple]:
+        """Input indices (canonical, unpadded) inside the window of one output
+        cell, padding left out."""
+        n, c, *o = canonical_index
+        axes = []
+        for oi, k, s, p, d, size in zip(o, self.spec.kernel, self.spec.stride, self.spec.padding,
+                                        self.spec.dilation, self.input.shape[2:]):
+            start = oi * s - p.before
+            axes.append([start + j * d for j in range(k) if 0 <= start + j * d < size])
+        return [(n, c, *cell) for cell in np.ndindex(*[len(a) for a in axes])
+                for cell in [tuple(a[i] for a, i in zip(axes, cell))]]
+
+
+def _canonical(x: Exact, dims: int) -> tuple[Exact, bool, bool]:
+    extra = x.ndim - dims
+    if extra not in (0, 1, 2):
+        raise ShapeError(
+            f"input of shape {'x'.join(map(str, x.shape))} does not fit {dims}-D pooling; "
+            f"give ({dims} spatial axes), (channels, ...) or (batch, channels, ...)"
+        )
+    return x.reshape((1,) * (2 - extra) + x.shape), extra < 2, extra < 1
+
+
+def pool(
+    input,
+    *,
+    op: str = "max",
+    window=2,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    global_pool: bool = False,
+    dims: int | None = None,
+) -> PoolResult:
+    """Exact pooling of an input (H, W), (C, H, W) or (N, C, H, W).
+
+    ``op`` is 'max', 'avg', 'min' or 'sum'; ``stride`` defaults to the window;
+    ``global_pool`` makes the window the whole input.
+    """
+    op = _ALIASES.get(str(op).lower(), str(op).lower())
+    if op not in OPERATIONS:
+        raise ShapeError(f"pooling operation '{op}' is unknown; use one of {', '.join(OPERATIONS)}")
+    x = read_matrix(input, "input")
+    nd = dims if dims is not None else (1 if x.ndim == 1 else 2)
+    x4, squeeze_batch, squeeze_channels = _canonical(x, nd)
+    sizes = x4.shape[2:]
+    if global_pool:
+        window, stride, padding, dilation = sizes, 1, 0, 1
+    spec = _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode)
+    if x4.is_symbolic:
+        canonical = _pool_symbolic(x4, spec, op, ceil_mode, count_include_pad)
+        divisors = _divisors(sizes, spec, count_include_pad, ceil_mode) if op == "avg" else None
+    else:
+        canonical, divisors = _pool_rational(x4, spec, op, ceil_mode, count_include_pad)
+    output = canonical
+    if squeeze_batch:
+        output = output.reshape(output.shape[1:])
+    if squeeze_channels:
+        output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
+    return PoolResult(output, canonical, x4, op, spec, ceil_mode, count_include_pad, divisors,
+                      squeeze_batch, squeeze_channels)
+
+
+def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> WindowSpec:
+    kernel = per_axis(window, nd, "window")
+    strides = per_axis(kernel if stride is None else stride, nd, "stride")
+    dilations = per_axis(dilation, nd, "dilation")
+    for values, name in ((kernel, "window"), (strides, "stride"), (dilations, "dilation")):
+        for v in values:
+            if not isinstance(v, int) or v < 1:
+                raise ShapeError(f"{name} {v} must be a whole number of at least 1; use 1 or more")
+    if op in ("avg", "sum") and any(d != 1 for d in dilations):
+        raise ShapeError(f"{op} pooling has no dilation (torch and Keras have none); use dilation 1 or max pooling")
+    pads = resolve_padding(padding, sizes, kernel, strides, dilations)
+    for k, p, axis in zip(kernel, pads, AXIS_NAMES[nd]):
+        if max(p.before, p.after) > k // 2:
+            raise ShapeError(
+                f"padding {max(p.before, p.after)} on the {axis} is more than half the window {k}; "
+                f"pooling pads at most {k // 2} (window // 2), as torch does"
+            )
+    spec = WindowSpec(kernel, strides, pads, dilations)
+    for n, k, s, p, d, axis in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd]):
+        if output_size(n, k, s, (p.before, p.after), d, ceil_mode) < 1:
+            raise ShapeError(
+                f"window {k}{f' (dilation {d})' if d > 1 else ''} is larger than the input {axis} {n}"
+                f"{f' padded to {n + p.before + p.after}' if p.before or p.after else ''}; "
+                f"use a window of at most {n + p.before + p.after}{' or --ceil' if not ceil_mode else ''}"
+            )
+    return spec
+
+
+def _pool_sizes(sizes, spec: WindowSpec, ceil_mode: bool) -> tuple:
+    return tuple(output_size(n, k, s, (p.before, p.after), d, ceil_mode)
+                 for n, k, s, p, d in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation))
+
+
+def _extra_after(sizes, spec: WindowSpec, out_sizes) -> list[int]:
+    """Cells needed after the padding so that ceil-mode windows stay in the array."""
+    extra = []
+    for n, k, s, p, d, o in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, out_sizes):
+        end = (o - 1) * s + effective_kernel(k, d)
+        extra.append(max(0, end - (n + p.before + p.after)))
+    return extra
+
+
+def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool) -> np.ndarray:
+    """Divisor of every output cell of average pooling (torch's rule)."""
+    per_axis_counts = []
+    for n, k, s, p, o in zip(sizes, spec.kernel, spec.stride, spec.padding,
+                             _pool_sizes(sizes, spec, ceil_mode)):
+        counts = []
+        for i in range(o):
+            start = i * s - p.before
+            if count_include_pad:
+                counts.append(min(start + k, n + p.after) - start)
+            else:
+                counts.append(min(start + k, n) - max(start, 0))
+        per_axis_counts.append(np.array(counts, dtype=np.int64))
+    result = per_axis_counts[0]
+    for counts in per_axis_counts[1:]:
+        result = np.multiply.outer(result, counts)
+    return result
+
+
+def _pool_rational(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_include_pad: bool):
+    sizes = x4.shape[2:]
+    out_sizes = _pool_sizes(sizes, spec, ceil_mode)
+    extra = _extra_after(sizes, spec, out_sizes)
+    nums = x4.numerators
+    if op in ("max", "min"):
+        # padded cells take the array's own extreme so they can never win a window
+        fill = int(nums.min()) if op == "max" else int(nums.max())
+    else:
+        fill = 0
+    widths = [(0, 0), (0, 0)] + [(p.before, p.after + e) for p, e in zip(spec.padding, extra)]
+    padded = np.pad(nums, widths, constant_values=fill) if any(sum(w) for w in widths) else nums
+    view = windows(padded, spec.kernel, spec.stride, spec.dilation)
+    index = (slice(None), slice(None)) + tuple(slice(0, o) for o in out_sizes)
+    view = view[index]
+    axes = tuple(range(-spec.ndim, 0))
+    if op == "max":
+        return Exact(view.max(axis=axes), x4.denominator), None
+    if op == "min":
+        return Exact(view.min(axis=axes), x4.denominator), None
+    sums = view.sum(axis=axes) if nums.dtype != object else _object_sum(view, axes)
+    if op == "sum":
+        return Exact(sums, x4.denominator), None
+    divisors = _divisors(sizes, spec, count_include_pad, ceil_mode)
+    common = math.lcm(*map(int, np.unique(divisors)))
+    # every cell is brought to the one denominator lcm(divisors): sum * (lcm / divisor)
+    multipliers = (common // divisors).astype(np.int64)
+    return Exact(_times(sums, multipliers), x4.denominator * common), divisors
+
+
+def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a * b element-wise, exactly: int64 while it fits, Python ints beyond."""
+    if a.dtype != object and max_abs(a) * max_abs(b) < INT64_SAFE:
+        return a * b
+    return a.astype(object) * b.astype(object)
+
+
+def _object_sum(view: np.ndarray, axes) -> np.ndarray:
+    out = view
+    for axis in sorted(axes):
+        out = np.add.reduce(out, axis=axis if axis >= 0 else out.ndim + axis)
+    return out
+
+
+def _pool_symbolic(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_include_pad: bool) -> Exact:
+    import sympy
+
+    sizes = x4.shape[2:]
+    out_sizes = _pool_sizes(sizes, spec, ceil_mode)
+    divisors = _divisors(sizes, spec, count_include_pad, ceil_mode) if op == "avg" else None
+    probe = PoolResult(None, None, x4, op, spec, ceil_mode, count_include_pad, divisors, False, False)
+    out = np.empty(x4.shape[:2] + out_sizes, dtype=object)
+    xs = x4.symbols
+    reducer = {"max": sympy.Max, "min": sympy.Min, "sum": sympy.Add, "avg": sympy.Add}[op]
+    for index in np.ndindex(*out.shape):
+        cells = [xs[c] for c in probe.window_cells(index)]
+        value = reducer(*cells)
+        if op == "avg":
+            value = value / int(divisors[index[2:]])
+        out[index] = value
+    return Exact(symbols=out)
+
+
+def global_pool(input, op: str = "avg", **options) -> PoolResult:
+    """Global pooling: one value per channel over the whole input."""
+    return pool(input, op=op, global_pool=True, **options)
