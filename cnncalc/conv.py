@@ -83,6 +83,8 @@ class ConvResult:
     squeeze_batch: bool
     squeeze_filters: bool
     method: str
+    input_shape: tuple  # as the user gave them
+    kernel_shape: tuple
 
     @property
     def operation(self) -> str:
@@ -203,7 +205,7 @@ def conv(
     if squeeze_filters:
         output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
     return ConvResult(output, canonical, x4, padded, w4, applied, b, spec, groups, flip,
-                      squeeze_batch, squeeze_filters, method)
+                      squeeze_batch, squeeze_filters, method, x.shape, w.shape)
 
 
 def _window_spec(x4: Exact, w4: Exact, nd: int, stride, padding, dilation, groups) -> tuple[WindowSpec, int]:

@@ -52,6 +52,7 @@ class PoolResult:
     divisors: np.ndarray | None  # avg: the divisor of every output cell (spatial shape)
     squeeze_batch: bool
     squeeze_channels: bool
+    input_shape: tuple = ()  # as the user gave it
 
     def user_index(self, canonical_index: tuple) -> tuple:
         n, c, *o = canonical_index
@@ -127,7 +128,7 @@ def pool(
     if squeeze_channels:
         output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
     return PoolResult(output, canonical, x4, op, spec, ceil_mode, count_include_pad, divisors,
-                      squeeze_batch, squeeze_channels)
+                      squeeze_batch, squeeze_channels, x.shape)
 
 
 def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> WindowSpec:

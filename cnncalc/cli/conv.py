@@ -1,0 +1,83 @@
+"""``cnncalc conv``: exact convolution with every step."""
+
+from __future__ import annotations
+
+import click
+
+from ..conv import conv
+from ..explain import conv_steps, parse_cell
+from . import main
+from .options import emit, output_options, parse_ints, parse_padding
+
+
+@main.command("conv", context_settings={"ignore_unknown_options": True})
+@click.argument("input")
+@click.argument("kernel")
+@click.option("--stride", default="1", show_default=True, help="One value, or one per axis: 2,1.")
+@click.option("--padding", default="0", show_default=True,
+              help="A number, one per axis (1,2), per side (top,bottom,left,right), or valid/same/full.")
+@click.option("--dilation", default="1", show_default=True, help="Gap between kernel cells: 2 spreads a 3x3 kernel over 5x5.")
+@click.option("--groups", default=1, show_default=True, type=int, help="Split channels and filters into groups.")
+@click.option("--bias", default=None, help="One value per filter: \"1\" or \"1, -2, 0.5\".")
+@click.option("--flip", is_flag=True, help="True convolution: flip the kernel first (default: cross-correlation, as torch and Keras compute).")
+@click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for 1-D kernels, else 2).")
+@click.option("--as-matrix", is_flag=True, help="Also show the convolution as a sparse matrix times the flattened input.")
+@output_options
+def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix,
+                 explain, cells, digits, form):
+    """Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).
+
+    INPUT and KERNEL are typed matrices ("1 2; 3 4", rows split by ';';
+    "|" between channels; nested lists "[[1, 2], [3, 4]]") or files
+    (.txt, .csv, .json, .yaml, .npy).  Values may be integers, decimals (0.25
+    is exactly 1/4), fractions (1/9) or names (w11).  Shapes: input (H,W),
+    (C,H,W) or (N,C,H,W); kernel (kh,kw), (C,kh,kw) or (F,C,kh,kw).
+
+    \b
+    Examples:
+      cnncalc conv "0 80 40; 20 40 0; 0 0 40" "0 0.25; 0.5 1" --flip --explain
+      cnncalc conv image.txt "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9" --cell 1,1
+      cnncalc conv "1 2 3 4 5" "1 0 -1" --padding 1 --json
+    """
+    result = conv(input, kernel, bias=bias, stride=parse_ints(stride, "stride"),
+                  padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
+                  groups=groups, flip=flip, dims=dims)
+    steps = None
+    if cells:
+        steps = conv_steps(result, [parse_cell(c, result.output.shape) for c in cells])
+    elif explain:
+        steps = conv_steps(result)
+    from .. import render
+
+    matrix = None
+    if as_matrix:
+        from ..conv_matrix import conv_as_matrix
+
+        matrix = conv_as_matrix(result)
+
+    def terminal():
+        from rich.console import Group
+
+        from ..terminal import array_group, conv_renderable
+
+        parts = [conv_renderable(result, steps, show_windows=bool(cells), digits=digits)]
+        if matrix is not None:
+            from rich.text import Text
+
+            parts += [Text(matrix.describe(), style="bold"), array_group(matrix.matrix)]
+        return Group(*parts)
+
+    def json_data():
+        data = render.conv_json(result, steps)
+        if matrix is not None:
+            data["matrix"] = render.nested(matrix.matrix)
+            data["matrix_agrees"] = matrix.agrees
+        return data
+
+    def markdown():
+        text = render.conv_markdown(result, steps)
+        if matrix is not None:
+            text += f"\n{matrix.describe()}\n\n" + render.markdown_matrix(matrix.matrix) + "\n"
+        return text
+
+    emit(form, json_data, markdown, lambda: render.conv_latex(result, steps), terminal)
