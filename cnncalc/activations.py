@@ -1,0 +1,194 @@
+"""Activations and the rest of a small network, exactly.
+
+ReLU and leaky ReLU stay rational; sigmoid, tanh, softmax and log-softmax
+are exact sympy expressions (``1/(1 + exp(-x))``), shown as decimals only on
+request.  Dense layers multiply exactly; flatten follows torch's (C, H, W)
+order, or Keras' (H, W, C) order.
+
+>>> relu("-3 0 2.5").output.tolist()
+[0, 0, Fraction(5, 2)]
+>>> leaky_relu("-3 2", slope="0.1").output.tolist()
+[Fraction(-3, 10), 2]
+>>> sigmoid("0").output.tolist()
+[Fraction(1, 2)]
+>>> softmax("0 0 0 0").output.tolist()
+[Fraction(1, 4), Fraction(1, 4), Fraction(1, 4), Fraction(1, 4)]
+>>> dense("1 2", "1 0; 0 1; 1 1", bias="0 0 1/2").output.tolist()
+[1, 2, Fraction(7, 2)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .errors import ShapeError
+from .expr import parse_scalar
+from .readers import read_matrix, read_vector
+from .values import INT64_SAFE, Exact, max_abs, scale
+
+FUNCTIONS = ("relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax")
+
+
+@dataclass(frozen=True)
+class ActivationResult:
+    op: str
+    input: Exact
+    output: Exact
+    formula: str  # the rule applied, e.g. "sigmoid(x) = 1/(1 + exp(-x))"
+
+
+def relu(input) -> ActivationResult:
+    """max(0, x), element-wise."""
+    x = read_matrix(input, "input")
+    if x.is_symbolic:
+        import sympy
+
+        out = Exact(symbols=np.frompyfunc(lambda v: sympy.Max(0, v), 1, 1)(x.symbols))
+    else:
+        out = Exact(np.where(x.numerators > 0, x.numerators, 0), x.denominator)
+    return ActivationResult("relu", x, out, "relu(x) = max(0, x)")
+
+
+def leaky_relu(input, slope="0.01") -> ActivationResult:
+    """x for x > 0, slope * x otherwise (torch's default slope 0.01 = 1/100)."""
+    x = read_matrix(input, "input")
+    a = parse_scalar(slope)
+    if x.is_symbolic or not isinstance(a, (int, Fraction)):
+        import sympy
+
+        fn = lambda v: sympy.Piecewise((v, v > 0), (a * v, True))  # noqa: E731
+        out = Exact(symbols=np.frompyfunc(fn, 1, 1)(x.as_symbolic().symbols))
+    else:
+        a = Fraction(a)
+        positive = scale(x.numerators, a.denominator)
+        negative = scale(x.numerators, a.numerator)
+        out = Exact(np.where(x.numerators > 0, positive, negative), x.denominator * a.denominator)
+    return ActivationResult("leaky-relu", x, out, f"leaky_relu(x) = x if x > 0 else {a} * x")
+
+
+def _elementwise(name: str, input, fn, formula: str) -> ActivationResult:
+    x = read_matrix(input, "input")
+    out = Exact(symbols=np.frompyfunc(fn, 1, 1)(x.as_symbolic().symbols))
+    return ActivationResult(name, x, out, formula)
+
+
+def sigmoid(input) -> ActivationResult:
+    """1 / (1 + exp(-x)), exactly."""
+    import sympy
+
+    return _elementwise("sigmoid", input, lambda v: 1 / (1 + sympy.exp(-v)), "sigmoid(x) = 1/(1 + exp(-x))")
+
+
+def tanh(input) -> ActivationResult:
+    """tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x)), exactly."""
+    import sympy
+
+    return _elementwise("tanh", input, sympy.tanh, "tanh(x) = (exp(x) - exp(-x))/(exp(x) + exp(-x))")
+
+
+def _along_last_axis(input):
+    x = read_matrix(input, "input").as_symbolic()
+    if x.ndim == 0:
+        x = x.reshape(1)
+    return x
+
+
+def softmax(input) -> ActivationResult:
+    """exp(x_i) / sum_j exp(x_j) along the last axis."""
+    import sympy
+
+    x = _along_last_axis(input)
+    exps = np.frompyfunc(sympy.exp, 1, 1)(x.symbols)
+    out = np.empty_like(exps)
+    for lead in np.ndindex(*exps.shape[:-1]):
+        total = sympy.Add(*exps[lead])
+        out[lead] = [sympy.simplify(e / total) if not e.free_symbols else e / total for e in exps[lead]]
+    return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
+
+
+def log_softmax(input) -> ActivationResult:
+    """x_i - log(sum_j exp(x_j)) along the last axis."""
+    import sympy
+
+    x = _along_last_axis(input)
+    out = np.empty_like(x.symbols)
+    for lead in np.ndindex(*x.shape[:-1]):
+        log_total = sympy.log(sympy.Add(*[sympy.exp(v) for v in x.symbols[lead]]))
+        out[lead] = [v - log_total for v in x.symbols[lead]]
+    return ActivationResult("log-softmax", x, Exact(symbols=out),
+                            "log_softmax(x)_i = x_i - log(sum_j exp(x_j))")
+
+
+def activate(name: str, input, slope="0.01") -> ActivationResult:
+    """Apply one of :data:`FUNCTIONS` by name."""
+    key = name.lower().replace("_", "-")
+    table = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "softmax": softmax, "log-softmax": log_softmax}
+    if key in ("leaky-relu", "leakyrelu"):
+        return leaky_relu(input, slope)
+    if key not in table:
+        raise ShapeError(f"activation '{name}' is unknown; use one of {', '.join(FUNCTIONS)}")
+    return table[key](input)
+
+
+@dataclass(frozen=True)
+class DenseResult:
+    input: Exact
+    weights: Exact
+    bias: Exact | None
+    output: Exact
+
+
+def dense(input, weights, bias=None) -> DenseResult:
+    """y = W x + b with W of shape (outputs, inputs) (torch's Linear layout).
+
+    The input is flattened first, so a (C, H, W) feature map works directly.
+    """
+    x = read_matrix(input, "input")
+    w = read_matrix(weights, "weights")
+    if w.ndim != 2:
+        raise ShapeError(f"weights of shape {'x'.join(map(str, w.shape))} are not a matrix; give (outputs x inputs)")
+    flat = x.reshape(-1)
+    if w.shape[1] != flat.size:
+        raise ShapeError(
+            f"weights have {w.shape[1]} columns but the input has {flat.size} values; "
+            f"give a weight matrix of {w.shape[0]}x{flat.size} (one column per input)"
+        )
+    b = read_vector(bias, "bias") if bias is not None else None
+    if b is not None and b.size != w.shape[0]:
+        raise ShapeError(f"bias has {b.size} values but the layer has {w.shape[0]} outputs; give one bias per output")
+    if flat.is_symbolic or w.is_symbolic or (b is not None and b.is_symbolic):
+        ws, xs = w.as_symbolic().symbols, flat.as_symbolic().symbols
+        import sympy
+
+        values = [sympy.Add(*(ws[r, j] * xs[j] for j in range(ws.shape[1]))) for r in range(ws.shape[0])]
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        if b is not None:
+            out = out + b.as_symbolic().symbols
+        return DenseResult(x, w, b, Exact(symbols=out))
+    big = max_abs(w.numerators) * max_abs(flat.numerators) * max(1, flat.size) >= INT64_SAFE
+    wn = w.numerators.astype(object) if big else w.numerators
+    xn = flat.numerators.astype(object) if big else flat.numerators
+    numerators = wn @ xn
+    out = Exact(np.asarray(numerators), w.denominator * flat.denominator)
+    if b is not None:
+        out = Exact(scale(out.numerators, b.denominator) + scale(b.numerators, out.denominator),
+                    out.denominator * b.denominator)
+    return DenseResult(x, w, b, out)
+
+
+def flatten(input, order: str = "chw") -> Exact:
+    """Flatten a (C, H, W) array: torch's order 'chw', or Keras' 'hwc'.
+
+    >>> flatten("1 2; 3 4 | 5 6; 7 8", order="hwc").tolist()
+    [1, 5, 2, 6, 3, 7, 4, 8]
+    """
+    x = read_matrix(input, "input")
+    if order not in ("chw", "hwc"):
+        raise ShapeError(f"order '{order}' is unknown; use chw (torch) or hwc (Keras)")
+    if order == "hwc" and x.ndim >= 3:
+        x = x.transform(lambda a: np.moveaxis(a, -3, -1))
+    return x.reshape(-1)
