@@ -110,9 +110,8 @@ def _spatial_dims(x: Exact, w: Exact, dims: int | None) -> int:
         if dims not in (1, 2, 3):
             raise ShapeError(f"dims {dims} is not supported; use 1, 2 or 3 spatial dimensions")
         return dims
-    if w.ndim == 1 or x.ndim == 1:
-        return 1
-    return 2
+    # a matrix input is an image (a 1-D kernel then is one row); a 1-D input a signal
+    return 1 if x.ndim == 1 else 2
 
 
 def _canonical_input(x: Exact, dims: int) -> tuple[Exact, bool]:
@@ -126,6 +125,8 @@ def _canonical_input(x: Exact, dims: int) -> tuple[Exact, bool]:
 
 
 def _canonical_kernel(w: Exact, dims: int) -> tuple[Exact, bool]:
+    if w.ndim < dims:  # a row kernel "1 0 -1" on an image is 1x3
+        w = w.reshape((1,) * (dims - w.ndim) + w.shape)
     extra = w.ndim - dims
     if extra not in (0, 1, 2):
         raise ShapeError(
@@ -181,11 +182,11 @@ def conv(
     nd = _spatial_dims(x, w, dims)
     x4, squeeze_batch = _canonical_input(x, nd)
     w4, squeeze_filters = _canonical_kernel(w, nd)
-    if squeeze_filters and w.ndim == nd and x4.shape[1] != 1:
+    if squeeze_filters and w.ndim <= nd and x4.shape[1] != 1:
         # a plain 2-D kernel on a multi-channel input: one filter across channels
         raise ShapeError(
-            f"kernel {'x'.join(map(str, w.shape))} has no channel axis but the input has {x4.shape[1]} channels; "
-            f"give a kernel of shape {x4.shape[1]}x{'x'.join(map(str, w.shape))} (one slice per channel)"
+            f"kernel {'x'.join(map(str, w4.shape[2:]))} has no channel axis but the input has {x4.shape[1]} channels; "
+            f"give a kernel of shape {x4.shape[1]}x{'x'.join(map(str, w4.shape[2:]))} (one slice per channel)"
         )
     spec, groups = _window_spec(x4, w4, nd, stride, padding, dilation, groups)
     applied = flip_kernel(w4, nd) if flip else w4

@@ -156,6 +156,14 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"{f' padded to {n + p.before + p.after}' if p.before or p.after else ''}; "
                 f"use a window of at most {n + p.before + p.after}{' or --ceil' if not ceil_mode else ''}"
             )
+    for n, k, s, p, d, axis, o in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd],
+                                     _pool_sizes(sizes, spec, ceil_mode)):
+        empty = [i for i in range(o) if not any(0 <= i * s - p.before + j * d < n for j in range(k))]
+        if empty:
+            raise ShapeError(
+                f"window {empty[0] + 1} along the {axis} covers only padding (dilation {d} skips the {n} real "
+                f"cell{'s' * (n != 1)}), so it has no {op}; torch returns -inf there. Use less padding or dilation 1"
+            )
     return spec
 
 

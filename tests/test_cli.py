@@ -1,0 +1,137 @@
+"""The conv/pool/act commands through click's CliRunner: exit codes, output
+forms, the JSON contract and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from cnncalc.cli import main
+
+IMAGE = "20 35 35 35 35 20; 29 46 44 42 42 27; 16 25 21 19 19 12; 66 120 116 154 114 62; 74 216 174 252 172 112; 70 210 170 250 170 110"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_conv_prints_the_course_result():
+    result = run("conv", IMAGE, "1 1 1; 1 0 1; 1 1 1")
+    assert result.exit_code == 0
+    for value in ("225", "566", "1488", "1224"):
+        assert value in result.output
+
+
+def test_conv_json_contract():
+    result = run("conv", "0 80 40; 20 40 0; 0 0 40", "0 0.25; 0.5 1", "--flip", "--json", "--explain")
+    data = json.loads(result.output)
+    assert data["output"] == [[45, 110], [40, 40]]
+    assert data["shape"] == [2, 2]
+    assert len(data["steps"]) == 4
+    first = data["steps"][0]
+    assert first["cell"] == [0, 0] and first["value"] == 45
+    assert first["terms"] == [[1, 0], ["1/2", 80], ["1/4", 20], [0, 40]]
+    assert data["flipped_kernel"] == [[1, "1/2"], ["1/4", 0]]
+
+
+def test_conv_json_keeps_fractions_and_symbols_as_exact_strings():
+    data = json.loads(run("conv", "113 122 130; 115 112 110; 105 106 105", "[[1/9,1/9,1/9],[1/9,1/9,1/9],[1/9,1/9,1/9]]", "--json").output)
+    assert data["output"] == [["1018/9"]]
+    data = json.loads(run("conv", "[[a, b], [c, d]]", "[[1, 2]]", "--json").output)
+    assert data["output"] == [["a + 2*b"], ["c + 2*d"]]
+
+
+def test_explain_shows_products_and_sum():
+    result = run("conv", "0 80 40; 20 40 0; 0 0 40", "0 0.25; 0.5 1", "--flip", "--cell", "1,1")
+    assert "1 × 0 + 0.5 × 80 + 0.25 × 20 + 0 × 40 = 45" in result.output
+    assert "Flipped kernel" in result.output
+    assert "[80]" in result.output  # the window, bracketed
+
+
+def test_padding_explanation_shows_padded_input():
+    result = run("conv", "0 80 40; 20 40 0; 0 0 40", "0 0.25 0; 0.25 0.5 1; 0 0 0.25", "--padding", "1",
+                 "--markdown", "--explain")
+    assert result.exit_code == 0
+    assert "Padded input" in result.output and "| 90 | 80 | 40 |" in result.output
+
+
+def test_pool_forms():
+    x = "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20"
+    data = json.loads(run("pool", x, "--op", "avg", "--json", "--explain").output)
+    assert data["output"] == [[10, 15], ["45/4", "45/2"]]
+    assert data["steps"][2]["text"] == "(5 + 15 + 15 + 10) / 4 = 11.25"
+    assert "13.75" not in run("pool", x, "--op", "avg").output
+    latex = run("pool", x, "--latex").output
+    assert "\\begin{bmatrix}" in latex and "15 & 30" in latex
+
+
+def test_negative_first_value_is_not_an_option():
+    data = json.loads(run("conv", "1 2 3 4 5", "-1 0 1", "--json").output)
+    assert data["output"] == [2, 2, 2]
+
+
+def test_conv_as_matrix():
+    data = json.loads(run("conv", "1 2 3 4 5", "-1 0 1", "--as-matrix", "--json").output)
+    assert data["matrix"][0] == [-1, 0, 1, 0, 0] and data["matrix_agrees"] is True
+
+
+def test_files(tmp_path):
+    txt = tmp_path / "image.txt"
+    txt.write_text("1 2 3\n4 5 6\n7 8 9\n")
+    npy = tmp_path / "kernel.npy"
+    np.save(npy, np.array([[1, 0], [0, -1]]))
+    js = tmp_path / "k.json"
+    js.write_text('[[1, "1/2"], [0, 0]]')
+    assert json.loads(run("conv", str(txt), str(npy), "--json").output)["output"] == [[-4, -4], [-4, -4]]
+    assert json.loads(run("conv", str(txt), str(js), "--json").output)["output"] == [[2, "7/2"], ["13/2", 8]]
+
+
+@pytest.mark.parametrize("args, words", [
+    (("conv", "1 2; 3", "1"), "ragged"),
+    (("conv", "1 2; 3 4", "1 1 1; 1 1 1; 1 1 1"), "larger than"),
+    (("conv", "1 2; 3 4", "1", "--stride", "0"), "at least 1"),
+    (("conv", "1 2; 3 4", "1", "--bias", "1 2"), "one bias per filter"),
+    (("conv", "1 x$; 3 4", "1"), "'$'"),
+    (("conv", "missing.txt", "1"), "does not exist"),
+    (("pool", "1 2; 3 4", "--window", "3"), "larger than"),
+    (("pool", "1 2 3; 4 5 6; 7 8 9", "--window", "2", "--padding", "2"), "half the window"),
+    (("conv", "1 2; 3 4", "1", "--padding", "sideways"), "padding"),
+    (("act", "relu", "[[1, 2]"), "never closed"),
+])
+def test_bad_input_gets_one_line(args, words, tmp_path):
+    result = run(*args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert words in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_binary_file(tmp_path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\xff\xfe\x00\x01binary")
+    result = run("conv", str(path), "1")
+    assert result.exit_code == 2 and "not text" in result.output
+
+
+def test_commands_never_import_torch():
+    code = (
+        "import sys; import cnncalc; from cnncalc.cli import main\n"
+        "from click.testing import CliRunner\n"
+        "r = CliRunner().invoke(main, ['conv', '1 2; 3 4', '1 0; 0 1', '--explain'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(main, ['pool', '1 2; 3 4', '--json'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_every_command_has_help_with_an_example():
+    for command in main.commands:
+        text = run(command, "--help").output
+        assert "Example" in text, command
