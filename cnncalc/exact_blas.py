@@ -57,26 +57,30 @@ def windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np.
 
 
 def _correlate_float(x: np.ndarray, w: np.ndarray, stride, dilation, groups, dtype) -> np.ndarray:
-    """im2col and one matrix product (batched over groups) in ``dtype``."""
+    """im2col and one matrix product (batched over groups) in ``dtype``.
+
+    The column matrix is laid out (C*K, N*out): one row per kernel cell, so
+    the copy that builds it moves contiguous runs of the input, several times
+    cheaper than the (N*out, C*K) layout for small kernels.
+    """
     nd = w.ndim - 2
     view = windows(x.astype(dtype, copy=False), w.shape[2:], stride, dilation)
     n, c = view.shape[:2]
     out_sizes = view.shape[2:2 + nd]
     f = w.shape[0]
-    rows = n * math.prod(out_sizes)
+    positions = n * math.prod(out_sizes)
     per_group = (c // groups) * math.prod(w.shape[2:])
-    # (N, *out, C, *kernel): each row of the column matrix is one window
-    order = (0,) + tuple(range(2, 2 + nd)) + (1,) + tuple(range(2 + nd, 2 + 2 * nd))
-    columns = view.transpose(order).reshape(rows, c * math.prod(w.shape[2:]))
+    # (C, *kernel, N, *out): each column of the matrix is one window
+    order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
+    columns = np.ascontiguousarray(view.transpose(order)).reshape(c * math.prod(w.shape[2:]), positions)
     weights = w.astype(dtype, copy=False).reshape(f, -1)
     if groups == 1:
-        product = columns @ weights.T  # (rows, F)
+        product = weights @ columns  # (F, N*out)
     else:
-        cols = columns.reshape(rows, groups, per_group).transpose(1, 0, 2)
-        wts = weights.reshape(groups, f // groups, per_group).transpose(0, 2, 1)
-        product = (cols @ wts).transpose(1, 0, 2).reshape(rows, f)
-    product = product.reshape((n,) + out_sizes + (f,))
-    return np.moveaxis(product, -1, 1).astype(np.int64)
+        product = (weights.reshape(groups, f // groups, per_group)
+                   @ columns.reshape(groups, per_group, positions)).reshape(f, positions)
+    product = product.reshape((f, n) + out_sizes)
+    return np.swapaxes(product, 0, 1).astype(np.int64)
 
 
 def _limbs(a: np.ndarray, bits: int) -> list[np.ndarray]:
