@@ -43,11 +43,31 @@ def read_matrix(source, name: str = "matrix") -> Exact:
     if not isinstance(source, (str, os.PathLike)):
         return Exact.from_nested(source)
     text = str(source)
+    if text == "-":
+        return read_stdin(name)
     if os.path.isfile(text):
         return read_file(text, name)
     if text.strip().lower().endswith(FILE_SUFFIXES) and not re.search(r"[;\[\]]", text):
         raise InputError(f"{name} file '{text}' does not exist; check the path, or type the values in quotes")
     return parse_literal(text, name)
+
+
+def read_stdin(name: str = "matrix") -> Exact:
+    """'-' reads standard input: another command's --json output (its
+    "output") or typed rows, so `cnncalc conv ... --json | cnncalc pool -` works."""
+    import sys
+
+    text = sys.stdin.read()
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{name} from standard input is not valid JSON (line {error.lineno}: {error.msg})") from None
+        if not isinstance(data, dict) or "output" not in data:
+            raise InputError(f"{name} from standard input has no \"output\"; pipe the --json output of conv, pool or act")
+        return Exact.from_nested(data["output"])
+    return parse_literal(stripped.replace("\n", ";") if "\n" in stripped and ";" not in stripped else stripped, name)
 
 
 def parse_literal(text: str, name: str = "matrix") -> Exact:

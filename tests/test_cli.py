@@ -135,3 +135,9 @@ def test_every_command_has_help_with_an_example():
     for command in main.commands:
         text = run(command, "--help").output
         assert "Example" in text, command
+
+
+def test_pipe_conv_into_pool():
+    conv_json = CliRunner().invoke(main, ["conv", IMAGE, "1 1 1; 1 0 1; 1 1 1", "--json"]).output
+    result = CliRunner().invoke(main, ["pool", "-", "--json"], input=conv_json)
+    assert json.loads(result.output)["output"] == [[566, 552], [1488, 1320]]
