@@ -1,0 +1,126 @@
+"""Reading YAML as plain data, safely, with the line of every key.
+
+Exercise files, layer stacks and student answers are untrusted: YAML is
+composed with ``yaml.SafeLoader`` into nodes and turned into Python data by
+us, so
+
+* no tag (``!!python/object``, ``!custom``) is ever constructed: only maps,
+  lists, strings, numbers, booleans and null;
+* aliases (``*name``) are refused, so an alias bomb ("billion laughs") cannot
+  expand; anchors are unnecessary in exercises;
+* the size of a document is bounded;
+* every key path ("questions[2].compute.kernel") keeps its line, so errors
+  can say ``file.yaml: line 12: questions[2].compute: ...``.
+
+>>> doc = load_yaml('a: 1\\nb: [2, 3]\\n', "x.yaml")
+>>> doc.data, doc.where("b[1]")
+({'a': 1, 'b': [2, 3]}, 'x.yaml: line 2: b[1]')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import InputError
+
+MAX_BYTES = 5_000_000
+MAX_NODES = 200_000
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+}
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus the line of every key path."""
+
+    data: object
+    source: str
+    lines: dict = field(default_factory=dict)
+
+    def line(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            # fall back to the nearest enclosing key
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
+
+    def where(self, path: str) -> str:
+        """'file: line N: path' for error messages."""
+        line = self.line(path)
+        at = f"line {line}: " if line else ""
+        return f"{self.source}: {at}{path}" if path else f"{self.source}: {at}".rstrip(": ")
+
+
+def load_yaml(text: str, source: str = "<yaml>") -> YamlDocument:
+    """Parse YAML text into plain data; errors name the source and line."""
+    import yaml
+
+    if len(text) > MAX_BYTES:
+        raise InputError(f"{source}: {len(text):,} characters is more than {MAX_BYTES:,}; split the file")
+    loader = yaml.SafeLoader(text)
+    document = YamlDocument(None, source)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            seen: set[int] = set()
+            document.data = _to_python(node, "", document, loader, seen)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InputError(f"{source}: {where}not valid YAML ({problem}); check the indentation and colons") from None
+    finally:
+        loader.dispose()
+    return document
+
+
+def load_yaml_file(path: str) -> YamlDocument:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror}); check the path") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: is not UTF-8 text; save it as a plain-text YAML file") from None
+    return load_yaml(text, path)
+
+
+def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
+    import yaml
+
+    if id(node) in seen:
+        # an alias is the anchored node itself: name where it is used, not the anchor
+        raise InputError(
+            f"{document.source}: line {document.line(path) or node.start_mark.line + 1}: "
+            f"{path or 'document'} repeats an anchor (&/*); "
+            "aliases are not allowed, write the value out"
+        )
+    seen.add(id(node))
+    if len(seen) > MAX_NODES:
+        raise InputError(f"{document.source}: more than {MAX_NODES:,} values; split the file")
+    line = node.start_mark.line + 1
+    document.lines.setdefault(path, line)
+    if node.tag not in PLAIN_TAGS:
+        raise InputError(
+            f"{document.source}: line {line}: {path or 'document'} has the tag '{node.tag}'; "
+            "only plain YAML data is read, remove the tag"
+        )
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
+                raise InputError(f"{document.source}: line {key_node.start_mark.line + 1}: a key must be a plain name")
+            key = loader.construct_object(key_node)
+            sub = f"{path}.{key}" if path else str(key)
+            document.lines[sub] = key_node.start_mark.line + 1
+            result[key] = _to_python(value_node, sub, document, loader, seen)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v, f"{path}[{i}]", document, loader, seen) for i, v in enumerate(node.value)]
+    return loader.construct_object(node)
