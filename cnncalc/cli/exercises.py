@@ -1,0 +1,133 @@
+"""``cnncalc check``, ``cnncalc solve``, ``cnncalc generate``: exercises in YAML."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import main
+
+
+def _status_style(status: str) -> str:
+    return {"ok": "green", "computed": "", "mismatch": "bold red", "erratum": "yellow",
+            "erratum-resolved": "cyan"}.get(status, "")
+
+
+@main.command("check")
+@click.argument("target", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: every question's status and values.")
+def check_command(target, as_json):
+    """Validate exercises, compute every reference, compare with the published answers.
+
+    TARGET is an exercise .yaml or a folder of them.  A published answer that
+    differs is a mismatch (exit code 1) unless the question marks it as an
+    erratum, which is reported with both values.
+
+    \b
+    Examples:
+      cnncalc check exercises/
+      cnncalc check exercises/alexnet.yaml --json
+    """
+    from ..exercises.exercise import check_exercise, exercise_files, load_exercise
+    from ..exercises.solution import answer_markdown
+
+    rows, count = [], 0
+    for path in exercise_files(target):
+        exercise = load_exercise(path)
+        count += 1
+        rows += [(str(path), r) for r in check_exercise(exercise)]
+    mismatches = [r for _, r in rows if r.status == "mismatch"]
+    errata = [r for _, r in rows if r.status == "erratum"]
+    if as_json:
+        click.echo(json.dumps({
+            "exercises": count, "questions": len(rows), "mismatches": len(mismatches), "errata": len(errata),
+            "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
+                      "computed": answer_markdown(r.reference).strip(),
+                      "published": None if r.published is None else str(r.published), "note": r.note}
+                     for f, r in rows],
+        }, ensure_ascii=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} questions", title_justify="left")
+        for column in ("exercise", "question", "status", "computed", "published", "note"):
+            table.add_column(column, overflow="fold")
+        for _, r in rows:
+            computed = answer_markdown(r.reference).strip()
+            computed = computed if "\n" not in computed else f"{r.reference.kind} {'x'.join(map(str, r.reference.value.shape)) if r.reference.kind == 'matrix' else ''}"
+            table.add_row(r.exercise, r.question, f"[{_status_style(r.status)}]{r.status}[/]" if _status_style(r.status) else r.status,
+                          computed[:60], "" if r.published is None else str(r.published)[:40], r.note)
+        console = Console(highlight=False)
+        console.print(table)
+        for r in errata:
+            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, computed "
+                          f"{answer_markdown(r.reference).strip()[:80]}: {r.note}")
+        console.print(f"{len(rows) - len(mismatches) - len(errata)} agree or computed, {len(errata)} errata, "
+                      f"{len(mismatches)} mismatches")
+    if mismatches:
+        sys.exit(1)
+
+
+@main.command("solve")
+@click.argument("exercise", type=click.Path())
+@click.option("--markdown", "form", flag_value="markdown", help="Markdown (what solutions/ holds).")
+@click.option("--latex", "form", flag_value="latex", help="A LaTeX fragment.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of printing.")
+def solve_command(exercise, form, out):
+    """Write the worked solution of an exercise: statement, then every question's steps.
+
+    \b
+    Examples:
+      cnncalc solve exercises/sheet-q1.yaml
+      cnncalc solve exercises/sheet-q1.yaml --markdown --out solutions/sheet-q1.md
+    """
+    from ..exercises.exercise import load_exercise
+    from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
+
+    ex = load_exercise(exercise)
+    if form == "latex":
+        text = solution_latex(ex)
+    elif form == "markdown" or out:
+        text = solution_markdown(ex)
+    else:
+        from rich.console import Console
+
+        Console().print(solution_renderable(ex))
+        return
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("generate")
+@click.argument("exercise", type=click.Path())
+@click.option("--seed", type=int, required=True, help="The same seed always gives the same variant.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder for the variant's .yaml and its solution .md (default: print the YAML).")
+def generate_command(exercise, seed, out):
+    """Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.
+
+    \b
+    Examples:
+      cnncalc generate exercises/output-size.yaml --seed 7
+      cnncalc generate exercises/output-size.yaml --seed 7 --out variants/
+    """
+    from ..exercises.exercise import load_exercise
+    from ..exercises.solution import solution_markdown
+    from ..exercises.variants import generate
+
+    variant, text = generate(load_exercise(exercise), seed)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{variant.id}.yaml").write_text(text, encoding="utf-8")
+    (folder / f"{variant.id}.md").write_text(solution_markdown(variant), encoding="utf-8")
+    click.echo(f"wrote {folder / (variant.id + '.yaml')} and its solution {folder / (variant.id + '.md')}")

@@ -1,0 +1,217 @@
+"""Reference answers and how two answers compare.
+
+A reference is computed by the engine and carries its derivation.  Its kind
+decides how another answer (a published one, later a student's) is read and
+compared:
+
+========  ================================  ===============================
+kind      value                             compared
+========  ================================  ===============================
+number    int, Fraction or sympy            exactly, or within a tolerance
+matrix    :class:`~cnncalc.values.Exact`    cell by cell (partial credit)
+shape     tuple of sizes (hwc order)        exactly, in hwc or chw layout
+formula   sympy expression                  symbolic equivalence
+text      str                               accepted phrases / key words
+========  ================================  ===============================
+
+>>> number = Answer("number", 290400)
+>>> compare(number, read_answer(number, "290400")).correct
+True
+>>> compare(Answer("number", Fraction(7, 3)), read_answer(Answer("number", 0), "2.33"),
+...         Tolerance(significant=3)).correct
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..errors import InputError
+from ..expr import normalize, parse_scalar
+from ..readers import read_matrix
+from ..values import Exact
+
+KINDS = ("number", "matrix", "shape", "formula", "text")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A value of a known kind, with the steps that derived it (references only)."""
+
+    kind: str
+    value: object
+    steps: tuple = ()
+    detail: object = None  # the engine result behind it (ConvResult, StackSummary, ...)
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close a decimal answer must be: relative, absolute or significant figures."""
+
+    relative: Fraction | None = None
+    absolute: Fraction | None = None
+    significant: int | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.relative is None and self.absolute is None and self.significant is None
+
+    def accepts(self, reference, given) -> bool:
+        if self.exact:
+            return reference == given
+        ref, got = Fraction(reference), Fraction(given)
+        if self.absolute is not None and abs(ref - got) <= self.absolute:
+            return True
+        if self.relative is not None and abs(ref - got) <= self.relative * abs(ref):
+            return True
+        if self.significant is not None:
+            return round_significant(ref, self.significant) == round_significant(got, self.significant)
+        return False
+
+
+def round_significant(value: Fraction, digits: int) -> Fraction:
+    """Round half away from zero to ``digits`` significant figures, exactly.
+
+    >>> round_significant(Fraction(7, 3), 3), round_significant(Fraction(62378344), 2)
+    (Fraction(233, 100), Fraction(62000000, 1))
+    """
+    if value == 0:
+        return Fraction(0)
+    sign = -1 if value < 0 else 1
+    value = abs(value)
+    exponent = len(str(int(value))) - 1 if value >= 1 else -len(str(int(1 / value)))
+    while Fraction(10) ** exponent > value:
+        exponent -= 1
+    while Fraction(10) ** (exponent + 1) <= value:
+        exponent += 1
+    unit = Fraction(10) ** (exponent - digits + 1)
+    scaled = value / unit
+    rounded = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
+    return sign * rounded * unit
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing an answer with a reference."""
+
+    correct: bool
+    fraction: Fraction  # share of credit, 0..1 (cells right, for matrices)
+    note: str = ""
+    wrong_cells: tuple = field(default=())
+
+
+_SHAPE = re.compile(r"^[\[(]?\s*([^\]\)]+?)\s*[\])]?$")
+
+
+def read_shape(text) -> tuple:
+    """'55x55x96', '55 × 55 × 96', [55, 55, 96], '(96, 55, 55)' -> a tuple of sizes."""
+    if isinstance(text, (list, tuple)):
+        return tuple(normalize(parse_scalar(v)) for v in text)
+    match = _SHAPE.match(str(text).strip())
+    if not match:
+        raise InputError(f"'{text}' is not a shape; write it as 55x55x96 or [55, 55, 96]")
+    parts = re.split(r"\s*(?:[x×X*,]|\s)\s*", match.group(1).strip())
+    try:
+        return tuple(parse_scalar(p) for p in parts if p)
+    except InputError:
+        raise InputError(f"'{text}' is not a shape; write it as 55x55x96 or [55, 55, 96]") from None
+
+
+def read_answer(reference: Answer, raw) -> Answer:
+    """Read ``raw`` (a YAML value or text) as an answer of the reference's kind."""
+    kind = reference.kind
+    if kind == "number":
+        return Answer(kind, parse_scalar(raw, allow_symbols=False))
+    if kind == "formula":
+        return Answer(kind, parse_scalar(raw, allow_symbols=True))
+    if kind == "matrix":
+        return Answer(kind, read_matrix(raw if not isinstance(raw, (int, float)) else [raw], "answer"))
+    if kind == "shape":
+        return Answer(kind, read_shape(raw))
+    return Answer("text", str(raw))
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)):
+        return a == b
+    import sympy
+
+    return sympy.simplify(sympy.sympify(_sym(a)) - _sym(b)) == 0
+
+
+def _sym(value):
+    if isinstance(value, Fraction):
+        import sympy
+
+        return sympy.Rational(value.numerator, value.denominator)
+    return value
+
+
+def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = None,
+            accept: tuple = (), keywords: tuple = ()) -> Comparison:
+    """Compare an answer with a reference of the same kind."""
+    tolerance = tolerance or Tolerance()
+    kind = reference.kind
+    if kind in ("number", "formula"):
+        ref, got = reference.value, answer.value
+        if isinstance(ref, (int, Fraction)) and isinstance(got, (int, Fraction)):
+            ok = tolerance.accepts(ref, got)
+        else:
+            ok = _same(ref, got)
+        return Comparison(ok, Fraction(int(ok)))
+    if kind == "shape":
+        ref, got = tuple(reference.value), tuple(answer.value)
+        if ref == got:
+            return Comparison(True, Fraction(1))
+        if len(ref) == 3 and got == (ref[2], ref[0], ref[1]):
+            return Comparison(True, Fraction(1), "read in channels-first order")
+        return Comparison(False, Fraction(0))
+    if kind == "matrix":
+        return _compare_matrix(reference.value, answer.value, tolerance)
+    return _compare_text(reference.value, answer.value, accept, keywords)
+
+
+def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance) -> Comparison:
+    if ref.shape != got.shape:
+        shape = "x".join(map(str, ref.shape))
+        return Comparison(False, Fraction(0), f"shape {'x'.join(map(str, got.shape))} where {shape} is expected")
+    wrong = []
+    ref_values, got_values = ref.values(), got.values()
+    for index in _indices(ref.shape):
+        a, b = ref_values[index], got_values[index]
+        ok = tolerance.accepts(a, b) if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)) \
+            else _same(a, b)
+        if not ok:
+            wrong.append(index)
+    total = max(1, ref.size)
+    share = Fraction(total - len(wrong), total)
+    return Comparison(not wrong, share, "" if not wrong else f"{len(wrong)} of {total} cells differ", tuple(wrong))
+
+
+def _indices(shape):
+    import numpy as np
+
+    return list(np.ndindex(*shape))
+
+
+def normalize_text(text: str) -> str:
+    """Case, punctuation and spacing ignored: 'Thin  horizontal-line!' -> 'thin horizontal line'."""
+    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+
+
+def _compare_text(model: str, given: str, accept: tuple, keywords: tuple) -> Comparison:
+    given_n = normalize_text(given)
+    for phrase in (model,) + tuple(accept):
+        if normalize_text(phrase) == given_n:
+            return Comparison(True, Fraction(1))
+    if keywords:
+        words = set(given_n.split())
+        found = [k for k in keywords if set(normalize_text(k).split()) <= words]
+        if len(found) == len(keywords):
+            return Comparison(True, Fraction(1), "key words found")
+        if found:
+            return Comparison(False, Fraction(len(found), len(keywords)),
+                              f"key words found: {', '.join(found)}")
+    return Comparison(False, Fraction(0))

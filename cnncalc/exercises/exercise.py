@@ -1,0 +1,265 @@
+"""An exercise: givens, questions, and the references the engine computes.
+
+The file format is documented in docs/exercises.md.  Loading validates every
+key (errors name the file, the key path and the line) and never executes
+anything from the file.
+
+>>> ex = parse_exercise('''
+... id: demo
+... title: Output size
+... questions:
+...   - id: q1
+...     prompt: 7x7 input, 3x3 filter, stride 2?
+...     compute: {output_size: {n: 7, kernel: 3, stride: 2}}
+...     expected: 3
+... ''', "demo.yaml")
+>>> [(q.id, r.value) for q, r in zip(ex.questions, ex.references())]
+[('q1', 3)]
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..errors import CnnCalcError, InputError, SpecError
+from ..expr import parse_scalar
+from ..yamlio import YamlDocument, load_yaml, load_yaml_file
+from .answers import Answer, Comparison, Tolerance, compare, read_answer
+from .operations import Scope, read_given, run
+
+EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
+QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
+                 "erratum", "tolerance", "kind", "mistakes", "hint")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    points: Fraction
+    compute: dict | None
+    choices: tuple
+    answer: object  # the model answer of a choice or text question
+    accept: tuple
+    keywords: tuple
+    expected: object  # as published in the source, or None
+    erratum: str | None
+    tolerance: Tolerance
+    mistakes: tuple
+    hint: str | None
+    path: str  # key path in the file, for messages
+
+
+@dataclass
+class Exercise:
+    id: str
+    title: str
+    statement: str
+    givens: dict  # name -> Given
+    given_raw: dict  # name -> the value as written (for variants)
+    questions: list
+    variants: dict
+    document: YamlDocument
+    source: str = ""
+    seed: int | None = None
+    _references: list | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> str:
+        return self.document.source
+
+    def where(self, path: str) -> str:
+        return self.document.where(path)
+
+    @property
+    def max_score(self) -> Fraction:
+        return sum((q.points for q in self.questions), Fraction(0))
+
+    def references(self) -> list[Answer]:
+        """Every question's reference answer, computed once (in order, so a
+        question may use an earlier one's answer by its id)."""
+        if self._references is None:
+            scope = Scope(dict(self.givens), {}, self.where)
+            refs = []
+            for q in self.questions:
+                refs.append(self._reference(q, scope))
+                scope.answers[q.id] = _as_given(refs[-1])
+            self._references = refs
+        return self._references
+
+    def _reference(self, q: Question, scope: Scope) -> Answer:
+        if q.compute is not None:
+            return run(q.compute, scope, f"{q.path}.compute")
+        label = "Answer" if q.choices else "Model answer"
+        return Answer("text", str(q.answer), (f"{label}: {q.answer}",))
+
+
+def _as_given(answer: Answer):
+    """An answer, usable by later questions under its question id."""
+    from .operations import Given
+
+    return Given(answer.kind, answer.value)
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_exercise(path: str | os.PathLike) -> Exercise:
+    return build_exercise(load_yaml_file(str(path)))
+
+
+def parse_exercise(text: str, source: str = "<exercise>") -> Exercise:
+    return build_exercise(load_yaml(text, source))
+
+
+def _unknown(document: YamlDocument, path: str, key, known) -> SpecError:
+    from difflib import get_close_matches
+
+    close = get_close_matches(str(key), known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    sub = f"{path}.{key}" if path else str(key)
+    return SpecError(f"{document.where(sub)}: unknown key '{key}'{hint}; known keys: {', '.join(known)}")
+
+
+def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exercise:
+    data = document.data
+    if not isinstance(data, dict):
+        raise SpecError(f"{document.source}: an exercise must be a mapping with id, title and questions; "
+                        "see docs/exercises.md")
+    for key in data:
+        if key not in EXERCISE_KEYS:
+            raise _unknown(document, "", key, EXERCISE_KEYS)
+    for key in ("id", "title", "questions"):
+        if key not in data:
+            raise SpecError(f"{document.source}: missing '{key}'; every exercise needs id, title and questions")
+    given_raw = data.get("given") or {}
+    if not isinstance(given_raw, dict):
+        raise SpecError(f"{document.where('given')}: 'given' must map names to values, e.g. given: {{N: 7}}")
+    given_raw = {**given_raw, **(overrides or {})}
+    givens = {}
+    for name, raw in given_raw.items():
+        if not str(name).isidentifier():
+            raise SpecError(f"{document.where('given.' + str(name))}: '{name}' is not a name; use letters, digits and _")
+        try:
+            givens[str(name)] = read_given(raw)
+        except CnnCalcError as error:
+            raise type(error)(f"{document.where('given.' + str(name))}: {error}") from None
+    questions_raw = data["questions"]
+    if not isinstance(questions_raw, list) or not questions_raw:
+        raise SpecError(f"{document.where('questions')}: 'questions' must be a non-empty list")
+    questions, seen = [], set()
+    for i, raw in enumerate(questions_raw):
+        q = _question(raw, f"questions[{i}]", document)
+        if q.id in seen:
+            raise SpecError(f"{document.where(q.path + '.id')}: question id '{q.id}' is used twice; ids must be unique")
+        if q.id in givens:
+            raise SpecError(f"{document.where(q.path + '.id')}: question id '{q.id}' is also a given; rename one")
+        seen.add(q.id)
+        questions.append(q)
+    variants = data.get("variants") or {}
+    if not isinstance(variants, dict):
+        raise SpecError(f"{document.where('variants')}: 'variants' maps given names to ranges or choices")
+    for name in variants:
+        if name not in given_raw:
+            raise SpecError(f"{document.where('variants.' + str(name))}: '{name}' is not a given; variants change givens")
+    exercise = Exercise(str(data["id"]), str(data["title"]), str(data.get("statement") or ""), givens, given_raw,
+                        questions, variants, document, str(data.get("source") or ""), data.get("seed"))
+    return exercise
+
+
+def _question(raw, path: str, document: YamlDocument) -> Question:
+    if not isinstance(raw, dict):
+        raise SpecError(f"{document.where(path)}: a question is a mapping with id, prompt and compute (or answer)")
+    for key in raw:
+        if key not in QUESTION_KEYS:
+            raise _unknown(document, path, key, QUESTION_KEYS)
+    if "id" not in raw:
+        raise SpecError(f"{document.where(path)}: the question has no 'id'")
+    has_compute, has_answer = "compute" in raw, "answer" in raw
+    if has_compute == has_answer:
+        raise SpecError(f"{document.where(path)}: give either 'compute' (an engine operation) or 'answer' "
+                        "(for choice and free-text questions), not both and not neither")
+    try:
+        points = Fraction(parse_scalar(raw.get("points", 1), allow_symbols=False))
+    except CnnCalcError:
+        raise SpecError(f"{document.where(path + '.points')}: points must be a number such as 2 or 0.5") from None
+    tolerance = _tolerance(raw.get("tolerance"), f"{path}.tolerance", document)
+    choices = tuple(str(c) for c in raw.get("choices") or ())
+    if choices and str(raw.get("answer")) not in choices:
+        raise SpecError(f"{document.where(path + '.answer')}: the answer '{raw.get('answer')}' is not one of the choices")
+    erratum = raw.get("erratum")
+    if erratum is not None and "expected" not in raw:
+        raise SpecError(f"{document.where(path + '.erratum')}: an erratum explains a published 'expected' answer; add it")
+    return Question(
+        id=str(raw["id"]), prompt=str(raw.get("prompt", "")), points=points, compute=raw.get("compute"),
+        choices=choices, answer=raw.get("answer"), accept=tuple(str(a) for a in raw.get("accept") or ()),
+        keywords=tuple(str(k) for k in raw.get("keywords") or ()), expected=raw.get("expected"),
+        erratum=str(erratum) if erratum is not None else None, tolerance=tolerance,
+        mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
+    )
+
+
+def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:
+    if raw is None:
+        return Tolerance()
+    if not isinstance(raw, dict):
+        raise SpecError(f"{document.where(path)}: tolerance is a mapping: relative, absolute or significant")
+    for key in raw:
+        if key not in ("relative", "absolute", "significant"):
+            raise _unknown(document, path, key, ("relative", "absolute", "significant"))
+    try:
+        return Tolerance(
+            relative=Fraction(parse_scalar(raw["relative"])) if "relative" in raw else None,
+            absolute=Fraction(parse_scalar(raw["absolute"])) if "absolute" in raw else None,
+            significant=int(raw["significant"]) if "significant" in raw else None,
+        )
+    except (CnnCalcError, TypeError, ValueError):
+        raise SpecError(f"{document.where(path)}: tolerance values must be numbers") from None
+
+
+# --------------------------------------------------------------------------- checking
+
+@dataclass(frozen=True)
+class CheckRow:
+    exercise: str
+    question: str
+    status: str  # ok | computed | mismatch | erratum | erratum-resolved
+    reference: Answer
+    published: object
+    note: str
+
+
+def check_exercise(exercise: Exercise) -> list[CheckRow]:
+    """Compute every reference and compare it with the published answer."""
+    rows = []
+    for q, ref in zip(exercise.questions, exercise.references()):
+        if q.expected is None:
+            rows.append(CheckRow(exercise.id, q.id, "computed", ref, None, ""))
+            continue
+        try:
+            published = read_answer(ref, q.expected)
+            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords)
+        except CnnCalcError as error:
+            raise SpecError(f"{exercise.where(q.path + '.expected')}: {error}") from None
+        if q.erratum is not None:
+            status = "erratum" if not outcome.correct else "erratum-resolved"
+            rows.append(CheckRow(exercise.id, q.id, status, ref, q.expected, q.erratum))
+        else:
+            rows.append(CheckRow(exercise.id, q.id, "ok" if outcome.correct else "mismatch", ref, q.expected,
+                                 outcome.note))
+    return rows
+
+
+def exercise_files(target: str | os.PathLike) -> list[Path]:
+    """The exercise files of a path: itself, or every .yaml/.yml below a folder."""
+    path = Path(target)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        if not files:
+            raise InputError(f"{path}: no .yaml exercise files inside; check the folder")
+        return files
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder; give an exercise .yaml or a folder of them")
+    return [path]
