@@ -16,6 +16,11 @@ def _status_style(status: str) -> str:
             "erratum-resolved": "cyan"}.get(status, "")
 
 
+def _clip(value, width: int = 40) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 @main.command("check")
 @click.argument("target", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: every question's status and values.")
@@ -32,7 +37,7 @@ def check_command(target, as_json):
       cnncalc check exercises/alexnet.yaml --json
     """
     from ..exercises.exercise import check_exercise, exercise_files, load_exercise
-    from ..exercises.solution import answer_markdown
+    from ..exercises.solution import answer_inline
 
     rows, count = [], 0
     for path in exercise_files(target):
@@ -45,7 +50,7 @@ def check_command(target, as_json):
         click.echo(json.dumps({
             "exercises": count, "questions": len(rows), "mismatches": len(mismatches), "errata": len(errata),
             "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
-                      "computed": answer_markdown(r.reference).strip(),
+                      "computed": answer_inline(r.reference),
                       "published": None if r.published is None else str(r.published), "note": r.note}
                      for f, r in rows],
         }, ensure_ascii=False))
@@ -57,15 +62,14 @@ def check_command(target, as_json):
         for column in ("exercise", "question", "status", "computed", "published", "note"):
             table.add_column(column, overflow="fold")
         for _, r in rows:
-            computed = answer_markdown(r.reference).strip()
-            computed = computed if "\n" not in computed else f"{r.reference.kind} {'x'.join(map(str, r.reference.value.shape)) if r.reference.kind == 'matrix' else ''}"
-            table.add_row(r.exercise, r.question, f"[{_status_style(r.status)}]{r.status}[/]" if _status_style(r.status) else r.status,
-                          computed[:60], "" if r.published is None else str(r.published)[:40], r.note)
+            style = _status_style(r.status)
+            table.add_row(r.exercise, r.question, f"[{style}]{r.status}[/]" if style else r.status,
+                          _clip(answer_inline(r.reference)), _clip(r.published), r.note)
         console = Console(highlight=False)
         console.print(table)
         for r in errata:
-            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, computed "
-                          f"{answer_markdown(r.reference).strip()[:80]}: {r.note}")
+            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, "
+                          f"computed {_clip(answer_inline(r.reference), 80)}: {r.note}")
         console.print(f"{len(rows) - len(mismatches) - len(errata)} agree or computed, {len(errata)} errata, "
                       f"{len(mismatches)} mismatches")
     if mismatches:

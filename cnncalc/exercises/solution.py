@@ -41,6 +41,21 @@ def answer_markdown(answer: Answer) -> str:
     return " " + format_value(answer.value)
 
 
+def answer_inline(answer: Answer) -> str:
+    """One line: a matrix as rows split by ';' (as it is typed), a shape as 55x55x96."""
+    if answer.kind == "matrix":
+        values = answer.value.reduced().values()
+        if values.ndim <= 1:
+            return " ".join(format_value(v) for v in values.reshape(-1))
+        rows = values.reshape(-1, values.shape[-1])
+        return "; ".join(" ".join(format_value(v) for v in row) for row in rows)
+    if answer.kind == "shape":
+        return "x".join(format_value(v) for v in answer.value)
+    if answer.kind == "table":
+        return answer.detail.name if answer.detail is not None else "table"
+    return format_value(answer.value)
+
+
 def _published_markdown(row) -> str:
     if row is None or row.published is None:
         return ""
