@@ -508,3 +508,49 @@ def load_yaml_file(path: str, layout: str = "hwc") -> StackSpec:
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
     return load_yaml_text(text, path, layout)
+
+
+# --------------------------------------------------------------------------- substitution
+
+
+def parse_assignments(items) -> dict:
+    """``["N=32"]`` -> ``{"N": 32}``.
+
+    >>> parse_assignments(["N=227", "K = 96"])
+    {'N': 227, 'K': 96}
+    """
+    values = {}
+    for item in items:
+        name, sep, value = str(item).partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not _SYMBOL.match(name) or not _INT.match(value):
+            raise InputError(f"'{item}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
+        values[name] = int(value)
+    return values
+
+
+def _subs(value, mapping):
+    from dataclasses import fields, is_dataclass, replace
+
+    if isinstance(value, (tuple, list)):
+        return type(value)(_subs(v, mapping) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _subs(getattr(value, f.name), mapping) for f in fields(value)}
+        return replace(value, **changes)
+    if hasattr(value, "free_symbols") and not isinstance(value, (int, str)):
+        result = value.subs(mapping)
+        return int(result) if result.is_Integer else result
+    return value
+
+
+def substitute(spec: StackSpec, values: dict) -> StackSpec:
+    """Put numbers in for symbols everywhere (input and layers).
+
+    >>> s = substitute(parse_inline("N x N x 3 -> conv K 5x5"), {"N": 32, "K": 10})
+    >>> s.input.text(), s.layers[0].filters
+    ('32x32x3', 10)
+    """
+    if not values:
+        return spec
+    mapping = {symbol(k): v for k, v in values.items()}
+    return _subs(spec, mapping)
