@@ -164,7 +164,7 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
 
 
 def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str, what: str,
-           ceil_mode: bool = False):
+           ceil_mode: bool = False, pool: bool = False):
     """Output sizes, paddings, formulas and warnings of a sliding window."""
     nd = x.ndim
     ks = per_axis(kernel, nd, "kernel")
@@ -175,8 +175,20 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
         pads = resolve_padding(padding, x.spatial, ks, ss, ds)
         outs, formulas, warnings = [], [], []
         for n, k, s, pad, d, axis in zip(x.spatial, ks, ss, pads, ds, _axis_names(x)):
-            check_window(n, k, s, pad, d, axis_name=axis)
+            if pool:  # torch pools whenever at least one window results (ceil mode may allow a partial one)
+                check_window(1, k, s, AxisPadding(k * d, 0), d, axis_name=axis)
+            else:
+                check_window(n, k, s, pad, d, axis_name=axis)
             out = output_size(n, k, s, (pad.before, pad.after), d, ceil_mode)
+            if pool and is_int(out) and out < 1:
+                raise ShapeError(
+                    f"window {_dims(ks)} on the {axis} of size {n} padded to {n + pad.before + pad.after} "
+                    f"gives {out} outputs; use a window of at most {n + pad.before + pad.after}, or pad more"
+                )
+            if ceil_mode and not is_int(out):
+                import sympy  # torch drops a last window that would start in the padding after the input
+
+                out = sympy.Piecewise((out - 1, (out - 1) * s >= n + pad.before), (out, True))
             outs.append(out)
             formulas.append(_axis_formula(n, k, s, pad, d, out, ceil_mode))
             warn = _fit_warning(where, f"{what} {_dims(ks)}", _dims(x.spatial), n, k, s, pad, d, out, ceil_mode)
@@ -400,7 +412,7 @@ class Pool:
         if ctx.convention == "torch" and isinstance(self.padding, str) and self.padding.lower() == "same":
             _same_padding_check(self.padding, per_axis(stride, x.ndim, "stride"), ctx, where)
         outs, _, _, _, _, shape_formula, warnings, window = _slide(
-            x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode
+            x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode, pool=True
         )
         out = Shape(outs, x.channels)
         formulas = (("output", shape_formula), ("units", _units_formula(out)), ("params", "0 (pooling has no parameters)"))
