@@ -388,6 +388,12 @@ def _to_python(node, path: str, lines: _Lines, loader):
     import yaml
 
     lines.lines.setdefault(path, node.start_mark.line + 1)
+    plain = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    if type(node) in plain and node.tag != plain[type(node)]:
+        raise InputError(
+            f"{lines.source}: line {node.start_mark.line + 1}: tag '{node.tag}' is not allowed; "
+            f"cnncalc reads YAML as plain data, remove the tag"
+        )
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
@@ -420,6 +426,11 @@ def load_yaml_text(text: str, source: str = "<yaml>", layout: str = "hwc") -> St
     try:
         node = loader.get_single_node()
         data = _to_python(node, "", lines, loader) if node is not None else None
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        raise InputError(
+            f"{source}: line {mark.line + 1}: {error.problem}; cnncalc reads YAML as plain data, remove the tag"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""

@@ -5,6 +5,7 @@ receptive fields."""
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
@@ -64,6 +65,14 @@ def _load(spec_text: str, layout: str):
         return get(spec_text)
     if spec_text.endswith((".yaml", ".yml")) or ("->" not in spec_text and os.path.isfile(spec_text)):
         return load_yaml_file(spec_text, layout)
+    if "->" not in spec_text and re.search(r"[A-Za-z]{2,}", spec_text):
+        from ..errors import SpecError
+        from ..spec import _suggest
+
+        raise SpecError(
+            f"'{spec_text}' is not a built-in network{_suggest(spec_text, NETWORKS)}, a YAML file or an inline "
+            f"description; see cnncalc shape --list, or write e.g. \"32x32x3 -> conv 10 5x5\""
+        )
     return parse_inline(spec_text, layout)
 
 
@@ -111,7 +120,7 @@ def _solve(spec_text: str, bounds: dict) -> str:
     return "\n".join(lines)
 
 
-@main.command("shape", help=HELP)
+@main.command("shape", help=HELP, context_settings={"ignore_unknown_options": True})
 @click.argument("spec", nargs=-1)
 @click.option("--list", "list_", is_flag=True, help="List the built-in networks with their input and totals.")
 @click.option("--explain", is_flag=True, help="Show every formula with its numbers, layer by layer.")
