@@ -97,7 +97,7 @@ def summary_json(summary: StackSummary, dtype: str = "float32") -> dict:
 
 
 def format_json(summary: StackSummary, dtype: str = "float32") -> str:
-    return json.dumps(summary_json(summary, dtype), indent=2)
+    return json.dumps(summary_json(summary, dtype))  # compact: the C encoder; pipe to `python -m json.tool` to read
 
 
 def _memory_text(row: Row) -> str:
