@@ -130,10 +130,10 @@ def _axis_formula(n, k, s, pad: AxisPadding, d, out, ceil_mode: bool) -> str:
         padding = f"{term(pad.before)} + {term(pad.after)}"
     inner = f"({term(n)} - {kern} + {padding})/{term(s)}"
     span = n + pad.before + pad.after - effective_kernel(k, d)
-    exact = is_int(span, s) and span % s == 0
+    exact = s == 1 or is_int(span, s) and span % s == 0
     if not exact:
         inner = f"{'ceil' if ceil_mode else 'floor'}({inner})"
-    return f"{inner} + 1 = {term(out)}"
+    return f"{inner} + 1 = {out}"
 
 
 def _join_axes(names, formulas) -> str:

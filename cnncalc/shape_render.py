@@ -121,7 +121,8 @@ def _totals_lines(summary: StackSummary, dtype: str) -> list[str]:
         f"biases {fmt(summary.total_biases)})",
         f"Units (stored layer outputs): {fmt(summary.total_units)}",
         f"MACs: {fmt(summary.total_macs)}",
-        f"Activation memory (input included): {fmt(mem)} values = {fmt(mem * ctx.dtype_bytes)} bytes ({dtype}, {human(mem * ctx.dtype_bytes)}B)",
+        f"Activation memory (input included): {fmt(mem)} values = {fmt(mem * ctx.dtype_bytes)} bytes ({dtype}"
+        + (f", {human(mem * ctx.dtype_bytes)}B)" if isinstance(mem, int) else ")"),
         f"Input {summary.input.text()} -> output {summary.output.text()}; convention {ctx.convention}"
         + ("" if ctx.bias else "; weights only (--no-bias)"),
     ]

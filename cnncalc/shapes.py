@@ -60,7 +60,12 @@ def term(value) -> str:
     if is_int(value) or isinstance(value, Fraction):
         return str(value)
     text = str(value)
-    return text if text.isidentifier() else f"({text})"
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in "+-*/ ":
+            return f"({text})"
+    return text
 
 
 def human(value) -> str:

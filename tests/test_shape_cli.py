@@ -235,3 +235,18 @@ def test_cli_never_imports_torch_or_sympy_for_numbers():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_readme_yaml_example_runs(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    section = readme.read_text().split("## Layer stacks", 1)[1]
+    yaml_text = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    path = tmp_path / "readme.yaml"
+    path.write_text(yaml_text)
+    data = json.loads(out(str(path), "--json"))
+    assert data["name"] == "alexnet-start" and data["output"] == {"features": 4096}
+    concat = next(layer for layer in data["layers"] if layer["type"] == "concat")
+    assert concat["output"] == {"height": 27, "width": 27, "channels": 64 + 32}
