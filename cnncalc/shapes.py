@@ -130,7 +130,7 @@ class Shape:
         dims = self.dims(layout)
         if is_int(*dims):
             return "x".join(map(str, dims))
-        return " x ".join(str(v) for v in dims)
+        return " x ".join(term(v) for v in dims)
 
     def names(self) -> tuple:
         if self.flat:
