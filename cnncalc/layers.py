@@ -202,6 +202,11 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
     return tuple(outs), ks, ss, ds, pads, _join_axes(_axis_names(x), formulas), tuple(warnings), window
 
 
+def _half(kernel):
+    first = kernel[0] if isinstance(kernel, tuple) else kernel
+    return first // 2 if is_int(first) else f"{first}/2"
+
+
 def _need_image(x: Shape, where: str, what: str) -> None:
     if x.flat:
         raise ShapeError(
@@ -400,17 +405,23 @@ class Pool:
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
         _need_image(x, where, f"{self.op}pool")
         stride = self.kernel if self.stride is None else self.stride
+        if ctx.convention == "torch" and isinstance(self.padding, str) and self.padding.lower() in ("same", "full"):
+            raise ShapeError(
+                f"{where}: torch pooling takes its padding as a number, not '{self.padding}'; "
+                f"give e.g. pad {_half(self.kernel)} (half the window), or use --convention keras"
+            )
         if ctx.convention == "torch" and not isinstance(self.padding, str):
-            ks = per_axis(self.kernel, x.ndim, "kernel")
-            ps = self.padding if isinstance(self.padding, (tuple, list)) and len(self.padding) == x.ndim else per_axis(self.padding, x.ndim, "padding")
+            try:
+                ks = per_axis(self.kernel, x.ndim, "kernel")
+                ps = per_axis(self.padding, x.ndim, "padding")
+            except ShapeError as error:
+                raise ShapeError(f"{where}: {error} (torch pooling pads both sides of an axis alike)") from None
             for k, p in zip(ks, ps):
                 if is_int(k, p) and p > k // 2:
                     raise ShapeError(
                         f"{where}: pooling padding {p} is more than half the window {k} (torch's rule); "
                         f"use padding of at most {k // 2}"
                     )
-        if ctx.convention == "torch" and isinstance(self.padding, str) and self.padding.lower() == "same":
-            _same_padding_check(self.padding, per_axis(stride, x.ndim, "stride"), ctx, where)
         outs, _, _, _, _, shape_formula, warnings, window = _slide(
             x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode, pool=True
         )

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from .shapes import fmt, human, json_value, term
+from .shapes import fmt, human, json_value
 from .stack import Row, StackSummary
 
 DTYPES = {
@@ -209,7 +209,3 @@ def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32
         )
     parts = [table, Text("\n".join(_totals_lines(summary, dtype)))]
     return Group(*parts)
-
-
-def term_text(value) -> str:
-    return term(value)

@@ -135,7 +135,6 @@ def parse_input(value, layout: str = "hwc") -> Shape:
 # --------------------------------------------------------------------------- layer kinds
 
 # kind -> (positional keys, {key: converter}, constructor(params) -> layer)
-_SIZE = lambda v: parse_size(v, "size")  # noqa: E731
 _CONV_KEYS = {
     "filters": lambda v: parse_size(v, "filters"), "kernel": lambda v: parse_sizes(v, "kernel"),
     "stride": lambda v: parse_sizes(v, "stride"), "padding": parse_padding,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from .errors import ShapeError
-from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual, Window
+from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .shapes import Shape, fmt, is_int, term
 
 BASE_NAMES = {
@@ -182,7 +182,7 @@ def _advance_rf(rf, extent, effect, out_shape):
     window = effect.window
     if window is None:
         new = rf
-    elif window is GLOBAL or window == GLOBAL:
+    elif window == GLOBAL:
         new = tuple((r + (n - 1) * j, j * n, start) for (r, j, start), n in zip(rf, extent))
         return new, (1,) * len(new)  # every later layer sees the whole input already
     else:
