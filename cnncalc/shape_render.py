@@ -209,3 +209,25 @@ def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32
         )
     parts = [table, Text("\n".join(_totals_lines(summary, dtype)))]
     return Group(*parts)
+
+
+def format_catalogue(rows) -> str:
+    """The table of ``cnncalc shape --list``."""
+    lines = [f"{'name':<20} {'input':<10} {'trainable params':>17} {'non-trainable':>14}  description"]
+    for name, shape, trainable, non_trainable, description in rows:
+        lines.append(f"{name:<20} {shape.text():<10} {fmt(trainable):>17} {fmt(non_trainable):>14}  {description}")
+    return "\n".join(lines) + "\n"
+
+
+def format_solutions(n_in, n_out, found, bounds: dict, keep: dict) -> str:
+    """The candidates of ``cnncalc shape --solve`` and the size-keeping paddings."""
+    lines = [f"windows that map {n_in} to {n_out} (kernel <= {bounds['max_kernel']}, stride <= {bounds['max_stride']}, "
+             f"dilation <= {bounds['max_dilation']}, padding <= {bounds['max_padding']} per side):",
+             f"{'kernel':>6} {'stride':>6} {'dilation':>8} {'padding':>7}  fit      operation"]
+    for c in found:
+        op = "conv or pooling" if c.pooling_ok else "conv (padding > kernel/2: torch pooling refuses)"
+        lines.append(f"{c.kernel:>6} {c.stride:>6} {c.dilation:>8} {c.padding:>7}  {'exact ' if c.exact else 'floors'}   {op}")
+    if not found:
+        lines.append("  none within these bounds; raise --max-kernel, --max-stride or --max-padding")
+    lines.append("padding that keeps a size with stride 1: (F - 1)/2 -> " + ", ".join(f"F={k}: {p}" for k, p in keep.items()))
+    return "\n".join(lines) + "\n"

@@ -184,3 +184,16 @@ def get(name: str) -> StackSpec:
     entry = NETWORKS[key]
     spec = parse_inline(entry.text)
     return StackSpec(spec.input, spec.layers, key, entry.convention)
+
+
+def catalogue() -> list[tuple]:
+    """(name, input, trainable params, non-trainable, description) of every built-in network."""
+    from .layers import Context
+    from .stack import summarize
+
+    rows = []
+    for name, entry in NETWORKS.items():
+        spec = get(name)
+        summary = summarize(spec.input, spec.layers, Context(convention=entry.convention))
+        rows.append((name, spec.input, summary.trainable_params, summary.non_trainable_params, entry.description))
+    return rows

@@ -76,25 +76,9 @@ def _load(spec_text: str, layout: str):
     return parse_inline(spec_text, layout)
 
 
-def _list_networks() -> str:
-    from ..layers import Context
-    from ..shapes import fmt
-    from ..stack import summarize
-    from ..zoo import NETWORKS, get
-
-    lines = [f"{'name':<20} {'input':<10} {'trainable params':>17} {'non-trainable':>14}  description"]
-    for name, entry in NETWORKS.items():
-        spec = get(name)
-        summary = summarize(spec.input, spec.layers, Context(convention=entry.convention))
-        lines.append(
-            f"{name:<20} {spec.input.text():<10} {fmt(summary.trainable_params):>17} "
-            f"{fmt(summary.non_trainable_params):>14}  {entry.description}"
-        )
-    return "\n".join(lines)
-
-
 def _solve(spec_text: str, bounds: dict) -> str:
     from ..errors import InputError
+    from ..shape_render import format_solutions
     from ..solve import keep_size_formula, keep_size_padding, solve_window
     from ..spec import parse_input
 
@@ -103,21 +87,10 @@ def _solve(spec_text: str, bounds: dict) -> str:
         raise InputError(f"--solve needs 'INPUT -> OUTPUT' sizes, got '{spec_text}'; write e.g. --solve \"7 -> 3\"")
     n_in, n_out = (parse_input(p).dims()[0] for p in parts)
     if not isinstance(n_in, int) or not isinstance(n_out, int):
-        lines = [f"symbolic sizes: output = floor((N + 2P - d*(F - 1) - 1)/S) + 1",
-                 f"padding that keeps the size with stride 1: {keep_size_formula()}  ((F - 1)/2 for d = 1)"]
-        return "\n".join(lines)
-    found = solve_window(n_in, n_out, **bounds)
-    lines = [f"windows that map {n_in} to {n_out} (kernel <= {bounds['max_kernel']}, stride <= {bounds['max_stride']}, "
-             f"dilation <= {bounds['max_dilation']}, padding <= {bounds['max_padding']} per side):"]
-    lines.append(f"{'kernel':>6} {'stride':>6} {'dilation':>8} {'padding':>7}  fit      operation")
-    for c in found:
-        op = "conv or pooling" if c.pooling_ok else "conv (padding > kernel/2: torch pooling refuses)"
-        lines.append(f"{c.kernel:>6} {c.stride:>6} {c.dilation:>8} {c.padding:>7}  {'exact ' if c.exact else 'floors'}   {op}")
-    if not found:
-        lines.append("  none within these bounds; raise --max-kernel, --max-stride or --max-padding")
-    keep = [f"F={k}: {keep_size_padding(k)}" for k in range(1, bounds["max_kernel"] + 1, 2)]
-    lines.append(f"padding that keeps a size with stride 1: (F - 1)/2 -> {', '.join(keep)}")
-    return "\n".join(lines)
+        return (f"symbolic sizes: output = floor((N + 2P - d*(F - 1) - 1)/S) + 1\n"
+                f"padding that keeps the size with stride 1: {keep_size_formula()}  ((F - 1)/2 for d = 1)\n")
+    keep = {k: keep_size_padding(k) for k in range(1, bounds["max_kernel"] + 1, 2)}
+    return format_solutions(n_in, n_out, solve_window(n_in, n_out, **bounds), bounds, keep)
 
 
 @main.command("shape", help=HELP, context_settings={"ignore_unknown_options": True})
@@ -146,14 +119,17 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
     from ..errors import InputError
 
     if list_:
-        click.echo(_list_networks())
+        from ..shape_render import format_catalogue
+        from ..zoo import catalogue
+
+        click.echo(format_catalogue(catalogue()), nl=False)
         return
     if not spec:
         raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline description; see cnncalc shape --help")
     text = " ".join(spec)
     if solve:
         click.echo(_solve(text, dict(max_kernel=max_kernel, max_stride=max_stride, max_dilation=max_dilation,
-                                     max_padding=max_padding)))
+                                     max_padding=max_padding)), nl=False)
         return
     from ..layers import Context
     from ..shape_render import DTYPES
