@@ -230,3 +230,24 @@ def check_window(
             f"kernel {kernel}{dil} is larger than the {axis_name} of size {n} padded to {padded}; "
             f"use a kernel of at most {padded}, or pad by {span - n} in total"
         )
+
+
+def transposed_output_size(
+    n: Size,
+    kernel: Size,
+    stride: Size = 1,
+    padding: Size | tuple = 0,
+    dilation: Size = 1,
+    output_padding: Size = 0,
+) -> Size:
+    """Output length of a transposed convolution (torch's ``ConvTranspose``)::
+
+        O = (n - 1)*s - p_before - p_after + d*(k - 1) + output_padding + 1
+
+    >>> transposed_output_size(13, 3, stride=2)          # 13 -> 27, back to AlexNet's POOL1 input size
+    27
+    >>> transposed_output_size(7, 3, stride=2, padding=1, output_padding=1)
+    14
+    """
+    before, after = (padding, padding) if not isinstance(padding, tuple) else padding
+    return (n - 1) * stride - before - after + effective_kernel(kernel, dilation) + output_padding

@@ -1,3 +1,3 @@
 """Registers every command module with the ``cnncalc`` group."""
 
-from . import conv, exercises, network, pool  # noqa: F401
+from . import conv, exercises, network, pool, shape  # noqa: F401

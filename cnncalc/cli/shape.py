@@ -1,0 +1,174 @@
+"""``cnncalc shape``: a layer stack from a built-in name, a YAML file or an
+inline description, to a table of shapes, units, parameters, MACs, memory and
+receptive fields."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import click
+
+from . import main
+
+HELP = """Shapes, units, parameters, MACs, memory and receptive fields of a layer stack.
+
+SPEC is a built-in network (see --list), a YAML file, or an inline description
+(quote it: '->' would redirect in the shell).
+
+\b
+Examples:
+  cnncalc shape alexnet --explain
+  cnncalc shape vgg16 --no-bias --markdown
+  cnncalc shape "227x227x3 -> conv 96 11x11 stride 4"
+  cnncalc shape "7x7x1 -> conv 1 3x3 stride 3"          # the course's "doesn't fit"
+  cnncalc shape "N x N x 3 -> conv 10 5x5 pad 2 -> maxpool 2" --set N=32
+  cnncalc shape net.yaml --json
+  cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
+  cnncalc shape --list
+
+\b
+Inline grammar (layers separated by '->'):
+  input     227x227x3 (height x width x channels; with --layout chw: 3x227x227),
+            784 (flat), 100x16 (1-D: length x channels), 16x16x16x1 (3-D);
+            any size may be a symbol: N x N x 3
+  conv F KxK [stride S] [pad P|same|valid|full|t,b,l,r] [dilation D] [groups G] [nobias]
+  depthwise KxK [multiplier M]     convtranspose F KxK [stride S] [pad P] [outpad Q]
+  maxpool K [stride S] [pad P] [ceil]   avgpool K ...   (stride defaults to K)
+  globalavgpool | globalmaxpool    adaptiveavgpool 6x6    zeropad P    flatten
+  dense N [nobias]    dropout 0.5    batchnorm (bn)    lrn (norm)
+  relu, tanh, sigmoid, softmax, logsoftmax, ... (activations)
+  residual(BODY | SHORTCUT)  residual(BODY): identity shortcut, outputs added
+  concat(BRANCH | BRANCH | ...): channels concatenated (inception)
+  any layer: name NAME
+
+\b
+Conventions:
+  MACs: one multiply-accumulate per weight use per output value; biases are not
+  counted; pooling, activations, dropout and additions count zero; batch norm
+  counts one per value (its scale).
+  Batch norm: scale and shift are trainable; running mean and variance are
+  non-trainable, counted apart; total params = trainable + non-trainable.
+  Memory: output values of each layer x bytes of --dtype; activation, dropout
+  and flatten reuse their input. --no-bias counts weights only (the course's
+  VGG16 table). A window that does not fit exactly is floored, with a warning
+  (an error with --strict). Receptive field: size / jump (stride in input
+  pixels); start in --explain and JSON.
+"""
+
+
+def _load(spec_text: str, layout: str):
+    from ..spec import load_yaml_file, parse_inline
+    from ..zoo import NETWORKS, get
+
+    if spec_text.lower() in NETWORKS:
+        return get(spec_text)
+    if spec_text.endswith((".yaml", ".yml")) or ("->" not in spec_text and os.path.isfile(spec_text)):
+        return load_yaml_file(spec_text, layout)
+    if "->" not in spec_text and re.search(r"[A-Za-z]{2,}", spec_text):
+        from ..errors import SpecError
+        from ..spec import _suggest
+
+        raise SpecError(
+            f"'{spec_text}' is not a built-in network{_suggest(spec_text, NETWORKS)}, a YAML file or an inline "
+            f"description; see cnncalc shape --list, or write e.g. \"32x32x3 -> conv 10 5x5\""
+        )
+    return parse_inline(spec_text, layout)
+
+
+def _solve(spec_text: str, bounds: dict) -> str:
+    from ..errors import InputError
+    from ..shape_render import format_solutions
+    from ..solve import keep_size_formula, keep_size_padding, solve_window
+    from ..spec import parse_input
+
+    parts = spec_text.split("->")
+    if len(parts) != 2:
+        raise InputError(f"--solve needs 'INPUT -> OUTPUT' sizes, got '{spec_text}'; write e.g. --solve \"7 -> 3\"")
+    n_in, n_out = (parse_input(p).dims()[0] for p in parts)
+    if not isinstance(n_in, int) or not isinstance(n_out, int):
+        return (f"symbolic sizes: output = floor((N + 2P - d*(F - 1) - 1)/S) + 1\n"
+                f"padding that keeps the size with stride 1: {keep_size_formula()}  ((F - 1)/2 for d = 1)\n")
+    keep = {k: keep_size_padding(k) for k in range(1, bounds["max_kernel"] + 1, 2)}
+    return format_solutions(n_in, n_out, solve_window(n_in, n_out, **bounds), bounds, keep)
+
+
+@main.command("shape", help=HELP, context_settings={"ignore_unknown_options": True})
+@click.argument("spec", nargs=-1)
+@click.option("--list", "list_", is_flag=True, help="List the built-in networks with their input and totals.")
+@click.option("--explain", is_flag=True, help="Show every formula with its numbers, layer by layer.")
+@click.option("--json", "fmt_", flag_value="json", help="JSON: input, output, layers, totals.")
+@click.option("--markdown", "fmt_", flag_value="markdown", help="A Markdown table.")
+@click.option("--csv", "fmt_", flag_value="csv", help="CSV, one row per layer.")
+@click.option("--convention", type=click.Choice(["torch", "keras"]), default=None,
+              help="'same' padding rules (default torch; a built-in net may carry its own).")
+@click.option("--layout", type=click.Choice(["hwc", "chw"]), default="hwc", show_default=True,
+              help="Order of sizes in the display and in an inline/YAML input.")
+@click.option("--no-bias", is_flag=True, help="Count weights only (the course's VGG16 table).")
+@click.option("--dtype", type=click.Choice(sorted(["float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8"])),
+              default="float32", show_default=True, help="Bytes per stored value for memory.")
+@click.option("--strict", is_flag=True, help="A window that does not fit exactly is an error, not a warning.")
+@click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
+@click.option("--solve", is_flag=True, help='SPEC is "INPUT -> OUTPUT" sizes: list kernel/stride/dilation/padding that do it.')
+@click.option("--max-kernel", default=7, show_default=True, help="Bound for --solve.")
+@click.option("--max-stride", default=4, show_default=True, help="Bound for --solve.")
+@click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
+@click.option("--max-padding", default=3, show_default=True, help="Bound for --solve.")
+def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve,
+          max_kernel, max_stride, max_dilation, max_padding):
+    from ..errors import InputError
+
+    if list_:
+        from ..shape_render import format_catalogue
+        from ..zoo import catalogue
+
+        click.echo(format_catalogue(catalogue()), nl=False)
+        return
+    if not spec:
+        raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline description; see cnncalc shape --help")
+    text = " ".join(spec)
+    if solve:
+        click.echo(_solve(text, dict(max_kernel=max_kernel, max_stride=max_stride, max_dilation=max_dilation,
+                                     max_padding=max_padding)), nl=False)
+        return
+    from ..layers import Context
+    from ..shape_render import DTYPES
+    from ..spec import parse_assignments, substitute
+    from ..stack import summarize
+
+    stack = substitute(_load(text, layout), parse_assignments(assignments))
+    ctx = Context(convention=convention or stack.convention or "torch", bias=not no_bias, strict=strict,
+                  dtype_bytes=DTYPES[dtype])
+    summary = summarize(stack.input, stack.layers, ctx, stack.name)
+    _print(summary, fmt_, explain, layout, dtype)
+
+
+def _print(summary, fmt_, explain, layout, dtype):
+    from .. import shape_render as render
+
+    if fmt_ == "json":
+        click.echo(render.format_json(summary, dtype))
+        _warn(summary)
+        return
+    if fmt_ == "csv":
+        click.echo(render.format_csv(summary, layout), nl=False)
+        _warn(summary)
+        return
+    if fmt_ == "markdown":
+        click.echo(render.format_markdown(summary, layout, dtype), nl=False)
+        return
+    if explain:
+        click.echo(render.format_explain(summary, layout, dtype), nl=False)
+        _warn(summary)
+        return
+    from rich.console import Console
+
+    Console(soft_wrap=False, width=max(150, click.get_text_stream("stdout").isatty() and 0 or 150)).print(
+        render.rich_table(summary, layout, dtype)
+    )
+    _warn(summary)
+
+
+def _warn(summary):
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)

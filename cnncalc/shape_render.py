@@ -1,0 +1,233 @@
+"""Turning a :class:`~cnncalc.stack.StackSummary` into JSON, CSV, Markdown,
+an explanation and a rich table.  ``format_*`` functions return text or
+renderables; only the CLI prints.  rich is imported only for the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .shapes import fmt, human, json_value
+from .stack import Row, StackSummary
+
+DTYPES = {
+    "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8, "int32": 4, "int16": 2,
+    "int8": 1, "uint8": 1,
+}
+
+
+def rf_json(rf):
+    """{"size": 11, "jump": 4, "start": 0}; lists (one per spatial axis) when axes differ."""
+    if rf is None:
+        return None
+    keys = ("size", "jump", "start")
+    result = {}
+    for i, key in enumerate(keys):
+        values = [json_value(axis[i]) for axis in rf]
+        result[key] = values[0] if len({str(v) for v in values}) == 1 else values
+    return result
+
+
+def rf_text(rf) -> str:
+    if rf is None:
+        return "-"
+    data = rf_json(rf)
+
+    def one(v):
+        return "x".join(map(str, v)) if isinstance(v, list) else str(v)
+
+    return f"{one(data['size'])} / {one(data['jump'])}"
+
+
+def row_json(row: Row, summary: StackSummary) -> dict:
+    return {
+        "name": row.name,
+        "type": row.type,
+        "layer": row.layer,
+        "depth": row.depth,
+        "input": row.input.as_json(),
+        "output": row.output.as_json(),
+        "units": json_value(row.units),
+        "weights": json_value(row.weights),
+        "biases": json_value(row.biases),
+        "params": json_value(row.params),
+        "trainable": json_value(row.trainable),
+        "non_trainable": json_value(row.non_trainable),
+        "macs": json_value(row.macs),
+        "memory": {"values": json_value(row.units), "bytes": json_value(row.memory_bytes), "in_place": row.in_place},
+        "receptive_field": rf_json(row.rf),
+        "fc_equivalent": json_value(row.fc_equivalent) if row.fc_equivalent is not None else None,
+        "formulas": dict(row.formulas),
+        "warnings": list(row.warnings),
+    }
+
+
+def summary_json(summary: StackSummary, dtype: str = "float32") -> dict:
+    ctx = summary.context
+    return {
+        "name": summary.name,
+        "convention": ctx.convention,
+        "bias": ctx.bias,
+        "dtype": dtype,
+        "bytes_per_value": ctx.dtype_bytes,
+        "input": summary.input.as_json(),
+        "output": summary.output.as_json(),
+        "layers": [row_json(row, summary) for row in summary.rows],
+        "total_params": json_value(summary.total_params),
+        "total_weights": json_value(summary.total_weights),
+        "total_biases": json_value(summary.total_biases),
+        "trainable_params": json_value(summary.trainable_params),
+        "non_trainable_params": json_value(summary.non_trainable_params),
+        "total_units": json_value(summary.total_units),
+        "total_macs": json_value(summary.total_macs),
+        "total_memory": {
+            "values": json_value(summary.total_memory_values),
+            "bytes": json_value(summary.total_memory_values * ctx.dtype_bytes),
+            "includes_input": True,
+        },
+        "warnings": list(summary.warnings),
+        "conventions": {
+            "macs": "one multiply-accumulate per weight use per output value; biases, pooling, activations excluded",
+            "total_params": "trainable + non-trainable (batch-norm running statistics)",
+            "total_units": "values stored by layers; activation, dropout and flatten reuse their input",
+        },
+    }
+
+
+def format_json(summary: StackSummary, dtype: str = "float32") -> str:
+    return json.dumps(summary_json(summary, dtype))  # compact: the C encoder; pipe to `python -m json.tool` to read
+
+
+def _memory_text(row: Row) -> str:
+    short = human(row.units)
+    return fmt(row.units) if short == str(row.units) else f"{fmt(row.units)} ({short})"
+
+
+def _params_text(row: Row) -> str:
+    formula = dict(row.formulas).get("params", "")
+    if row.params == 0 and row.type not in ("add", "concat"):
+        return "0"
+    return formula if formula else fmt(row.params)
+
+
+def _totals_lines(summary: StackSummary, dtype: str) -> list[str]:
+    ctx = summary.context
+    mem = summary.total_memory_values
+    lines = [
+        f"Total params: {fmt(summary.total_params)}  (trainable {fmt(summary.trainable_params)}, "
+        f"non-trainable {fmt(summary.non_trainable_params)}; weights {fmt(summary.total_weights)}, "
+        f"biases {fmt(summary.total_biases)})",
+        f"Units (stored layer outputs): {fmt(summary.total_units)}",
+        f"MACs: {fmt(summary.total_macs)}",
+        f"Activation memory (input included): {fmt(mem)} values = {fmt(mem * ctx.dtype_bytes)} bytes ({dtype}"
+        + (f", {human(mem * ctx.dtype_bytes)}B)" if isinstance(mem, int) else ")"),
+        f"Input {summary.input.text()} -> output {summary.output.text()}; convention {ctx.convention}"
+        + ("" if ctx.bias else "; weights only (--no-bias)"),
+    ]
+    return lines
+
+
+def format_markdown(summary: StackSummary, layout: str = "hwc", dtype: str = "float32") -> str:
+    out = ["| layer | type | output | memory | params | receptive field (size / jump) |", "| --- | --- | --- | --- | --- | --- |"]
+    out.append(f"| input | input | {summary.input.text(layout)} | {fmt(summary.input.units)} ({human(summary.input.units)}) | 0 | 1 / 1 |")
+    for row in summary.rows:
+        indent = "&nbsp;&nbsp;" * row.depth
+        out.append(
+            f"| {indent}{row.name} | {row.type} | {row.output.text(layout)} | {_memory_text(row)} | "
+            f"{_params_text(row)} | {rf_text(row.rf)} |"
+        )
+    out.append("")
+    out += [f"- {line}" for line in _totals_lines(summary, dtype)]
+    for warning in summary.warnings:
+        out.append(f"- warning: {warning}")
+    return "\n".join(out) + "\n"
+
+
+CSV_FIELDS = ("name", "type", "layer", "output", "units", "memory_bytes", "weights", "biases", "params",
+              "trainable", "non_trainable", "macs", "rf_size", "rf_jump", "rf_start", "fc_equivalent", "params_formula")
+
+
+def format_csv(summary: StackSummary, layout: str = "hwc") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for row in summary.rows:
+        rf = rf_json(row.rf) or {}
+        writer.writerow([
+            row.name, row.type, row.layer, row.output.text(layout), row.units, row.memory_bytes, row.weights,
+            row.biases, row.params, row.trainable, row.non_trainable, row.macs,
+            rf.get("size", ""), rf.get("jump", ""), rf.get("start", ""),
+            "" if row.fc_equivalent is None else row.fc_equivalent, dict(row.formulas).get("params", ""),
+        ])
+    return buffer.getvalue()
+
+
+def explain_lines(summary: StackSummary, layout: str = "hwc") -> list[str]:
+    """Every formula with its numbers, layer by layer."""
+    ctx = summary.context
+    lines = [f"input: {summary.input.text(layout)} = {fmt(summary.input.units)} values"]
+    for row in summary.rows:
+        pad = "  " * row.depth
+        lines.append(f"{pad}{row.name} ({row.layer}) -> {row.output.text(layout)}")
+        for label, text in row.formulas:
+            lines.append(f"{pad}  {label}: {text}")
+        if "units" not in dict(row.formulas):
+            lines.append(f"{pad}  units: {fmt(row.units)}")
+        lines.append(f"{pad}  memory: {fmt(row.units)} values x {ctx.dtype_bytes} bytes = {fmt(row.memory_bytes)} bytes"
+                     + (" (in place)" if row.in_place else ""))
+        if row.fc_equivalent is not None:
+            plus = " + 1" if ctx.bias else ""
+            lines.append(f"{pad}  fully-connected instead: {fmt(row.units)} x ({fmt(row.input.units)}{plus}) = {fmt(row.fc_equivalent)}")
+        if row.rf is not None:
+            data = rf_json(row.rf)
+            lines.append(f"{pad}  receptive field: size {data['size']}, jump {data['jump']}, start {data['start']}")
+    return lines
+
+
+def format_explain(summary: StackSummary, layout: str = "hwc", dtype: str = "float32") -> str:
+    lines = explain_lines(summary, layout) + [""] + _totals_lines(summary, dtype)
+    return "\n".join(lines) + "\n"
+
+
+def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32"):
+    """A table like the course's VGG16 table, totals below (a rich renderable)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{summary.name}: {summary.input.text(layout)} -> {summary.output.text(layout)}")
+    for header, justify in (("layer", "left"), ("type", "left"), ("output", "right"), ("memory (values)", "right"),
+                            ("params", "right"), ("MACs", "right"), ("RF size / jump", "right")):
+        table.add_column(header, justify=justify)
+    table.add_row("input", "input", summary.input.text(layout), f"{fmt(summary.input.units)} ({human(summary.input.units)})", "0", "0", "1 / 1")
+    for row in summary.rows:
+        table.add_row(
+            "  " * row.depth + row.name, row.type, row.output.text(layout), _memory_text(row), _params_text(row),
+            fmt(row.macs), rf_text(row.rf),
+        )
+    parts = [table, Text("\n".join(_totals_lines(summary, dtype)))]
+    return Group(*parts)
+
+
+def format_catalogue(rows) -> str:
+    """The table of ``cnncalc shape --list``."""
+    lines = [f"{'name':<20} {'input':<10} {'trainable params':>17} {'non-trainable':>14}  description"]
+    for name, shape, trainable, non_trainable, description in rows:
+        lines.append(f"{name:<20} {shape.text():<10} {fmt(trainable):>17} {fmt(non_trainable):>14}  {description}")
+    return "\n".join(lines) + "\n"
+
+
+def format_solutions(n_in, n_out, found, bounds: dict, keep: dict) -> str:
+    """The candidates of ``cnncalc shape --solve`` and the size-keeping paddings."""
+    lines = [f"windows that map {n_in} to {n_out} (kernel <= {bounds['max_kernel']}, stride <= {bounds['max_stride']}, "
+             f"dilation <= {bounds['max_dilation']}, padding <= {bounds['max_padding']} per side):",
+             f"{'kernel':>6} {'stride':>6} {'dilation':>8} {'padding':>7}  fit      operation"]
+    for c in found:
+        op = "conv or pooling" if c.pooling_ok else "conv (padding > kernel/2: torch pooling refuses)"
+        lines.append(f"{c.kernel:>6} {c.stride:>6} {c.dilation:>8} {c.padding:>7}  {'exact ' if c.exact else 'floors'}   {op}")
+    if not found:
+        lines.append("  none within these bounds; raise --max-kernel, --max-stride or --max-padding")
+    lines.append("padding that keeps a size with stride 1: (F - 1)/2 -> " + ", ".join(f"F={k}: {p}" for k, p in keep.items()))
+    return "\n".join(lines) + "\n"

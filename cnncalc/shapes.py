@@ -1,0 +1,145 @@
+"""Tensor shapes of one example (no batch axis), and how to write numbers.
+
+A :class:`Shape` is either an image-like volume -- spatial sizes plus a number
+of channels -- or a flat vector of features.  Sizes are ints, or sympy
+expressions where a size is a symbol.
+
+>>> s = Shape((55, 55), 96)
+>>> s.text(), s.text("chw"), s.units
+('55x55x96', '96x55x55', 290400)
+>>> s.as_json()
+{'height': 55, 'width': 55, 'channels': 96}
+>>> Shape((), 4096).as_json()
+{'features': 4096}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+SPATIAL_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+def is_int(*values) -> bool:
+    """True when every value is a plain int (the fast, exact path)."""
+    return all(type(v) is int for v in values)
+
+
+def product(values):
+    """Product of sizes (ints, or sympy expressions).
+
+    >>> product((55, 55, 96))
+    290400
+    """
+    result = 1
+    for v in values:
+        result = result * v
+    return result
+
+
+def fmt(value) -> str:
+    """A result for people: ints with thousands separators, symbols as formulas.
+
+    >>> fmt(290400), fmt(Fraction(1, 2))
+    ('290,400', '1/2')
+    """
+    if is_int(value):
+        return f"{value:,}"
+    if isinstance(value, Fraction):
+        return str(value) if value.denominator != 1 else f"{value.numerator:,}"
+    return str(value)
+
+
+def term(value) -> str:
+    """An operand inside a formula: plain digits, symbols in brackets when compound.
+
+    >>> term(11)
+    '11'
+    """
+    if is_int(value) or isinstance(value, Fraction):
+        return str(value)
+    text = str(value)
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in "+-*/ ":
+            return f"({text})"
+    return text
+
+
+def human(value) -> str:
+    """Two significant digits, as the course writes memory: 3.2M, 150K (display only).
+
+    >>> human(224 * 224 * 64), human(224 * 224 * 3), human(112 * 112 * 64), human(4096)
+    ('3.2M', '150K', '800K', '4.1K')
+    """
+    if not is_int(value):
+        return str(value)
+    digits = len(str(abs(value)))
+    if digits <= 3:
+        return str(value)
+    rounded = round(value, 2 - digits)
+    for size, suffix in ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K")):
+        if abs(rounded) >= size:
+            q = Fraction(rounded, size)
+            text = str(q.numerator) if q.denominator == 1 else f"{float(q):.1f}"
+            return text + suffix
+    return str(value)
+
+
+def json_value(value):
+    """An int stays an int; a symbolic value becomes its formula string."""
+    if is_int(value):
+        return value
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else str(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One example's tensor: ``spatial`` sizes (empty when flat) and ``channels``
+    (the number of features when flat)."""
+
+    spatial: tuple
+    channels: object
+
+    @property
+    def flat(self) -> bool:
+        return not self.spatial
+
+    @property
+    def ndim(self) -> int:
+        return len(self.spatial)
+
+    @property
+    def units(self):
+        """Number of values: H x W x C (the course's "number of units")."""
+        return product(self.spatial) * self.channels
+
+    def dims(self, layout: str = "hwc") -> tuple:
+        """The sizes in display order."""
+        if self.flat:
+            return (self.channels,)
+        if layout == "chw":
+            return (self.channels, *self.spatial)
+        return (*self.spatial, self.channels)
+
+    def text(self, layout: str = "hwc") -> str:
+        dims = self.dims(layout)
+        if is_int(*dims):
+            return "x".join(map(str, dims))
+        return " x ".join(term(v) for v in dims)
+
+    def names(self) -> tuple:
+        if self.flat:
+            return ("features",)
+        return (*SPATIAL_NAMES.get(self.ndim, tuple(f"axis{i}" for i in range(self.ndim))), "channels")
+
+    def as_json(self) -> dict:
+        values = (*self.spatial, self.channels)
+        return {name: json_value(v) for name, v in zip(self.names(), values)}
+
+    def with_spatial(self, spatial, channels=None) -> "Shape":
+        return Shape(tuple(spatial), self.channels if channels is None else channels)

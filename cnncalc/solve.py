@@ -1,0 +1,68 @@
+"""The inverse question: which window maps an input size to an output size?
+
+Lecture 003 asks "operation = ? size = ? stride = ? dilation = ? padding = ?"
+for a drawn input and output.  :func:`solve_window` lists every kernel size,
+stride, dilation and (symmetric) padding within small bounds for which
+:func:`cnncalc.geometry.output_size` gives the output size, exact fits first.
+
+>>> [c[:4] for c in solve_window(7, 3, max_kernel=3, max_stride=2, max_dilation=1, max_padding=0)]  # 3x3/2 fits, 2x2/2 floors
+[(3, 2, 1, 0), (2, 2, 1, 0)]
+>>> keep_size_padding(5)
+2
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .errors import ShapeError
+from .geometry import effective_kernel, fits, output_size
+
+
+class Candidate(NamedTuple):
+    kernel: int
+    stride: int
+    dilation: int
+    padding: int
+    exact: bool  # (n + 2p - k_eff) / s is whole: no row or column is left over
+    pooling_ok: bool  # torch pooling allows padding <= kernel // 2
+
+
+def solve_window(n_in: int, n_out: int, max_kernel: int = 7, max_stride: int = 4, max_dilation: int = 2,
+                 max_padding: int = 3) -> list[Candidate]:
+    """All (kernel, stride, dilation, padding) with output_size(n_in, ...) == n_out."""
+    for value, what in ((n_in, "input size"), (n_out, "output size")):
+        if value < 1:
+            raise ShapeError(f"{what} {value} must be at least 1; sizes count pixels")
+    found = []
+    for k in range(1, max_kernel + 1):
+        for d in range(1, max_dilation + 1):
+            if k == 1 and d > 1:
+                continue
+            for s in range(1, max_stride + 1):
+                for p in range(0, max_padding + 1):
+                    if effective_kernel(k, d) > n_in + 2 * p:
+                        continue
+                    if output_size(n_in, k, s, p, d) == n_out:
+                        found.append(Candidate(k, s, d, p, fits(n_in, k, s, p, d), p <= k // 2))
+    found.sort(key=lambda c: (not c.exact, c.dilation, c.padding, c.stride, c.kernel))
+    return found
+
+
+def keep_size_padding(kernel: int, dilation: int = 1):
+    """Padding per side that keeps the size with stride 1: d(F - 1)/2 (None when odd)."""
+    total = effective_kernel(kernel, dilation) - 1
+    return total // 2 if total % 2 == 0 else None
+
+
+def keep_size_formula() -> str:
+    """Solve floor((N + 2P - d(F - 1) - 1)/1) + 1 = N for P with sympy.
+
+    >>> keep_size_formula()
+    'P = d*(F - 1)/2'
+    """
+    import sympy
+
+    n, f, d, p = (sympy.Symbol(name, integer=True, positive=True) for name in ("N", "F", "d", "P"))
+    (solution,) = sympy.solve(sympy.Eq(output_size(n, f, 1, p, d), n), p)
+    return f"P = {sympy.factor(solution)}"

@@ -1,0 +1,566 @@
+"""Reading layer stacks: the inline grammar and YAML files (never evaluated).
+
+Inline grammar (layers separated by ``->``)::
+
+    stack   := input ("->" layer)*
+    input   := size ("x" size)*          227x227x3, "N x N x 3", 784 (flat)
+    layer   := kind positional* option*  conv 96 11x11 stride 4 pad 0
+             | residual( stack [ | stack ] )     body, then optional shortcut
+             | concat( stack | stack ... )       branches, channels concatenated
+    option  := key value | key=value | flag      stride 2, pad same, nobias, ceil
+
+A size is a whole number or a symbol (letters and digits, no 'x'): ``N``.
+
+>>> spec = parse_inline("227x227x3 -> conv 96 11x11 stride 4 -> maxpool 3 stride 2")
+>>> spec.input.text(), [layer.describe() for layer in spec.layers]
+('227x227x3', ['conv 96 11x11 stride 4', 'maxpool 3 stride 2'])
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .errors import InputError, SpecError
+from .layers import (
+    ACTIVATIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
+    Flatten, GlobalPool, Pool, Residual, ZeroPad,
+)
+from .shapes import Shape
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """An input shape, layers, and optional settings from the description."""
+
+    input: Shape
+    layers: tuple
+    name: str = "stack"
+    convention: str | None = None
+
+
+# --------------------------------------------------------------------------- values
+
+_SYMBOL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def symbol(name: str):
+    """A positive integer sympy symbol (sympy is imported only here)."""
+    import sympy
+
+    return sympy.Symbol(name, integer=True, positive=True)
+
+
+def parse_size(value, what: str = "size"):
+    """An int, or a symbol for a name.
+
+    >>> parse_size("96"), parse_size(11)
+    (96, 11)
+    """
+    if isinstance(value, bool):
+        raise SpecError(f"{what} {value} is not a size; give a whole number such as 3")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if _INT.match(text):
+        return int(text)
+    if _SYMBOL.match(text) and "x" not in text:
+        return symbol(text)
+    raise SpecError(f"{what} '{value}' is not a whole number or a symbol; write e.g. 3 or N")
+
+
+def parse_sizes(value, what: str):
+    """'5x5' or [5, 5] -> (5, 5); '5' -> 5."""
+    if isinstance(value, (list, tuple)):
+        items = [parse_size(v, what) for v in value]
+        return items[0] if len(items) == 1 else tuple(items)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    parts = [p for p in re.split(r"[x×,]", str(value).strip()) if p.strip()]
+    if not parts:
+        raise SpecError(f"{what} '{value}' is empty; write e.g. 3 or 3x3")
+    items = [parse_size(p, what) for p in parts]
+    return items[0] if len(items) == 1 else tuple(items)
+
+
+def parse_padding(value):
+    if isinstance(value, str) and value.strip().lower() in ("same", "valid", "full"):
+        return value.strip().lower()
+    return parse_sizes(value, "padding")
+
+
+def parse_rate(value):
+    if isinstance(value, bool):
+        raise SpecError(f"rate {value} is not a number; write e.g. 0.5")
+    try:
+        return Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise SpecError(f"rate '{value}' is not a number; write e.g. 0.5") from None
+
+
+def parse_bool(value):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise SpecError(f"'{value}' is not true or false; write true or false")
+
+
+def parse_input(value, layout: str = "hwc") -> Shape:
+    """Input sizes in display order (hwc: ... x channels; chw: channels x ...).
+
+    >>> parse_input("227x227x3"), parse_input("3x227x227", "chw") == parse_input([227, 227, 3])
+    (Shape(spatial=(227, 227), channels=3), True)
+    """
+    if isinstance(value, (list, tuple)):
+        sizes = [parse_size(v, "input size") for v in value]
+    else:
+        parts = [p for p in re.split(r"[\sx×,*]+", str(value).strip().strip("[]()")) if p]
+        sizes = [parse_size(p, "input size") for p in parts]
+    if not sizes:
+        raise SpecError("the input has no sizes; give e.g. 227x227x3 (height x width x channels)")
+    if len(sizes) == 1:
+        return Shape((), sizes[0])
+    if layout == "chw":
+        return Shape(tuple(sizes[1:]), sizes[0])
+    return Shape(tuple(sizes[:-1]), sizes[-1])
+
+
+# --------------------------------------------------------------------------- layer kinds
+
+# kind -> (positional keys, {key: converter}, constructor(params) -> layer)
+_CONV_KEYS = {
+    "filters": lambda v: parse_size(v, "filters"), "kernel": lambda v: parse_sizes(v, "kernel"),
+    "stride": lambda v: parse_sizes(v, "stride"), "padding": parse_padding,
+    "dilation": lambda v: parse_sizes(v, "dilation"), "groups": lambda v: parse_size(v, "groups"),
+    "bias": parse_bool, "name": str,
+}
+_POOL_KEYS = {
+    "kernel": lambda v: parse_sizes(v, "kernel"), "stride": lambda v: parse_sizes(v, "stride"),
+    "padding": parse_padding, "dilation": lambda v: parse_sizes(v, "dilation"), "ceil_mode": parse_bool, "name": str,
+}
+
+
+def _pool(op):
+    return lambda p: Pool(op, **p)
+
+
+KINDS = {
+    "conv": (("filters", "kernel"), _CONV_KEYS, lambda p: Conv(**p)),
+    "depthwise": (("kernel",), {**{k: v for k, v in _CONV_KEYS.items() if k not in ("filters", "groups")},
+                                "multiplier": lambda v: parse_size(v, "multiplier")},
+                  lambda p: Conv(None, depthwise=True, **p)),
+    "convtranspose": (("filters", "kernel"), {**_CONV_KEYS, "padding": lambda v: parse_sizes(v, "padding"),
+                                              "output_padding": lambda v: parse_sizes(v, "output padding")},
+                      lambda p: ConvTranspose(**p)),
+    "maxpool": (("kernel",), _POOL_KEYS, _pool("max")),
+    "avgpool": (("kernel",), _POOL_KEYS, _pool("avg")),
+    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+                        lambda p: AdaptivePool("avg", **p)),
+    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+                        lambda p: AdaptivePool("max", **p)),
+    "globalavgpool": ((), {"name": str}, lambda p: GlobalPool("avg", **p)),
+    "globalmaxpool": ((), {"name": str}, lambda p: GlobalPool("max", **p)),
+    "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": str}, lambda p: ZeroPad(**p)),
+    "flatten": ((), {"name": str}, lambda p: Flatten(**p)),
+    "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": str},
+              lambda p: Dense(**p)),
+    "dropout": (("rate",), {"rate": parse_rate, "name": str}, lambda p: Dropout(**p)),
+    "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": str}, lambda p: BatchNorm(**p)),
+    "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": str}, lambda p: LRN(**p)),
+}
+for _fn in ACTIVATIONS:
+    KINDS[_fn] = ((), {"name": str}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
+
+ALIASES = {
+    "conv1d": "conv", "conv2d": "conv", "conv3d": "conv", "convolution": "conv",
+    "dwconv": "depthwise", "depthwiseconv": "depthwise",
+    "deconv": "convtranspose", "transposedconv": "convtranspose", "convtranspose2d": "convtranspose",
+    "pool": "maxpool", "max": "maxpool", "maxpooling": "maxpool", "maxpool2d": "maxpool",
+    "avg": "avgpool", "averagepool": "avgpool", "avgpool2d": "avgpool", "averagepooling": "avgpool",
+    "gap": "globalavgpool", "globalaveragepool": "globalavgpool", "globalaveragepooling": "globalavgpool",
+    "gmp": "globalmaxpool", "globalmaxpooling": "globalmaxpool",
+    "pad": "zeropad", "zeropadding": "zeropad", "zeropadding2d": "zeropad",
+    "fc": "dense", "linear": "dense", "fullyconnected": "dense", "affine": "dense",
+    "bn": "batchnorm", "batchnorm2d": "batchnorm", "batchnormalization": "batchnorm",
+    "norm": "lrn", "localresponsenorm": "lrn", "localresponsenormalization": "lrn",
+    "logsoftmax": "logsoftmax", "leakyrelu": "leakyrelu", "none": "identity", "linearactivation": "identity",
+    "flat": "flatten",
+}
+KEY_ALIASES = {
+    "pad": "padding", "kernel_size": "kernel", "size": "size", "strides": "stride", "pool_size": "kernel",
+    "out_channels": "filters", "num_filters": "filters", "units": "units", "num_units": "units",
+    "outpad": "output_padding", "output_padding": "output_padding", "ceil": "ceil_mode", "p": "rate",
+    "use_bias": "bias", "dilation_rate": "dilation", "out_features": "units",
+}
+BLOCK_KINDS = {"residual": "residual", "res": "residual", "add": "residual",
+               "concat": "concat", "branch": "concat", "branches": "concat", "inception": "concat"}
+
+
+def canonical_kind(word: str) -> str | None:
+    key = re.sub(r"[-_\s]", "", str(word).lower())
+    key = ALIASES.get(key, key)
+    return key if key in KINDS else None
+
+
+def _suggest(word, options) -> str:
+    close = difflib.get_close_matches(str(word).lower(), list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def all_kind_names() -> list[str]:
+    return sorted(set(KINDS) | set(BLOCK_KINDS) | set(ALIASES))
+
+
+def build_layer(kind_word: str, positional: list, options: dict, where: str):
+    """One leaf layer from positional values and key/value options (strings or YAML values)."""
+    kind = canonical_kind(kind_word)
+    if kind is None:
+        raise SpecError(
+            f"{where}: unknown layer '{kind_word}'{_suggest(kind_word, all_kind_names())}; "
+            f"known: conv, depthwise, convtranspose, maxpool, avgpool, globalavgpool, adaptiveavgpool, zeropad, "
+            f"flatten, dense, dropout, batchnorm, lrn, residual, concat, and activations such as relu"
+        )
+    names, converters, make = KINDS[kind]
+    if len(positional) > len(names):
+        extra = positional[len(names)]
+        raise SpecError(
+            f"{where}: {kind} takes {len(names)} plain value{'s' if len(names) != 1 else ''} "
+            f"({', '.join(names) or 'none'}) but '{extra}' is one more; name it, e.g. 'stride {extra}'"
+        )
+    params = {}
+    for key, value in zip(names, positional):
+        params[key] = value
+    for raw_key, value in options.items():
+        key = KEY_ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
+        if key not in converters:
+            raise SpecError(
+                f"{where}: unknown key '{raw_key}' for {kind}{_suggest(raw_key, converters)}; "
+                f"known keys: {', '.join(converters) or 'none'}"
+            )
+        if key in params:
+            raise SpecError(f"{where}: {key} is given twice; give it once")
+        params[key] = value
+    converted = {}
+    for key, value in params.items():
+        try:
+            converted[key] = converters[key](value)
+        except SpecError as error:
+            raise SpecError(f"{where}: {error}") from None
+    missing = [n for n in names if n not in converted and kind not in ("dropout", "lrn", "zeropad")]
+    if missing:
+        raise SpecError(f"{where}: {kind} needs {', '.join(missing)}; e.g. '{_EXAMPLES.get(kind, kind)}'")
+    if kind == "zeropad" and "padding" not in converted:
+        raise SpecError(f"{where}: zeropad needs padding; e.g. 'zeropad 1'")
+    return make(converted)
+
+
+_EXAMPLES = {
+    "conv": "conv 96 11x11 stride 4", "convtranspose": "convtranspose 64 3x3 stride 2", "depthwise": "depthwise 3x3",
+    "maxpool": "maxpool 2", "avgpool": "avgpool 2", "dense": "dense 4096",
+    "adaptiveavgpool": "adaptiveavgpool 6x6", "adaptivemaxpool": "adaptivemaxpool 1",
+}
+
+# --------------------------------------------------------------------------- inline
+
+_FLAGS = {
+    "nobias": ("bias", False), "bias": ("bias", True), "ceil": ("ceil_mode", True), "floor": ("ceil_mode", False),
+    "same": ("padding", "same"), "valid": ("padding", "valid"), "full": ("padding", "full"),
+}
+
+
+def split_top(text: str, sep: str) -> list[str]:
+    """Split at ``sep`` outside parentheses.
+
+    >>> split_top("a -> residual(b -> c) -> d", "->")
+    ['a ', ' residual(b -> c) ', ' d']
+    """
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise SpecError(f"unbalanced ')' at character {i + 1} of '{text.strip()}'; remove it or add '('")
+        elif depth == 0 and text.startswith(sep, i):
+            parts.append(text[start:i])
+            i += len(sep)
+            start = i
+            continue
+        i += 1
+    if depth:
+        raise SpecError(f"'(' without ')' in '{text.strip()}'; close every residual( ... ) and concat( ... )")
+    parts.append(text[start:])
+    return parts
+
+
+_BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*$", re.S)
+
+
+def parse_layers_inline(text: str, where: str = "layer") -> tuple:
+    layers = []
+    for i, segment in enumerate(split_top(text, "->"), 1):
+        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}"))
+    return tuple(layers)
+
+
+def parse_layer_inline(segment: str, where: str):
+    segment = segment.strip()
+    if not segment:
+        raise SpecError(f"{where} is empty; remove the extra '->'")
+    match = _BLOCK_RE.match(segment)
+    if match and match.group(1).lower() in BLOCK_KINDS:
+        kind = BLOCK_KINDS[match.group(1).lower()]
+        parts = split_top(match.group(2), "|")
+        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})") for j, p in enumerate(parts, 1)]
+        if kind == "residual":
+            if len(stacks) > 2:
+                raise SpecError(f"{where}: residual takes a body and at most one shortcut, got {len(stacks)} parts; use concat(...) for branches")
+            return Residual(stacks[0], stacks[1] if len(stacks) == 2 else ())
+        return Concat(tuple(stacks))
+    tokens = segment.split()
+    kind_word, rest = tokens[0], tokens[1:]
+    kind = canonical_kind(kind_word)
+    names = KINDS[kind][1] if kind else {}
+    positional, options, i = [], {}, 0
+    while i < len(rest):
+        token = rest[i]
+        if "=" in token:
+            key, _, value = token.partition("=")
+            options[key] = value
+        elif token.lower() in _FLAGS and token.lower() not in names:
+            key, value = _FLAGS[token.lower()]
+            options[key] = value
+        elif re.match(r"^[A-Za-z_]+$", token) and (token.lower() in names or KEY_ALIASES.get(token.lower()) in names or kind and not positional_ok(token, kind, positional)):
+            if i + 1 >= len(rest):
+                raise SpecError(f"{where}: '{token}' needs a value after it, e.g. '{token} 2'")
+            options[token] = rest[i + 1]
+            i += 1
+        else:
+            if options:
+                raise SpecError(f"{where}: plain value '{token}' after named options; put plain values first, e.g. '{_EXAMPLES.get(kind, kind_word)}'")
+            positional.append(token)
+        i += 1
+    return build_layer(kind_word, positional, options, f"{where} ('{segment}')")
+
+
+def positional_ok(token: str, kind: str, positional: list) -> bool:
+    """A bare word is a symbol value (e.g. ``conv K 3x3``) while positional slots remain."""
+    return len(positional) < len(KINDS[kind][0]) and _SYMBOL.match(token) is not None
+
+
+def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
+    """Parse ``input -> layer -> layer ...``."""
+    parts = split_top(text, "->")
+    try:
+        shape = parse_input(parts[0], layout)
+    except SpecError as error:
+        raise SpecError(f"input '{parts[0].strip()}': {error}") from None
+    layers = tuple(parse_layer_inline(seg, f"layer {i}") for i, seg in enumerate(parts[1:], 1)) if len(parts) > 1 else ()
+    return StackSpec(shape, layers)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Lines:
+    """Key paths -> line numbers of a composed YAML document."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.lines: dict[str, int] = {}
+
+    def at(self, path: str) -> str:
+        line = self.lines.get(path)
+        return f"{self.source}: line {line}: {path}" if line else f"{self.source}: {path}"
+
+
+def _to_python(node, path: str, lines: _Lines, loader):
+    import yaml
+
+    lines.lines.setdefault(path, node.start_mark.line + 1)
+    plain = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+    if type(node) in plain and node.tag != plain[type(node)]:
+        raise InputError(
+            f"{lines.source}: line {node.start_mark.line + 1}: tag '{node.tag}' is not allowed; "
+            f"cnncalc reads YAML as plain data, remove the tag"
+        )
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            sub = f"{path}.{key}" if path else str(key)
+            lines.lines[sub] = key_node.start_mark.line + 1
+            result[key] = _to_python(value_node, sub, lines, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v, f"{path}[{i}]", lines, loader) for i, v in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+def load_yaml_text(text: str, source: str = "<yaml>", layout: str = "hwc") -> StackSpec:
+    """Read a stack from YAML text with ``yaml.SafeLoader`` (never code).
+
+    >>> spec = load_yaml_text('''
+    ... input: [227, 227, 3]
+    ... layers:
+    ...   - conv: {filters: 96, kernel: 11, stride: 4}
+    ...   - relu
+    ... ''')
+    >>> [layer.describe() for layer in spec.layers]
+    ['conv 96 11 stride 4', 'relu']
+    """
+    import yaml
+
+    lines = _Lines(source)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = _to_python(node, "", lines, loader) if node is not None else None
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        raise InputError(
+            f"{source}: line {mark.line + 1}: {error.problem}; cnncalc reads YAML as plain data, remove the tag"
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise InputError(f"{source}: {where}not valid YAML ({problem}); check the indentation and colons") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SpecError(f"{source}: the file must be a mapping with 'input' and 'layers'; see cnncalc shape --help")
+    known = ("name", "input", "layers", "convention", "description")
+    for key in data:
+        if key not in known:
+            raise SpecError(f"{lines.at(str(key))}: unknown key '{key}'{_suggest(key, known)}; known keys: {', '.join(known)}")
+    for key in ("input", "layers"):
+        if key not in data:
+            raise SpecError(f"{source}: missing '{key}'; e.g. input: [227, 227, 3] and layers: [relu]")
+    try:
+        shape = parse_input(data["input"], layout)
+    except SpecError as error:
+        raise SpecError(f"{lines.at('input')}: {error}") from None
+    layers = _yaml_layers(data["layers"], "layers", lines)
+    convention = data.get("convention")
+    if convention not in (None, "torch", "keras"):
+        raise SpecError(f"{lines.at('convention')}: convention '{convention}' is not torch or keras; use one of them")
+    return StackSpec(shape, layers, str(data.get("name", "stack")), convention)
+
+
+def _yaml_layers(items, path: str, lines: _Lines) -> tuple:
+    if not isinstance(items, list):
+        raise SpecError(f"{lines.at(path)}: expected a list of layers ('- conv: ...'), got {type(items).__name__}")
+    return tuple(_yaml_layer(item, f"{path}[{i}]", lines) for i, item in enumerate(items))
+
+
+def _yaml_layer(item, path: str, lines: _Lines):
+    if isinstance(item, str):
+        if "(" in item or " " in item.strip():
+            try:
+                return parse_layer_inline(item, lines.at(path))
+            except SpecError:
+                raise
+        return build_layer(item, [], {}, lines.at(path))
+    if not isinstance(item, dict) or len(item) != 1:
+        raise SpecError(f"{lines.at(path)}: a layer is a name ('relu') or one key with its settings ('conv: {{filters: 96, kernel: 11}}')")
+    (kind_word, value), = item.items()
+    sub = f"{path}.{kind_word}"
+    block = BLOCK_KINDS.get(str(kind_word).lower())
+    if block == "residual":
+        if isinstance(value, list):
+            return Residual(_yaml_layers(value, sub, lines))
+        if not isinstance(value, dict):
+            raise SpecError(f"{lines.at(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
+        for key in value:
+            if key not in ("body", "shortcut", "name"):
+                raise SpecError(f"{lines.at(f'{sub}.{key}')}: unknown key '{key}' for residual{_suggest(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
+        if "body" not in value:
+            raise SpecError(f"{lines.at(sub)}: residual needs 'body' (a list of layers)")
+        shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
+        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, value.get("name"))
+    if block == "concat":
+        name = None
+        if isinstance(value, dict):
+            for key in value:
+                if key not in ("branches", "name"):
+                    raise SpecError(f"{lines.at(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
+            name, value = value.get("name"), value.get("branches")
+            sub = f"{sub}.branches"
+        if not isinstance(value, list) or not value:
+            raise SpecError(f"{lines.at(sub)}: concat takes a list of branches, each a list of layers")
+        return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
+    where = lines.at(sub)
+    if isinstance(value, dict):
+        return build_layer(kind_word, [], value, where)
+    if value is None:
+        return build_layer(kind_word, [], {}, where)
+    if isinstance(value, str) and canonical_kind(kind_word):
+        return parse_layer_inline(f"{kind_word} {value}", where)
+    if isinstance(value, list):
+        return build_layer(kind_word, list(value), {}, where)
+    return build_layer(kind_word, [value], {}, where)
+
+
+def load_yaml_file(path: str, layout: str = "hwc") -> StackSpec:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
+    return load_yaml_text(text, path, layout)
+
+
+# --------------------------------------------------------------------------- substitution
+
+
+def parse_assignments(items) -> dict:
+    """``["N=32"]`` -> ``{"N": 32}``.
+
+    >>> parse_assignments(["N=227", "K = 96"])
+    {'N': 227, 'K': 96}
+    """
+    values = {}
+    for item in items:
+        name, sep, value = str(item).partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not _SYMBOL.match(name) or not _INT.match(value):
+            raise InputError(f"'{item}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
+        values[name] = int(value)
+    return values
+
+
+def _subs(value, mapping):
+    from dataclasses import fields, is_dataclass, replace
+
+    if isinstance(value, (tuple, list)):
+        return type(value)(_subs(v, mapping) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _subs(getattr(value, f.name), mapping) for f in fields(value)}
+        return replace(value, **changes)
+    if hasattr(value, "free_symbols") and not isinstance(value, (int, str)):
+        result = value.subs(mapping)
+        return int(result) if result.is_Integer else result
+    return value
+
+
+def substitute(spec: StackSpec, values: dict) -> StackSpec:
+    """Put numbers in for symbols everywhere (input and layers).
+
+    >>> s = substitute(parse_inline("N x N x 3 -> conv K 5x5"), {"N": 32, "K": 10})
+    >>> s.input.text(), s.layers[0].filters
+    ('32x32x3', 10)
+    """
+    if not values:
+        return spec
+    mapping = {symbol(k): v for k, v in values.items()}
+    return _subs(spec, mapping)
