@@ -90,7 +90,10 @@ def summary_json(summary: StackSummary, dtype: str = "float32") -> dict:
         "warnings": list(summary.warnings),
         "conventions": {
             "macs": "one multiply-accumulate per weight use per output value; biases, pooling, activations excluded",
-            "total_params": "trainable + non-trainable (batch-norm running statistics)",
+            "total_params": ("trainable + non-trainable (batch-norm running statistics), as Keras counts"
+                             if summary.context.convention == "keras" else
+                             "trainable parameters, as torch's parameters() holds; batch-norm running statistics "
+                             "are buffers, counted apart in non_trainable_params"),
             "total_units": "values stored by layers; activation, dropout and flatten reuse their input",
         },
     }
@@ -116,9 +119,11 @@ def _totals_lines(summary: StackSummary, dtype: str) -> list[str]:
     ctx = summary.context
     mem = summary.total_memory_values
     lines = [
-        f"Total params: {fmt(summary.total_params)}  (trainable {fmt(summary.trainable_params)}, "
-        f"non-trainable {fmt(summary.non_trainable_params)}; weights {fmt(summary.total_weights)}, "
-        f"biases {fmt(summary.total_biases)})",
+        f"Total params: {fmt(summary.total_params)}  (trainable {fmt(summary.trainable_params)}: "
+        f"weights {fmt(summary.total_weights)}, biases {fmt(summary.total_biases)}; non-trainable "
+        f"{fmt(summary.non_trainable_params)}"
+        + (")" if ctx.convention == "keras" or summary.non_trainable_params == 0 else
+           ": batch-norm running statistics, buffers in torch, not in the total)"),
         f"Units (stored layer outputs): {fmt(summary.total_units)}",
         f"MACs: {fmt(summary.total_macs)}",
         f"Activation memory (input included): {fmt(mem)} values = {fmt(mem * ctx.dtype_bytes)} bytes ({dtype}"

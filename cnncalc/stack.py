@@ -106,9 +106,13 @@ class StackSummary:
 
     @property
     def total_params(self):
-        """Trainable plus non-trainable (as Keras reports); torch's
-        ``parameters()`` holds the trainable ones only."""
-        return self.trainable_params + self.non_trainable_params
+        """Parameters as the convention counts them.  torch: what
+        ``parameters()`` holds (batch-norm running statistics are buffers,
+        reported apart as non-trainable); keras: trainable + non-trainable,
+        as Keras' summary totals them."""
+        if self.context.convention == "keras":
+            return self.trainable_params + self.non_trainable_params
+        return self.trainable_params
 
     @property
     def total_macs(self):

@@ -187,8 +187,11 @@ def test_receptive_field_of_a_residual_block_is_the_larger_branch():
 
 
 def test_batchnorm_counts_running_statistics_apart():
+    # 16 channels: scale and shift are trained (2 x 16); running mean and variance are not (2 x 16)
     s = run("8x8x16 -> bn")
-    assert (s.trainable_params, s.non_trainable_params, s.total_params) == (32, 32, 64)
+    assert (s.trainable_params, s.non_trainable_params) == (32, 32)
+    assert s.total_params == 32  # torch: running statistics are buffers, not parameters
+    assert run("8x8x16 -> bn", convention="keras").total_params == 64  # Keras totals both
 
 
 def test_macs_convention():

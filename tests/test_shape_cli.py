@@ -61,7 +61,10 @@ def test_json_flat_shape_and_totals_resnet18():
     data = json.loads(out("resnet18", "--json"))
     assert data["output"] == {"features": 1000}
     assert data["trainable_params"] == 11_689_512  # torchvision's count
-    assert data["total_params"] == data["trainable_params"] + data["non_trainable_params"]
+    assert data["total_params"] == data["trainable_params"]  # torch convention: buffers apart
+    assert data["non_trainable_params"] > 0
+    keras = json.loads(out("resnet18", "--json", "--convention", "keras"))
+    assert keras["total_params"] == keras["trainable_params"] + keras["non_trainable_params"]
     assert all(isinstance(layer["params"], int) for layer in data["layers"])
 
 

@@ -163,12 +163,21 @@ def _print(summary, fmt_, explain, layout, dtype):
         return
     from rich.console import Console
 
-    Console(soft_wrap=False, width=max(150, click.get_text_stream("stdout").isatty() and 0 or 150)).print(
+    # the terminal's own width; 150 columns when written to a file or a pipe
+    Console(soft_wrap=False, width=None if click.get_text_stream("stdout").isatty() else 150).print(
         render.rich_table(summary, layout, dtype)
     )
     _warn(summary)
 
 
+MAX_WARNINGS = 3
+
+
 def _warn(summary):
-    for warning in summary.warnings:
+    """The first few "does not fit" warnings in full, then a count: a ResNet has eight."""
+    warnings = summary.warnings
+    for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
+    if len(warnings) > MAX_WARNINGS:
+        click.echo(f"warning: {len(warnings) - MAX_WARNINGS} more windows do not fit exactly and are floored as "
+                   "torch does; --json lists every warning", err=True)
