@@ -29,6 +29,7 @@ from .layers import (
     Flatten, GlobalPool, Pool, Residual, ZeroPad,
 )
 from .shapes import Shape
+from .yamlio import YamlDocument, load_yaml
 
 
 @dataclass(frozen=True)
@@ -371,43 +372,8 @@ def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
 # --------------------------------------------------------------------------- YAML
 
 
-class _Lines:
-    """Key paths -> line numbers of a composed YAML document."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.lines: dict[str, int] = {}
-
-    def at(self, path: str) -> str:
-        line = self.lines.get(path)
-        return f"{self.source}: line {line}: {path}" if line else f"{self.source}: {path}"
-
-
-def _to_python(node, path: str, lines: _Lines, loader):
-    import yaml
-
-    lines.lines.setdefault(path, node.start_mark.line + 1)
-    plain = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
-    if type(node) in plain and node.tag != plain[type(node)]:
-        raise InputError(
-            f"{lines.source}: line {node.start_mark.line + 1}: tag '{node.tag}' is not allowed; "
-            f"cnncalc reads YAML as plain data, remove the tag"
-        )
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            sub = f"{path}.{key}" if path else str(key)
-            lines.lines[sub] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, sub, lines, loader)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, f"{path}[{i}]", lines, loader) for i, v in enumerate(node.value)]
-    return loader.construct_object(node)
-
-
 def load_yaml_text(text: str, source: str = "<yaml>", layout: str = "hwc") -> StackSpec:
-    """Read a stack from YAML text with ``yaml.SafeLoader`` (never code).
+    """Read a stack from YAML text as plain data (never code: see :mod:`cnncalc.yamlio`).
 
     >>> spec = load_yaml_text('''
     ... input: [227, 227, 3]
@@ -418,61 +384,74 @@ def load_yaml_text(text: str, source: str = "<yaml>", layout: str = "hwc") -> St
     >>> [layer.describe() for layer in spec.layers]
     ['conv 96 11 stride 4', 'relu']
     """
-    import yaml
-
-    lines = _Lines(source)
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = _to_python(node, "", lines, loader) if node is not None else None
-    except yaml.constructor.ConstructorError as error:
-        mark = error.problem_mark
-        raise InputError(
-            f"{source}: line {mark.line + 1}: {error.problem}; cnncalc reads YAML as plain data, remove the tag"
-        ) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise InputError(f"{source}: {where}not valid YAML ({problem}); check the indentation and colons") from None
-    finally:
-        loader.dispose()
-    if not isinstance(data, dict):
+    document = load_yaml(text, source)
+    if not isinstance(document.data, dict):
         raise SpecError(f"{source}: the file must be a mapping with 'input' and 'layers'; see cnncalc shape --help")
+    return stack_from_data(document.data, document, "", layout)
+
+
+def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: str = "hwc") -> StackSpec:
+    """A stack from a mapping with input/layers (a YAML file, or a given of an
+    exercise at ``path``); errors name the file, key path and line."""
+
+    def key(name: str) -> str:
+        return f"{path}.{name}" if path else name
+
     known = ("name", "input", "layers", "convention", "description")
-    for key in data:
-        if key not in known:
-            raise SpecError(f"{lines.at(str(key))}: unknown key '{key}'{_suggest(key, known)}; known keys: {', '.join(known)}")
-    for key in ("input", "layers"):
-        if key not in data:
-            raise SpecError(f"{source}: missing '{key}'; e.g. input: [227, 227, 3] and layers: [relu]")
+    for name in data:
+        if name not in known:
+            raise SpecError(f"{document.where(key(str(name)))}: unknown key '{name}'{_suggest(name, known)}; "
+                            f"known keys: {', '.join(known)}")
+    for name in ("input", "layers"):
+        if name not in data:
+            raise SpecError(f"{document.where(path)}: missing '{name}'; e.g. input: [227, 227, 3] and layers: [relu]")
     try:
         shape = parse_input(data["input"], layout)
     except SpecError as error:
-        raise SpecError(f"{lines.at('input')}: {error}") from None
-    layers = _yaml_layers(data["layers"], "layers", lines)
+        raise SpecError(f"{document.where(key('input'))}: {error}") from None
+    layers = _yaml_layers(data["layers"], key("layers"), document)
     convention = data.get("convention")
     if convention not in (None, "torch", "keras"):
-        raise SpecError(f"{lines.at('convention')}: convention '{convention}' is not torch or keras; use one of them")
+        raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not torch or keras; "
+                        "use one of them")
     return StackSpec(shape, layers, str(data.get("name", "stack")), convention)
 
 
-def _yaml_layers(items, path: str, lines: _Lines) -> tuple:
+def stack_from_given(raw, document: YamlDocument | None = None, path: str = "") -> StackSpec:
+    """A network given of an exercise: {network: alexnet} (built-in),
+    {input: ..., layers: [...]} or an inline string "32x32x3 -> conv 10 5x5"."""
+    from .zoo import get
+
+    document = document or YamlDocument(raw, "<given>")
+    if isinstance(raw, str):
+        return parse_inline(raw) if "->" in raw else get(raw.strip())
+    if isinstance(raw, dict) and "network" in raw:
+        if set(raw) - {"network"}:
+            extra = sorted(set(raw) - {"network"})[0]
+            raise SpecError(f"{document.where(f'{path}.{extra}')}: a built-in network takes no other keys; "
+                            "write input/layers to describe your own")
+        return get(str(raw["network"]))
+    if isinstance(raw, dict):
+        return stack_from_data(raw, document, path)
+    raise SpecError(f"{document.where(path)}: a network is a built-in name, input/layers, or an inline description")
+
+
+def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
     if not isinstance(items, list):
-        raise SpecError(f"{lines.at(path)}: expected a list of layers ('- conv: ...'), got {type(items).__name__}")
+        raise SpecError(f"{lines.where(path)}: expected a list of layers ('- conv: ...'), got {type(items).__name__}")
     return tuple(_yaml_layer(item, f"{path}[{i}]", lines) for i, item in enumerate(items))
 
 
-def _yaml_layer(item, path: str, lines: _Lines):
+def _yaml_layer(item, path: str, lines: YamlDocument):
     if isinstance(item, str):
         if "(" in item or " " in item.strip():
             try:
-                return parse_layer_inline(item, lines.at(path))
+                return parse_layer_inline(item, lines.where(path))
             except SpecError:
                 raise
-        return build_layer(item, [], {}, lines.at(path))
+        return build_layer(item, [], {}, lines.where(path))
     if not isinstance(item, dict) or len(item) != 1:
-        raise SpecError(f"{lines.at(path)}: a layer is a name ('relu') or one key with its settings ('conv: {{filters: 96, kernel: 11}}')")
+        raise SpecError(f"{lines.where(path)}: a layer is a name ('relu') or one key with its settings ('conv: {{filters: 96, kernel: 11}}')")
     (kind_word, value), = item.items()
     sub = f"{path}.{kind_word}"
     block = BLOCK_KINDS.get(str(kind_word).lower())
@@ -480,12 +459,12 @@ def _yaml_layer(item, path: str, lines: _Lines):
         if isinstance(value, list):
             return Residual(_yaml_layers(value, sub, lines))
         if not isinstance(value, dict):
-            raise SpecError(f"{lines.at(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
+            raise SpecError(f"{lines.where(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
         for key in value:
             if key not in ("body", "shortcut", "name"):
-                raise SpecError(f"{lines.at(f'{sub}.{key}')}: unknown key '{key}' for residual{_suggest(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
+                raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for residual{_suggest(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
         if "body" not in value:
-            raise SpecError(f"{lines.at(sub)}: residual needs 'body' (a list of layers)")
+            raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
         shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
         return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, value.get("name"))
     if block == "concat":
@@ -493,13 +472,13 @@ def _yaml_layer(item, path: str, lines: _Lines):
         if isinstance(value, dict):
             for key in value:
                 if key not in ("branches", "name"):
-                    raise SpecError(f"{lines.at(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
+                    raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
             name, value = value.get("name"), value.get("branches")
             sub = f"{sub}.branches"
         if not isinstance(value, list) or not value:
-            raise SpecError(f"{lines.at(sub)}: concat takes a list of branches, each a list of layers")
+            raise SpecError(f"{lines.where(sub)}: concat takes a list of branches, each a list of layers")
         return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
-    where = lines.at(sub)
+    where = lines.where(sub)
     if isinstance(value, dict):
         return build_layer(kind_word, [], value, where)
     if value is None:
@@ -512,12 +491,12 @@ def _yaml_layer(item, path: str, lines: _Lines):
 
 
 def load_yaml_file(path: str, layout: str = "hwc") -> StackSpec:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}; check the path") from None
-    return load_yaml_text(text, path, layout)
+    from .yamlio import load_yaml_file as read
+
+    document = read(path)
+    if not isinstance(document.data, dict):
+        raise SpecError(f"{path}: the file must be a mapping with 'input' and 'layers'; see cnncalc shape --help")
+    return stack_from_data(document.data, document, "", layout)
 
 
 # --------------------------------------------------------------------------- substitution

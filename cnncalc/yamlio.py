@@ -108,7 +108,7 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
     document.lines.setdefault(path, line)
     if node.tag not in PLAIN_TAGS:
         raise InputError(
-            f"{document.source}: line {line}: {path or 'document'} has the tag '{node.tag}'; "
+            f"{document.source}: line {line}: {path or 'document'}: the tag '{node.tag}' is not allowed; "
             "only plain YAML data is read, remove the tag"
         )
     if isinstance(node, yaml.MappingNode):
