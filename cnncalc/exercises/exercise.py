@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import CnnCalcError, InputError, SpecError
 from ..expr import parse_scalar
 from ..yamlio import YamlDocument, load_yaml, load_yaml_file
-from .answers import Answer, Comparison, Tolerance, compare, read_answer
+from .answers import Answer, Tolerance, compare, read_published
 from .operations import Scope, read_given, run
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
@@ -143,7 +143,7 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exe
         if not str(name).isidentifier():
             raise SpecError(f"{document.where('given.' + str(name))}: '{name}' is not a name; use letters, digits and _")
         try:
-            givens[str(name)] = read_given(raw)
+            givens[str(name)] = read_given(raw, document, f"given.{name}")
         except CnnCalcError as error:
             raise type(error)(f"{document.where('given.' + str(name))}: {error}") from None
     questions_raw = data["questions"]
@@ -239,8 +239,8 @@ def check_exercise(exercise: Exercise) -> list[CheckRow]:
             rows.append(CheckRow(exercise.id, q.id, "computed", ref, None, ""))
             continue
         try:
-            published = read_answer(ref, q.expected)
-            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords)
+            published, unknown = read_published(ref, q.expected)
+            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords, unknown)
         except CnnCalcError as error:
             raise SpecError(f"{exercise.where(q.path + '.expected')}: {error}") from None
         if q.erratum is not None:

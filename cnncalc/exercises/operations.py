@@ -49,17 +49,17 @@ class Scope:
         return None
 
 
-def read_given(raw) -> Given:
+def read_given(raw, document=None, path: str = "") -> Given:
     """Decide what a given is from how it is written.
 
     A mapping is a network ({network: alexnet} or {input:, layers:}); a string
     with '->' an inline network; a list, or a string with several values, a
     matrix; anything else one number or formula.
     """
-    if isinstance(raw, dict):
-        return Given("network", _network(raw), raw)
-    if isinstance(raw, str) and "->" in raw:
-        return Given("network", _network(raw), raw)
+    if isinstance(raw, dict) or (isinstance(raw, str) and "->" in raw):
+        from ..spec import stack_from_given
+
+        return Given("network", stack_from_given(raw, document, path), raw)
     if isinstance(raw, list) or (isinstance(raw, str) and _several_values(raw)):
         from ..readers import read_matrix
 
@@ -85,12 +85,6 @@ def _looks_numeric(text: str) -> bool:
         return True
     except CnnCalcError:
         return False
-
-
-def _network(raw):
-    from ..spec import stack_from_given
-
-    return stack_from_given(raw)
 
 
 # --------------------------------------------------------------------------- operand access
@@ -201,9 +195,9 @@ def _output_size(params, scope, path):
         return Answer("number", value, (f"{formula} = {_fmt(value)}{note}",))
     from ..geometry import output_size
 
-    value = output_size(n, k, s, p, d)
+    value = normalize(output_size(n, k, s, p, d))
     floor_note = "" if exact is None or exact == value else f" (floor of {_fmt(normalize(exact))})"
-    return Answer("number", value, (f"floor({formula}) = {value}{floor_note}" if floor_note else f"{formula} = {value}",))
+    return Answer(_kind(value), value, (f"floor({formula}) = {value}{floor_note}" if floor_note else f"{formula} = {value}",))
 
 
 def _same_padding(params, scope, path):
@@ -213,7 +207,7 @@ def _same_padding(params, scope, path):
     d = _number(scope, params, "dilation", path, 1)
     total = d * (k - 1)
     value = normalize(Fraction(total, 2)) if isinstance(total, int) else total / 2
-    return Answer("number", value, (f"({k} - 1) / 2 = {_fmt(value)}" if d == 1 else f"{d}*({k} - 1) / 2 = {_fmt(value)}",))
+    return Answer(_kind(value), value, (f"({k} - 1) / 2 = {_fmt(value)}" if d == 1 else f"{d}*({k} - 1) / 2 = {_fmt(value)}",))
 
 
 def _number(scope, params, key, path, default=None):
@@ -225,7 +219,16 @@ def _number(scope, params, key, path, default=None):
     value = found.value if found is not None else parse_scalar(params[key])
     if isinstance(value, Exact):
         raise SpecError(f"{scope.where(path + '.' + key)}: '{params[key]}' is a matrix, a number is needed here")
-    return value
+    return as_size(value)
+
+
+def as_size(value):
+    """A size: symbols in it are positive integers, so floor(H - 3) + 1 simplifies to H - 2."""
+    if isinstance(value, (int, Fraction)) or not getattr(value, "free_symbols", None):
+        return value
+    import sympy
+
+    return value.subs({s: sympy.Symbol(s.name, integer=True, positive=True) for s in value.free_symbols})
 
 
 def _expr(params, scope, path):
@@ -263,6 +266,31 @@ def _cell(params, scope, path):
     return Answer("number", matrix[at], (f"cell ({', '.join(str(i + 1) for i in at)}) = {_fmt(matrix[at])}",))
 
 
+def _kind(value) -> str:
+    return "number" if isinstance(value, (int, Fraction)) else "formula"
+
+
+def _round(params, scope, path):
+    """Round every value half away from zero to ``digits`` decimals (default 0), exactly."""
+    _check_keys(params, ("of", "digits"), scope, path, "round")
+    value = _operand(scope, params, "of", path)
+    digits = int(params.get("digits", 0))
+    unit = Fraction(1, 10 ** digits)
+
+    def rounded(v):
+        q = abs(Fraction(v)) / unit
+        whole = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)
+        return normalize((1 if v >= 0 else -1) * whole * unit)
+
+    if isinstance(value, Exact):
+        values = value.values()
+        flat = [rounded(v) for v in values.flat]
+        return Answer("matrix", Exact.from_flat(flat, values.shape),
+                      (f"every value rounded half away from zero to {digits} decimals",))
+    result = rounded(value)
+    return Answer("number", result, (f"{_fmt(value)} rounds to {_fmt(result)}",))
+
+
 def _fmt(value) -> str:
     from ..render import format_value
 
@@ -278,6 +306,7 @@ OPERATIONS = {
     "same_padding": _same_padding,
     "expr": _expr,
     "cell": _cell,
+    "round": _round,
 }
 
 

@@ -63,6 +63,8 @@ def _published_markdown(row) -> str:
         return f"\n\n> Published answer: `{row.published}`. Erratum: {row.note}\n"
     if row.status == "mismatch":
         return f"\n\n> Published answer: `{row.published}` DIFFERS from the computed one. {row.note}\n"
+    if "?" in str(row.published):
+        return f"\n\n> Published answer: `{row.published}` (agrees on the cells it gives; the '?' cells are computed here).\n"
     return f"\n\n> Published answer: `{row.published}` (agrees).\n"
 
 

@@ -1,0 +1,139 @@
+"""Questions about a layer stack: one value of one layer, a total, or the table.
+
+``compute: {network: {of: alexnet, layer: conv1, value: params}}``
+
+``of``      a network given, a built-in name or an inline description
+``layer``   a layer name (conv1, pool2, fc6) or its position counted from 1;
+            without it the value is the network's total (or final output)
+``value``   output, units, weights, biases, params, trainable, non_trainable,
+            macs, memory, receptive_field, jump, fc_params, table
+``no_bias`` count weights only (the course's VGG16 table)
+``convention``  torch (default) or keras
+
+>>> from cnncalc.exercises.operations import Scope
+>>> a = network_fact({"of": "227x227x3 -> conv 96 11x11 stride 4", "layer": "conv1", "value": "params"},
+...                  Scope({}), "q")
+>>> a.value, a.steps[-1]
+(34944, 'params: 96 x (11 x 11 x 3 + 1) = 34,944')
+"""
+
+from __future__ import annotations
+
+from ..errors import SpecError
+from ..layers import Context
+from ..shapes import fmt
+from ..stack import StackSummary, summarize
+from .answers import Answer
+
+VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
+          "receptive_field", "jump", "fc_params", "table")
+OPTIONS = ("of", "layer", "value", "no_bias", "convention")
+FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biases": "params", "params": "params",
+               "trainable": "params", "macs": "macs", "memory": "units"}
+
+
+def _summary(params: dict, scope, path: str) -> StackSummary:
+    from ..spec import stack_from_given
+
+    raw = params.get("of")
+    if raw is None:
+        raise SpecError(f"{scope.where(path)}: missing 'of': the network (a given, a built-in name or 'A -> B')")
+    found = scope.lookup(raw)
+    if found is not None:
+        if found.kind != "network":
+            raise SpecError(f"{scope.where(path + '.of')}: '{raw}' is a {found.kind}, not a network")
+        stack = found.value
+    else:
+        stack = stack_from_given(raw)
+    convention = params.get("convention") or stack.convention or "torch"
+    if convention not in ("torch", "keras"):
+        raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not torch or keras")
+    context = Context(convention=convention, bias=not params.get("no_bias", False))
+    return summarize(stack.input, stack.layers, context, stack.name)
+
+
+def _row(summary: StackSummary, layer, scope, path: str):
+    rows = summary.rows
+    if isinstance(layer, int):
+        if not 1 <= layer <= len(rows):
+            raise SpecError(f"{scope.where(path + '.layer')}: layer {layer} is outside 1..{len(rows)}")
+        return rows[layer - 1]
+    for row in rows:
+        if row.name == str(layer):
+            return row
+    names = ", ".join(r.name for r in rows[:12]) + (", ..." if len(rows) > 12 else "")
+    raise SpecError(f"{scope.where(path + '.layer')}: no layer named '{layer}'; layers: {names}")
+
+
+def _shape(shape) -> tuple:
+    return tuple(shape.dims("hwc"))
+
+
+def network_fact(params, scope, path: str) -> Answer:
+    if not isinstance(params, dict):
+        raise SpecError(f"{scope.where(path)}: network takes {{of: NET, layer: NAME, value: params}}")
+    for key in params:
+        if key not in OPTIONS:
+            raise SpecError(f"{scope.where(path + '.' + str(key))}: unknown option '{key}' of network; "
+                            f"known: {', '.join(OPTIONS)}")
+    value = params.get("value", "params")
+    if value not in VALUES:
+        raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; known: {', '.join(VALUES)}")
+    summary = _summary(params, scope, path)
+    if value == "table":
+        from ..shape_render import format_markdown
+
+        return Answer("table", format_markdown(summary), (f"{summary.name}: {len(summary.rows)} layers",), summary)
+    if "layer" in params:
+        return _layer_fact(summary, _row(summary, params["layer"], scope, path), value)
+    return _total_fact(summary, value)
+
+
+def _layer_fact(summary: StackSummary, row, value: str) -> Answer:
+    steps = [f"{row.name} ({row.type}): {row.input.text()} -> {row.output.text()}"]
+    key = FORMULA_KEY.get(value)
+    steps += [f"{name}: {text}" for name, text in row.formulas if name == key]
+    if value == "output":
+        return Answer("shape", _shape(row.output), tuple(steps), row)
+    if value in ("receptive_field", "jump"):
+        if row.rf is None:
+            raise SpecError(f"layer {row.name} has no spatial receptive field (its output is flat)")
+        size, jump, _ = row.rf[0]
+        number = size if value == "receptive_field" else jump
+        steps.append(f"receptive field {size}, jump {jump} (input pixels between neighbouring outputs)")
+        return Answer("number", number, tuple(steps), row)
+    if value == "fc_params":
+        steps.append(f"a dense layer from {fmt(row.input.units)} inputs to {fmt(row.output.units)} outputs: "
+                     f"{fmt(row.output.units)} x ({fmt(row.input.units)} + 1) = {fmt(row.fc_equivalent)}")
+        return Answer("number", row.fc_equivalent, tuple(steps), row)
+    number = {"units": row.units, "weights": row.weights, "biases": row.biases, "params": row.params,
+              "trainable": row.trainable, "non_trainable": row.non_trainable, "macs": row.macs,
+              "memory": row.units}[value]
+    if len(steps) == 1:
+        steps.append(f"{value}: {fmt(number)}")
+    return Answer("number", number, tuple(steps), row)
+
+
+def _total_fact(summary: StackSummary, value: str) -> Answer:
+    rows = summary.rows
+    if value == "output":
+        return Answer("shape", _shape(summary.output), (f"{summary.input.text()} -> {summary.output.text()}",), summary)
+    if value in ("receptive_field", "jump"):
+        return _layer_fact(summary, rows[-1] if rows[-1].rf is not None else
+                           [r for r in rows if r.rf is not None][-1], value)
+    totals = {"units": summary.total_units, "weights": summary.total_weights, "biases": summary.total_biases,
+              "params": summary.total_params, "trainable": summary.trainable_params,
+              "non_trainable": summary.non_trainable_params, "macs": summary.total_macs,
+              "memory": summary.total_memory_values, "fc_params": None}
+    if value == "fc_params":
+        raise SpecError("fc_params is a per-layer value; name the layer")
+    attribute = {"params": "trainable" if summary.context.convention == "torch" else "params",
+                 "memory": "units"}.get(value, value)
+    parts = [(r.name, getattr(r, attribute)) for r in rows if getattr(r, attribute) != 0 and
+             not (value in ("units", "memory") and r.in_place)]
+    steps = [f"{name} {fmt(v)}" for name, v in parts]
+    if value == "memory":
+        steps.insert(0, f"input {fmt(summary.input.units)}")
+    total = totals[value]
+    shown = " + ".join(steps) if len(steps) <= 24 else " + ".join(steps[:12]) + f" + ... ({len(steps)} terms)"
+    return Answer("number", total, (f"{value} of {summary.name}: {shown} = {fmt(total)}",), summary)
