@@ -137,11 +137,28 @@ def read_published(reference: Answer, raw) -> tuple[Answer, tuple]:
     return Answer("matrix", matrix), unknown
 
 
+_SUFFIXED = re.compile(r"^\s*~?\s*(\d+(?:\.\d+)?)\s*([kKmMbBgG])\s*$")
+SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9}
+
+
+def read_number(raw):
+    """A number as courses print it: 290400, 1/9, 55*55*96, or with a
+    thousand/million suffix (35K, ~65M, 138M: read as 35000, 65000000, ...).
+
+    >>> read_number("35K"), read_number("~65M"), read_number("224*224*64")
+    (35000, 65000000, 3211264)
+    """
+    match = _SUFFIXED.match(str(raw)) if isinstance(raw, str) else None
+    if match:
+        return normalize(Fraction(match.group(1)) * SUFFIXES[match.group(2).lower()])
+    return parse_scalar(raw, allow_symbols=False)
+
+
 def read_answer(reference: Answer, raw) -> Answer:
     """Read ``raw`` (a YAML value or text) as an answer of the reference's kind."""
     kind = reference.kind
     if kind == "number":
-        return Answer(kind, parse_scalar(raw, allow_symbols=False))
+        return Answer(kind, read_number(raw))
     if kind == "formula":
         return Answer(kind, parse_scalar(raw, allow_symbols=True))
     if kind == "matrix":

@@ -252,7 +252,10 @@ def _expr(params, scope, path):
             steps.append(shown)
             value = normalize(value.subs(mapping))
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
-    steps[-1] = f"{steps[-1]} = {_fmt(value)}"
+    approx = ""
+    if isinstance(value, Fraction) and _fmt(value).count("/"):
+        approx = f" ≈ {float(value):.4g}"
+    steps[-1] = f"{steps[-1]} = {_fmt(value)}{approx}"
     return Answer(kind, value, tuple(steps))
 
 
@@ -291,6 +294,23 @@ def _round(params, scope, path):
     return Answer("number", result, (f"{_fmt(value)} rounds to {_fmt(result)}",))
 
 
+def _match_mlp(params, scope, path):
+    """Hidden sizes of an MLP whose parameter count is closest to a target."""
+    from ..matching import match_mlp, mlp_parameters
+
+    _check_keys(params, ("inputs", "outputs", "target", "layers"), scope, path, "match_mlp")
+    inputs, outputs = int(_number(scope, params, "inputs", path)), int(_number(scope, params, "outputs", path))
+    target = int(_number(scope, params, "target", path))
+    match = match_mlp(inputs, outputs, target, int(params.get("layers", 1)))
+    sizes = (inputs, *match.hidden, outputs)
+    terms = " + ".join(f"({a} + 1) x {b}" for a, b in zip(sizes, sizes[1:]))
+    steps = (f"hidden sizes {', '.join(map(str, match.hidden))}: {terms} = {match.parameters:,}",
+             f"target {target:,}, off by {match.parameters - target:+,}",
+             f"one unit more in the first hidden layer would give "
+             f"{mlp_parameters(inputs, (match.hidden[0] + 1,) + match.hidden[1:], outputs):,}")
+    return Answer("number", match.hidden[0] if len(match.hidden) == 1 else match.parameters, steps, match)
+
+
 def _fmt(value) -> str:
     from ..render import format_value
 
@@ -307,6 +327,7 @@ OPERATIONS = {
     "expr": _expr,
     "cell": _cell,
     "round": _round,
+    "match_mlp": _match_mlp,
 }
 
 
