@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError
 from . import main
 
 
@@ -80,18 +81,35 @@ def check_command(target, as_json):
 @click.argument("exercise", type=click.Path())
 @click.option("--markdown", "form", flag_value="markdown", help="Markdown (what solutions/ holds).")
 @click.option("--latex", "form", flag_value="latex", help="A LaTeX fragment.")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to this file instead of printing.")
+@click.option("--out", type=click.Path(), default=None,
+              help="Write to this file (or, for a folder of exercises, into this folder) instead of printing.")
 def solve_command(exercise, form, out):
     """Write the worked solution of an exercise: statement, then every question's steps.
 
+    EXERCISE is a .yaml file, or a folder: then --out names a folder and every
+    exercise's solution is written there as NAME.md (or NAME.tex with --latex).
+
     \b
     Examples:
-      cnncalc solve exercises/sheet-q1.yaml
-      cnncalc solve exercises/sheet-q1.yaml --markdown --out solutions/sheet-q1.md
+      cnncalc solve exercises/sheet-q1-convolution.yaml
+      cnncalc solve exercises/alexnet.yaml --latex
+      cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
     """
-    from ..exercises.exercise import load_exercise
+    from ..exercises.exercise import exercise_files, load_exercise
     from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
 
+    if Path(exercise).is_dir():
+        if not out:
+            raise InputError(f"{exercise} is a folder: give --out FOLDER for its solutions")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = ".tex" if form == "latex" else ".md"
+        for path in exercise_files(exercise):
+            ex = load_exercise(path)
+            text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
+            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
+            click.echo(f"wrote {folder / (path.stem + suffix)}")
+        return
     ex = load_exercise(exercise)
     if form == "latex":
         text = solution_latex(ex)

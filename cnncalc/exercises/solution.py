@@ -22,8 +22,14 @@ def _given_markdown(name: str, given: Given) -> str:
     if given.kind == "matrix":
         return f"- **{name}** ({'x'.join(map(str, given.value.shape))}):\n\n" + _indent(markdown_matrix(given.value)) + "\n"
     if given.kind == "network":
-        return f"- **{name}**: network `{given.value.name}`, input {given.value.input.text()}, " \
-               f"{len(given.value.layers)} layers\n"
+        stack, raw = given.value, given.raw
+        count = len(stack.layers)
+        size = f"input {stack.input.text()}, {count} layer{'s' * (count != 1)}"
+        if isinstance(raw, str):
+            return f"- **{name}**: `{raw.strip()}` ({size})\n"
+        if isinstance(raw, dict) and "network" in raw:
+            return f"- **{name}**: the built-in network `{stack.name}` ({size}; `cnncalc shape {stack.name}` shows it)\n"
+        return f"- **{name}**: a network of {size}\n"
     return f"- **{name}** = {format_value(given.value)}\n"
 
 
