@@ -269,3 +269,16 @@ def test_malformed_exercises_get_one_line(text, words, tmp_path):
 def test_exercise_api_errors_are_project_errors():
     with pytest.raises(CnnCalcError):
         parse_exercise("id: x\ntitle: t\nquestions: []\n", "empty.yaml")
+
+
+def test_the_documented_example_is_a_valid_exercise(tmp_path):
+    import re
+
+    text = (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
+    block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)
+    rows = {r.question: r for r in check_exercise(parse_exercise(block, "docs/exercises.md"))}
+    assert rows["pooled"].status == "ok" and rows["size"].status == "ok" and rows["units"].status == "ok"
+    assert rows["total"].status == "erratum"
+    # by hand: I - I shifted by (1, 1), then the maxima of the 2x2 windows (ceil mode keeps the partial ones)
+    assert rows["conv"].reference.value.tolist() == [[1, 0, 5], [1, -1, -5], [-2, -4, 1]]
+    assert rows["pooled"].reference.value.tolist() == [[1, 5], [-2, 1]]
