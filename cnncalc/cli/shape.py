@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 
+import sys
+
 import click
 
 from . import main
@@ -164,7 +166,7 @@ def _print(summary, fmt_, explain, layout, dtype):
     from rich.console import Console
 
     # the terminal's own width; 150 columns when written to a file or a pipe
-    Console(soft_wrap=False, width=None if click.get_text_stream("stdout").isatty() else 150).print(
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 150).print(
         render.rich_table(summary, layout, dtype)
     )
     _warn(summary)
