@@ -34,6 +34,7 @@ from .geometry import (
     AxisPadding,
     check_window,
     effective_kernel,
+    floor_div,
     output_size,
     per_axis,
     resolve_padding,
@@ -186,9 +187,12 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
                     f"gives {out} outputs; use a window of at most {n + pad.before + pad.after}, or pad more"
                 )
             if ceil_mode and not is_int(out):
-                import sympy  # torch drops a last window that would start in the padding after the input
+                # torch drops a last window that would start in the padding after the input:
+                # the last start is min(ceil(L/s), floor((n + p_before - 1)/s)), one decrement at
+                # most, written without a Piecewise so nested layers stay cheap for sympy
+                import sympy
 
-                out = sympy.Piecewise((out - 1, (out - 1) * s >= n + pad.before), (out, True))
+                out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
             outs.append(out)
             formulas.append(_axis_formula(n, k, s, pad, d, out, ceil_mode))
             warn = _fit_warning(where, f"{what} {_dims(ks)}", _dims(x.spatial), n, k, s, pad, d, out, ceil_mode)
