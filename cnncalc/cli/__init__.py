@@ -7,6 +7,7 @@ function and renders the result.  :func:`main` is the one place that turns a
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,8 +15,25 @@ import click
 from ..errors import CnnCalcError
 
 
+# command -> the module that defines it; a module is imported only when its
+# command runs, so `cnncalc shape` starts without numpy and `conv` without yaml
+COMMANDS = {
+    "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
+    "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises",
+}
+
+
 class CnnCalcGroup(click.Group):
-    """A click group whose commands report our errors in one line, no traceback."""
+    """A click group that loads commands lazily and reports our errors in one
+    line, with no traceback."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"{__name__}.{COMMANDS[name]}")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -38,11 +56,3 @@ def main():
       cnncalc shape alexnet --explain
     """
 
-
-def _register() -> None:
-    # Commands are imported here, not at the top, so each module stays small and
-    # a broken optional one cannot take the others down.
-    from . import commands  # noqa: F401
-
-
-_register()
