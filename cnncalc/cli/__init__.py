@@ -19,7 +19,7 @@ from ..errors import CnnCalcError
 # command runs, so `cnncalc shape` starts without numpy and `conv` without yaml
 COMMANDS = {
     "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
-    "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises",
+    "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises", "grade": "grade",
 }
 
 

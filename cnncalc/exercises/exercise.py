@@ -66,6 +66,7 @@ class Exercise:
     source: str = ""
     seed: int | None = None
     _references: list | None = field(default=None, repr=False)
+    _scope: Scope | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -88,7 +89,13 @@ class Exercise:
                 refs.append(self._reference(q, scope))
                 scope.answers[q.id] = _as_given(refs[-1])
             self._references = refs
+            self._scope = scope
         return self._references
+
+    def scope(self) -> Scope:
+        """Givens and every computed answer by name (after :meth:`references`)."""
+        self.references()
+        return self._scope
 
     def _reference(self, q: Question, scope: Scope) -> Answer:
         if q.compute is not None:

@@ -1,0 +1,61 @@
+"""``cnncalc grade``: grade answer files against an exercise."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import main
+
+
+@main.command("grade")
+@click.argument("exercise", type=click.Path())
+@click.argument("answers", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="A JSON array: one object per submission with every question.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a gradebook: one row per submission, one column per question.")
+@click.option("--gradescope", type=click.Path(), default=None,
+              help="Write Gradescope results.json: FILE.json for one submission, else a folder of them.")
+@click.option("--stats", is_flag=True, help="Per-question statistics: how many got it, the most common mistakes.")
+@click.option("--details/--summary", "details", default=None,
+              help="A table per student (default when grading up to 10 files), or only the summary.")
+def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, details):
+    """Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.
+
+    ANSWERS are answer files or folders of them (docs/grading.md).  Each wrong
+    answer is compared with the reference recomputed under the usual mistakes
+    (no +1, no bias, no padding, kernel flipped, ...) and the feedback names the
+    one it matches.  Exit code 0 when every file was graded, 1 when some files
+    were invalid (they are listed with the reason), 2 on a usage error.
+
+    \b
+    Examples:
+      cnncalc grade exercises/alexnet.yaml answers/
+      cnncalc grade exercises/alexnet.yaml answers/ --csv gradebook.csv --stats --summary
+      cnncalc grade exercises/alexnet.yaml ada.yaml --gradescope results.json
+    """
+    from ..exercises.exercise import load_exercise
+    from ..grading.grader import grade_paths
+    from ..grading import reports
+
+    ex = load_exercise(exercise)
+    grades = grade_paths(ex, list(answers))
+    question_ids = [q.id for q in ex.questions]
+    if csv_path:
+        Path(csv_path).write_text(reports.gradebook_csv(grades, question_ids), encoding="utf-8")
+    if gradescope:
+        reports.write_gradescope(grades, gradescope)
+    if as_json:
+        click.echo(reports.gradebook_json(grades))
+    else:
+        from rich.console import Console
+
+        per_student = details if details is not None else len(grades) <= 10
+        Console(highlight=False).print(reports.terminal_report(grades, question_ids, per_student, stats))
+        if csv_path:
+            click.echo(f"wrote {csv_path}")
+    if any(g.invalid for g in grades):
+        sys.exit(1)

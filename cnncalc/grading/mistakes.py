@@ -1,0 +1,157 @@
+"""Mistake diagnosis: the reference recomputed under the usual wrong conventions.
+
+For each question the grader asks the engine what the answer would be had
+the student made a known mistake, e.g. forgetting the +1 of the output-size
+formula, the bias, the padding, or flipping the kernel; a wrong answer that
+equals one of these values gets that mistake's name as feedback.  The
+mistaken references are computed once per exercise, not per student.
+
+An exercise may add its own under ``mistakes:``::
+
+    mistakes:
+      - value: 34848                      # a literal answer...
+        message: forgot the bias (one per filter)
+        credit: 0.5                       # optional partial credit (share of the points)
+      - compute: {output_size: {n: 227, kernel: 11, stride: 1}}   # ...or a rule
+        message: stride ignored
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..errors import CnnCalcError, SpecError
+from ..exercises.answers import Answer
+from ..exercises.operations import run
+
+
+@dataclass(frozen=True)
+class Mistake:
+    answer: Answer
+    message: str
+    credit: Fraction = Fraction(0)
+
+
+def _variant(compute: dict, change) -> dict:
+    (name, params), = compute.items()
+    params = copy.deepcopy(params) if isinstance(params, dict) else params
+    return {name: change(params)}
+
+
+def _with(**updates):
+    def change(params):
+        params = dict(params)
+        params.update(updates)
+        return params
+    return change
+
+
+def _conv_rules(params: dict):
+    flipped = bool(params.get("flip"))
+    yield _with(flip=not flipped), ("cross-correlation instead of convolution: the kernel was not flipped"
+                                    if flipped else "convolution instead of cross-correlation: the kernel was flipped")
+    if params.get("padding") not in (None, 0, "valid", [0, 0]):
+        yield _with(padding=0), "forgot the padding (no zeros added around the input)"
+    if params.get("stride") not in (None, 1, [1, 1]):
+        yield _with(stride=1), "stride ignored: the window moved one cell at a time"
+    if params.get("bias") is not None:
+        yield (lambda p: {k: v for k, v in p.items() if k != "bias"}), "forgot the bias"
+
+
+def _pool_rules(params: dict):
+    op = params.get("op", "max")
+    if op == "max":
+        yield _with(op="avg"), "average instead of max pooling"
+    elif op in ("avg", "mean"):
+        yield _with(op="max"), "max instead of average pooling"
+    if params.get("stride") not in (1, [1, 1]):
+        yield _with(stride=1), "stride ignored: the windows moved one cell at a time"
+
+
+def _output_size_rules(params: dict):
+    if params.get("padding") not in (None, 0):
+        yield _with(padding=0), "forgot the padding in (N - F + 2P)/S + 1"
+    if params.get("stride") not in (None, 1):
+        yield _with(stride=1), "stride ignored: (N - F + 2P)/S + 1 with S = 1"
+    if not params.get("exact"):
+        yield _with(exact=True), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is not whole"
+
+
+def _network_rules(params: dict):
+    value = params.get("value", "params")
+    if value in ("params", "trainable", "fc_params", "biases") and not params.get("no_bias"):
+        yield _with(no_bias=True), "forgot the bias (one per filter, or one per output unit of a dense layer)"
+
+
+RULES = {"conv": _conv_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
+
+
+def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
+    """Mistakes computed from the reference itself (no second engine run)."""
+    out = []
+    (name, params), = compute.items()
+    if reference.kind == "number" and name == "output_size" and isinstance(reference.value, int):
+        out.append((Answer("number", reference.value - 1), "forgot the +1 in (N - F + 2P)/S + 1"))
+    if name != "network" or not isinstance(params, dict):
+        return out
+    row = reference.detail
+    value = params.get("value", "params")
+    if reference.kind == "shape":
+        dims = tuple(reference.value)
+        if len(dims) == 3 and dims[0] != dims[1]:
+            out.append((Answer("shape", (dims[1], dims[0], dims[2])), "height and width swapped"))
+        if len(dims) == 3 and all(isinstance(d, int) for d in dims):
+            out.append((Answer("shape", (dims[0] - 1, dims[1] - 1, dims[2])),
+                        "forgot the +1 in (N - F + 2P)/S + 1"))
+    if "layer" not in params or row is None or not hasattr(row, "input"):
+        return out
+    if value == "units" and not row.output.flat:
+        out.append((Answer("number", reference.value // row.output.channels),
+                    "counted the units without the channels (height x width only)"))
+    if value in ("params", "trainable") and row.type.startswith("conv") and not row.input.flat:
+        channels = row.input.channels
+        if isinstance(channels, int) and channels > 1 and row.weights % channels == 0:
+            per_filter = row.weights // channels
+            out.append((Answer("number", per_filter + row.biases),
+                        "left the input channels out of each filter's size (a filter is kh x kw x channels)"))
+            out.append((Answer("number", per_filter),
+                        "left the input channels out of each filter's size and forgot the bias"))
+    return out
+
+
+def mistaken_references(question, reference: Answer, scope) -> list[Mistake]:
+    """Every known mistake of a question, as answers to compare with."""
+    mistakes: list[Mistake] = []
+    compute = question.compute
+    if isinstance(compute, dict) and len(compute) == 1:
+        (name, params), = compute.items()
+        if isinstance(params, dict) and name in RULES:
+            for change, message in RULES[name](params):
+                try:
+                    mistaken = run(_variant(compute, change), scope, question.path)
+                except CnnCalcError:
+                    continue  # the mistake is impossible here (e.g. a kernel too large without padding)
+                mistakes.append(Mistake(mistaken, message))
+        for answer, message in _derived(reference, compute):
+            mistakes.append(Mistake(answer, message))
+    for i, custom in enumerate(question.mistakes):
+        mistakes.append(_custom(custom, reference, scope, f"{question.path}.mistakes[{i}]"))
+    return mistakes
+
+
+def _custom(spec, reference: Answer, scope, path: str) -> Mistake:
+    from ..exercises.answers import read_answer
+    from ..expr import parse_scalar
+
+    if not isinstance(spec, dict) or "message" not in spec or ("value" in spec) == ("compute" in spec):
+        raise SpecError(f"{scope.where(path)}: a mistake has 'message' and either 'value' or 'compute'")
+    if "value" in spec:
+        answer = read_answer(reference, spec["value"])
+    else:
+        answer = run(spec["compute"], scope, path + ".compute")
+    credit = Fraction(parse_scalar(spec.get("credit", 0), allow_symbols=False))
+    if not 0 <= credit <= 1:
+        raise SpecError(f"{scope.where(path + '.credit')}: credit is a share of the points, from 0 to 1")
+    return Mistake(answer, str(spec["message"]), credit)
