@@ -211,7 +211,13 @@ def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = Non
     return _compare_text(reference.value, answer.value, accept, keywords)
 
 
+def _squeezed(shape: tuple) -> tuple:
+    return tuple(n for n in shape if n != 1)
+
+
 def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance, skip: tuple = ()) -> Comparison:
+    if ref.shape != got.shape and _squeezed(ref.shape) == _squeezed(got.shape):
+        got = got.reshape(ref.shape)  # "55" for a 1x1 result, "1 2 3" for a 1x3 one
     if ref.shape != got.shape:
         shape = "x".join(map(str, ref.shape))
         return Comparison(False, Fraction(0), f"shape {'x'.join(map(str, got.shape))} where {shape} is expected")
