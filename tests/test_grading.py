@@ -241,3 +241,20 @@ def test_variant_submissions_are_graded_against_their_own_numbers(tmp_path):
     path.write_text(f"exercise: lecture004-convolution\nseed: 3\nanswers:\n  first-cell: {first}\n")
     graded = Grader(exercise).grade_file(path)
     assert {q.id: q.status for q in graded.questions}["first-cell"] == "correct"
+
+
+def test_an_assignment_folder_grades_each_file_against_its_exercise(tmp_path):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("exercise: alexnet\nstudent: ada\nanswers: {width: 55}\n")
+    (folder / "b.yaml").write_text("exercise: lecture001-convolution\nstudent: bob\nanswers: {first-cell: 45}\n")
+    (folder / "c.yaml").write_text("exercise: nonexistent\nanswers: {x: 1}\n")
+    gradebook = tmp_path / "book.csv"
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises"), str(folder), "--json", "--csv", str(gradebook)])
+    assert result.exit_code == 1
+    data = {d["student"]: d for d in json.loads(result.output)}
+    assert data["ada"]["exercise"] == "alexnet" and data["ada"]["score"] == 1
+    assert data["bob"]["exercise"] == "lecture001-convolution" and data["bob"]["score"] == 1
+    assert "not among" in data["c"]["invalid"]
+    rows = {row["student"]: row for row in csv.DictReader(gradebook.open())}
+    assert rows["ada"]["alexnet/width"] == "1" and rows["bob"]["lecture001-convolution/first-cell"] == "1"

@@ -25,7 +25,9 @@ from . import main
 def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, details):
     """Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.
 
-    ANSWERS are answer files or folders of them (docs/grading.md).  Each wrong
+    EXERCISE is an exercise .yaml, or a folder of them: then each answer file
+    is graded against the exercise its 'exercise:' names.  ANSWERS are answer
+    files or folders of them (docs/grading.md).  Each wrong
     answer is compared with the reference recomputed under the usual mistakes
     (no +1, no bias, no padding, kernel flipped, ...) and the feedback names the
     one it matches.  Exit code 0 when every file was graded, 1 when some files
@@ -36,16 +38,18 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
       cnncalc grade exercises/alexnet.yaml answers/
       cnncalc grade exercises/alexnet.yaml answers/ --csv gradebook.csv --stats --summary
       cnncalc grade exercises/alexnet.yaml ada.yaml --gradescope results.json
+      cnncalc grade exercises/ submissions/ --csv gradebook.csv   # a whole assignment
     """
-    from ..exercises.exercise import load_exercise
-    from ..grading.grader import grade_paths
+    from ..exercises.exercise import exercise_files, load_exercise
     from ..grading import reports
+    from ..grading.grader import grade_paths
 
-    ex = load_exercise(exercise)
-    grades = grade_paths(ex, list(answers))
-    question_ids = [q.id for q in ex.questions]
+    exercises = [load_exercise(p) for p in exercise_files(exercise)]
+    grades = grade_paths(exercises, list(answers))
+    qualified = len(exercises) > 1
+    question_ids = [f"{ex.id}/{q.id}" if qualified else q.id for ex in exercises for q in ex.questions]
     if csv_path:
-        Path(csv_path).write_text(reports.gradebook_csv(grades, question_ids), encoding="utf-8")
+        Path(csv_path).write_text(reports.gradebook_csv(grades, question_ids, qualified), encoding="utf-8")
     if gradescope:
         reports.write_gradescope(grades, gradescope)
     if as_json:
@@ -54,7 +58,7 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
         from rich.console import Console
 
         per_student = details if details is not None else len(grades) <= 10
-        Console(highlight=False).print(reports.terminal_report(grades, question_ids, per_student, stats))
+        Console(highlight=False).print(reports.terminal_report(grades, question_ids, per_student, stats, qualified))
         if csv_path:
             click.echo(f"wrote {csv_path}")
     if any(g.invalid for g in grades):

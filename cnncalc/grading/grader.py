@@ -78,6 +78,8 @@ class Grader:
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
         self._prepared: dict = {}
+        # identical answers get identical grades: a class shares many ("55", "290,400")
+        self._graded: dict = {}
 
     def prepared(self, seed: int | None) -> _Prepared:
         if seed not in self._prepared:
@@ -98,7 +100,14 @@ class Grader:
         prepared = self.prepared(seed)
         grades = []
         for q, ref, mistakes in zip(prepared.exercise.questions, prepared.references, prepared.mistakes):
-            grades.append(grade_question(q, ref, mistakes, answers.get(q.id)))
+            raw = answers.get(q.id)
+            key = (seed, q.id, raw if not isinstance(raw, (list, dict)) else repr(raw))
+            graded = self._graded.get(key)
+            if graded is None:
+                graded = grade_question(q, ref, mistakes, raw)
+                if len(self._graded) < 200_000:
+                    self._graded[key] = graded
+            grades.append(graded)
         score = sum((g.score for g in grades), Fraction(0))
         return SubmissionGrade(source, student, self.exercise.id, score, prepared.exercise.max_score, tuple(grades),
                                seed=seed)
@@ -106,37 +115,57 @@ class Grader:
     def grade_file(self, path: str | os.PathLike) -> SubmissionGrade:
         """Grade one answer file; any problem with the file is an invalid row."""
         path = str(path)
-        student = Path(path).stem
         try:
-            document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES)
-            data = document.data
-            if not isinstance(data, dict):
-                raise InputError("is not an answer file: expected a mapping with exercise, student and answers")
-            unknown = [k for k in data if k not in ANSWER_FILE_KEYS]
-            if unknown:
-                raise InputError(f"unknown key '{unknown[0]}'; an answer file has {', '.join(ANSWER_FILE_KEYS)}")
-            if str(data.get("exercise")) != self.exercise.id:
-                raise InputError(f"is for exercise '{data.get('exercise')}', not '{self.exercise.id}'")
-            student = str(data.get("student") or student)
-            if isinstance(data.get("student"), RefusedTag):
-                raise InputError("student has a YAML tag; write a plain name")
-            answers = data.get("answers") or {}
-            if not isinstance(answers, dict):
-                raise InputError("'answers' must map question ids to answers")
-            seed = data.get("seed")
-            if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-                raise InputError(f"seed '{seed}' is not a whole number")
-            return self.grade({str(k): v for k, v in answers.items()}, student, path, seed)
+            submission = read_submission(path)
+            if submission.exercise != self.exercise.id:
+                raise InputError(f"is for exercise '{submission.exercise}', not '{self.exercise.id}'")
+            return self.grade(submission.answers, submission.student, path, submission.seed)
         except CnnCalcError as error:
-            return self._invalid(path, student, str(error))
-        except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
-            return self._invalid(path, student, f"cannot be read ({type(error).__name__})")
+            return invalid_grade(path, Path(path).stem, self.exercise.id, self.exercise.max_score, str(error))
 
-    def _invalid(self, path: str, student: str, reason: str) -> SubmissionGrade:
-        reason = " ".join(reason.split())
-        if reason.startswith(path):
-            reason = reason[len(path):].lstrip(": ")
-        return SubmissionGrade(path, student, self.exercise.id, Fraction(0), self.exercise.max_score, (), reason)
+
+@dataclass(frozen=True)
+class Submission:
+    exercise: str
+    student: str
+    answers: dict
+    seed: int | None
+
+
+def read_submission(path: str) -> Submission:
+    """Read and check an answer file (plain YAML, at most 1 MB); raises InputError."""
+    student = Path(path).stem
+    try:
+        document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES)
+    except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
+        if isinstance(error, CnnCalcError):
+            raise
+        raise InputError(f"cannot be read ({type(error).__name__})") from None
+    data = document.data
+    if not isinstance(data, dict):
+        raise InputError("is not an answer file: expected a mapping with exercise, student and answers")
+    unknown = [k for k in data if k not in ANSWER_FILE_KEYS]
+    if unknown:
+        raise InputError(f"unknown key '{unknown[0]}'; an answer file has {', '.join(ANSWER_FILE_KEYS)}")
+    if not isinstance(data.get("exercise"), (str, int)) or isinstance(data.get("exercise"), bool):
+        raise InputError("has no 'exercise:' naming the exercise id")
+    if isinstance(data.get("student"), (RefusedTag, dict, list)):
+        raise InputError("student must be a plain name or id")
+    answers = data.get("answers") or {}
+    if not isinstance(answers, dict):
+        raise InputError("'answers' must map question ids to answers")
+    seed = data.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise InputError(f"seed '{seed}' is not a whole number")
+    return Submission(str(data["exercise"]), str(data.get("student") or student),
+                      {str(k): v for k, v in answers.items()}, seed)
+
+
+def invalid_grade(path: str, student: str, exercise: str, max_score, reason: str) -> SubmissionGrade:
+    reason = " ".join(reason.split())
+    if reason.startswith(path):
+        reason = reason[len(path):].lstrip(": ")
+    return SubmissionGrade(path, student, exercise, Fraction(0), max_score, (), reason)
 
 
 def _matches(reference: Answer, answer: Answer, question) -> bool:
@@ -197,9 +226,8 @@ def _cell_feedback(reference: Answer, cells: tuple) -> str:
     return text
 
 
-def grade_paths(exercise: Exercise, targets: list[str]) -> list[SubmissionGrade]:
-    """Grade answer files and folders of them (.yaml/.yml; anything else in a folder is reported invalid)."""
-    grader = Grader(exercise)
+def answer_files(targets: list[str]) -> list[Path]:
+    """Answer files and every file of answer folders (hidden files skipped)."""
     files: list[Path] = []
     for target in targets:
         path = Path(target)
@@ -209,4 +237,27 @@ def grade_paths(exercise: Exercise, targets: list[str]) -> list[SubmissionGrade]
             files.append(path)
         else:
             raise InputError(f"{target}: no such file or folder; give answer files or a folder of them")
-    return [grader.grade_file(f) for f in files]
+    return files
+
+
+def grade_paths(exercises: Exercise | list[Exercise], targets: list[str]) -> list[SubmissionGrade]:
+    """Grade answer files and folders of them.  With several exercises each file
+    is graded against the one its ``exercise:`` names."""
+    exercises = [exercises] if isinstance(exercises, Exercise) else list(exercises)
+    if len(exercises) == 1:
+        grader = Grader(exercises[0])
+        return [grader.grade_file(f) for f in answer_files(targets)]
+    graders = {ex.id: Grader(ex) for ex in exercises}
+    grades = []
+    for f in answer_files(targets):
+        path = str(f)
+        try:
+            submission = read_submission(path)
+            grader = graders.get(submission.exercise)
+            if grader is None:
+                raise InputError(f"is for exercise '{submission.exercise}', which is not among "
+                                 f"{', '.join(sorted(graders))}")
+            grades.append(grader.grade(submission.answers, submission.student, path, submission.seed))
+        except CnnCalcError as error:
+            grades.append(invalid_grade(path, f.stem, "", Fraction(0), str(error)))
+    return grades

@@ -65,13 +65,18 @@ def gradebook_json(grades: list[SubmissionGrade]) -> str:
     return json.dumps([submission_json(g) for g in grades], ensure_ascii=False)
 
 
-def gradebook_csv(grades: list[SubmissionGrade], question_ids: list[str]) -> str:
+def column(grade: SubmissionGrade, question_id: str, qualified: bool) -> str:
+    """A question's gradebook column: its id, or exercise/id when several exercises are graded."""
+    return f"{grade.exercise}/{question_id}" if qualified else question_id
+
+
+def gradebook_csv(grades: list[SubmissionGrade], question_ids: list[str], qualified: bool = False) -> str:
     """One row per submission, one column per question (its score)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student", "file", "exercise", "score", "max_score", "status", *question_ids, "note"])
     for g in grades:
-        scores = {q.id: show_score(q.score) for q in g.questions}
+        scores = {column(g, q.id, qualified): show_score(q.score) for q in g.questions}
         writer.writerow([g.student, g.source, g.exercise, show_score(g.score), show_score(g.max_score),
                          "invalid" if g.invalid else "graded", *[scores.get(i, "") for i in question_ids],
                          g.invalid])
@@ -110,12 +115,16 @@ def write_gradescope(grades: list[SubmissionGrade], target: str) -> list[str]:
     return written
 
 
-def statistics(grades: list[SubmissionGrade], question_ids: list[str]) -> list[dict]:
+def statistics(grades: list[SubmissionGrade], question_ids: list[str], qualified: bool = False) -> list[dict]:
     """Per question: how many got it, the mean score, the most common mistakes."""
     valid = [g for g in grades if not g.invalid]
+    by_column: dict = {}
+    for g in valid:
+        for q in g.questions:
+            by_column.setdefault(column(g, q.id, qualified), []).append(q)
     rows = []
     for qid in question_ids:
-        results = [q for g in valid for q in g.questions if q.id == qid]
+        results = by_column.get(qid, [])
         statuses = Counter(q.status for q in results)
         mistakes = Counter(q.mistake for q in results if q.mistake)
         total = sum((q.score for q in results), Fraction(0))
@@ -130,7 +139,8 @@ def statistics(grades: list[SubmissionGrade], question_ids: list[str]) -> list[d
     return rows
 
 
-def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_student: bool, stats: bool):
+def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_student: bool, stats: bool,
+                    qualified: bool = False):
     """Rich renderables: a table per student (when few or asked), a summary, statistics."""
     from rich.console import Group
     from rich.table import Table
@@ -161,16 +171,16 @@ def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_
         parts.append(summary)
     valid = [g for g in grades if not g.invalid]
     if valid:
-        mean = sum((g.score for g in valid), Fraction(0)) / len(valid)
+        share = sum((g.score / g.max_score for g in valid if g.max_score), Fraction(0)) / len(valid)
         parts.append(Text(f"{len(valid)} graded, {len(grades) - len(valid)} invalid; mean score "
-                          f"{show_score(mean)} / {show_score(valid[0].max_score)}"))
+                          f"{float(share) * 100:.1f}% of the points"))
     else:
         parts.append(Text(f"0 graded, {len(grades)} invalid"))
     if stats:
         table = Table(title="per question", title_justify="left")
         for column in ("question", *STATUSES, "mean", "most common mistakes"):
             table.add_column(column, overflow="fold")
-        for row in statistics(grades, question_ids):
+        for row in statistics(grades, question_ids, qualified):
             common = "; ".join(f"{m['mistake']} ({m['count']})" for m in row["common_mistakes"])
             table.add_row(row["question"], *[str(row[s]) for s in STATUSES], str(row["mean_score"]), common)
         parts.append(table)
