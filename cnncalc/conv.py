@@ -34,6 +34,7 @@ import numpy as np
 from .errors import ShapeError
 from .exact_blas import choose_method, correlate_integers, filter_l1
 from .geometry import AxisPadding, check_window, output_size, per_axis, resolve_padding
+from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix, read_vector
 from .values import Exact, max_abs, scale
 
@@ -90,19 +91,18 @@ class ConvResult:
     def operation(self) -> str:
         return "convolution" if self.flip else "cross-correlation"
 
-    def user_index(self, canonical_index: tuple) -> tuple:
-        """(n, f, *o) -> the index into ``output``."""
-        n, f, *o = canonical_index
-        lead = () if self.squeeze_batch else (n,)
-        lead += () if self.squeeze_filters else (f,)
-        return lead + tuple(o)
+    @property
+    def lead(self) -> Lead:
+        """Which leading axes the output keeps: batch (from the input), filters (from the kernel)."""
+        return Lead(not self.squeeze_batch, not self.squeeze_filters)
 
-    def canonical_index(self, user_index: tuple) -> tuple:
+    def user_index(self, index: tuple) -> tuple:
+        """(n, f, *o) -> the index into ``output``."""
+        return user_index(index, self.lead)
+
+    def canonical_index(self, index: tuple) -> tuple:
         """Index into ``output`` -> (n, f, *o)."""
-        index = list(user_index)
-        n = 0 if self.squeeze_batch else index.pop(0)
-        f = 0 if self.squeeze_filters else index.pop(0)
-        return (n, f, *index)
+        return canonical_index(index, self.lead)
 
 
 def _spatial_dims(x: Exact, w: Exact, dims: int | None) -> int:
@@ -114,26 +114,10 @@ def _spatial_dims(x: Exact, w: Exact, dims: int | None) -> int:
     return 1 if x.ndim == 1 else 2
 
 
-def _canonical_input(x: Exact, dims: int) -> tuple[Exact, bool]:
-    extra = x.ndim - dims
-    if extra not in (0, 1, 2):
-        raise ShapeError(
-            f"input of shape {'x'.join(map(str, x.shape))} does not fit a {dims}-D convolution; "
-            f"give ({dims} spatial axes), (channels, ...) or (batch, channels, ...), or set --dims"
-        )
-    return x.reshape((1,) * (2 - extra) + x.shape), extra < 2
-
-
-def _canonical_kernel(w: Exact, dims: int) -> tuple[Exact, bool]:
+def _canonical_kernel(w: Exact, dims: int):
     if w.ndim < dims:  # a row kernel "1 0 -1" on an image is 1x3
         w = w.reshape((1,) * (dims - w.ndim) + w.shape)
-    extra = w.ndim - dims
-    if extra not in (0, 1, 2):
-        raise ShapeError(
-            f"kernel of shape {'x'.join(map(str, w.shape))} does not fit a {dims}-D convolution; "
-            f"give ({dims} spatial axes), (channels, ...) or (filters, channels, ...), or set --dims"
-        )
-    return w.reshape((1,) * (2 - extra) + w.shape), extra < 2
+    return to_canonical(w, dims, "kernel", "channels")
 
 
 def _pad(x: Exact, padding: tuple) -> Exact:
@@ -180,8 +164,9 @@ def conv(
     x = read_matrix(input, "input")
     w = read_matrix(kernel, "kernel")
     nd = _spatial_dims(x, w, dims)
-    x4, squeeze_batch = _canonical_input(x, nd)
-    w4, squeeze_filters = _canonical_kernel(w, nd)
+    x4, x_lead = to_canonical(x, nd, "input", "channels")
+    w4, w_lead = _canonical_kernel(w, nd)
+    squeeze_batch, squeeze_filters = not x_lead.batch, not w_lead.batch
     if squeeze_filters and w.ndim <= nd and x4.shape[1] != 1:
         # a plain 2-D kernel on a multi-channel input: one filter across channels
         raise ShapeError(
@@ -200,11 +185,7 @@ def conv(
             )
     padded = _pad(x4, spec.padding)
     canonical, method = correlate(padded, applied, spec, groups, b)
-    output = canonical
-    if squeeze_batch:
-        output = output.reshape(output.shape[1:])
-    if squeeze_filters:
-        output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
+    output = to_user(canonical, Lead(x_lead.batch, w_lead.batch), nd)
     return ConvResult(output, canonical, x4, padded, w4, applied, b, spec, groups, flip,
                       squeeze_batch, squeeze_filters, method, x.shape, w.shape)
 

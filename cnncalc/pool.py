@@ -31,6 +31,7 @@ from .conv import AXIS_NAMES, WindowSpec
 from .errors import ShapeError
 from .exact_blas import windows
 from .geometry import effective_kernel, output_size, per_axis, resolve_padding
+from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix
 from .values import INT64_SAFE, Exact, max_abs
 
@@ -54,17 +55,17 @@ class PoolResult:
     squeeze_channels: bool
     input_shape: tuple = ()  # as the user gave it
 
-    def user_index(self, canonical_index: tuple) -> tuple:
-        n, c, *o = canonical_index
-        lead = () if self.squeeze_batch else (n,)
-        lead += () if self.squeeze_channels else (c,)
-        return lead + tuple(o)
+    @property
+    def lead(self) -> Lead:
+        return Lead(not self.squeeze_batch, not self.squeeze_channels)
 
-    def canonical_index(self, user_index: tuple) -> tuple:
-        index = list(user_index)
-        n = 0 if self.squeeze_batch else index.pop(0)
-        c = 0 if self.squeeze_channels else index.pop(0)
-        return (n, c, *index)
+    def user_index(self, index: tuple) -> tuple:
+        """(n, c, *o) -> the index into ``output``."""
+        return user_index(index, self.lead)
+
+    def canonical_index(self, index: tuple) -> tuple:
+        """Index into ``output`` -> (n, c, *o)."""
+        return canonical_index(index, self.lead)
 
     def window_cells(self, canonical_index: tuple) -> list[tuple]:
         """Input indices (canonical, unpadded) inside the window of one output
@@ -77,16 +78,6 @@ class PoolResult:
             axes.append([start + j * d for j in range(k) if 0 <= start + j * d < size])
         return [(n, c, *cell) for cell in np.ndindex(*[len(a) for a in axes])
                 for cell in [tuple(a[i] for a, i in zip(axes, cell))]]
-
-
-def _canonical(x: Exact, dims: int) -> tuple[Exact, bool, bool]:
-    extra = x.ndim - dims
-    if extra not in (0, 1, 2):
-        raise ShapeError(
-            f"input of shape {'x'.join(map(str, x.shape))} does not fit {dims}-D pooling; "
-            f"give ({dims} spatial axes), (channels, ...) or (batch, channels, ...)"
-        )
-    return x.reshape((1,) * (2 - extra) + x.shape), extra < 2, extra < 1
 
 
 def pool(
@@ -112,7 +103,7 @@ def pool(
         raise ShapeError(f"pooling operation '{op}' is unknown; use one of {', '.join(OPERATIONS)}")
     x = read_matrix(input, "input")
     nd = dims if dims is not None else (1 if x.ndim == 1 else 2)
-    x4, squeeze_batch, squeeze_channels = _canonical(x, nd)
+    x4, lead = to_canonical(x, nd, "input", "channels", "pooling")
     sizes = x4.shape[2:]
     if global_pool:
         window, stride, padding, dilation = sizes, 1, 0, 1
@@ -122,13 +113,8 @@ def pool(
         divisors = _divisors(sizes, spec, count_include_pad, ceil_mode) if op == "avg" else None
     else:
         canonical, divisors = _pool_rational(x4, spec, op, ceil_mode, count_include_pad)
-    output = canonical
-    if squeeze_batch:
-        output = output.reshape(output.shape[1:])
-    if squeeze_channels:
-        output = output.reshape(output.shape[:-nd - 1] + output.shape[-nd:])
-    return PoolResult(output, canonical, x4, op, spec, ceil_mode, count_include_pad, divisors,
-                      squeeze_batch, squeeze_channels, x.shape)
+    return PoolResult(to_user(canonical, lead, nd), canonical, x4, op, spec, ceil_mode, count_include_pad,
+                      divisors, not lead.batch, not lead.second, x.shape)
 
 
 def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> WindowSpec:

@@ -300,30 +300,33 @@ def pool_markdown(result: PoolResult, steps: list[PoolStep] | None = None) -> st
     return "\n".join(out) + "\n"
 
 
-def conv_latex(result: ConvResult, steps: list[ConvStep] | None = None) -> str:
-    out = [f"% {describe_conv(result)}"]
-    if steps is not None:
+def _latex_document(description: str, output: Exact, step_lines: list[str] | None) -> str:
+    """A comment line, the steps as an align* block, then the result matrix."""
+    out = [f"% {description}"]
+    if step_lines is not None:
         out.append("\\begin{align*}")
-        for s in steps:
-            line = conv_step_text(s, fmt=format_latex_value, times=" \\cdot ")
-            left, right = line.rsplit(" = ", 1)
-            out.append(f"y_{{{','.join(str(i + 1) for i in s.cell)}}} &= {left} = {right} \\\\")
+        out += step_lines
         out.append("\\end{align*}")
-    out.append("\\[\n" + latex_matrix(result.output) + "\n\\]")
+    out.append("\\[\n" + latex_matrix(output) + "\n\\]")
     return "\n".join(out) + "\n"
+
+
+def _latex_step(cell: tuple, text: str) -> str:
+    left, right = text.rsplit(" = ", 1)
+    return f"y_{{{','.join(str(i + 1) for i in cell)}}} &= {left} = {right} \\\\"
+
+
+def conv_latex(result: ConvResult, steps: list[ConvStep] | None = None) -> str:
+    lines = None if steps is None else [
+        _latex_step(s.cell, conv_step_text(s, fmt=format_latex_value, times=" \\cdot ")) for s in steps]
+    return _latex_document(describe_conv(result), result.output, lines)
 
 
 def pool_latex(result: PoolResult, steps: list[PoolStep] | None = None) -> str:
-    out = [f"% {describe_pool(result)}"]
-    if steps is not None:
-        out.append("\\begin{align*}")
-        for s in steps:
-            text = pool_step_text(s, fmt=format_latex_value).replace("max(", "\\max(").replace("min(", "\\min(")
-            left, right = text.rsplit(" = ", 1)
-            out.append(f"y_{{{','.join(str(i + 1) for i in s.cell)}}} &= {left} = {right} \\\\")
-        out.append("\\end{align*}")
-    out.append("\\[\n" + latex_matrix(result.output) + "\n\\]")
-    return "\n".join(out) + "\n"
+    lines = None if steps is None else [
+        _latex_step(s.cell, pool_step_text(s, fmt=format_latex_value).replace("max(", "\\max(").replace("min(", "\\min("))
+        for s in steps]
+    return _latex_document(describe_pool(result), result.output, lines)
 
 
 def _padded_user(result: ConvResult) -> Exact:

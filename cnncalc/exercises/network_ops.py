@@ -70,12 +70,9 @@ def _shape(shape) -> tuple:
 
 
 def network_fact(params, scope, path: str) -> Answer:
-    if not isinstance(params, dict):
-        raise SpecError(f"{scope.where(path)}: network takes {{of: NET, layer: NAME, value: params}}")
-    for key in params:
-        if key not in OPTIONS:
-            raise SpecError(f"{scope.where(path + '.' + str(key))}: unknown option '{key}' of network; "
-                            f"known: {', '.join(OPTIONS)}")
+    from .operations import _check_keys
+
+    _check_keys(params, OPTIONS, scope, path, "network")
     value = params.get("value", "params")
     if value not in VALUES:
         raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; known: {', '.join(VALUES)}")
