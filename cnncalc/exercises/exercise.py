@@ -32,7 +32,7 @@ from .operations import Scope, read_given, run
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
-                 "erratum", "tolerance", "kind", "mistakes", "hint")
+                 "erratum", "tolerance", "mistakes", "hint")
 
 
 @dataclass(frozen=True)
