@@ -87,6 +87,9 @@ def idx_bytes(array: np.ndarray) -> bytes:
     [[0, 1, 2], [3, 4, 5]]
     """
     array = np.asarray(array)
-    code = next(c for c, t in TYPES.items() if t.newbyteorder("=") == array.dtype.newbyteorder("="))
+    codes = [c for c, t in TYPES.items() if t.newbyteorder("=") == array.dtype.newbyteorder("=")]
+    if not codes:
+        raise ValueError(f"IDX has no type for {array.dtype}; use uint8, int8, int16, int32, float32 or float64")
+    code = codes[0]
     header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
     return header + array.astype(TYPES[code], copy=False).tobytes()

@@ -141,7 +141,7 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
     import urllib.request
 
     root.mkdir(parents=True, exist_ok=True)
-    failed = []
+    failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
     for name, path, state in status(root):
         if state == "ok":
             log(f"{name}: already present and whole ({path})")
@@ -149,10 +149,16 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
         errors = []
         for mirror in mirrors:
             url = f"{mirror}{name}.gz"
+            if mirror in unreachable:
+                continue
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     data = response.read()
+            except urllib.error.HTTPError as error:  # reached, but no such file there
+                errors.append(f"{url}: HTTP {error.code}")
+                continue
             except (urllib.error.URLError, OSError, ValueError) as error:
+                unreachable.add(mirror)
                 errors.append(f"{url}: {getattr(error, 'reason', error)}")
                 continue
             target = root / f"{name}.gz"

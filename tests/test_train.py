@@ -96,6 +96,7 @@ def test_optimizers_quick(subset, tmp_path):
     assert list(histories) == ["Adam", "Adadelta", "SGD"]
     for name, history in histories.items():
         assert len(history["train_loss"]) == 2 and all(math.isfinite(v) for v in history["train_loss"])
+        assert len(history["curve"]) == 20 and history["curve"][-1][0] == 2.0  # ten points per epoch
     assert run.results["keras-task Adam"].val_acc > 0.7
     assert run.results["keras-task Adadelta"].val_acc > 0.5
     assert run.results["keras-task SGD"].val_acc > 2 * CHANCE

@@ -40,13 +40,12 @@ Examples:
 
 
 class RichReporter:
-    def __init__(self, console):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    """Parameter counts and notes as lines; one rich progress bar per model."""
 
+    def __init__(self, console):
         self.console = console
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), TimeRemainingColumn(), console=console)
-        self.tasks = {}
+        self.progress = None
+        self.task = None
 
     def params(self, model, engine, torch_count, what="torch"):
         mark = "✓" if engine == torch_count else "✗ DIFFERENT"
@@ -56,11 +55,15 @@ class RichReporter:
         self.console.print(text)
 
     def start(self, model, steps):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), TimeRemainingColumn(), console=self.console)
         self.progress.start()
-        self.tasks[model] = self.progress.add_task(model, total=steps)
+        self.task = self.progress.add_task(model, total=steps)
 
     def step(self, model, epoch, done, text=""):
-        self.progress.update(self.tasks[model], completed=done, description=f"{model} {text}")
+        self.progress.update(self.task, completed=done, description=f"{model} {text}")
 
     def stop(self, model):
         self.progress.stop()

@@ -14,6 +14,8 @@ import torch.nn.functional as F
 
 from .data import DeviceData, batches, draw_shifts, shift_images
 
+POINTS_PER_EPOCH = 10  # points of the training-loss curve per epoch
+
 
 @dataclass
 class History:
@@ -21,6 +23,8 @@ class History:
     val_loss: list = field(default_factory=list)    # validation loss after each epoch
     val_acc: list = field(default_factory=list)
     seconds: list = field(default_factory=list)     # wall time of each epoch's training steps
+    # finer training curve: [epoch position (e.g. 2.1 = a tenth into epoch 3), mean loss of the steps since the last point]
+    curve: list = field(default_factory=list)
 
 
 def pick_device(name: str = "auto") -> torch.device:
@@ -74,6 +78,8 @@ def fit(model, optimizer, data: DeviceData, epochs: int, batch_size: int, loss_k
         started = time.perf_counter()
         slices = batches(len(data), batch_size, generator, device)
         total = torch.zeros((), device=device)
+        every = max(1, -(-len(slices) // POINTS_PER_EPOCH))
+        chunk, chunk_n, points = torch.zeros((), device=device), 0, []
         for step, index in enumerate(slices):
             x, y = data.images[index], data.labels[index]
             if shift_train:
@@ -83,9 +89,16 @@ def fit(model, optimizer, data: DeviceData, epochs: int, batch_size: int, loss_k
             loss.backward()
             optimizer.step()
             total += loss.detach() * len(index)
+            chunk += loss.detach() * len(index)
+            chunk_n += len(index)
+            if (step + 1) % every == 0 or step + 1 == len(slices):
+                points.append((epoch + (step + 1) / len(slices), chunk.clone(), chunk_n))  # read at epoch end
+                chunk.zero_()
+                chunk_n = 0
             if on_step:
                 on_step(epoch, step + 1, len(slices))
         history.train_loss.append(total.item() / len(data))
+        history.curve += [[round(x, 4), c.item() / n] for x, c, n in points]
         if device.type == "cuda":
             torch.cuda.synchronize()
         history.seconds.append(time.perf_counter() - started)
