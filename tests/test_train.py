@@ -184,3 +184,19 @@ def test_data_and_import_never_import_torch(tmp_path):
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_train_all_on_a_hand_made_folder_writes_every_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    write_fake_mnist(tmp_path / "d", n_train=64, n_test=32)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["train", "all", "--data-dir", str(tmp_path / "d"), "--no-check", "--epochs", "1",
+                                       "--batch-size", "32", "--out", str(out), "--logreg-max-iter", "5"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "results.json").read_text())
+    assert [r["model"] for r in data["results"]] == ["logreg", "mlp", "cnn", "mlp-matched", "keras-task Adam",
+                                                     "keras-task Adadelta", "keras-task SGD"]
+    assert [row["model"] for row in data["tables"]["shift"]] == ["logreg", "mlp", "cnn"]
+    for name in ("logreg_coefficients.png", "optimizers_loss.png", "shift.png"):
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
+    assert "clean" in result.output and "shifted" in result.output

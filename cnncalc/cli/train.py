@@ -123,7 +123,8 @@ def train_command(task, epochs, batch_size, device, seed, data_dir, limit, out, 
     from ..torch.tasks import Runner, Settings
 
     console = Console(stderr=True)
-    settings = Settings(epochs, batch_size, device, seed, data_dir, limit, logreg_max_iter, not no_check)
+    settings = Settings(epochs=epochs, batch_size=batch_size, device=device, seed=seed, data_dir=data_dir, limit=limit,
+                        logreg_max_iter=logreg_max_iter, check=not no_check)
     runner = Runner(settings, RichReporter(console))
     console.print(f"data: {len(runner.train):,} training and {len(runner.val):,} validation images on "
                   f"{runner.device} ({runner.load_seconds:.1f} s to load and normalise)")
