@@ -1,0 +1,95 @@
+"""The IDX file format of the MNIST database, gzip-compressed or raw.
+
+An IDX file is a 4-byte magic number -- two zero bytes, a type code and the
+number of dimensions -- then one big-endian 32-bit size per dimension, then
+the values in row-major order (big-endian for types wider than a byte)::
+
+    00 00 08 03  00 00 EA 60  00 00 00 1C  00 00 00 1C  <60000*28*28 bytes>
+    zero  uint8 3-D  60000        28           28
+
+Only numpy, gzip and the standard library: reading data never imports torch.
+
+>>> import io
+>>> raw = bytes([0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9])
+>>> read_idx_bytes(raw, "labels").tolist()
+[7, 8, 9]
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import zlib
+
+import numpy as np
+
+from .errors import InputError
+
+# type code -> big-endian numpy dtype
+TYPES = {
+    0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
+}
+
+
+def read_bytes(path: str, fix: str = "download it again") -> bytes:
+    """The file's bytes, decompressed when it is gzip (by its magic, not its name)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}; {fix}") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as error:
+            raise InputError(f"{path} is a damaged or truncated gzip file ({error}); {fix}") from None
+    return data
+
+
+def read_idx_bytes(data: bytes, where: str, fix: str = "download it again") -> np.ndarray:
+    """Parse IDX bytes into a numpy array (native byte order)."""
+    if len(data) < 4:
+        raise InputError(f"{where} is too short to be an IDX file ({len(data)} bytes); {fix}")
+    zero, code, ndim = data[:2], data[2], data[3]
+    if zero != b"\x00\x00" or code not in TYPES or ndim == 0:
+        raise InputError(
+            f"{where} is not an IDX file (magic {data[:4].hex()}, expected 0000 then a type code "
+            f"{'/'.join(f'{c:02x}' for c in TYPES)} and a dimension count); {fix}"
+        )
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise InputError(f"{where} is truncated inside its header ({len(data)} of {header} bytes); {fix}")
+    dims = struct.unpack(f">{ndim}I", data[4:header])
+    dtype = TYPES[code]
+    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    body = len(data) - header
+    if body != expected:
+        state = "truncated" if body < expected else "longer than its header says"
+        raise InputError(
+            f"{where} is {state}: {'x'.join(map(str, dims))} values need {expected:,} bytes after the header, "
+            f"found {body:,}; {fix}"
+        )
+    array = np.frombuffer(data, dtype=dtype, offset=header).reshape(dims)
+    return array.astype(dtype.newbyteorder("="), copy=False)
+
+
+def read_idx(path: str, fix: str = "download it again") -> np.ndarray:
+    """Read an IDX file (gzip or raw) into a numpy array."""
+    return read_idx_bytes(read_bytes(path, fix), os.fspath(path), fix)
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """The IDX encoding of ``array`` (the inverse of :func:`read_idx_bytes`).
+
+    >>> read_idx_bytes(idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3)), "x").tolist()
+    [[0, 1, 2], [3, 4, 5]]
+    """
+    array = np.asarray(array)
+    codes = [c for c, t in TYPES.items() if t.newbyteorder("=") == array.dtype.newbyteorder("=")]
+    if not codes:
+        raise ValueError(f"IDX has no type for {array.dtype}; use uint8, int8, int16, int32, float32 or float64")
+    code = codes[0]
+    header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(TYPES[code], copy=False).tobytes()

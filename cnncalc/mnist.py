@@ -1,0 +1,185 @@
+"""The MNIST files: where they are, whether they are whole, and reading them.
+
+The data directory is, in order: the ``--data-dir`` given, the environment
+variable ``CNNCALC_DATA``, or the default cache folder
+``~/.cache/cnncalc/mnist`` (``$XDG_CACHE_HOME/cnncalc/mnist`` when set).  In
+each, the four files may lie directly or in torchvision's layout
+``MNIST/raw/``, gzip-compressed (``.gz``) or not.
+
+Checksums are md5 sums of the *uncompressed* bytes, so a file recompressed by
+another tool, or kept raw, checks the same.
+
+Only numpy and the standard library: ``cnncalc data`` never imports torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+from .idx import read_bytes, read_idx_bytes
+
+ENV = "CNNCALC_DATA"
+
+# name -> (md5 of the uncompressed bytes, shape)
+FILES = {
+    "train-images-idx3-ubyte": ("6bbc9ace898e44ae57da46a324031adb", (60000, 28, 28)),
+    "train-labels-idx1-ubyte": ("a25bea736e30d166cdddb491f175f624", (60000,)),
+    "t10k-images-idx3-ubyte": ("2646ac647ad5339dbf082846283269ea", (10000, 28, 28)),
+    "t10k-labels-idx1-ubyte": ("27ae3e4e09519cfbb04c329615203637", (10000,)),
+}
+SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+# the public mirrors torchvision uses, tried in order
+MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")
+
+MEAN, STD = 0.1307, 0.3081
+
+
+def default_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "cnncalc" / "mnist"
+
+
+def resolve_dir(data_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """The data directory and where it came from ('--data-dir', CNNCALC_DATA or 'default')."""
+    if data_dir:
+        return Path(data_dir).expanduser(), "--data-dir"
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]).expanduser(), ENV
+    return default_dir(), "default"
+
+
+def _fix(root: Path) -> str:
+    return (f"run `cnncalc data mnist {root}` where there is internet, or copy the four MNIST files "
+            f"({', '.join(f + '.gz' for f in FILES)}) into {root}")
+
+
+def find_file(root: Path, name: str) -> Path:
+    """``name`` (.gz or raw) in ``root`` or ``root/MNIST/raw``; a one-line error when absent."""
+    places = (root, root / "MNIST" / "raw")
+    for place in places:
+        for candidate in (place / f"{name}.gz", place / name):
+            if candidate.is_file():
+                return candidate
+    source = "" if root.is_dir() else " (the folder does not exist)"
+    raise InputError(
+        f"MNIST file {name}.gz (or {name}) not found in {places[0]}{source} nor in {places[1]}; "
+        f"{_fix(root)}; or point --data-dir or {ENV} at the folder that has them"
+    )
+
+
+@dataclass(frozen=True)
+class Split:
+    images: np.ndarray  # (N, 28, 28) uint8
+    labels: np.ndarray  # (N,) int64
+    files: tuple
+
+
+def read_checked(path: Path, name: str, root: Path, check: bool = True) -> np.ndarray:
+    """Read one file, checking its length, magic, shape and (optionally) md5."""
+    fix = _fix(root)
+    data = read_bytes(str(path), fix)
+    md5, shape = FILES[name]
+    array = read_idx_bytes(data, str(path), fix)
+    if array.shape[1:] != shape[1:] or check and array.shape != shape:
+        raise InputError(f"{path} holds {'x'.join(map(str, array.shape))} values, MNIST's {name} has "
+                         f"{'x'.join(map(str, shape))}; {fix}")
+    if check and hashlib.md5(data).hexdigest() != md5:
+        raise InputError(f"{path} has the right size but its md5 {hashlib.md5(data).hexdigest()} is not "
+                         f"MNIST's {md5} (corrupt file); {fix}")
+    return array
+
+
+def load_split(split: str, data_dir=None, check: bool = True) -> Split:
+    """Images and labels of 'train' (60,000) or 'test' (10,000).
+
+    ``check=False`` skips the md5 sums and the record counts (small
+    hand-made folders for tests), keeping the 28x28 and label checks.
+    """
+    root, _ = resolve_dir(data_dir)
+    images_name, labels_name = SPLITS[split]
+    paths = (find_file(root, images_name), find_file(root, labels_name))
+    images = read_checked(paths[0], images_name, root, check)
+    labels = read_checked(paths[1], labels_name, root, check).astype(np.int64)
+    if len(labels) != len(images):
+        raise InputError(f"{paths[0]} has {len(images)} images but {paths[1]} has {len(labels)} labels; {_fix(root)}")
+    if labels.size and labels.max() > 9:
+        raise InputError(f"{paths[1]} has label {labels.max()}, MNIST's are 0..9; {_fix(root)}")
+    return Split(images, labels, tuple(str(p) for p in paths))
+
+
+def status(root: Path) -> list[tuple]:
+    """(name, path or None, 'ok' / error message) for each of the four files."""
+    rows = []
+    for name in FILES:
+        try:
+            path = find_file(root, name)
+        except InputError:
+            rows.append((name, None, "missing"))
+            continue
+        try:
+            read_checked(path, name, root)
+            rows.append((name, path, "ok"))
+        except InputError as error:
+            rows.append((name, path, str(error).split(";")[0]))
+    return rows
+
+
+def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text: None) -> list[tuple]:
+    """Fetch each missing or damaged file from the mirrors, checking its md5.
+
+    Raises a one-line :class:`InputError` naming the files that could not be
+    fetched and where to put them.
+    """
+    import urllib.error
+    import urllib.request
+
+    root.mkdir(parents=True, exist_ok=True)
+    failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
+    for name, path, state in status(root):
+        if state == "ok":
+            log(f"{name}: already present and whole ({path})")
+            continue
+        errors = []
+        for mirror in mirrors:
+            url = f"{mirror}{name}.gz"
+            if mirror in unreachable:
+                continue
+            try:
+                with urllib.request.urlopen(url, timeout=timeout) as response:
+                    data = response.read()
+            except urllib.error.HTTPError as error:  # reached, but no such file there
+                errors.append(f"{url}: HTTP {error.code}")
+                continue
+            except (urllib.error.URLError, OSError, ValueError) as error:
+                unreachable.add(mirror)
+                errors.append(f"{url}: {getattr(error, 'reason', error)}")
+                continue
+            target = root / f"{name}.gz"
+            tmp = target.with_suffix(".gz.part")
+            tmp.write_bytes(data)
+            try:
+                read_checked(tmp, name, root)
+            except InputError as error:
+                tmp.unlink()
+                errors.append(f"{url}: {str(error).split(';')[0]}")
+                continue
+            tmp.replace(target)
+            log(f"{name}: downloaded from {mirror} and checked")
+            break
+        else:
+            failed.append((name, errors))
+    if failed:
+        names = ", ".join(f"{name}.gz" for name, _ in failed)
+        first = failed[0][1][0] if failed[0][1] else "no mirror"
+        raise InputError(
+            f"could not download {names} ({first}); put these files (from {MIRRORS[0]}, or any copy of MNIST, "
+            f"gzip or raw) into {root}, then run `cnncalc data mnist {root}` again to check them"
+        )
+    return status(root)
