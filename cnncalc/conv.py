@@ -54,9 +54,10 @@ class WindowSpec:
     def ndim(self) -> int:
         return len(self.kernel)
 
-    def output_sizes(self, input_sizes) -> tuple:
+    def output_sizes(self, input_sizes, ceil_mode: bool = False) -> tuple:
+        """Window positions per axis (``ceil_mode``: pooling's rounding up, torch's rule)."""
         return tuple(
-            output_size(n, k, s, (p.before, p.after), d)
+            output_size(n, k, s, (p.before, p.after), d, ceil_mode)
             for n, k, s, p, d in zip(input_sizes, self.kernel, self.stride, self.padding, self.dilation)
         )
 

@@ -22,6 +22,7 @@ default) or inside the input only.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -68,16 +69,19 @@ class PoolResult:
         return canonical_index(index, self.lead)
 
     def window_cells(self, canonical_index: tuple) -> list[tuple]:
-        """Input indices (canonical, unpadded) inside the window of one output
-        cell, padding left out."""
-        n, c, *o = canonical_index
-        axes = []
-        for oi, k, s, p, d, size in zip(o, self.spec.kernel, self.spec.stride, self.spec.padding,
-                                        self.spec.dilation, self.input.shape[2:]):
-            start = oi * s - p.before
-            axes.append([start + j * d for j in range(k) if 0 <= start + j * d < size])
-        return [(n, c, *cell) for cell in np.ndindex(*[len(a) for a in axes])
-                for cell in [tuple(a[i] for a, i in zip(axes, cell))]]
+        """Input indices (canonical, unpadded) inside the window of one output cell."""
+        return window_cells(self.spec, self.input.shape[2:], canonical_index)
+
+
+def window_cells(spec: WindowSpec, sizes: tuple, index: tuple) -> list[tuple]:
+    """The input cells (n, c, *position) a window of ``spec`` reads for output
+    cell ``index`` = (n, c, *o), padding left out, in row-major order."""
+    n, c, *o = index
+    axes = []
+    for oi, k, s, p, d, size in zip(o, spec.kernel, spec.stride, spec.padding, spec.dilation, sizes):
+        start = oi * s - p.before
+        axes.append([start + j * d for j in range(k) if 0 <= start + j * d < size])
+    return [(n, c, *cell) for cell in itertools.product(*axes)]
 
 
 def pool(
@@ -143,7 +147,7 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"use a window of at most {n + p.before + p.after}{' or --ceil' if not ceil_mode else ''}"
             )
     for n, k, s, p, d, axis, o in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd],
-                                     _pool_sizes(sizes, spec, ceil_mode)):
+                                     spec.output_sizes(sizes, ceil_mode)):
         empty = [i for i in range(o) if not any(0 <= i * s - p.before + j * d < n for j in range(k))]
         if empty:
             raise ShapeError(
@@ -151,11 +155,6 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"cell{'s' * (n != 1)}), so it has no {op}; torch returns -inf there. Use less padding or dilation 1"
             )
     return spec
-
-
-def _pool_sizes(sizes, spec: WindowSpec, ceil_mode: bool) -> tuple:
-    return tuple(output_size(n, k, s, (p.before, p.after), d, ceil_mode)
-                 for n, k, s, p, d in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation))
 
 
 def _extra_after(sizes, spec: WindowSpec, out_sizes) -> list[int]:
@@ -171,7 +170,7 @@ def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool)
     """Divisor of every output cell of average pooling (torch's rule)."""
     per_axis_counts = []
     for n, k, s, p, o in zip(sizes, spec.kernel, spec.stride, spec.padding,
-                             _pool_sizes(sizes, spec, ceil_mode)):
+                             spec.output_sizes(sizes, ceil_mode)):
         counts = []
         for i in range(o):
             start = i * s - p.before
@@ -188,7 +187,7 @@ def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool)
 
 def _pool_rational(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_include_pad: bool):
     sizes = x4.shape[2:]
-    out_sizes = _pool_sizes(sizes, spec, ceil_mode)
+    out_sizes = spec.output_sizes(sizes, ceil_mode)
     extra = _extra_after(sizes, spec, out_sizes)
     nums = x4.numerators
     if op in ("max", "min"):
@@ -234,14 +233,13 @@ def _pool_symbolic(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_
     import sympy
 
     sizes = x4.shape[2:]
-    out_sizes = _pool_sizes(sizes, spec, ceil_mode)
+    out_sizes = spec.output_sizes(sizes, ceil_mode)
     divisors = _divisors(sizes, spec, count_include_pad, ceil_mode) if op == "avg" else None
-    probe = PoolResult(None, None, x4, op, spec, ceil_mode, count_include_pad, divisors, False, False)
     out = np.empty(x4.shape[:2] + out_sizes, dtype=object)
     xs = x4.symbols
     reducer = {"max": sympy.Max, "min": sympy.Min, "sum": sympy.Add, "avg": sympy.Add}[op]
     for index in np.ndindex(*out.shape):
-        cells = [xs[c] for c in probe.window_cells(index)]
+        cells = [xs[c] for c in window_cells(spec, sizes, index)]
         value = reducer(*cells)
         if op == "avg":
             value = value / int(divisors[index[2:]])

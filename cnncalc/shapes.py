@@ -140,6 +140,3 @@ class Shape:
     def as_json(self) -> dict:
         values = (*self.spatial, self.channels)
         return {name: json_value(v) for name, v in zip(self.names(), values)}
-
-    def with_spatial(self, spatial, channels=None) -> "Shape":
-        return Shape(tuple(spatial), self.channels if channels is None else channels)

@@ -83,11 +83,6 @@ class Exact:
     # construction ---------------------------------------------------------------
 
     @classmethod
-    def from_integers(cls, numerators, denominator: int = 1) -> "Exact":
-        """Wrap an integer array (no copy when it is already int64)."""
-        return cls(np.asarray(numerators), denominator)
-
-    @classmethod
     def from_nested(cls, values: Any, allow_symbols: bool = True) -> "Exact":
         """Build from nested lists of numbers, fractions, strings such as "1/9" or
         names such as "w11", or from a numpy array.
@@ -127,10 +122,6 @@ class Exact:
         else:
             numerators = _int_array([int(v * denominator) for v in flat])
         return cls(numerators.reshape(shape), denominator)
-
-    @classmethod
-    def scalar(cls, value) -> "Exact":
-        return cls.from_flat([parse_scalar(value)], ())
 
     # properties -----------------------------------------------------------------
 
@@ -285,6 +276,3 @@ def _flatten(values, depth: int) -> Iterable:
     for v in values:
         yield from _flatten(v, depth - 1)
 
-
-def common_denominator(*arrays: Exact) -> int:
-    return math.lcm(*(a.denominator for a in arrays))
