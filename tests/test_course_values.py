@@ -4,7 +4,6 @@ checked against torch float64 or hand arithmetic written here."""
 from fractions import Fraction
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
 

@@ -207,7 +207,7 @@ def test_a_wrong_published_answer_fails_check(tmp_path):
 def test_solutions_are_up_to_date(path):
     """solutions/ is written by `cnncalc solve exercises/ --markdown --out solutions/`."""
     golden = SOLUTIONS / f"{path.stem}.md"
-    assert golden.exists(), f"run: cnncalc solve exercises/ --markdown --out solutions/"
+    assert golden.exists(), "run: cnncalc solve exercises/ --markdown --out solutions/"
     assert solution_markdown(load_exercise(path)) == golden.read_text(encoding="utf-8"), \
         "solutions/ is stale: run cnncalc solve exercises/ --markdown --out solutions/"
 
