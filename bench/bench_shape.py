@@ -48,8 +48,8 @@ def run_torch():
 
 
 def stack_of(n_layers):
-    from cnncalc.layers import BatchNorm, Activation, Conv
-    from cnncalc.shapes import Shape
+    from cnncalc.stacks.layers import BatchNorm, Activation, Conv
+    from cnncalc.stacks.shapes import Shape
 
     kinds = (Conv(8, 3, padding=1), BatchNorm(), Activation("relu"))
     return Shape((32, 32), 8), [kinds[i % 3] for i in range(n_layers)]
@@ -66,7 +66,7 @@ def main():
     print(f"ratio, process vs process (best):          {torch_min / ours_min:.1f}x")
     print(f"ratio, torch build+forward alone vs our whole process: {inner / ours_min:.1f}x")
 
-    from cnncalc.stack import summarize
+    from cnncalc.stacks.summary import summarize
 
     results = {}
     for n in (1_000, 10_000):
@@ -76,7 +76,7 @@ def main():
         print(f"summarise {n:>6,} layers: {best:.3f} s ({best / n * 1e6:.1f} us per layer)")
     print(f"10k / 1k time ratio: {results[10_000] / results[1_000]:.1f} (linear growth is 10)")
 
-    from cnncalc.spec import parse_inline
+    from cnncalc.stacks.grammar import parse_inline
 
     text = "32x32x8 -> " + " -> ".join(["conv 8 3x3 pad 1", "bn", "relu"] * 3334)
     best, _ = best_of(3, lambda: summarize(*(lambda s: (s.input, s.layers))(parse_inline(text))))

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from cnncalc.torch.build import build_module
 from cnncalc.torch.data import MEAN, STD, load
 from cnncalc.torch.train import fit, pick_device
-from cnncalc.zoo import get
+from cnncalc.stacks.zoo import get
 
 HERE = Path(__file__).resolve().parent
 

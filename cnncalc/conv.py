@@ -33,34 +33,10 @@ import numpy as np
 
 from .errors import ShapeError
 from .exact_blas import choose_method, correlate_integers, filter_l1
-from .geometry import AxisPadding, check_window, output_size, per_axis, resolve_padding
+from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axis, resolve_padding
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix, read_vector
 from .values import Exact, max_abs, scale
-
-AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
-
-
-@dataclass(frozen=True)
-class WindowSpec:
-    """How windows move: per spatial axis kernel size, stride, padding, dilation."""
-
-    kernel: tuple
-    stride: tuple
-    padding: tuple  # of AxisPadding
-    dilation: tuple
-
-    @property
-    def ndim(self) -> int:
-        return len(self.kernel)
-
-    def output_sizes(self, input_sizes, ceil_mode: bool = False) -> tuple:
-        """Window positions per axis (``ceil_mode``: pooling's rounding up, torch's rule)."""
-        return tuple(
-            output_size(n, k, s, (p.before, p.after), d, ceil_mode)
-            for n, k, s, p, d in zip(input_sizes, self.kernel, self.stride, self.padding, self.dilation)
-        )
-
 
 @dataclass(frozen=True)
 class ConvResult:

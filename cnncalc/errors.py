@@ -25,3 +25,17 @@ class SpecError(ValueError, CnnCalcError):
 
 class MissingExtraError(ImportError, CnnCalcError):
     """An optional dependency (torch, scikit-learn) is not installed."""
+
+
+def did_you_mean(word: object, options) -> str:
+    """The "did you mean" part of a message: the nearest known option, or nothing.
+
+    >>> did_you_mean("strde", ["stride", "padding"])
+    " (did you mean 'stride'?)"
+    >>> did_you_mean("zzz", ["stride"])
+    ''
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(word).lower(), [str(o) for o in options], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -23,6 +23,7 @@ False
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple, Sequence, Union
 
 from .errors import ShapeError
@@ -251,3 +252,28 @@ def transposed_output_size(
     """
     before, after = (padding, padding) if not isinstance(padding, tuple) else padding
     return (n - 1) * stride - before - after + effective_kernel(kernel, dilation) + output_padding
+
+
+#: Names of the spatial axes, by their number (1-D, 2-D, 3-D inputs).
+AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """How windows move: per spatial axis kernel size, stride, padding, dilation."""
+
+    kernel: tuple
+    stride: tuple
+    padding: tuple  # of AxisPadding
+    dilation: tuple
+
+    @property
+    def ndim(self) -> int:
+        return len(self.kernel)
+
+    def output_sizes(self, input_sizes, ceil_mode: bool = False) -> tuple:
+        """Window positions per axis (``ceil_mode``: pooling's rounding up, torch's rule)."""
+        return tuple(
+            output_size(n, k, s, (p.before, p.after), d, ceil_mode)
+            for n, k, s, p, d in zip(input_sizes, self.kernel, self.stride, self.padding, self.dilation)
+        )

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conv import AXIS_NAMES, WindowSpec
 from .errors import ShapeError
 from .exact_blas import windows
-from .geometry import effective_kernel, output_size, per_axis, resolve_padding
+from .geometry import AXIS_NAMES, WindowSpec, effective_kernel, output_size, per_axis, resolve_padding
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix
 from .values import INT64_SAFE, Exact, max_abs

@@ -80,12 +80,12 @@ def parse_literal(text: str, name: str = "matrix") -> Exact:
     try:
         if stripped.startswith("["):
             return Exact.from_nested(_parse_brackets(stripped, name))
-        return Exact.from_nested(_parse_rows(stripped))
+        return Exact.from_nested(parse_rows(stripped))
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
 
 
-def _split_values(row: str) -> list[str]:
+def split_values(row: str) -> list[str]:
     # Values are separated by commas, or by spaces when a row has no comma.
     # Spaces inside a formula ("a + b") are kept when commas separate values.
     if "," in row:
@@ -110,16 +110,16 @@ def _join_operators(parts: list[str]) -> list[str]:
     return out
 
 
-def _parse_rows(text: str):
+def parse_rows(text: str):
     if "||" in text:
-        return [_parse_rows(part) for part in text.split("||")]
+        return [parse_rows(part) for part in text.split("||")]
     if "|" in text:
-        return [_parse_rows(part) for part in text.split("|")]
+        return [parse_rows(part) for part in text.split("|")]
     rows = [r for r in text.replace("\n", ";").split(";")]
     if len(rows) == 1:
-        return _split_values(rows[0])
+        return split_values(rows[0])
     rows = [r for r in rows if r.strip()]  # a trailing ';' is harmless
-    return [_split_values(r) for r in rows]
+    return [split_values(r) for r in rows]
 
 
 _BRACKET_TOKEN = re.compile(r"\[|\]|,|[^\[\],]+")
@@ -150,7 +150,7 @@ def _parse_brackets(text: str, name: str):
                 continue
             if not stack:
                 raise InputError(f"has '{token.strip()}' outside the brackets; put every value inside [ ]")
-            stack[-1].extend(_split_values(token) if "," not in token else [token.strip()])
+            stack[-1].extend(split_values(token) if "," not in token else [token.strip()])
     if stack:
         raise InputError("has a '[' that is never closed; add ']'")
     return result
@@ -196,7 +196,7 @@ def read_file(path: str, name: str = "matrix") -> Exact:
         blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
         if not blocks:
             raise InputError("is empty; write one row of values per line")
-        parsed = [[_split_values(line.replace("\t", " ")) for line in b.splitlines() if line.strip()]
+        parsed = [[split_values(line.replace("\t", " ")) for line in b.splitlines() if line.strip()]
                   for b in blocks]
         return Exact.from_nested(parsed if len(parsed) > 1 else parsed[0])
     except InputError as error:

@@ -110,8 +110,8 @@ def describe_conv(result: ConvResult) -> str:
     else:
         padding = ",".join(f"{a},{b}" for a, b in pads)
     parts = [
-        f"{result.operation} of a {_shape(_user_input_shape(result))} input with a "
-        f"{_shape(_user_kernel_shape(result))} kernel",
+        f"{result.operation} of a {_shape(result.input_shape)} input with a "
+        f"{_shape(result.kernel_shape)} kernel",
         f"stride {_axis_values(spec.stride)}",
         f"padding {padding}",
     ]
@@ -122,14 +122,6 @@ def describe_conv(result: ConvResult) -> str:
     if result.bias is not None:
         parts.append("bias")
     return ", ".join(parts) + f" -> {_shape(result.output.shape)}"
-
-
-def _user_input_shape(result: ConvResult) -> tuple:
-    return result.input_shape
-
-
-def _user_kernel_shape(result: ConvResult) -> tuple:
-    return result.kernel_shape
 
 
 def describe_pool(result: PoolResult) -> str:
@@ -184,8 +176,8 @@ def conv_json(result: ConvResult, steps: list[ConvStep] | None = None) -> dict:
         "operation": result.operation,
         "output": nested(result.output),
         "shape": list(result.output.shape),
-        "input_shape": list(_user_input_shape(result)),
-        "kernel_shape": list(_user_kernel_shape(result)),
+        "input_shape": list(result.input_shape),
+        "kernel_shape": list(result.kernel_shape),
         "stride": list(spec.stride),
         "padding": [[p.before, p.after] for p in spec.padding],
         "dilation": list(spec.dilation),
@@ -193,7 +185,7 @@ def conv_json(result: ConvResult, steps: list[ConvStep] | None = None) -> dict:
         "method": result.method,
     }
     if result.flip:
-        data["flipped_kernel"] = nested(result.kernel.reshape(_user_kernel_shape(result)))
+        data["flipped_kernel"] = nested(result.kernel.reshape(result.kernel_shape))
     if steps is not None:
         data["steps"] = [
             {
@@ -240,7 +232,7 @@ def pool_json(result: PoolResult, steps: list[PoolStep] | None = None) -> dict:
 
 # --- Markdown and LaTeX ---------------------------------------------------------
 
-def _slices(array: Exact) -> list[tuple[str, Exact]]:
+def matrix_slices(array: Exact) -> list[tuple[str, Exact]]:
     """Split an n-D array into titled 2-D (or 1-D) slices for display."""
     if array.ndim <= 2:
         return [("", array)]
@@ -253,7 +245,7 @@ def _slices(array: Exact) -> list[tuple[str, Exact]]:
 
 def markdown_matrix(array: Exact) -> str:
     blocks = []
-    for title, part in _slices(array.reduced()):
+    for title, part in matrix_slices(array.reduced()):
         rows = part.values()
         rows = rows.reshape(1, -1) if rows.ndim == 1 else rows.reshape(-1, rows.shape[-1]) if rows.ndim else rows.reshape(1, 1)
         width = rows.shape[1]
@@ -268,7 +260,7 @@ def markdown_matrix(array: Exact) -> str:
 
 def latex_matrix(array: Exact) -> str:
     blocks = []
-    for title, part in _slices(array.reduced()):
+    for title, part in matrix_slices(array.reduced()):
         rows = part.values()
         rows = rows.reshape(1, -1) if rows.ndim == 1 else rows.reshape(-1, rows.shape[-1]) if rows.ndim else rows.reshape(1, 1)
         body = " \\\\\n".join(" & ".join(format_latex_value(v) for v in row) for row in rows)
@@ -281,9 +273,9 @@ def conv_markdown(result: ConvResult, steps: list[ConvStep] | None = None) -> st
     out = [f"**{describe_conv(result)}**", ""]
     if result.flip and steps is not None:
         out += ["Flipped kernel (true convolution slides the kernel turned by 180°):", "",
-                markdown_matrix(result.kernel.reshape(_user_kernel_shape(result))), ""]
+                markdown_matrix(result.kernel.reshape(result.kernel_shape)), ""]
     if steps is not None and any(p.before or p.after for p in result.spec.padding):
-        out += ["Padded input:", "", markdown_matrix(_padded_user(result)), ""]
+        out += ["Padded input:", "", markdown_matrix(padded_input(result)), ""]
     if steps is not None:
         out += ["Steps:", ""]
         out += [f"- {cell_label(s.cell)}: {conv_step_text(s)}" for s in steps]
@@ -329,7 +321,7 @@ def pool_latex(result: PoolResult, steps: list[PoolStep] | None = None) -> str:
     return _latex_document(describe_pool(result), result.output, lines)
 
 
-def _padded_user(result: ConvResult) -> Exact:
+def padded_input(result: ConvResult) -> Exact:
     """The padded input in the user's layout (batch/channel axes as given)."""
     padded = result.padded
     lead = len(result.input_shape) - result.spec.ndim

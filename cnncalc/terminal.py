@@ -11,7 +11,7 @@ from rich.text import Text
 from .conv import ConvResult
 from .explain import ConvStep, PoolStep
 from .pool import PoolResult
-from .render import (_padded_user, _slices, _user_kernel_shape, cell_label, conv_step_text,
+from .render import (cell_label, conv_step_text, matrix_slices, padded_input,
                      describe_conv, describe_pool, format_value, pool_step_text)
 from .values import Exact
 
@@ -44,7 +44,7 @@ def matrix_table(array, highlight: set | None = None, padding: set | None = None
 
 def array_group(array: Exact, digits: int | None = None) -> Group:
     parts = []
-    for title, part in _slices(array.reduced()):
+    for title, part in matrix_slices(array.reduced()):
         parts.append(matrix_table(part, title=title, digits=digits))
     return Group(*parts)
 
@@ -55,11 +55,11 @@ def conv_renderable(result: ConvResult, steps: list[ConvStep] | None = None,
     if steps is not None:
         if result.flip:
             parts += [Text("Flipped kernel (true convolution turns the kernel by 180°):"),
-                      array_group(result.kernel.reshape(_user_kernel_shape(result)))]
+                      array_group(result.kernel.reshape(result.kernel_shape))]
         padded = any(p.before or p.after for p in result.spec.padding)
         draw = show_windows or len(steps) <= MAX_HIGHLIGHTED
         if padded and not draw:
-            parts += [Text("Padded input:"), array_group(_padded_user(result))]
+            parts += [Text("Padded input:"), array_group(padded_input(result))]
         for step in steps:
             parts.append(Text(f"{cell_label(step.cell)}  {conv_step_text(step)}"))
             if draw and result.padded.ndim == 4:

@@ -4,10 +4,10 @@ expected values computed by hand in the test (not copied from the engine)."""
 import pytest
 
 from cnncalc.errors import ShapeError
-from cnncalc.layers import Context
-from cnncalc.spec import parse_inline
-from cnncalc.stack import summarize
-from cnncalc.zoo import get
+from cnncalc.stacks.layers import Context
+from cnncalc.stacks.grammar import parse_inline
+from cnncalc.stacks.summary import summarize
+from cnncalc.stacks.zoo import get
 
 
 def run(text, **ctx):
@@ -51,7 +51,7 @@ def test_zero_padding_one_pixel_keeps_7x7():
 def test_padding_f_minus_1_over_2_preserves_size(f):
     p = (f - 1) // 2  # 1, 2, 3 as on the slide
     assert run(f"32x32x3 -> conv 8 {f}x{f} pad {p}").output.spatial == (32, 32)
-    from cnncalc.solve import keep_size_padding
+    from cnncalc.stacks.solve import keep_size_padding
 
     assert keep_size_padding(f) == p
 

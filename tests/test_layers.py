@@ -6,9 +6,9 @@ import warnings
 import pytest
 
 from cnncalc.errors import ShapeError
-from cnncalc.layers import Context
-from cnncalc.spec import parse_inline
-from cnncalc.stack import summarize
+from cnncalc.stacks.layers import Context
+from cnncalc.stacks.grammar import parse_inline
+from cnncalc.stacks.summary import summarize
 
 torch = pytest.importorskip("torch")
 nn = torch.nn

@@ -16,11 +16,7 @@ from cnncalc.cli import main
 from cnncalc.errors import InputError
 from cnncalc.idx import idx_bytes, read_idx, read_idx_bytes
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
-if not REAL.is_dir():
-    REAL = Path("/work/shared/data/mnist")
-needs_real = pytest.mark.skipif(not (REAL / "train-images-idx3-ubyte.gz").is_file(), reason="real MNIST not present")
-
+from .helpers import REAL, needs_real, write_fake_mnist
 
 def header(code, *dims):
     return bytes([0, 0, code, len(dims)]) + b"".join(d.to_bytes(4, "big") for d in dims)
@@ -75,22 +71,6 @@ def test_truncated_gzip_names_the_file(tmp_path):
 
 
 # --------------------------------------------------------------------------- fake MNIST folders
-
-def write_fake_mnist(root: Path, n_train=20, n_test=10, gz=True, seed=0):
-    """A folder with the four files, small and random (checksums will not match)."""
-    rng = np.random.default_rng(seed)
-    root.mkdir(parents=True, exist_ok=True)
-    arrays = {
-        "train-images-idx3-ubyte": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-        "train-labels-idx1-ubyte": rng.integers(0, 10, n_train).astype(np.uint8),
-        "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-        "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test).astype(np.uint8),
-    }
-    for name, array in arrays.items():
-        data = idx_bytes(array)
-        (root / (name + ".gz" if gz else name)).write_bytes(gzip.compress(data) if gz else data)
-    return arrays
-
 
 def test_data_dir_resolution_order(tmp_path, monkeypatch):
     monkeypatch.delenv(mnist.ENV, raising=False)

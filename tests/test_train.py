@@ -16,11 +16,14 @@ from click.testing import CliRunner  # noqa: E402
 
 from cnncalc.cli import main  # noqa: E402
 from cnncalc.errors import ShapeError  # noqa: E402
-from cnncalc.matching import mlp_parameters  # noqa: E402
+from cnncalc.stacks.matching import mlp_parameters  # noqa: E402
 from cnncalc.torch import data as mnist_data  # noqa: E402
 from cnncalc.torch import tasks  # noqa: E402
 from cnncalc.torch.train import evaluate  # noqa: E402
-from tests.test_mnist_files import REAL, needs_real, write_fake_mnist  # noqa: E402
+from .helpers import REAL, needs_real, write_fake_mnist  # noqa: E402
+
+# a few minutes on 2 cores: the quick loop (-m "not slow") leaves them out
+pytestmark = pytest.mark.slow
 
 CHANCE = 0.1
 

@@ -17,9 +17,9 @@ from torch import nn  # noqa: E402
 
 from cnncalc.cli import main  # noqa: E402
 from cnncalc.errors import ShapeError  # noqa: E402
-from cnncalc.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa: E402
-from cnncalc.shapes import Shape  # noqa: E402
-from cnncalc.spec import StackSpec  # noqa: E402
+from cnncalc.stacks.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa: E402
+from cnncalc.stacks.shapes import Shape  # noqa: E402
+from cnncalc.stacks.grammar import StackSpec  # noqa: E402
 from cnncalc.torch import build  # noqa: E402
 from cnncalc.torch.verify import verify  # noqa: E402
 
@@ -184,8 +184,8 @@ def test_verify_cli_errors_are_one_line():
 
 
 def test_module_parameters_match_engine_for_the_course_nets():
-    from cnncalc.stack import summarize
-    from cnncalc.zoo import get
+    from cnncalc.stacks.summary import summarize
+    from cnncalc.stacks.zoo import get
 
     for name, expected in (("mnist-cnn", 21840), ("mnist-mlp", 242762), ("keras-task", 1191338)):
         spec = get(name)

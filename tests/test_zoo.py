@@ -12,9 +12,9 @@ import pytest
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-from cnncalc.layers import Context  # noqa: E402
-from cnncalc.stack import summarize  # noqa: E402
-from cnncalc.zoo import NETWORKS, get  # noqa: E402
+from cnncalc.stacks.layers import Context  # noqa: E402
+from cnncalc.stacks.summary import summarize  # noqa: E402
+from cnncalc.stacks.zoo import NETWORKS, get  # noqa: E402
 
 # --------------------------------------------------------------------------- torch builders
 

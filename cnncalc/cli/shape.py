@@ -4,9 +4,6 @@ receptive fields."""
 
 from __future__ import annotations
 
-import os
-import re
-
 import sys
 
 import click
@@ -59,30 +56,11 @@ Conventions:
 """
 
 
-def _load(spec_text: str, layout: str):
-    from ..spec import load_yaml_file, parse_inline
-    from ..zoo import NETWORKS, get
-
-    if spec_text.lower() in NETWORKS:
-        return get(spec_text)
-    if spec_text.endswith((".yaml", ".yml")) or ("->" not in spec_text and os.path.isfile(spec_text)):
-        return load_yaml_file(spec_text, layout)
-    if "->" not in spec_text and re.search(r"[A-Za-z]{2,}", spec_text):
-        from ..errors import SpecError
-        from ..spec import _suggest
-
-        raise SpecError(
-            f"'{spec_text}' is not a built-in network{_suggest(spec_text, NETWORKS)}, a YAML file or an inline "
-            f"description; see cnncalc shape --list, or write e.g. \"32x32x3 -> conv 10 5x5\""
-        )
-    return parse_inline(spec_text, layout)
-
-
 def _solve(spec_text: str, bounds: dict) -> str:
     from ..errors import InputError
-    from ..shape_render import format_solutions
-    from ..solve import keep_size_formula, keep_size_padding, solve_window
-    from ..spec import parse_input
+    from ..stacks.render import format_solutions
+    from ..stacks.solve import keep_size_formula, keep_size_padding, solve_window
+    from ..stacks.grammar import parse_input
 
     parts = spec_text.split("->")
     if len(parts) != 2:
@@ -121,8 +99,8 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
     from ..errors import InputError
 
     if list_:
-        from ..shape_render import format_catalogue
-        from ..zoo import catalogue
+        from ..stacks.render import format_catalogue
+        from ..stacks.zoo import catalogue
 
         click.echo(format_catalogue(catalogue()), nl=False)
         return
@@ -133,12 +111,13 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         click.echo(_solve(text, dict(max_kernel=max_kernel, max_stride=max_stride, max_dilation=max_dilation,
                                      max_padding=max_padding)), nl=False)
         return
-    from ..layers import Context
-    from ..shape_render import DTYPES
-    from ..spec import parse_assignments, substitute
-    from ..stack import summarize
+    from ..stacks.layers import Context
+    from ..stacks.render import DTYPES
+    from ..stacks import load_stack
+    from ..stacks.grammar import parse_assignments, substitute
+    from ..stacks.summary import summarize
 
-    stack = substitute(_load(text, layout), parse_assignments(assignments))
+    stack = substitute(load_stack(text, layout), parse_assignments(assignments))
     ctx = Context(convention=convention or stack.convention or "torch", bias=not no_bias, strict=strict,
                   dtype_bytes=DTYPES[dtype])
     summary = summarize(stack.input, stack.layers, ctx, stack.name)
@@ -146,7 +125,7 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
 
 
 def _print(summary, fmt_, explain, layout, dtype):
-    from .. import shape_render as render
+    from ..stacks import render
 
     if fmt_ == "json":
         click.echo(render.format_json(summary, dtype))

@@ -46,12 +46,12 @@ def verify_command(spec, convention, layout, assignments, seed, no_values):
         raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline "
                          "description; see cnncalc verify --help")
     require("cnncalc verify")
-    from ..layers import Context
-    from ..spec import parse_assignments, substitute
+    from ..stacks.layers import Context
+    from ..stacks.grammar import parse_assignments, substitute
     from ..torch.verify import verify
-    from .shape import _load
+    from ..stacks import load_stack
 
-    stack = substitute(_load(" ".join(spec), layout), parse_assignments(assignments))
+    stack = substitute(load_stack(" ".join(spec), layout), parse_assignments(assignments))
     ctx = Context(convention=convention or stack.convention or "torch")
     report = verify(stack, ctx, seed=seed, values=not no_values)
     _print(report)

@@ -127,9 +127,9 @@ def read_published(reference: Answer, raw) -> tuple[Answer, tuple]:
     left them for the student): returns the answer and the unknown cells."""
     if reference.kind != "matrix" or not isinstance(raw, str) or UNKNOWN not in raw:
         return read_answer(reference, raw), ()
-    from ..readers import _parse_rows
+    from ..readers import parse_rows
 
-    rows = _parse_rows(raw.strip())
+    rows = parse_rows(raw.strip())
     nested = rows if isinstance(rows[0], list) else [rows]
     unknown = tuple((i, j) for i, row in enumerate(nested) for j, v in enumerate(row) if v.strip() == UNKNOWN)
     filled = [[("0" if v.strip() == UNKNOWN else v) for v in row] for row in nested]

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..errors import CnnCalcError, InputError, SpecError
+from ..errors import CnnCalcError, InputError, SpecError, did_you_mean
 from ..expr import parse_scalar
 from ..yamlio import YamlDocument, load_yaml, load_yaml_file
 from .answers import Answer, Tolerance, compare, read_published
-from .operations import Scope, read_given, run
+from .operations import run
+from .scope import Given, Scope, read_given
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
@@ -106,8 +107,6 @@ class Exercise:
 
 def _as_given(answer: Answer):
     """An answer, usable by later questions under its question id."""
-    from .operations import Given
-
     return Given(answer.kind, answer.value)
 
 
@@ -122,10 +121,7 @@ def parse_exercise(text: str, source: str = "<exercise>") -> Exercise:
 
 
 def _unknown(document: YamlDocument, path: str, key, known) -> SpecError:
-    from difflib import get_close_matches
-
-    close = get_close_matches(str(key), known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    hint = did_you_mean(key, known)
     sub = f"{path}.{key}" if path else str(key)
     return SpecError(f"{document.where(sub)}: unknown key '{key}'{hint}; known keys: {', '.join(known)}")
 

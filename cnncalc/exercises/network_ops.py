@@ -10,7 +10,7 @@
 ``no_bias`` count weights only (the course's VGG16 table)
 ``convention``  torch (default) or keras
 
->>> from cnncalc.exercises.operations import Scope
+>>> from cnncalc.exercises.scope import Scope
 >>> a = network_fact({"of": "227x227x3 -> conv 96 11x11 stride 4", "layer": "conv1", "value": "params"},
 ...                  Scope({}), "q")
 >>> a.value, a.steps[-1]
@@ -20,10 +20,11 @@
 from __future__ import annotations
 
 from ..errors import SpecError
-from ..layers import Context
-from ..shapes import fmt
-from ..stack import StackSummary, summarize
+from ..stacks.layers import Context
+from ..stacks.shapes import fmt
+from ..stacks.summary import StackSummary, summarize
 from .answers import Answer
+from .scope import check_keys
 
 VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
           "receptive_field", "jump", "fc_params", "table")
@@ -33,7 +34,7 @@ FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biase
 
 
 def _summary(params: dict, scope, path: str) -> StackSummary:
-    from ..spec import stack_from_given
+    from ..stacks import load_stack
 
     raw = params.get("of")
     if raw is None:
@@ -44,7 +45,7 @@ def _summary(params: dict, scope, path: str) -> StackSummary:
             raise SpecError(f"{scope.where(path + '.of')}: '{raw}' is a {found.kind}, not a network")
         stack = found.value
     else:
-        stack = stack_from_given(raw)
+        stack = load_stack(raw, files=False)
     convention = params.get("convention") or stack.convention or "torch"
     if convention not in ("torch", "keras"):
         raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not torch or keras")
@@ -70,15 +71,13 @@ def _shape(shape) -> tuple:
 
 
 def network_fact(params, scope, path: str) -> Answer:
-    from .operations import _check_keys
-
-    _check_keys(params, OPTIONS, scope, path, "network")
+    check_keys(params, OPTIONS, scope, path, "network")
     value = params.get("value", "params")
     if value not in VALUES:
         raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; known: {', '.join(VALUES)}")
     summary = _summary(params, scope, path)
     if value == "table":
-        from ..shape_render import format_markdown
+        from ..stacks.render import format_markdown
 
         return Answer("table", format_markdown(summary), (f"{summary.name}: {len(summary.rows)} layers",), summary)
     if "layer" in params:

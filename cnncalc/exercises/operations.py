@@ -5,7 +5,7 @@ or literal values) and returns an :class:`Answer` whose steps are the
 derivation a student would write.  A reference is always computed, never
 typed in.
 
->>> from cnncalc.exercises.operations import Scope, run
+>>> from cnncalc.exercises.scope import Scope, read_given
 >>> scope = Scope({"I": read_given("0 80 40; 20 40 0; 0 0 40"), "K": read_given("0 0.25; 0.5 1")})
 >>> run({"conv": {"input": "I", "kernel": "K", "flip": True}}, scope, "q").value.tolist()
 [[45, 110], [40, 40]]
@@ -15,111 +15,14 @@ Fraction(7, 3)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
 from ..expr import normalize, parse_scalar
 from ..values import Exact
 from .answers import Answer
-
-
-@dataclass
-class Given:
-    """A named value of an exercise: a number, a matrix, a network or text."""
-
-    kind: str  # number | formula | matrix | network | text
-    value: object
-    raw: object = None
-
-
-@dataclass
-class Scope:
-    """Givens and the answers computed so far, by name."""
-
-    givens: dict
-    answers: dict = field(default_factory=dict)
-    where: object = None  # a callable path -> "file: line N: path" for errors
-
-    def lookup(self, name):
-        if isinstance(name, str) and name in self.answers:
-            return self.answers[name]
-        if isinstance(name, str) and name in self.givens:
-            return self.givens[name]
-        return None
-
-
-def read_given(raw, document=None, path: str = "") -> Given:
-    """Decide what a given is from how it is written.
-
-    A mapping is a network ({network: alexnet} or {input:, layers:}); a string
-    with '->' an inline network; a list, or a string with several values, a
-    matrix; anything else one number or formula.
-    """
-    if isinstance(raw, dict) or (isinstance(raw, str) and "->" in raw):
-        from ..spec import stack_from_given
-
-        return Given("network", stack_from_given(raw, document, path), raw)
-    if isinstance(raw, list) or (isinstance(raw, str) and _several_values(raw)):
-        from ..readers import read_matrix
-
-        return Given("matrix", read_matrix(raw if isinstance(raw, list) else raw.strip(), "given"), raw)
-    if isinstance(raw, str) and not _looks_numeric(raw):
-        try:
-            value = parse_scalar(raw, allow_symbols=True)
-        except CnnCalcError:
-            return Given("text", raw, raw)
-        return Given("formula" if not isinstance(value, (int, Fraction)) else "number", value, raw)
-    return Given("number", parse_scalar(raw, allow_symbols=False), raw)
-
-
-def _several_values(text: str) -> bool:
-    stripped = text.strip()
-    return ";" in stripped or "\n" in stripped or stripped.startswith("[") or (
-        len(stripped.split()) > 1 and not any(op in stripped for op in "+*/^()"))
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        parse_scalar(text, allow_symbols=False)
-        return True
-    except CnnCalcError:
-        return False
-
-
-# --------------------------------------------------------------------------- operand access
-
-def _operand(scope: Scope, params: dict, key: str, path: str, required: bool = True):
-    if key not in params:
-        if required:
-            raise SpecError(f"{scope.where(path)}: missing '{key}'; name a given or an earlier question")
-        return None
-    raw = params[key]
-    found = scope.lookup(raw)
-    if found is not None:
-        return found.value
-    if isinstance(raw, str) and raw.isidentifier() and raw not in scope.givens:
-        # a bare name that is neither a given nor an answer is almost always a typo
-        names = sorted(set(scope.givens) | set(scope.answers))
-        raise SpecError(f"{scope.where(path + '.' + key)}: '{raw}' is not a given or an earlier question; "
-                        f"known names: {', '.join(names) or 'none'}")
-    return read_given(raw).value
-
-
-def _int_option(params, key, default=None):
-    value = params.get(key, default)
-    if isinstance(value, list):
-        return tuple(int(v) for v in value)
-    return value
-
-
-def _check_keys(params: dict, allowed: tuple, scope: Scope, path: str, op: str) -> None:
-    if not isinstance(params, dict):
-        raise SpecError(f"{scope.where(path)}: '{op}' takes a mapping of options, e.g. {{input: I, kernel: K}}")
-    for key in params:
-        if key not in allowed:
-            raise SpecError(f"{scope.where(path + '.' + str(key))}: unknown option '{key}' of {op}; "
-                            f"known: {', '.join(allowed)}")
+from .network_ops import network_fact
+from .scope import Scope, check_keys, int_option, number_operand, operand
 
 
 # --------------------------------------------------------------------------- operations
@@ -129,11 +32,11 @@ def _conv(params, scope, path):
     from ..explain import conv_steps
     from ..render import cell_label, conv_step_text, describe_conv
 
-    _check_keys(params, ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"), scope, path, "conv")
-    result = conv(_operand(scope, params, "input", path), _operand(scope, params, "kernel", path),
-                  bias=_operand(scope, params, "bias", path, required=False),
-                  stride=_int_option(params, "stride", 1), padding=_int_option(params, "padding", 0),
-                  dilation=_int_option(params, "dilation", 1), groups=params.get("groups", 1),
+    check_keys(params, ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"), scope, path, "conv")
+    result = conv(operand(scope, params, "input", path), operand(scope, params, "kernel", path),
+                  bias=operand(scope, params, "bias", path, required=False),
+                  stride=int_option(params, "stride", 1), padding=int_option(params, "padding", 0),
+                  dilation=int_option(params, "dilation", 1), groups=params.get("groups", 1),
                   flip=bool(params.get("flip", False)))
     steps = [describe_conv(result)]
     steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result)]
@@ -145,11 +48,11 @@ def _pool(params, scope, path):
     from ..pool import pool
     from ..render import cell_label, describe_pool, pool_step_text
 
-    _check_keys(params, ("input", "op", "window", "stride", "padding", "dilation", "ceil", "exclude_pad", "global"),
+    check_keys(params, ("input", "op", "window", "stride", "padding", "dilation", "ceil", "exclude_pad", "global"),
                 scope, path, "pool")
-    result = pool(_operand(scope, params, "input", path), op=params.get("op", "max"),
-                  window=_int_option(params, "window", 2), stride=_int_option(params, "stride"),
-                  padding=_int_option(params, "padding", 0), dilation=_int_option(params, "dilation", 1),
+    result = pool(operand(scope, params, "input", path), op=params.get("op", "max"),
+                  window=int_option(params, "window", 2), stride=int_option(params, "stride"),
+                  padding=int_option(params, "padding", 0), dilation=int_option(params, "dilation", 1),
                   ceil_mode=bool(params.get("ceil", False)), count_include_pad=not params.get("exclude_pad", False),
                   global_pool=bool(params.get("global", False)))
     steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result)]
@@ -159,8 +62,8 @@ def _pool(params, scope, path):
 def _act(params, scope, path):
     from ..activations import activate
 
-    _check_keys(params, ("function", "input", "slope"), scope, path, "act")
-    result = activate(str(params.get("function", "relu")), _operand(scope, params, "input", path),
+    check_keys(params, ("function", "input", "slope"), scope, path, "act")
+    result = activate(str(params.get("function", "relu")), operand(scope, params, "input", path),
                       str(params.get("slope", "0.01")))
     return Answer("matrix", result.output, (result.formula,), result)
 
@@ -168,9 +71,9 @@ def _act(params, scope, path):
 def _dense(params, scope, path):
     from ..activations import dense
 
-    _check_keys(params, ("input", "weights", "bias"), scope, path, "dense")
-    result = dense(_operand(scope, params, "input", path), _operand(scope, params, "weights", path),
-                   _operand(scope, params, "bias", path, required=False))
+    check_keys(params, ("input", "weights", "bias"), scope, path, "dense")
+    result = dense(operand(scope, params, "input", path), operand(scope, params, "weights", path),
+                   operand(scope, params, "bias", path, required=False))
     return Answer("matrix", result.output, ("y = W x + b",), result)
 
 
@@ -178,11 +81,11 @@ def _output_size(params, scope, path):
     """floor((n + 2p - k_eff) / s) + 1, or with ``exact`` the unfloored value."""
     from ..geometry import effective_kernel
 
-    _check_keys(params, ("n", "kernel", "stride", "padding", "dilation", "exact"), scope, path, "output_size")
-    n, k = _number(scope, params, "n", path), _number(scope, params, "kernel", path)
-    s = _number(scope, params, "stride", path, 1)
-    p = _number(scope, params, "padding", path, 0)
-    d = _number(scope, params, "dilation", path, 1)
+    check_keys(params, ("n", "kernel", "stride", "padding", "dilation", "exact"), scope, path, "output_size")
+    n, k = number_operand(scope, params, "n", path), number_operand(scope, params, "kernel", path)
+    s = number_operand(scope, params, "stride", path, 1)
+    p = number_operand(scope, params, "padding", path, 0)
+    d = number_operand(scope, params, "dilation", path, 1)
     if s == 0:
         raise SpecError(f"{scope.where(path + '.stride')}: stride 0 must be at least 1")
     span = effective_kernel(k, d)
@@ -202,33 +105,12 @@ def _output_size(params, scope, path):
 
 def _same_padding(params, scope, path):
     """The zero padding that keeps the size at stride 1: (F - 1) / 2 per side."""
-    _check_keys(params, ("kernel", "dilation"), scope, path, "same_padding")
-    k = _number(scope, params, "kernel", path)
-    d = _number(scope, params, "dilation", path, 1)
+    check_keys(params, ("kernel", "dilation"), scope, path, "same_padding")
+    k = number_operand(scope, params, "kernel", path)
+    d = number_operand(scope, params, "dilation", path, 1)
     total = d * (k - 1)
     value = normalize(Fraction(total, 2)) if isinstance(total, int) else total / 2
     return Answer(_kind(value), value, (f"({k} - 1) / 2 = {_fmt(value)}" if d == 1 else f"{d}*({k} - 1) / 2 = {_fmt(value)}",))
-
-
-def _number(scope, params, key, path, default=None):
-    if key not in params:
-        if default is None:
-            raise SpecError(f"{scope.where(path)}: missing '{key}'")
-        return default
-    found = scope.lookup(params[key])
-    value = found.value if found is not None else parse_scalar(params[key])
-    if isinstance(value, Exact):
-        raise SpecError(f"{scope.where(path + '.' + key)}: '{params[key]}' is a matrix, a number is needed here")
-    return as_size(value)
-
-
-def as_size(value):
-    """A size: symbols in it are positive integers, so floor(H - 3) + 1 simplifies to H - 2."""
-    if isinstance(value, (int, Fraction)) or not getattr(value, "free_symbols", None):
-        return value
-    import sympy
-
-    return value.subs({s: sympy.Symbol(s.name, integer=True, positive=True) for s in value.free_symbols})
 
 
 def _expr(params, scope, path):
@@ -260,8 +142,8 @@ def _expr(params, scope, path):
 
 
 def _cell(params, scope, path):
-    _check_keys(params, ("of", "at"), scope, path, "cell")
-    matrix = _operand(scope, params, "of", path)
+    check_keys(params, ("of", "at"), scope, path, "cell")
+    matrix = operand(scope, params, "of", path)
     at = tuple(int(i) - 1 for i in params.get("at", []))
     if not isinstance(matrix, Exact) or len(at) != matrix.ndim or any(
             not 0 <= i < n for i, n in zip(at, matrix.shape)):
@@ -275,8 +157,8 @@ def _kind(value) -> str:
 
 def _round(params, scope, path):
     """Round every value half away from zero to ``digits`` decimals (default 0), exactly."""
-    _check_keys(params, ("of", "digits"), scope, path, "round")
-    value = _operand(scope, params, "of", path)
+    check_keys(params, ("of", "digits"), scope, path, "round")
+    value = operand(scope, params, "of", path)
     digits = int(params.get("digits", 0))
     unit = Fraction(1, 10 ** digits)
 
@@ -296,11 +178,11 @@ def _round(params, scope, path):
 
 def _match_mlp(params, scope, path):
     """Hidden sizes of an MLP whose parameter count is closest to a target."""
-    from ..matching import match_mlp, mlp_parameters
+    from ..stacks.matching import match_mlp, mlp_parameters
 
-    _check_keys(params, ("inputs", "outputs", "target", "layers"), scope, path, "match_mlp")
-    inputs, outputs = int(_number(scope, params, "inputs", path)), int(_number(scope, params, "outputs", path))
-    target = int(_number(scope, params, "target", path))
+    check_keys(params, ("inputs", "outputs", "target", "layers"), scope, path, "match_mlp")
+    inputs, outputs = int(number_operand(scope, params, "inputs", path)), int(number_operand(scope, params, "outputs", path))
+    target = int(number_operand(scope, params, "target", path))
     match = match_mlp(inputs, outputs, target, int(params.get("layers", 1)))
     sizes = (inputs, *match.hidden, outputs)
     terms = " + ".join(f"({a} + 1) x {b}" for a, b in zip(sizes, sizes[1:]))
@@ -339,8 +221,6 @@ def run(compute, scope: Scope, path: str) -> Answer:
         raise SpecError(f"{scope.where(path)}: compute takes one operation, e.g. compute: {{conv: {{input: I, kernel: K}}}}")
     (name, params), = compute.items()
     if name == "network":
-        from .network_ops import network_fact
-
         return network_fact(params, scope, f"{path}.network")
     if name not in OPERATIONS:
         known = sorted(OPERATIONS) + ["network"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..render import format_latex_value, format_value, latex_matrix, markdown_matrix
 from .answers import Answer
 from .exercise import Exercise
-from .operations import Given
+from .scope import Given
 
 
 def _points(q) -> str:

@@ -22,11 +22,11 @@ from torch import nn
 
 from ..errors import SpecError
 from ..geometry import per_axis, resolve_padding
-from ..layers import (
+from ..stacks.layers import (
     LRN, Activation, AdaptivePool, BatchNorm, Concat, Context, Conv, ConvTranspose, Dense, Dropout, Flatten,
     GlobalPool, Pool, Residual, ZeroPad,
 )
-from ..shapes import Shape, is_int
+from ..stacks.shapes import Shape, is_int
 
 
 def _concrete(shape: Shape, where: str) -> None:
@@ -238,7 +238,7 @@ def _build(layers, x: Shape, ctx: Context, where: str):
 def build_module(input_shape: Shape, layers, ctx: Context | None = None) -> StackModule:
     """An ``nn.Module`` computing the stack; input (N, C, *spatial).
 
-    >>> from cnncalc.zoo import get
+    >>> from cnncalc.stacks.zoo import get
     >>> spec = get("mnist-cnn")
     >>> model = build_module(spec.input, spec.layers)
     >>> model(torch.zeros(2, 1, 28, 28)).shape

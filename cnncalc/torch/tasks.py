@@ -1,6 +1,6 @@
 """The course's MNIST tasks (exercise sheet 000, Q3; lecture 004's programming task).
 
-Every network comes from the engine's layer stacks (:mod:`cnncalc.zoo`) through
+Every network comes from the engine's layer stacks (:mod:`cnncalc.stacks.zoo`) through
 :func:`~.build.build_module`, and its parameter count is taken twice, by the
 engine and by torch; the two must agree.  A :class:`Runner` loads the data once
 and trains each model at most once, so ``all`` and ``shift`` reuse what the
@@ -28,12 +28,12 @@ from dataclasses import asdict, dataclass, field
 import torch
 
 from ..errors import ShapeError
-from ..layers import Activation, Context, Dense, Flatten
-from ..matching import match_mlp, mlp_parameters
-from ..shapes import Shape
-from ..spec import StackSpec
-from ..stack import summarize
-from ..zoo import get
+from ..stacks.layers import Activation, Context, Dense, Flatten
+from ..stacks.matching import match_mlp, mlp_parameters
+from ..stacks.shapes import Shape
+from ..stacks.grammar import StackSpec
+from ..stacks.summary import summarize
+from ..stacks.zoo import get
 from . import data as mnist_data
 from .build import build_module
 from .train import History, evaluate, fit, pick_device

@@ -26,8 +26,8 @@ from torch import nn
 
 from ..errors import ShapeError
 from ..geometry import per_axis
-from ..layers import Context, Conv, Pool
-from ..stack import summarize
+from ..stacks.layers import Context, Conv, Pool
+from ..stacks.summary import summarize
 from .build import Block, Leaf, build_module, input_tensor_shape, torch_shape
 
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-SPATIAL_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+from ..geometry import AXIS_NAMES
+
 
 
 def is_int(*values) -> bool:
@@ -135,7 +136,7 @@ class Shape:
     def names(self) -> tuple:
         if self.flat:
             return ("features",)
-        return (*SPATIAL_NAMES.get(self.ndim, tuple(f"axis{i}" for i in range(self.ndim))), "channels")
+        return (*AXIS_NAMES.get(self.ndim, tuple(f"axis{i}" for i in range(self.ndim))), "channels")
 
     def as_json(self) -> dict:
         values = (*self.spatial, self.channels)

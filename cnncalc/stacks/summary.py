@@ -15,8 +15,8 @@ pixel seen by output 0; negative inside padding)::
 
 The first layers of AlexNet (lecture 004):
 
->>> from cnncalc.layers import Conv, Pool
->>> from cnncalc.shapes import Shape
+>>> from cnncalc.stacks.layers import Conv, Pool
+>>> from cnncalc.stacks.shapes import Shape
 >>> s = summarize(Shape((227, 227), 3), [Conv(96, 11, stride=4), Pool("max", 3, stride=2)])
 >>> [(r.name, r.output.text(), r.units, r.params) for r in s.rows]
 [('conv1', '55x55x96', 290400, 34944), ('pool1', '27x27x96', 69984, 0)]
@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from .errors import ShapeError
+from ..errors import ShapeError
 from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .shapes import Shape, fmt, is_int, term
 

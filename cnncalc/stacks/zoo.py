@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import SpecError
-from .spec import StackSpec, _suggest, parse_inline
+from ..errors import SpecError, did_you_mean
+from .grammar import StackSpec, parse_inline
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def get(name: str) -> StackSpec:
     """The built-in network ``name`` as a :class:`StackSpec`."""
     key = name.lower()
     if key not in NETWORKS:
-        raise SpecError(f"'{name}' is not a built-in network{_suggest(key, NETWORKS)}; see cnncalc shape --list")
+        raise SpecError(f"'{name}' is not a built-in network{did_you_mean(key, NETWORKS)}; see cnncalc shape --list")
     entry = NETWORKS[key]
     spec = parse_inline(entry.text)
     return StackSpec(spec.input, spec.layers, key, entry.convention)
@@ -189,7 +189,7 @@ def get(name: str) -> StackSpec:
 def catalogue() -> list[tuple]:
     """(name, input, trainable params, non-trainable, description) of every built-in network."""
     from .layers import Context
-    from .stack import summarize
+    from .summary import summarize
 
     rows = []
     for name, entry in NETWORKS.items():

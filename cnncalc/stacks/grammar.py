@@ -18,18 +18,17 @@ A size is a whole number or a symbol (letters and digits, no 'x'): ``N``.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import InputError, SpecError
+from ..errors import InputError, SpecError, did_you_mean
 from .layers import (
     ACTIVATIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
     Flatten, GlobalPool, Pool, Residual, ZeroPad,
 )
 from .shapes import Shape
-from .yamlio import YamlDocument, load_yaml
+from ..yamlio import YamlDocument, load_yaml
 
 
 @dataclass(frozen=True)
@@ -210,11 +209,6 @@ def canonical_kind(word: str) -> str | None:
     return key if key in KINDS else None
 
 
-def _suggest(word, options) -> str:
-    close = difflib.get_close_matches(str(word).lower(), list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def all_kind_names() -> list[str]:
     return sorted(set(KINDS) | set(BLOCK_KINDS) | set(ALIASES))
 
@@ -224,7 +218,7 @@ def build_layer(kind_word: str, positional: list, options: dict, where: str):
     kind = canonical_kind(kind_word)
     if kind is None:
         raise SpecError(
-            f"{where}: unknown layer '{kind_word}'{_suggest(kind_word, all_kind_names())}; "
+            f"{where}: unknown layer '{kind_word}'{did_you_mean(kind_word, all_kind_names())}; "
             f"known: conv, depthwise, convtranspose, maxpool, avgpool, globalavgpool, adaptiveavgpool, zeropad, "
             f"flatten, dense, dropout, batchnorm, lrn, residual, concat, and activations such as relu"
         )
@@ -242,7 +236,7 @@ def build_layer(kind_word: str, positional: list, options: dict, where: str):
         key = KEY_ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
         if key not in converters:
             raise SpecError(
-                f"{where}: unknown key '{raw_key}' for {kind}{_suggest(raw_key, converters)}; "
+                f"{where}: unknown key '{raw_key}' for {kind}{did_you_mean(raw_key, converters)}; "
                 f"known keys: {', '.join(converters) or 'none'}"
             )
         if key in params:
@@ -372,24 +366,6 @@ def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
 # --------------------------------------------------------------------------- YAML
 
 
-def load_yaml_text(text: str, source: str = "<yaml>", layout: str = "hwc") -> StackSpec:
-    """Read a stack from YAML text as plain data (never code: see :mod:`cnncalc.yamlio`).
-
-    >>> spec = load_yaml_text('''
-    ... input: [227, 227, 3]
-    ... layers:
-    ...   - conv: {filters: 96, kernel: 11, stride: 4}
-    ...   - relu
-    ... ''')
-    >>> [layer.describe() for layer in spec.layers]
-    ['conv 96 11 stride 4', 'relu']
-    """
-    document = load_yaml(text, source)
-    if not isinstance(document.data, dict):
-        raise SpecError(f"{source}: the file must be a mapping with 'input' and 'layers'; see cnncalc shape --help")
-    return stack_from_data(document.data, document, "", layout)
-
-
 def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: str = "hwc") -> StackSpec:
     """A stack from a mapping with input/layers (a YAML file, or a given of an
     exercise at ``path``); errors name the file, key path and line."""
@@ -400,7 +376,7 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
     known = ("name", "input", "layers", "convention", "description")
     for name in data:
         if name not in known:
-            raise SpecError(f"{document.where(key(str(name)))}: unknown key '{name}'{_suggest(name, known)}; "
+            raise SpecError(f"{document.where(key(str(name)))}: unknown key '{name}'{did_you_mean(name, known)}; "
                             f"known keys: {', '.join(known)}")
     for name in ("input", "layers"):
         if name not in data:
@@ -415,25 +391,6 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
         raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not torch or keras; "
                         "use one of them")
     return StackSpec(shape, layers, str(data.get("name", "stack")), convention)
-
-
-def stack_from_given(raw, document: YamlDocument | None = None, path: str = "") -> StackSpec:
-    """A network given of an exercise: {network: alexnet} (built-in),
-    {input: ..., layers: [...]} or an inline string "32x32x3 -> conv 10 5x5"."""
-    from .zoo import get
-
-    document = document or YamlDocument(raw, "<given>")
-    if isinstance(raw, str):
-        return parse_inline(raw) if "->" in raw else get(raw.strip())
-    if isinstance(raw, dict) and "network" in raw:
-        if set(raw) - {"network"}:
-            extra = sorted(set(raw) - {"network"})[0]
-            raise SpecError(f"{document.where(f'{path}.{extra}')}: a built-in network takes no other keys; "
-                            "write input/layers to describe your own")
-        return get(str(raw["network"]))
-    if isinstance(raw, dict):
-        return stack_from_data(raw, document, path)
-    raise SpecError(f"{document.where(path)}: a network is a built-in name, input/layers, or an inline description")
 
 
 def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
@@ -462,7 +419,7 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
             raise SpecError(f"{lines.where(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
         for key in value:
             if key not in ("body", "shortcut", "name"):
-                raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for residual{_suggest(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
+                raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for residual{did_you_mean(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
         if "body" not in value:
             raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
         shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
@@ -488,15 +445,6 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
     if isinstance(value, list):
         return build_layer(kind_word, list(value), {}, where)
     return build_layer(kind_word, [value], {}, where)
-
-
-def load_yaml_file(path: str, layout: str = "hwc") -> StackSpec:
-    from .yamlio import load_yaml_file as read
-
-    document = read(path)
-    if not isinstance(document.data, dict):
-        raise SpecError(f"{path}: the file must be a mapping with 'input' and 'layers'; see cnncalc shape --help")
-    return stack_from_data(document.data, document, "", layout)
 
 
 # --------------------------------------------------------------------------- substitution

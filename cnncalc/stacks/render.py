@@ -1,4 +1,4 @@
-"""Turning a :class:`~cnncalc.stack.StackSummary` into JSON, CSV, Markdown,
+"""Turning a :class:`~cnncalc.stacks.summary.StackSummary` into JSON, CSV, Markdown,
 an explanation and a rich table.  ``format_*`` functions return text or
 renderables; only the CLI prints.  rich is imported only for the table.
 """
@@ -10,7 +10,7 @@ import io
 import json
 
 from .shapes import fmt, human, json_value
-from .stack import Row, StackSummary
+from .summary import Row, StackSummary
 
 DTYPES = {
     "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8, "int32": 4, "int16": 2,

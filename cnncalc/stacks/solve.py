@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .errors import ShapeError
-from .geometry import effective_kernel, fits, output_size
+from ..errors import ShapeError
+from ..geometry import effective_kernel, fits, output_size
 
 
 class Candidate(NamedTuple):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .errors import ShapeError
+from ..errors import ShapeError
 
 
 class MatchedMLP(NamedTuple):

@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .errors import ShapeError
-from .geometry import (
+from ..errors import ShapeError
+from ..geometry import (
     AxisPadding,
     check_window,
     effective_kernel,
