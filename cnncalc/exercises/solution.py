@@ -15,7 +15,7 @@ from .scope import Given
 def _points(q) -> str:
     value = q.points
     text = str(value.numerator) if value.denominator == 1 else format_value(value)
-    return f"{text} point{'s' * (value != 1)}"
+    return f"{text} point{'s' * (value != 1)}" + (", graded by hand" if q.manual else "")
 
 
 def _given_markdown(name: str, given: Given) -> str:
