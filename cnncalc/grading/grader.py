@@ -306,6 +306,8 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
     """
     import difflib
 
+    if all(key in question_ids for key in answers):
+        return dict(answers), []  # the usual case: every id as written in the exercise
     matched: dict = {}
     notes: list[str] = []
     unknown: list[str] = []

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -33,6 +34,7 @@ SUMMARY_ROWS = 50
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+@lru_cache(maxsize=4096)  # a class shares a handful of distinct scores; a gradebook shows each many times
 def show_score(value: Fraction) -> str:
     value = Fraction(value)
     if value.denominator == 1:
