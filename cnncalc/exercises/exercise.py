@@ -74,6 +74,18 @@ class Exercise:
     def path(self) -> str:
         return self.document.source
 
+    def prompt_text(self, question: "Question") -> str:
+        """The question's prompt with its givens filled in (a variant shows its own numbers)."""
+        from .prompts import render
+
+        return render(question.prompt, self.givens)
+
+    def statement_text(self) -> str:
+        """The statement with its givens filled in."""
+        from .prompts import render
+
+        return render(self.statement, self.givens)
+
     def where(self, path: str) -> str:
         return self.document.where(path)
 

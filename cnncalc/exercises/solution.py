@@ -85,12 +85,12 @@ def solution_markdown(exercise: Exercise) -> str:
     if exercise.seed is not None:
         out += [f"*Variant generated with seed {exercise.seed}.*", ""]
     if exercise.statement:
-        out += [exercise.statement.strip(), ""]
+        out += [exercise.statement_text().strip(), ""]
     shown = [(n, g) for n, g in exercise.givens.items()]
     if shown:
         out += ["**Given**", ""] + [_given_markdown(n, g) for n, g in shown] + [""]
     for q, ref in zip(exercise.questions, exercise.references()):
-        out += [f"## {q.id} ({_points(q)})", "", q.prompt.strip(), ""]
+        out += [f"## {q.id} ({_points(q)})", "", exercise.prompt_text(q).strip(), ""]
         if q.choices:
             out += ["Choices: " + "; ".join(q.choices), ""]
         steps = [s for s in ref.steps]
@@ -105,9 +105,9 @@ def solution_latex(exercise: Exercise) -> str:
     """The worked solution as a LaTeX fragment (\\section per question)."""
     out = [f"\\section*{{{_tex(exercise.title)}}}", ""]
     if exercise.statement:
-        out += [_tex(exercise.statement.strip()), ""]
+        out += [_tex(exercise.statement_text().strip()), ""]
     for q, ref in zip(exercise.questions, exercise.references()):
-        out += [f"\\subsection*{{{_tex(q.id)} ({_tex(_points(q))})}}", _tex(q.prompt.strip()), ""]
+        out += [f"\\subsection*{{{_tex(q.id)} ({_tex(_points(q))})}}", _tex(exercise.prompt_text(q).strip()), ""]
         if ref.steps and ref.kind != "text":
             out.append("\\begin{itemize}")
             out += [f"  \\item \\verb|{s}|" if "|" not in s else f"  \\item {_tex(s)}" for s in ref.steps]
