@@ -33,7 +33,9 @@ def check_command(target, as_json):
     reported with both values.  Every question's grading path runs too (the
     reference written as a student would must grade as correct, an empty answer
     as missing, each diagnosed mistake without error): a question no student
-    could earn is 'ungradable'.  Exit code 1 on any mismatch, ungradable
+    could earn is 'ungradable'; an exercise with variants whose prompt or
+    compute writes a value the variants change (instead of its {placeholder})
+    is 'ungradable' too.  Exit code 1 on any mismatch, ungradable
     question or unreadable exercise in a folder (the other files are still
     checked); exit code 2 when the one exercise named cannot be read.
 
@@ -45,6 +47,7 @@ def check_command(target, as_json):
     from ..errors import CnnCalcError
     from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
     from ..exercises.solution import answer_inline
+    from ..exercises.variants import hard_coded
     from ..grading.selfcheck import grading_problems
 
     rows, count = [], 0
@@ -53,7 +56,7 @@ def check_command(target, as_json):
         try:
             exercise = load_exercise(path)
             checked = check_exercise(exercise)
-            problems = grading_problems(exercise)
+            problems = grading_problems(exercise) + hard_coded(exercise)
         except CnnCalcError as error:
             if not Path(target).is_dir():
                 raise  # one exercise named: its error is the one line to print
