@@ -86,6 +86,8 @@ def _output_size_rules(params: dict):
         yield _with(stride=1), "stride ignored: (N - F + 2P)/S + 1 with S = 1"
     if not params.get("exact"):
         yield _with(exact=True), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is not whole"
+    else:
+        yield _with(exact=False), "rounded down: the question asks for (N - F + 2P)/S + 1 without rounding"
 
 
 def _network_rules(params: dict):
