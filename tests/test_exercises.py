@@ -276,8 +276,13 @@ def test_the_documented_example_is_a_valid_exercise(tmp_path):
 
     text = (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
     block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)
-    rows = {r.question: r for r in check_exercise(parse_exercise(block, "docs/exercises.md"))}
+    exercise = parse_exercise(block, "docs/exercises.md")
+    rows = {r.question: r for r in check_exercise(exercise)}
     assert rows["pooled"].status == "ok" and rows["size"].status == "ok" and rows["units"].status == "ok"
+    from cnncalc.exercises.variants import hard_coded
+    from cnncalc.grading.selfcheck import grading_problems
+
+    assert hard_coded(exercise) == [] and grading_problems(exercise) == []  # check would pass it whole
     assert rows["total"].status == "erratum"
     # by hand: I - I shifted by (1, 1), then the maxima of the 2x2 windows (ceil mode keeps the partial ones)
     assert rows["conv"].reference.value.tolist() == [[1, 0, 5], [1, -1, -5], [-2, -4, 1]]
