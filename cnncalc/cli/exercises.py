@@ -88,6 +88,9 @@ def solve_command(exercise, form, out):
 
     EXERCISE is a .yaml file, or a folder: then --out names a folder and every
     exercise's solution is written there as NAME.md (or NAME.tex with --latex).
+    A Markdown solution written with --out gets its figures beside it, in
+    figures/ (an SVG and a GIF per convolution or pooling answer, a diagram per
+    network), linked from the text.
 
     \b
     Examples:
@@ -96,6 +99,7 @@ def solve_command(exercise, form, out):
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
     """
     from ..exercises.exercise import exercise_files, load_exercise
+    from ..exercises.figures import write_solution
     from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
 
     if Path(exercise).is_dir():
@@ -106,14 +110,19 @@ def solve_command(exercise, form, out):
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
-            text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
-            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
-            click.echo(f"wrote {folder / (path.stem + suffix)}")
+            if form == "latex":
+                (folder / (path.stem + suffix)).write_text(solution_latex(ex), encoding="utf-8")
+                click.echo(f"wrote {folder / (path.stem + suffix)}")
+            else:
+                click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
     if form == "latex":
         text = solution_latex(ex)
-    elif form == "markdown" or out:
+    elif out:
+        click.echo(_wrote(write_solution(ex, out)))
+        return
+    elif form == "markdown":
         text = solution_markdown(ex)
     else:
         from rich.console import Console
@@ -125,6 +134,12 @@ def solve_command(exercise, form, out):
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
+
+
+def _wrote(paths: list[Path]) -> str:
+    figures = len(paths) - 1
+    return f"wrote {paths[0]}" + (f" and {figures} figure{'s' * (figures != 1)} in {paths[0].parent / 'figures'}"
+                                  if figures else "")
 
 
 @main.command("generate")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 from ..errors import InputError
 from .layout import (GROUP_SIZE, HEADER_SIZE, LINE_SIZE, MARGIN, NOTE_SIZE, TITLE_SIZE, VALUE_SIZE, Layout,
@@ -199,27 +198,39 @@ def scene_still(scene: Scene, frame: int = 0):
     return image
 
 
-def _palette_image(images: Sequence):
-    """One palette for every frame: the first frame's colours, which hold every fill and its text shades."""
+FILLS = (WHITE, PAD_FILL, KERNEL_FILL, WINDOW_FILL, BEST_FILL, TARGET_FILL, TODO_FILL)
+INKS = (INK, GREY_INK, PAD_INK, NOTE_INK, BORDER, WINDOW_BORDER, TARGET_BORDER, SPAN)
+
+
+def palette_colours() -> list[tuple[int, int, int]]:
+    """The GIF's one palette: every fill and ink exactly, and four blends of each ink over each
+    fill for the edges of anti-aliased text (7 + 8 + 7 x 8 x 4 = 239 colours)."""
+    colours = list(dict.fromkeys(FILLS + INKS))
+    for fill in FILLS:
+        for ink in INKS:
+            for t in (0.2, 0.4, 0.6, 0.8):
+                colours.append(tuple(round(f + (i - f) * t) for f, i in zip(fill, ink)))
+    return colours
+
+
+def _palette_image():
     Image = pillow()[0]
-    sample = images[0]
-    if len(images) > 1:  # the colours of a frame's window and target are in every frame; add the last one's
-        both = Image.new("RGB", (sample.width, sample.height * 2))
-        both.paste(sample, (0, 0))
-        both.paste(images[-1], (0, sample.height))
-        sample = both
-    return sample.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    colours = palette_colours()
+    image = Image.new("P", (1, 1))
+    flat = [v for colour in colours for v in colour]
+    image.putpalette(flat + flat[:3] * (256 - len(colours)))
+    return image
 
 
 def save_gif(scene: Scene, path: str | Path) -> int:
     """Write the animation as a GIF (one frame per step); returns the number of frames."""
     Image = pillow()[0]
     frames = scene_frames(scene)
-    palette = _palette_image(frames)
+    palette = _palette_image()
     indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
     durations = [FRAME_MS] * (len(indexed) - 1) + [LAST_FRAME_MS]
     indexed[0].save(path, format="GIF", save_all=True, append_images=indexed[1:], duration=durations, loop=0,
-                    optimize=False, disposal=1)
+                    optimize=True, disposal=1)
     return len(indexed)
 
 
