@@ -418,3 +418,41 @@ def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
     root = ET.fromstring(scene_svg(scene, 3))
     drawn = {index: t for *_, t, _, index in svg_cells(root)["output"]}
     assert [[int(drawn[f"{r},{c}"]) for c in range(4)] for r in range(4)] == y.tolist()[0][0]
+
+
+# --------------------------------------------------------------------------- the README's commands
+
+
+def test_the_readme_picture_commands_run_as_written(tmp_path, monkeypatch):
+    import shlex
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Pictures (`--draw`) and notebooks", 1)[1].split("\n## ", 1)[0]
+    commands = [line for block in re.findall(r"```bash\n(.*?)```", section, re.S) for line in block.splitlines()
+                if line.startswith("cnncalc ")]
+    assert len(commands) == 5
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        args = shlex.split(command)[1:]
+        result = run(*args)
+        assert result.exit_code == 0, (command, result.output)
+        drawn = Path(args[args.index("--draw") + 1])
+        assert drawn.exists() and drawn.stat().st_size > 1000
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(compile(code, "README", "exec"), namespace)  # noqa: S102 - the README's own example
+
+
+@pytest.mark.parametrize("command", ["conv", "pool", "shape"])
+def test_the_help_draw_examples_run_as_written(command, tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    lines = [line.strip() for line in run(command, "--help").output.splitlines()
+             if line.strip().startswith("cnncalc ") and "--draw" in line]
+    assert lines, f"cnncalc {command} --help has no --draw example"
+    for line in lines:
+        args = shlex.split(line.split("  #")[0])[1:]
+        result = run(*args)
+        assert result.exit_code == 0, (line, result.output)
+        assert Path(args[args.index("--draw") + 1]).exists()
