@@ -126,9 +126,13 @@ _BRACKET_TOKEN = re.compile(r"\[|\]|,|[^\[\],]+")
 
 
 def _parse_brackets(text: str, name: str):
-    """Nested lists without eval: '[' opens, ']' closes, ',' separates."""
+    """Nested lists without eval: '[' opens, ']' closes, ',' separates.
+
+    Several top-level groups are rows when each is one row (``[1 2]`` on one
+    line, ``[3 4]`` on the next); several matrices are refused, not guessed.
+    """
     stack: list[list] = []
-    result = None
+    groups: list[list] = []
     for token in _BRACKET_TOKEN.findall(text):
         if token == "[":
             new: list = []
@@ -140,9 +144,9 @@ def _parse_brackets(text: str, name: str):
         elif token == "]":
             if not stack:
                 raise InputError("has a ']' without its '['; check the brackets")
-            result = stack.pop()
-            if not stack and result is not None:
-                pass
+            closed = stack.pop()
+            if not stack:
+                groups.append(closed)
         elif token == ",":
             continue
         else:
@@ -153,7 +157,11 @@ def _parse_brackets(text: str, name: str):
             stack[-1].extend(split_values(token) if "," not in token else [token.strip()])
     if stack:
         raise InputError("has a '[' that is never closed; add ']'")
-    return result
+    if len(groups) == 1:
+        return groups[0]
+    if all(not any(isinstance(v, list) for v in group) for group in groups):
+        return groups  # one bracketed row per group: the rows of a matrix
+    raise InputError(f"has {len(groups)} matrices side by side; give one")
 
 
 def read_file(path: str, name: str = "matrix") -> Exact:

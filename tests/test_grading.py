@@ -188,7 +188,7 @@ def test_a_class_of_1000_with_broken_files(tmp_path):
     result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "alexnet.yaml"), str(folder),
                                        "--csv", str(gradebook), "--json"])
     assert result.exit_code == 1  # some files were invalid
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert len(data) == 1003
     invalid = {Path(d["file"]).name: d["invalid"] for d in data if d["status"] == "invalid"}
     assert set(invalid) == {"broken-yaml.yaml", "wrong-exercise.yaml", "binary.yaml"}
@@ -252,7 +252,7 @@ def test_an_assignment_folder_grades_each_file_against_its_exercise(tmp_path):
     gradebook = tmp_path / "book.csv"
     result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises"), str(folder), "--json", "--csv", str(gradebook)])
     assert result.exit_code == 1
-    data = {d["student"]: d for d in json.loads(result.output)}
+    data = {d["student"]: d for d in json.loads(result.stdout)}
     assert data["ada"]["exercise"] == "alexnet" and data["ada"]["score"] == 1
     assert data["bob"]["exercise"] == "lecture001-convolution" and data["bob"]["score"] == 1
     assert "not among" in data["c"]["invalid"]

@@ -14,7 +14,7 @@ from . import main
 
 def _status_style(status: str) -> str:
     return {"ok": "green", "computed": "", "mismatch": "bold red", "erratum": "yellow",
-            "erratum-resolved": "cyan"}.get(status, "")
+            "erratum-resolved": "cyan", "ungradable": "bold red", "invalid": "bold red"}.get(status, "")
 
 
 def _clip(value, width: int = 40) -> str:
@@ -29,51 +29,79 @@ def check_command(target, as_json):
     """Validate exercises, compute every reference, compare with the published answers.
 
     TARGET is an exercise .yaml or a folder of them.  A published answer that
-    differs is a mismatch (exit code 1) unless the question marks it as an
-    erratum, which is reported with both values.
+    differs is a mismatch unless the question marks it as an erratum, which is
+    reported with both values.  Every question's grading path runs too (the
+    reference written as a student would must grade as correct, an empty answer
+    as missing, each diagnosed mistake without error): a question no student
+    could earn is 'ungradable'.  Exit code 1 on any mismatch, ungradable
+    question or unreadable exercise in a folder (the other files are still
+    checked); exit code 2 when the one exercise named cannot be read.
 
     \b
     Examples:
       cnncalc check exercises/
       cnncalc check exercises/alexnet.yaml --json
     """
-    from ..exercises.exercise import check_exercise, exercise_files, load_exercise
+    from ..errors import CnnCalcError
+    from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
     from ..exercises.solution import answer_inline
+    from ..grading.selfcheck import grading_problems
 
     rows, count = [], 0
     for path in exercise_files(target):
-        exercise = load_exercise(path)
         count += 1
-        rows += [(str(path), r) for r in check_exercise(exercise)]
-    mismatches = [r for _, r in rows if r.status == "mismatch"]
+        try:
+            exercise = load_exercise(path)
+            checked = check_exercise(exercise)
+            problems = grading_problems(exercise)
+        except CnnCalcError as error:
+            if not Path(target).is_dir():
+                raise  # one exercise named: its error is the one line to print
+            rows.append((str(path), CheckRow(path.stem, "-", "invalid", None, None, " ".join(str(error).split()))))
+            continue
+        rows += [(str(path), r) for r in checked]
+        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems]
+    failures = [r for _, r in rows if r.status in ("mismatch", "ungradable", "invalid")]
     errata = [r for _, r in rows if r.status == "erratum"]
+
+    def computed(r) -> str:
+        return answer_inline(r.reference) if r.reference is not None else ""
+
     if as_json:
         click.echo(json.dumps({
-            "exercises": count, "questions": len(rows), "mismatches": len(mismatches), "errata": len(errata),
+            "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
+            "mismatches": sum(1 for r in failures if r.status == "mismatch"), "errata": len(errata),
+            "ungradable": sum(1 for r in failures if r.status == "ungradable"),
+            "invalid": sum(1 for r in failures if r.status == "invalid"),
             "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
-                      "computed": answer_inline(r.reference),
+                      "computed": computed(r),
                       "published": None if r.published is None else str(r.published), "note": r.note}
                      for f, r in rows],
         }, ensure_ascii=False))
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} questions", title_justify="left")
+        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} rows", title_justify="left")
         for column in ("exercise", "question", "status", "computed", "published", "note"):
             table.add_column(column, overflow="fold")
         for _, r in rows:
-            style = _status_style(r.status)
-            table.add_row(r.exercise, r.question, f"[{style}]{r.status}[/]" if style else r.status,
-                          _clip(answer_inline(r.reference)), _clip(r.published), r.note)
+            table.add_row(Text(r.exercise), Text(r.question), Text(r.status, style=_status_style(r.status)),
+                          Text(_clip(computed(r))), Text(_clip(r.published)), Text(r.note))
         console = Console(highlight=False)
         console.print(table)
         for r in errata:
-            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, "
-                          f"computed {_clip(answer_inline(r.reference), 80)}: {r.note}")
-        console.print(f"{len(rows) - len(mismatches) - len(errata)} agree or computed, {len(errata)} errata, "
-                      f"{len(mismatches)} mismatches")
-    if mismatches:
+            console.print(Text(f"erratum {r.exercise}/{r.question}: published {r.published}, "
+                               f"computed {_clip(computed(r), 80)}: {r.note}"))
+        for r in failures:
+            console.print(Text(f"{r.status} {r.exercise}/{r.question}: {r.note}", style="bold red"))
+        agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
+        console.print(f"{agree} agree or computed, {len(errata)} errata, "
+                      f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "
+                      f"{sum(1 for r in failures if r.status == 'ungradable')} ungradable, "
+                      f"{sum(1 for r in failures if r.status == 'invalid')} unreadable exercises")
+    if failures:
         sys.exit(1)
 
 

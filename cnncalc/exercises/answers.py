@@ -30,10 +30,10 @@ from fractions import Fraction
 
 from ..errors import InputError
 from ..expr import normalize, parse_scalar
-from ..readers import read_matrix
+from ..readers import parse_literal, read_matrix
 from ..values import Exact
 
-KINDS = ("number", "matrix", "shape", "formula", "text")
+KINDS = ("number", "matrix", "shape", "formula", "text", "table")
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ def read_answer(reference: Answer, raw) -> Answer:
     if kind == "formula":
         return Answer(kind, parse_scalar(raw, allow_symbols=True))
     if kind == "matrix":
+        if isinstance(raw, str):  # typed values, never a file name or '-'
+            return Answer(kind, parse_literal(raw.strip(), "answer"))
         return Answer(kind, read_matrix(raw if not isinstance(raw, (int, float)) else [raw], "answer"))
     if kind == "shape":
         return Answer(kind, read_shape(raw))

@@ -105,6 +105,8 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
         if len(dims) == 3 and all(isinstance(d, int) for d in dims):
             out.append((Answer("shape", (dims[0] - 1, dims[1] - 1, dims[2])),
                         "forgot the +1 in (N - F + 2P)/S + 1"))
+    if "layer" not in params and value in ("params", "trainable") and hasattr(row, "rows"):
+        out += _one_bias_forgotten(reference, row)
     if "layer" not in params or row is None or not hasattr(row, "input"):
         return out
     if value == "units" and not row.output.flat:
@@ -121,8 +123,26 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
     return out
 
 
-def mistaken_references(question, reference: Answer, scope) -> list[Mistake]:
-    """Every known mistake of a question, as answers to compare with."""
+def _one_bias_forgotten(reference: Answer, summary) -> list[tuple[Answer, str]]:
+    """A network total without the biases of one layer (typically the output layer's:
+    795*H for 795*H + 10): the answer a student gives who wrote every layer but one."""
+    layers = [r for r in summary.rows if r.biases != 0]
+    if len(layers) < 2:
+        return []
+    out = []
+    for r in layers:
+        where = "the output layer" if r is layers[-1] else f"layer {r.name}"
+        out.append((Answer(reference.kind, reference.value - r.biases),
+                    f"forgot the bias of {where} ({r.biases} values)"))
+    return out
+
+
+def mistaken_references(question, reference: Answer, scope, problems: list[str] | None = None) -> list[Mistake]:
+    """Every known mistake of a question, as answers to compare with.
+
+    A rule that fails inside cnncalc (a defect, not an impossible mistake) is
+    skipped and described in ``problems``: grading goes on without that
+    diagnosis, and ``cnncalc check`` reports it."""
     mistakes: list[Mistake] = []
     compute = question.compute
     if isinstance(compute, dict) and len(compute) == 1:
@@ -133,6 +153,11 @@ def mistaken_references(question, reference: Answer, scope) -> list[Mistake]:
                     mistaken = run(_variant(compute, change), scope, question.path)
                 except CnnCalcError:
                     continue  # the mistake is impossible here (e.g. a kernel too large without padding)
+                except Exception as error:
+                    if problems is not None:
+                        problems.append(f"{question.id}: the mistake '{message}' failed inside cnncalc "
+                                        f"({type(error).__name__}: {' '.join(str(error).split())[:120]})")
+                    continue
                 mistakes.append(Mistake(mistaken, message))
         for answer, message in _derived(reference, compute):
             mistakes.append(Mistake(answer, message))
