@@ -398,7 +398,7 @@ def test_a_symbolic_network_is_drawn_without_bars(tmp_path):
 
 
 def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
-    """The drawing side of transposed convolution, with values written here by hand (issue 14 computes them):
+    """The drawing side of transposed convolution, with values written here by hand:
     "1 2; 3 4" scattered with a 2x2 kernel of ones at stride 2 gives 1 1 2 2 / 1 1 2 2 / 3 3 4 4 / 3 3 4 4."""
     from cnncalc.figures.scene import Scatter, scatter_scene
     from cnncalc.figures.svg import scene_svg
@@ -407,17 +407,35 @@ def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
     x = Exact.from_nested([[[[1, 2], [3, 4]]]])
     k = Exact.from_nested([[[[1, 1], [1, 1]]]])
     y = Exact.from_nested([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]])
+    values = [[1, 2], [3, 4]]
     scatters = []
     for i in range(2):
         for j in range(2):
-            contributions = tuple(((0, 0, 2 * i + a, 2 * j + b), 1) for a in range(2) for b in range(2))
-            scatters.append(Scatter((0, 0, i, j), contributions, ((0, 0),), f"{x[0, 0, i, j]} x kernel"))
+            targets = tuple(((0, 0, 2 * i + a, 2 * j + b), values[i][j]) for a in range(2) for b in range(2))
+            scatters.append(Scatter((0, 0, i, j), targets, ((0, 0),), f"{values[i][j]} x kernel"))
     scene = scatter_scene("transposed convolution", x, k, y, scatters, lambda index: index[2:])
     assert len(scene.frames) == 4
     assert [len(f.reveals) for f in scene.frames] == [4, 4, 4, 4]
+    assert [m.note for m in scene.frames[3].targets] == ["+4"] * 4
     root = ET.fromstring(scene_svg(scene, 3))
     drawn = {index: t for *_, t, _, index in svg_cells(root)["output"]}
     assert [[int(drawn[f"{r},{c}"]) for c in range(4)] for r in range(4)] == y.tolist()[0][0]
+
+
+@pytest.mark.parametrize("args, frames", [
+    (("conv", "1 2; 3 4", "1 1; 1 1", "--transposed", "--stride", "2"), 4),
+    (("conv", "1 2 3; 4 5 6", "1 -1; 2 1/2", "--transposed", "--padding", "1"), 6),
+])
+def test_transposed_convolutions_are_drawn_as_scatters(args, frames, tmp_path):
+    """Runs once issue 14's ``conv --transposed`` is merged (cnncalc.transposed); skipped before."""
+    pytest.importorskip("cnncalc.transposed", reason="conv --transposed (issue 14) is not merged yet")
+    path, data = draw_with_json(tmp_path, args, "t.svg")
+    drawn = {index: t for *_, t, _, index in svg_cells(ET.parse(path).getroot())["output"]}
+    assert sorted(drawn) == sorted(json_cells(data["output"]))
+    for index, text in drawn.items():
+        assert same(text, json_value(data["output"], index))
+    path, _ = draw_with_json(tmp_path, args, "t.gif")
+    assert gif_frames(path) == frames  # one per input cell
 
 
 # --------------------------------------------------------------------------- the README's commands

@@ -77,6 +77,16 @@ def drawn_cells(result) -> int:
     return sum(math.prod(a.shape) for a in arrays)
 
 
+def frame_count(result, cells: Sequence[tuple] | None) -> int:
+    """Frames of an animation: one per chosen output cell (all by default); a transposed
+    convolution has one per input cell."""
+    from .scene import is_transposed
+
+    if is_transposed(result):
+        return math.prod(result.input.shape)
+    return len(cells) if cells is not None else math.prod(result.output.shape)
+
+
 def draw(result, path: str | Path, cells: Sequence[tuple] | None = None) -> Drawing:
     """Draw a convolution or pooling result into ``path`` (format from the extension).
 
@@ -103,7 +113,7 @@ def draw(result, path: str | Path, cells: Sequence[tuple] | None = None) -> Draw
 
         _write(path, scene_svg(scene, 0))
         return Drawing(path, fmt, 1)
-    count = len(cells) if cells is not None else math.prod(result.output.shape)
+    count = frame_count(result, cells)
     limit = MAX_PAGE_FRAMES if fmt == ".html" else MAX_FRAMES
     if count > limit:
         raise InputError(f"--draw {path}: {count:,} output cells would make {count:,} frames, more than {limit:,}; "

@@ -170,7 +170,10 @@ class _Panels:
 
     def add(self, role: str, texts: np.ndarray, names: tuple[str, str], column_of: Callable[[int, int], int],
             padding: Callable[[int | None, int, int], bool] | None = None,
-            ids: Callable[[int, int, int | None, int, int], str] | None = None) -> list[int]:
+            ids: Callable[[int, int, int | None, int, int], str] | None = None,
+            row_of: Callable[[int, int], int] = lambda a, b: b) -> list[int]:
+        """Panels of (A, B, *S) texts; a panel sits in column ``column_of(a, b)`` and row ``row_of(a, b)``
+        of its group (one row per depth slice in 3-D)."""
         added = []
         count_a, count_b = texts.shape[0], texts.shape[1]
         depth = texts.shape[2] if texts.ndim == 5 else 1
@@ -180,7 +183,7 @@ class _Panels:
                              if padding is not None and padding(d, r, c))
             cell_ids = () if ids is None else tuple(
                 tuple(ids(a, b, d, r, c) for c in range(rows.shape[1])) for r in range(rows.shape[0]))
-            row_in_group = b * depth + (d or 0)
+            row_in_group = row_of(a, b) * depth + (d or 0)
             panel = Panel(role, title, tuple(tuple(row) for row in rows.tolist()), pads,
                           (column_of(a, b), row_in_group), cell_ids)
             self.where[(role, a, b, d)] = len(self.panels)
@@ -316,8 +319,11 @@ def pool_scene(result: PoolResult, steps: Sequence[PoolStep] | None = None) -> S
                          ids=_output_id(result.user_index, nd))
     beyond = ""
     if any(lows) or any(highs):
-        beyond = ", dashed: padding" + (" (counted in the divisor)" if result.op == "avg" and result.count_include_pad
-                                         else " (never picked)" if result.op in ("max", "min") else "")
+        padded = any(p.before or p.after for p in spec.padding)
+        beyond = "; dashed: outside the input" + (
+            ", never picked" if result.op in ("max", "min") else
+            ", the zero padding counts in the divisor" if result.op == "avg" and result.count_include_pad and padded
+            else ", not counted" if result.op == "avg" else "")
     groups = (Group("input", f"input {_shape(result.input_shape)}", tuple(inputs)),
               Group("output", f"output {_shape(result.output.shape)}", tuple(outputs)))
     frames = []
@@ -363,61 +369,110 @@ def _rect(first: Sequence[int], last: Sequence[int]) -> tuple:
 class Scatter:
     """One input cell of a transposed convolution scattering its weighted kernel onto the output.
 
-    ``source`` is the canonical input index (n, c, *spatial), ``contributions``
-    the canonical output indices (n, f, *spatial) it adds to with the kernel
-    weight used, and ``text`` the worked step ("2 × (1 1; 1 1) -> rows 1-2, ...").
+    ``source`` is the canonical input index (n, c, *spatial); ``targets`` the
+    canonical output indices (n, f, *spatial) it adds to, each with the
+    product it adds (value x kernel weight, as the engine computed it);
+    ``kernel`` the (c, f) kernel slices used; ``text`` the worked step.
     """
 
     source: tuple
-    contributions: tuple  # ((n, f, *spatial), weight)
-    kernel: tuple  # (f, c) kernel slices used
+    targets: tuple  # ((n, f, *spatial), product)
+    kernel: tuple  # (c, f) kernel slices used
     text: str
 
 
 def scatter_scene(title: str, input: Exact, kernel: Exact, output: Exact, scatters: Sequence[Scatter],
-                  user_index: Callable[[tuple], tuple], kernel_shape: Sequence[int] = (),
-                  output_shape: Sequence[int] = ()) -> Scene:
+                  user_index: Callable[[tuple], tuple], legend_note: str = "") -> Scene:
     """A transposed convolution: one frame per input cell, its kernel scattered onto the output.
 
-    ``input`` (N, C, *S), ``kernel`` (C, F, *K) sliced per (f, c) and
+    ``input`` (N, C, *S), ``kernel`` (C, F, *K) (torch's layout) and
     ``output`` (N, F, *O) are canonical arrays of the engine's result; each
     output cell is revealed in the frame of its last contribution, so the
-    picture never shows a partial sum it did not get from the engine.
-
-    HOOK (issue 14): ``conv --transposed`` is built on another branch; its
-    result and steps become ``Scatter`` rows in :func:`transposed_scene`.
+    picture never shows a partial sum the engine did not give it.
     """
+    nd = input.ndim - 2
     panels = _Panels()
     inputs = panels.add("input", _texts(input), ("example", "channel"), lambda n, c: n)
-    kernels = panels.add("kernel", _texts(kernel), ("channel", "filter"), lambda c, f: f)
-    outputs = panels.add("output", _texts(output), ("example", "filter"), lambda n, f: n, ids=_output_id(user_index, input.ndim - 2))
-    last_touch: dict[Mark, int] = {}
+    kernels = panels.add("kernel", _texts(kernel), ("channel", "filter"), lambda c, f: f, row_of=lambda c, f: c)
+    outputs = panels.add("output", _texts(output), ("example", "filter"), lambda n, f: n, ids=_output_id(user_index, nd))
+    last_touch: dict[tuple, int] = {}
     for k, s in enumerate(scatters):
-        for index, _ in s.contributions:
-            last_touch[panels.mark("output", index[0], index[1], index[2:])] = k
+        for index, _ in s.targets:
+            m = panels.mark("output", index[0], index[1], index[2:])
+            last_touch[(m.panel, m.row, m.col)] = k
     frames = []
     for k, s in enumerate(scatters):
         source = (panels.mark("input", s.source[0], s.source[1], s.source[2:]),)
-        targets = tuple(panels.mark("output", i[0], i[1], i[2:], "+" + format_value(w) + TIMES)
-                        for i, w in s.contributions)
-        reveals = tuple(m for m, at in last_touch.items() if at == k)
-        kernel_panels = tuple(panels.where[("kernel", c, f, None)] for f, c in s.kernel)
-        label = cell_label(tuple(s.source[2:]))
-        frames.append(Frame(label, source, _spans(targets), kernel_panels, (), targets, reveals,
-                            (f"{label}: {s.text}",)))
+        targets = tuple(panels.mark("output", i[0], i[1], i[2:], _signed(format_value(product)))
+                        for i, product in s.targets)
+        reveals = tuple(Mark(*cell) for cell, at in last_touch.items() if at == k)
+        kernel_panels = tuple(panels.where[("kernel", c, f, d)] for c, f in s.kernel for d in _depths(kernel.shape[2:]))
+        label = s.text.split(":", 1)[0] if ":" in s.text else cell_label(tuple(s.source[2:]))
+        frames.append(Frame(label, source, _spans(targets), kernel_panels, (), targets, reveals, (s.text,)))
     groups = (Group("input", f"input {_shape(input.shape[2:])}", tuple(inputs)),
-              Group("kernel", f"kernel {_shape(kernel_shape or kernel.shape[2:])}", tuple(kernels)),
-              Group("output", f"output {_shape(output_shape or output.shape[2:])}", tuple(outputs)))
-    legend = ("yellow: the input cell scattered; orange: the output cells it adds its value times the kernel "
-              "weight to (+w×); an output value appears once its last contribution is added")
+              Group("kernel", f"kernel {_shape(kernel.shape[2:])}", tuple(kernels)),
+              Group("output", f"output {_shape(output.shape[2:])}", tuple(outputs)))
+    legend = ("yellow: the input cell that scatters; orange: the output cells it adds its value times the kernel "
+              "to (+product in the corner); an output value appears once its last product is added" + legend_note)
     return Scene(title, groups, ("scatter", "="), tuple(panels.panels), tuple(frames), legend)
 
 
+def _signed(text: str) -> str:
+    """'+2', '-5': what a scattered product adds to a cell."""
+    return text if text.startswith("-") else "+" + text
+
+
+def _axes(values: Sequence[int]) -> str:
+    return ",".join(map(str, values)) if len(set(values)) > 1 else str(values[0])
+
+
+def transposed_scene(result) -> Scene:
+    """A transposed convolution result (``cnncalc conv --transposed``) as scatter frames, one per input cell.
+
+    HOOK (issue 14): the result is read through the interface of
+    ``cnncalc.transposed.TransposedResult`` (built on its own branch):
+    ``contributions()`` gives each input cell's scattered block, already
+    multiplied by the engine, with the output position of its first cell.
+    """
+    output = result.canonical
+    sizes = output.shape[2:]
+    scatters = []
+    for c in result.contributions():
+        targets = []
+        for index in np.ndindex(*c.block.shape):
+            f_in, *k = index
+            position = tuple(o + kk * d for o, kk, d in zip(c.origin, k, result.dilation))
+            if all(0 <= p < n for p, n in zip(position, sizes)):  # the padding crops the rest
+                targets.append(((c.batch, c.filters[f_in], *position), c.block[index]))
+        products = (", ".join(f"{format_value(v)} at {cell_label(result.user_index(i))}" for i, v in targets)
+                    or "nothing: every product falls in the cropped padding")
+        lead = tuple(i for i, n in ((c.batch, result.input.shape[0]), (c.channel, result.input.shape[1])) if n > 1)
+        text = f"{cell_label(lead + tuple(c.index))}: {format_value(c.value)} × kernel adds {products}"
+        kernel = tuple((c.channel, f_in) for f_in in range(len(c.filters)))
+        scatters.append(Scatter((c.batch, c.channel, *c.index), tuple(targets), kernel, text))
+    options = f"stride {_axes(result.stride)}, padding {_axes(result.padding)}"
+    if any(result.output_padding):
+        options += f", output padding {_axes(result.output_padding)}"
+    if any(d != 1 for d in result.dilation):
+        options += f", dilation {_axes(result.dilation)}"
+    title = (f"transposed convolution of a {_shape(result.input.shape[2:])} input with a "
+             f"{_shape(result.kernel.shape[2:])} kernel, {options} -> {_shape(output.shape[2:])}")
+    note = "; every output also adds its filter's bias" if result.bias is not None else ""
+    return scatter_scene(title, result.input, result.kernel, output, scatters, result.user_index, note)
+
+
+def is_transposed(result) -> bool:
+    """A transposed convolution result: it scatters (``contributions``) instead of sliding a window."""
+    return hasattr(result, "contributions") and hasattr(result, "output_padding")
+
+
 def scene_of(result, cells: Sequence[tuple] | None = None) -> Scene:
-    """The scene of any drawable result; ``cells`` (0-based output indices) limits the frames."""
+    """The scene of any drawable result; ``cells`` (0-based output indices) limits a convolution's or a
+    pooling's frames."""
     if isinstance(result, ConvResult):
         return conv_scene(result, None if cells is None else conv_steps(result, cells))
     if isinstance(result, PoolResult):
         return pool_scene(result, None if cells is None else pool_steps(result, cells))
-    # HOOK (issue 14): a transposed convolution result -> scatter_scene(...)
+    if is_transposed(result):  # one frame per input cell: ``cells`` (output cells) do not apply
+        return transposed_scene(result)
     raise TypeError(f"cannot draw a {type(result).__name__}; draw a convolution or a pooling result")
