@@ -17,13 +17,13 @@ nothing is asserted.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,7 +36,7 @@ SOBEL = "1 2 1; 0 0 0; -1 -2 -1"
 IMAGE_28 = "; ".join(" ".join(str((r * 31 + c * 17) % 256) for c in range(28)) for r in range(28))
 
 
-def best_of(n: int, fn) -> float:
+def best_of(n: int, fn: Callable[[], object]) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
@@ -45,7 +45,7 @@ def best_of(n: int, fn) -> float:
     return min(times)
 
 
-def ours(image: str, kernel: str, path: Path):
+def ours(image: str, kernel: str, path: Path) -> Callable[[], object]:
     """What `cnncalc conv IMAGE KERNEL --draw PATH` does after parsing its options."""
     from cnncalc.conv import conv
     from cnncalc.figures.files import draw
@@ -53,7 +53,7 @@ def ours(image: str, kernel: str, path: Path):
     return lambda: draw(conv(image, kernel), path)
 
 
-def grids(image: str, kernel: str):
+def grids(image: str, kernel: str) -> tuple:
     import numpy as np
 
     from cnncalc.conv import conv
@@ -63,7 +63,7 @@ def grids(image: str, kernel: str):
             np.array(r.output.tolist(), dtype=object))
 
 
-def matplotlib_svg(image: str, kernel: str, path: Path):
+def matplotlib_svg(image: str, kernel: str, path: Path) -> Callable[[], None]:
     """The same three grids of numbers as text on a matplotlib figure, saved as SVG."""
     import matplotlib
 
@@ -73,7 +73,7 @@ def matplotlib_svg(image: str, kernel: str, path: Path):
 
     x, k, y = grids(image, kernel)
 
-    def run():
+    def run() -> None:
         fig, axes = plt.subplots(1, 3, figsize=(18, 7), gridspec_kw={"width_ratios": [28, 3, 26]})
         for ax, a in zip(axes, (x, k, y)):
             ax.imshow(np.zeros(a.shape), cmap="Greys", vmin=0, vmax=1)
@@ -86,7 +86,7 @@ def matplotlib_svg(image: str, kernel: str, path: Path):
     return run
 
 
-def matplotlib_gif(image: str, kernel: str, path: Path):
+def matplotlib_gif(image: str, kernel: str, path: Path) -> Callable[[], None]:
     """matplotlib's animation of the window sliding and the output filling in, one frame per cell."""
     import matplotlib
 
@@ -99,7 +99,7 @@ def matplotlib_gif(image: str, kernel: str, path: Path):
     x, k, y = grids(image, kernel)
     cells = [(i, j) for i in range(y.shape[0]) for j in range(y.shape[1])]
 
-    def run():
+    def run() -> None:
         fig, axes = plt.subplots(1, 3, figsize=(8, 3.5), gridspec_kw={"width_ratios": [6, 3, 4]})
         for ax, a in zip(axes, (x, k, y)):
             ax.imshow(np.zeros(a.shape), cmap="Greys", vmin=0, vmax=1)
@@ -113,7 +113,7 @@ def matplotlib_gif(image: str, kernel: str, path: Path):
         axes[0].add_patch(window)
         texts = {c: axes[2].text(c[1], c[0], "", ha="center", va="center", fontsize=8) for c in cells}
 
-        def frame(n):
+        def frame(n: int) -> list:
             i, j = cells[n]
             window.set_xy((j - 0.5, i - 0.5))
             texts[(i, j)].set_text(str(y[i, j]))
@@ -125,7 +125,7 @@ def matplotlib_gif(image: str, kernel: str, path: Path):
 
 
 def command_time(args: list[str]) -> float:
-    def run():
+    def run() -> None:
         subprocess.run([sys.executable, "-m", "cnncalc", *args], env=ENV, check=True, capture_output=True)
     return best_of(3, run)
 

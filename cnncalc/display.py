@@ -35,7 +35,7 @@ def register(type_name: str, html: Callable[[object], str | None],
     RENDERERS[type_name] = Renderers(html, markdown)
 
 
-def _renderers(obj) -> Renderers | None:
+def _renderers(obj: object) -> Renderers | None:
     cls = type(obj)
     return RENDERERS.get(f"{cls.__module__}.{cls.__qualname__}")
 

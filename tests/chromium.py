@@ -41,7 +41,7 @@ class BrowserUnavailable(RuntimeError):
 class Browser:
     """One headless browser and one page in it."""
 
-    def __init__(self, executable: str, width: int = 1100, height: int = 800, timeout: float = 30):
+    def __init__(self, executable: str, width: int = 1100, height: int = 800, timeout: float = 30) -> None:
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="cnncalc-chromium-")
         commands_read, self.commands = os.pipe()
@@ -116,7 +116,7 @@ class Browser:
         self.call("Page.navigate", session=True, url=Path(path).resolve().as_uri())
         self.wait_event("Page.loadEventFired")
 
-    def evaluate(self, expression: str):
+    def evaluate(self, expression: str) -> object:
         result = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True,
                            awaitPromise=True)
         if "exceptionDetails" in result:

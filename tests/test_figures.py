@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sympy
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from cnncalc.cli import main
 
@@ -49,12 +49,11 @@ CASES = {
 }
 
 
-def run(*args):
-    result = CliRunner().invoke(main, list(args))
-    return result
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
 
 
-def exact(text) -> object:
+def exact(text: str | int) -> object:
     """A value as the test reads it, independently of cnncalc: ints and fractions, else sympy."""
     if isinstance(text, int):
         return Fraction(text)
@@ -64,27 +63,27 @@ def exact(text) -> object:
         return sympy.sympify(text)
 
 
-def same(a, b) -> bool:
+def same(a: str | int, b: str | int) -> bool:
     x, y = exact(a), exact(b)
     if isinstance(x, Fraction) and isinstance(y, Fraction):
         return x == y
     return sympy.simplify(sympy.sympify(str(x)) - sympy.sympify(str(y))) == 0
 
 
-def json_value(output, index: str):
+def json_value(output: list, index: str) -> object:
     value = output
     for i in index.split(","):
         value = value[int(i)]
     return value
 
 
-def json_cells(output, prefix=()) -> list[str]:
+def json_cells(output: list | object, prefix: tuple = ()) -> list[str]:
     if not isinstance(output, list):
         return [",".join(map(str, prefix))]
     return [cell for k, part in enumerate(output) for cell in json_cells(part, prefix + (k,))]
 
 
-def svg_cells(root) -> dict[str, dict]:
+def svg_cells(root: ET.Element) -> dict[str, list[tuple]]:
     """Every drawn cell by role: {role: [(panel, row, col, text, classes, data-index)]}."""
     cells: dict[str, list] = {}
     for panel in root.iter(f"{SVG}g"):
@@ -98,7 +97,7 @@ def svg_cells(root) -> dict[str, dict]:
     return cells
 
 
-def draw_with_json(tmp_path: Path, args: tuple, name: str, *extra: str):
+def draw_with_json(tmp_path: Path, args: tuple, name: str, *extra: str) -> tuple[Path, dict]:
     path = tmp_path / name
     result = run(*args, "--json", "--draw", str(path), *extra)
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from fractions import Fraction
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -23,7 +24,7 @@ OUTPUT_TEXTS = ("Array.from(document.querySelectorAll('[data-role=output] .cell'
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     executable = find_chromium()
     if executable is None:
         pytest.skip(WHY_SKIPPED)
@@ -35,7 +36,7 @@ def browser():
     opened.close()
 
 
-def flat(output, prefix=()):
+def flat(output: list | object, prefix: tuple = ()) -> dict[str, object]:
     if not isinstance(output, list):
         return {",".join(map(str, prefix)): output}
     out = {}

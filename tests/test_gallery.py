@@ -9,6 +9,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -18,7 +19,7 @@ GALLERY = ROOT / "docs" / "gallery"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _maker():
+def _maker() -> ModuleType:
     spec = importlib.util.spec_from_file_location("make_gallery", ROOT / "docs" / "make_gallery.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -31,7 +31,7 @@ RESULT_FORMATS = (".svg (one figure, the window of --cell), .gif/.png (one frame
                   ".html (a page with step/play controls)")
 
 
-def draw_result(result, path: str, cells: Sequence[tuple] | None) -> None:
+def draw_result(result: object, path: str, cells: Sequence[tuple] | None) -> None:
     """Draw a conv or pool result (``cells``: 0-based output indices from --cell) and say so on stderr."""
     from ..figures.files import draw
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..conv import ConvResult
 from ..pool import PoolResult
 from .exercise import Exercise
 from .solution import solution_markdown
+
+if TYPE_CHECKING:
+    from ..stacks import StackSpec
 
 FOLDER = "figures"
 MAX_ANIMATED = 36  # output cells; a larger answer gets its SVG only (a GIF of 64 cells weighs 400 KB)
@@ -42,7 +45,7 @@ class SolutionFigure:
         return f"{FOLDER}/{self.name}"
 
 
-def _svg_writer(result) -> Callable[[Path], None]:
+def _svg_writer(result: ConvResult | PoolResult) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         from ..figures.scene import scene_of
         from ..figures.svg import scene_svg
@@ -51,7 +54,7 @@ def _svg_writer(result) -> Callable[[Path], None]:
     return write
 
 
-def _gif_writer(result) -> Callable[[Path], None]:
+def _gif_writer(result: ConvResult | PoolResult) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         from ..figures.raster import save_gif
         from ..figures.scene import scene_of
@@ -60,7 +63,7 @@ def _gif_writer(result) -> Callable[[Path], None]:
     return write
 
 
-def _network_writer(stack) -> Callable[[Path], None]:
+def _network_writer(stack: "StackSpec") -> Callable[[Path], None]:
     def write(path: Path) -> None:
         from ..figures.network import network_svg
         from ..stacks.layers import Context

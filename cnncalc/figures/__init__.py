@@ -18,7 +18,7 @@ everything else loads when a figure is drawn.
 from __future__ import annotations
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """``from cnncalc.figures import draw`` without importing the renderers up front."""
     if name == "draw":
         from .files import draw

@@ -27,9 +27,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..conv import ConvResult
+    from ..pool import PoolResult
+
+    Drawable = ConvResult | PoolResult | Any  # Any: a transposed convolution result (issue 14)
 
 FORMATS = (".svg", ".gif", ".png", ".html")
 MAX_CELLS = 40_000
@@ -69,7 +75,7 @@ def figure_format(path: str | Path) -> str:
     return suffix
 
 
-def drawn_cells(result) -> int:
+def drawn_cells(result: "Drawable") -> int:
     """How many values the figure draws: the (padded) input, the kernel and the output."""
     arrays = [getattr(result, name) for name in ("padded", "input", "kernel", "canonical") if hasattr(result, name)]
     if hasattr(result, "padded"):
@@ -77,7 +83,7 @@ def drawn_cells(result) -> int:
     return sum(math.prod(a.shape) for a in arrays)
 
 
-def frame_count(result, cells: Sequence[tuple] | None) -> int:
+def frame_count(result: "Drawable", cells: Sequence[tuple] | None) -> int:
     """Frames of an animation: one per chosen output cell (all by default); a transposed
     convolution has one per input cell."""
     from .scene import is_transposed
@@ -87,7 +93,7 @@ def frame_count(result, cells: Sequence[tuple] | None) -> int:
     return len(cells) if cells is not None else math.prod(result.output.shape)
 
 
-def draw(result, path: str | Path, cells: Sequence[tuple] | None = None) -> Drawing:
+def draw(result: "Drawable", path: str | Path, cells: Sequence[tuple] | None = None) -> Drawing:
     """Draw a convolution or pooling result into ``path`` (format from the extension).
 
     ``cells`` are 0-based indices into ``result.output``: the .svg draws the

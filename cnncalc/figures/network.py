@@ -142,7 +142,7 @@ class _Placed:
 
 
 class _Diagram:
-    def __init__(self, layout: str):
+    def __init__(self, layout: str) -> None:
         self.layout = layout
         self.boxes: list[tuple[float, float, float, float]] = []  # every block drawn, for overlap checks
 
@@ -170,7 +170,7 @@ class _Diagram:
             width, height = max(width, w), height + h + (GAP if k else 0)
         return width, height
 
-    def item_size(self, item) -> tuple[float, float]:
+    def item_size(self, item: "Leaf | Block") -> tuple[float, float]:
         if isinstance(item, Leaf):
             lines = block_lines(item.row, self.layout)
             slim = _kind(item.row) == "slim"
@@ -263,7 +263,7 @@ def _bar_chart(summary: StackSummary, x: float, y: float) -> tuple[list[str], fl
     return parts, width, 30 + 2 * LINE + 6 + len(rows) * BAR_ROW_H
 
 
-def _bar_text(value, key: str) -> str:
+def _bar_text(value: object, key: str) -> str:
     if not is_int(value):
         return fmt(value)
     if value == 0:

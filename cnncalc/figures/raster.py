@@ -21,11 +21,17 @@ from __future__ import annotations
 import importlib.util
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .layout import (GROUP_SIZE, HEADER_SIZE, LINE_SIZE, MARGIN, NOTE_SIZE, TITLE_SIZE, VALUE_SIZE, Layout,
                      scene_layout)
 from .scene import Frame, Scene
+
+if TYPE_CHECKING:  # Pillow is imported when a picture is drawn
+    from PIL import Image, ImageDraw, ImageFont
+
+Colour = tuple[int, int, int]
 
 WHITE = (255, 255, 255)
 INK = (31, 41, 51)
@@ -49,7 +55,7 @@ LAST_FRAME_MS = 2500
 ASCII = str.maketrans({"×": "x", "⋆": "*", "∗": "*", "→": "->", "÷": "/", "°": " deg"})
 
 
-def pillow():
+def pillow() -> tuple[Any, Any, Any]:
     """Pillow's Image, ImageDraw, ImageFont; a one-line error if it is missing."""
     try:
         from PIL import Image, ImageDraw, ImageFont
@@ -70,7 +76,7 @@ def _font_files(bold: bool) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def font(size: int, bold: bool = False):
+def font(size: int, bold: bool = False) -> "ImageFont.FreeTypeFont | ImageFont.ImageFont":
     """DejaVu Sans Mono at ``size`` pixels, else Pillow's default font (see :func:`has_symbols`)."""
     _, _, ImageFont = pillow()
     for file in _font_files(bold):
@@ -97,13 +103,13 @@ def measure(text: str, size: float) -> float:
 class _Painter:
     """Draws one scene's cells and labels onto images."""
 
-    def __init__(self, scene: Scene, layout: Layout):
+    def __init__(self, scene: Scene, layout: Layout) -> None:
         self.scene, self.layout = scene, layout
         Image, ImageDraw, _ = pillow()
         self.Image, self.ImageDraw = Image, ImageDraw
 
-    def cell(self, draw, p: int, r: int, c: int, fill, border=BORDER, text: str | None = None, ink=INK,
-             bold: bool = False, note: str = "", width: int = 1) -> None:
+    def cell(self, draw: "ImageDraw.ImageDraw", p: int, r: int, c: int, fill: Colour, border: Colour = BORDER,
+             text: str | None = None, ink: Colour = INK, bold: bool = False, note: str = "", width: int = 1) -> None:
         box = self.layout.panels[p]
         x, y = box.cell(r, c)
         draw.rectangle([round(x), round(y), round(x + box.cell_w), round(y + box.cell_h)], fill=fill, outline=border,
@@ -116,7 +122,7 @@ class _Painter:
             draw.text((x + box.cell_w - 3, y + NOTE_SIZE + 1), _text(note), font=font(NOTE_SIZE), fill=NOTE_INK,
                       anchor="rs")
 
-    def plain(self, draw, p: int, r: int, c: int, todo: bool = False) -> None:
+    def plain(self, draw: "ImageDraw.ImageDraw", p: int, r: int, c: int, todo: bool = False) -> None:
         """A cell as it looks when no step touches it."""
         padded = (r, c) in self.scene.panels[p].padding
         if todo:
@@ -126,7 +132,7 @@ class _Painter:
         else:
             self.cell(draw, p, r, c, WHITE)
 
-    def background(self, hide_outputs: bool):
+    def background(self, hide_outputs: bool) -> "Image.Image":
         layout = self.layout
         image = self.Image.new("RGB", (round(layout.width), round(layout.height)), WHITE)
         draw = self.ImageDraw.Draw(image)
@@ -148,7 +154,7 @@ class _Painter:
             draw.text((label.x, label.y), _text(label.text), font=font(round(label.size)), fill=GREY_INK, anchor="ls")
         return image
 
-    def overlay(self, image, k: int, frame: Frame) -> None:
+    def overlay(self, image: "Image.Image", k: int, frame: Frame) -> None:
         """Draw one frame's window, kernel, target and step onto ``image``."""
         draw = self.ImageDraw.Draw(image)
         for p in frame.kernel:
@@ -173,7 +179,7 @@ class _Painter:
                       font=font(LINE_SIZE), fill=INK, anchor="ls")
 
 
-def scene_frames(scene: Scene) -> list:
+def scene_frames(scene: Scene) -> list["Image.Image"]:
     """One RGB image per frame; the output fills in as the frames go."""
     layout = scene_layout(scene, measure)
     painter = _Painter(scene, layout)
@@ -189,7 +195,7 @@ def scene_frames(scene: Scene) -> list:
     return frames
 
 
-def scene_still(scene: Scene, frame: int = 0):
+def scene_still(scene: Scene, frame: int = 0) -> "Image.Image":
     """The complete figure (every output shown) with one frame's window: the PNG's still image."""
     layout = scene_layout(scene, measure, [frame])
     painter = _Painter(scene, layout)
@@ -202,7 +208,7 @@ FILLS = (WHITE, PAD_FILL, KERNEL_FILL, WINDOW_FILL, BEST_FILL, TARGET_FILL, TODO
 INKS = (INK, GREY_INK, PAD_INK, NOTE_INK, BORDER, WINDOW_BORDER, TARGET_BORDER, SPAN)
 
 
-def palette_colours() -> list[tuple[int, int, int]]:
+def palette_colours() -> list[Colour]:
     """The GIF's one palette: every fill and ink exactly, and four blends of each ink over each
     fill for the edges of anti-aliased text (7 + 8 + 7 x 8 x 4 = 239 colours)."""
     colours = list(dict.fromkeys(FILLS + INKS))
@@ -213,7 +219,7 @@ def palette_colours() -> list[tuple[int, int, int]]:
     return colours
 
 
-def _palette_image():
+def _palette_image() -> "Image.Image":
     Image = pillow()[0]
     colours = palette_colours()
     image = Image.new("P", (1, 1))

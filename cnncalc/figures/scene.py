@@ -26,8 +26,8 @@ The sheet's Q1 (6x6 image, ring kernel, 4x4 output):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -229,7 +229,7 @@ def conv_scene(result: ConvResult, steps: Sequence[ConvStep] | None = None) -> S
     before = [p.before for p in spec.padding]
     after = [p.after for p in spec.padding]
 
-    def is_pad(d, r, c) -> bool:
+    def is_pad(d: int | None, r: int, c: int) -> bool:
         position = _position(nd, d, r, c)
         return any(x < b or x >= n - a for x, b, n, a in zip(position, before, spatial, after))
 
@@ -239,13 +239,9 @@ def conv_scene(result: ConvResult, steps: Sequence[ConvStep] | None = None) -> S
     given = panels.add("kernel-given", _texts(result.original_kernel), ("filter", "channel"),
                        lambda f, c: 2 * f) if flip else []
     kernels = panels.add("kernel", _texts(result.kernel), ("filter", "channel"), kernel_columns)
-    if flip:
-        for i in kernels:  # the slid kernel's title says what it is
-            p = panels.panels[i]
-            panels.panels[i] = Panel(p.role, _join("flipped", p.title), p.texts, p.padding, p.place, p.cell_ids)
-        for i in given:
-            p = panels.panels[i]
-            panels.panels[i] = Panel(p.role, _join("as given", p.title), p.texts, p.padding, p.place, p.cell_ids)
+    for indices, what in ((kernels, "flipped"), (given, "as given")) if flip else ():
+        for i in indices:  # side by side, each kernel says which it is
+            panels.panels[i] = replace(panels.panels[i], title=_join(what, panels.panels[i].title))
     outputs = panels.add("output", _texts(result.canonical), ("example", "filter"), lambda n, f: n,
                          ids=_output_id(result.user_index, nd))
     padded_note = ""
@@ -309,7 +305,7 @@ def pool_scene(result: PoolResult, steps: Sequence[PoolStep] | None = None) -> S
     widths = [(0, 0), (0, 0)] + list(zip(lows, highs))
     framed = np.pad(texts, widths, constant_values="") if any(lows) or any(highs) else texts
 
-    def outside(d, r, c) -> bool:
+    def outside(d: int | None, r: int, c: int) -> bool:
         position = _position(nd, d, r, c)
         return any(x < lo or x >= lo + n for x, lo, n in zip(position, lows, sizes))
 
@@ -344,7 +340,7 @@ def pool_scene(result: PoolResult, steps: Sequence[PoolStep] | None = None) -> S
     name = {"max": "max", "avg": "average", "min": "min", "sum": "sum"}[result.op]
     operator = f"{name} {_shape(spec.kernel)}, stride {_shape(spec.stride)}" + (
         f", dilation {_shape(spec.dilation)}" if any(d != 1 for d in spec.dilation) else "")
-    legend = (f"yellow: the window of the current cell; orange: the output cell"
+    legend = ("yellow: the window of the current cell; orange: the output cell"
               + ("; bold: the value picked" if result.op in ("max", "min") else "") + beyond)
     return Scene(describe_pool(result), groups, (operator,), tuple(panels.panels), tuple(frames), legend)
 
@@ -426,7 +422,7 @@ def _axes(values: Sequence[int]) -> str:
     return ",".join(map(str, values)) if len(set(values)) > 1 else str(values[0])
 
 
-def transposed_scene(result) -> Scene:
+def transposed_scene(result: Any) -> Scene:
     """A transposed convolution result (``cnncalc conv --transposed``) as scatter frames, one per input cell.
 
     HOOK (issue 14): the result is read through the interface of
@@ -461,12 +457,12 @@ def transposed_scene(result) -> Scene:
     return scatter_scene(title, result.input, result.kernel, output, scatters, result.user_index, note)
 
 
-def is_transposed(result) -> bool:
+def is_transposed(result: object) -> bool:
     """A transposed convolution result: it scatters (``contributions``) instead of sliding a window."""
     return hasattr(result, "contributions") and hasattr(result, "output_padding")
 
 
-def scene_of(result, cells: Sequence[tuple] | None = None) -> Scene:
+def scene_of(result: ConvResult | PoolResult | Any, cells: Sequence[tuple] | None = None) -> Scene:
     """The scene of any drawable result; ``cells`` (0-based output indices) limits a convolution's or a
     pooling's frames."""
     if isinstance(result, ConvResult):

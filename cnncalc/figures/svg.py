@@ -54,7 +54,7 @@ RULES = (
 SCOPE = "cnncalc-fig"  # the class of our <svg>: its rules never touch another figure on the page
 
 
-def style(rules=RULES, scope: str = SCOPE) -> str:
+def style(rules: tuple[tuple[str, str], ...] = RULES, scope: str = SCOPE) -> str:
     """CSS whose every selector is scoped to ``svg.{scope}`` (an inline SVG's style applies to the whole page)."""
     out = []
     for selectors, body in rules:
