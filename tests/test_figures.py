@@ -473,3 +473,25 @@ def test_the_help_draw_examples_run_as_written(command, tmp_path, monkeypatch):
         result = run(*args)
         assert result.exit_code == 0, (line, result.output)
         assert Path(args[args.index("--draw") + 1]).exists()
+
+
+def test_solve_writes_the_figures_beside_the_solution_and_links_them(tmp_path):
+    from PIL import Image
+
+    exercise = Path(__file__).resolve().parent.parent / "exercises" / "sheet-q1-convolution.yaml"
+    result = run("solve", str(exercise), "--markdown", "--out", f"{tmp_path}/q1/")
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output and "4 figures" in result.output
+    text = (tmp_path / "q1" / "sheet-q1-convolution.md").read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links == ["figures/sheet-q1-convolution-conv.svg", "figures/sheet-q1-convolution-conv.gif",
+                     "figures/sheet-q1-convolution-pool.svg", "figures/sheet-q1-convolution-pool.gif"]
+    for link in links:
+        assert (tmp_path / "q1" / link).exists(), link
+    svg = ET.parse(tmp_path / "q1" / links[0]).getroot()
+    drawn = {index: int(t) for *_, t, _, index in svg_cells(svg)["output"]}
+    assert drawn["1,1"] == 566 and drawn["3,3"] == 1224
+    with Image.open(tmp_path / "q1" / links[1]) as gif:
+        assert gif.n_frames == 16
+    with Image.open(tmp_path / "q1" / links[3]) as gif:
+        assert gif.n_frames == 4

@@ -125,6 +125,7 @@ def solve_command(exercise, form, out):
       cnncalc solve exercises/sheet-q1-convolution.yaml
       cnncalc solve exercises/alexnet.yaml --latex
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
+      cnncalc solve exercises/sheet-q1-convolution.yaml --markdown --out q1/   # q1/NAME.md and q1/figures/
     """
     from ..exercises.exercise import exercise_files, load_exercise
     from ..exercises.figures import write_solution
@@ -145,6 +146,9 @@ def solve_command(exercise, form, out):
                 click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
+    if out and (Path(out).is_dir() or out.endswith(("/", "\\"))):  # --out DIR: DIR/NAME.md, figures beside it
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = str(Path(out) / (Path(exercise).stem + (".tex" if form == "latex" else ".md")))
     if form == "latex":
         text = solution_latex(ex)
     elif out:
