@@ -8,6 +8,7 @@
 ``value``   output, units, weights, biases, params, trainable, non_trainable,
             macs, memory, receptive_field, jump, fc_params, table
 ``no_bias`` count weights only (the course's VGG16 table)
+``no_padding``  as if every padding were left out (the mistake diagnosis uses it)
 ``convention``  torch (default) or keras
 
 >>> from cnncalc.exercises.scope import Scope
@@ -28,7 +29,7 @@ from .scope import check_keys
 
 VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
           "receptive_field", "jump", "fc_params", "table")
-OPTIONS = ("of", "layer", "value", "no_bias", "convention")
+OPTIONS = ("of", "layer", "value", "no_bias", "convention", "no_padding")
 FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biases": "params", "params": "params",
                "trainable": "params", "macs": "macs", "memory": "units"}
 
@@ -50,6 +51,10 @@ def _summary(params: dict, scope, path: str) -> StackSummary:
     if convention not in ("torch", "keras"):
         raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not torch or keras")
     context = Context(convention=convention, bias=not params.get("no_bias", False))
+    if params.get("no_padding"):
+        from ..stacks.grammar import without_padding
+
+        stack = without_padding(stack)
     return summarize(stack.input, stack.layers, context, stack.name)
 
 

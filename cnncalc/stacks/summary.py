@@ -62,6 +62,7 @@ class Row:
     formulas: tuple
     warnings: tuple
     in_place: bool = False
+    spec: object = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
 
     @property
     def trainable(self):
@@ -248,7 +249,7 @@ class _Walker:
                     name, layer.type_name(shape), layer.describe(), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
                     units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
-                    effect.in_place,
+                    effect.in_place, layer,
                 )
             )
             shape, rf, extent = out, new_rf, new_extent
