@@ -119,14 +119,19 @@ def solve_command(exercise, form, out):
 
     EXERCISE is a .yaml file, or a folder: then --out names a folder and every
     exercise's solution is written there as NAME.md (or NAME.tex with --latex).
+    A Markdown solution written with --out gets its figures beside it, in
+    figures/ (an SVG and a GIF per convolution or pooling answer, a diagram per
+    network), linked from the text.
 
     \b
     Examples:
       cnncalc solve exercises/sheet-q1-convolution.yaml
       cnncalc solve exercises/alexnet.yaml --latex
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
+      cnncalc solve exercises/sheet-q1-convolution.yaml --markdown --out q1/   # q1/NAME.md and q1/figures/
     """
     from ..exercises.exercise import exercise_files, load_exercise
+    from ..exercises.figures import write_solution
     from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
 
     if Path(exercise).is_dir():
@@ -137,14 +142,22 @@ def solve_command(exercise, form, out):
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
-            text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
-            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
-            click.echo(f"wrote {folder / (path.stem + suffix)}")
+            if form == "latex":
+                (folder / (path.stem + suffix)).write_text(solution_latex(ex), encoding="utf-8")
+                click.echo(f"wrote {folder / (path.stem + suffix)}")
+            else:
+                click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
+    if out and (Path(out).is_dir() or out.endswith(("/", "\\"))):  # --out DIR: DIR/NAME.md, figures beside it
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = str(Path(out) / (Path(exercise).stem + (".tex" if form == "latex" else ".md")))
     if form == "latex":
         text = solution_latex(ex)
-    elif form == "markdown" or out:
+    elif out:
+        click.echo(_wrote(write_solution(ex, out)))
+        return
+    elif form == "markdown":
         text = solution_markdown(ex)
     else:
         from rich.console import Console
@@ -156,6 +169,12 @@ def solve_command(exercise, form, out):
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
+
+
+def _wrote(paths: list[Path]) -> str:
+    figures = len(paths) - 1
+    return f"wrote {paths[0]}" + (f" and {figures} figure{'s' * (figures != 1)} in {paths[0].parent / 'figures'}"
+                                  if figures else "")
 
 
 @main.command("generate")
