@@ -77,6 +77,21 @@ def _dense(params, scope, path):
     return Answer("matrix", result.output, ("y = W x + b",), result)
 
 
+def _kernel(params, scope, path):
+    """The feature a kernel detects (a text answer), with the probes as steps."""
+    from ..kernel import describe_kernel
+
+    check_keys(params, ("of",), scope, path, "kernel")
+    report = describe_kernel(operand(scope, params, "of", path))
+    best = sorted((r for r in report.responses if r.match is not None), key=lambda r: (-abs(r.match), r.match < 0))[:3]
+    steps = (f"probed with {len(report.responses)} patterns of the kernel's size; closest: "
+             + ", ".join(f"{r.pattern} (cosine {r.similarity:+.2f})" for r in best),
+             f"sum of the weights: {report.notes[0]}",
+             "symmetry: " + (", ".join(report.symmetries) or "none"),
+             f"{report.name}: {report.reason}")
+    return Answer("text", report.name, steps, report)
+
+
 def _output_size(params, scope, path):
     """floor((n + 2p - k_eff) / s) + 1, or with ``exact`` the unfloored value."""
     from ..geometry import effective_kernel
@@ -204,6 +219,7 @@ OPERATIONS = {
     "pool": _pool,
     "act": _act,
     "dense": _dense,
+    "kernel": _kernel,
     "output_size": _output_size,
     "same_padding": _same_padding,
     "expr": _expr,
