@@ -80,3 +80,62 @@ def kernel_json(report: KernelReport) -> dict:
         ],
         "notes": list(report.notes),
     }
+
+
+# --------------------------------------------------------------------------- losses
+
+
+def _exact_text(value) -> str:
+    return format_json_value(value) if not hasattr(value, "free_symbols") else str(value)
+
+
+def loss_result_line(result, digits: int = 10) -> str:
+    """'log(e + e^2 + e^3) - 3 = 0.4076059644...': the exact form and its decimal."""
+    approx = result.approx(digits)
+    if result.exact:
+        exact = format_value(result.total)
+        same = exact == result.text
+        return (f"{result.text} = {exact}" if not same else exact) + ("" if approx == exact else f" ≈ {approx}")
+    return f"{result.text} = {approx}..."
+
+
+def loss_text(result, digits: int = 10) -> str:
+    source = {"logits": "from logits", "probabilities": "from probabilities",
+              "log-probabilities": "from log-probabilities", "values": ""}[result.input_kind]
+    n = len(result.examples)
+    head = f"{result.kind} {source}".strip() + f", {n} example{'s' * (n != 1)}, reduction {result.reduction}"
+    lines = [head] + ["  " + s for s in result.steps(digits)] + [f"loss: {loss_result_line(result, digits)}"]
+    return "\n".join(lines) + "\n"
+
+
+def loss_markdown(result, digits: int = 10) -> str:
+    lines = [f"**{result.kind}** ({result.input_kind}, reduction {result.reduction})", ""]
+    lines += [f"- `{s}`" for s in result.steps(digits)]
+    lines += ["", f"**Loss:** `{loss_result_line(result, digits)}`"]
+    return "\n".join(lines) + "\n"
+
+
+def loss_json(result, digits: int = 10) -> dict:
+    from .loss import decimal
+
+    def prediction(value):
+        return list(value) if isinstance(value, tuple) else value
+
+    return {
+        "loss": result.kind,
+        "inputs": result.input_kind,
+        "reduction": result.reduction,
+        "classes_from": 1 if result.one_based else 0,
+        "exact": result.text,
+        "value": _exact_text(result.total),
+        "approx": result.approx(digits),
+        "is_rational": result.exact,
+        "examples": [
+            {"target": [format_json_value(v) for v in e.target], "loss": e.text, "value": _exact_text(e.loss),
+             "approx": decimal(e.loss, digits),
+             "probabilities": [_exact_text(p) for p in e.probabilities],
+             "prediction": prediction(e.prediction), "correct": e.correct}
+            for e in result.examples
+        ],
+        "steps": list(result.steps(digits)),
+    }

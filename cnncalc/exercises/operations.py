@@ -92,6 +92,37 @@ def _kernel(params, scope, path):
     return Answer("text", report.name, steps, report)
 
 
+def _loss(params, scope, path):
+    """A loss (cnncalc loss) or its argmax prediction, exactly."""
+    from ..loss import loss
+
+    check_keys(params, ("kind", "input", "target", "inputs", "reduction", "one_based", "value"), scope, path, "loss")
+    value = params.get("value", "loss")
+    if value not in ("loss", "prediction"):
+        raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; use loss or prediction")
+    target = operand(scope, params, "target", path)
+    result = loss(str(params.get("kind", "cross-entropy")), operand(scope, params, "input", path),
+                  target.tolist() if isinstance(target, Exact) else target,
+                  inputs=params.get("inputs"), reduction=str(params.get("reduction", "mean")),
+                  one_based=bool(params.get("one_based", False)))
+    steps = result.steps()
+    if value == "prediction":
+        base = 1 if result.one_based else 0
+        predictions = [e.prediction + base for e in result.examples]
+        return Answer("number", predictions[0] if len(predictions) == 1 else predictions, steps, result)
+    return Answer("number", result.total, steps, result)
+
+
+def _classes(params, scope, path):
+    """How many different values (classes) a list of targets holds."""
+    check_keys(params, ("of",), scope, path, "classes")
+    values = operand(scope, params, "of", path)
+    flat = list(values.values().flat) if isinstance(values, Exact) else [values]
+    distinct = sorted(set(flat), key=lambda v: (str(type(v)), v))
+    listed = ", ".join(_fmt(v) for v in distinct)
+    return Answer("number", len(distinct), (f"the values {listed}: {len(distinct)} different", ))
+
+
 def _output_size(params, scope, path):
     """floor((n + 2p - k_eff) / s) + 1, or with ``exact`` the unfloored value."""
     from ..geometry import effective_kernel
@@ -220,6 +251,8 @@ OPERATIONS = {
     "act": _act,
     "dense": _dense,
     "kernel": _kernel,
+    "loss": _loss,
+    "classes": _classes,
     "output_size": _output_size,
     "same_padding": _same_padding,
     "expr": _expr,
