@@ -139,3 +139,119 @@ def loss_json(result, digits: int = 10) -> dict:
         ],
         "steps": list(result.steps(digits)),
     }
+
+
+# --------------------------------------------------------------------------- transposed convolution
+
+
+def _array_lines(array) -> list[str]:
+    from .render import matrix_slices
+
+    lines = []
+    for title, part in matrix_slices(array.reduced()):
+        rows = part.values()
+        rows = rows.reshape(1, -1) if rows.ndim <= 1 else rows
+        if title:
+            lines.append(title)
+        lines += ["  " + line for line in _matrix_lines(rows.tolist())]
+    return lines
+
+
+def _axes_text(values) -> str:
+    return ",".join(map(str, values)) if len(set(values)) > 1 else str(values[0])
+
+
+def describe_transposed(result) -> str:
+    """'transposed convolution 2x2 -> 4x4 (stride 2, padding 0): ...'."""
+    shape_in = "x".join(map(str, result.input.shape[2:]))
+    shape_out = "x".join(map(str, result.canonical.shape[2:]))
+    options = f"stride {_axes_text(result.stride)}, padding {_axes_text(result.padding)}"
+    if any(result.output_padding):
+        options += f", output padding {_axes_text(result.output_padding)}"
+    if any(d != 1 for d in result.dilation):
+        options += f", dilation {_axes_text(result.dilation)}"
+    if result.groups != 1:
+        options += f", groups {result.groups}"
+    return (f"transposed convolution {shape_in} -> {shape_out} ({options}): each input cell scatters its value "
+            f"times the kernel; O = (n - 1)*s - 2p + d*(k - 1) + output_padding + 1")
+
+
+def _cell(index) -> str:
+    return "(" + ", ".join(str(i + 1) for i in index) + ")"
+
+
+def transposed_scatter_lines(result) -> list[str]:
+    """One paragraph per input cell: the block it adds and where (cells counted from 1)."""
+    lines = []
+    multi = result.input.shape[0] > 1 or result.input.shape[1] > 1
+    sizes = result.canonical.shape[2:]
+    for c in result.contributions():
+        label = (f"example {c.batch + 1} channel {c.channel + 1} " if multi else "") + f"input {_cell(c.index)}"
+        spans = []
+        for axis, (o, k, d, size) in enumerate(zip(c.origin, c.block.shape[1:], result.dilation, sizes)):
+            first, last = o + 1, o + (k - 1) * d + 1
+            spans.append(f"{first}-{last}" if k > 1 else f"{first}")
+        names = ("rows", "columns") if len(spans) == 2 else ("cells",) if len(spans) == 1 else ("depth", "rows", "columns")
+        where = ", ".join(f"{n} {s}" for n, s in zip(names, spans))
+        cropped = any(o < 0 or o + (k - 1) * d >= size for o, k, d, size in
+                      zip(c.origin, c.block.shape[1:], result.dilation, sizes))
+        lines.append(f"{label} = {format_value(c.value)} scatters {format_value(c.value)} × kernel to {where}"
+                     + (" (cells outside the output are cropped by the padding)" if cropped else "") + ":")
+        lines += ["  " + line for line in _array_lines(c.block if len(c.filters) > 1 else c.block[0])]
+    return lines
+
+
+def transposed_cell_line(result, cell: tuple) -> str:
+    """'output (2) = 1 × 1 + 2 × 1 = 3': the products that land on one output cell."""
+    terms = result.terms(cell)
+    value = result.output[tuple(cell)]
+    products = " + ".join(f"{format_value(t.x)} × {format_value(t.w)}" for t in terms) or "0"
+    bias = ""
+    if result.bias is not None:
+        n, f, *_ = result.canonical_index(tuple(cell))
+        bias = f" + {format_value(result.bias[f])} (bias)"
+    sources = ", ".join(f"x{_cell(t.input_index[2:])}·k{_cell(t.kernel_index[2:])}" for t in terms) or "no input reaches it"
+    return f"output {_cell(cell)} = {products}{bias} = {format_value(value)}   [{sources}]"
+
+
+def transposed_text(result, explain: bool = False, cells=()) -> str:
+    lines = [describe_transposed(result)]
+    if explain:
+        lines += transposed_scatter_lines(result)
+    for cell in cells:
+        lines.append(transposed_cell_line(result, cell))
+    lines.append("output:")
+    lines += _array_lines(result.output)
+    return "\n".join(lines) + "\n"
+
+
+def transposed_markdown(result, explain: bool = False, cells=()) -> str:
+    from .render import markdown_matrix
+
+    lines = [f"**{describe_transposed(result)}**", ""]
+    if explain:
+        lines += ["```", *transposed_scatter_lines(result), "```", ""]
+    lines += [f"- {transposed_cell_line(result, cell)}" for cell in cells]
+    return "\n".join(lines) + "\n" + markdown_matrix(result.output) + "\n"
+
+
+def transposed_json(result, explain: bool = False, cells=()) -> dict:
+    from .render import nested
+
+    data = {
+        "operation": "transposed convolution",
+        "description": describe_transposed(result),
+        "output": nested(result.output),
+        "shape": list(result.output.shape),
+        "stride": list(result.stride), "padding": list(result.padding),
+        "output_padding": list(result.output_padding), "dilation": list(result.dilation), "groups": result.groups,
+    }
+    if explain:
+        data["contributions"] = [
+            {"batch": c.batch, "channel": c.channel, "index": list(c.index), "value": format_json_value(c.value),
+             "origin": list(c.origin), "filters": list(c.filters), "block": nested(c.block)}
+            for c in result.contributions()
+        ]
+    if cells:
+        data["cells"] = [transposed_cell_line(result, cell) for cell in cells]
+    return data
