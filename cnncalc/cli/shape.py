@@ -24,6 +24,7 @@ Examples:
   cnncalc shape "N x N x 3 -> conv 10 5x5 pad 2 -> maxpool 2" --set N=32
   cnncalc shape net.yaml --json
   cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
+  cnncalc shape inception3a --compare inception3a-naive  # what the 1x1 reductions save
   cnncalc shape --list
 
 \b
@@ -90,11 +91,13 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--strict", is_flag=True, help="A window that does not fit exactly is an error, not a warning.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
 @click.option("--solve", is_flag=True, help='SPEC is "INPUT -> OUTPUT" sizes: list kernel/stride/dilation/padding that do it.')
+@click.option("--compare", "compare_with", default=None, metavar="SPEC2",
+              help="Print SPEC and SPEC2 side by side: channels, parameters, MACs, units and their ratio.")
 @click.option("--max-kernel", default=7, show_default=True, help="Bound for --solve.")
 @click.option("--max-stride", default=4, show_default=True, help="Bound for --solve.")
 @click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
 @click.option("--max-padding", default=3, show_default=True, help="Bound for --solve.")
-def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve,
+def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, compare_with,
           max_kernel, max_stride, max_dilation, max_padding):
     from ..errors import InputError
 
@@ -121,6 +124,14 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
     ctx = Context(convention=convention or stack.convention or "torch", bias=not no_bias, strict=strict,
                   dtype_bytes=DTYPES[dtype])
     summary = summarize(stack.input, stack.layers, ctx, stack.name)
+    if compare_with:
+        from ..stacks.render import format_comparison
+
+        other = substitute(load_stack(compare_with, layout), parse_assignments(assignments))
+        ctx2 = Context(convention=convention or other.convention or "torch", bias=not no_bias, strict=strict,
+                       dtype_bytes=DTYPES[dtype])
+        click.echo(format_comparison(summary, summarize(other.input, other.layers, ctx2, other.name), layout), nl=False)
+        return
     _print(summary, fmt_, explain, layout, dtype)
 
 

@@ -236,3 +236,31 @@ def format_solutions(n_in, n_out, found, bounds: dict, keep: dict) -> str:
         lines.append("  none within these bounds; raise --max-kernel, --max-stride or --max-padding")
     lines.append("padding that keeps a size with stride 1: (F - 1)/2 -> " + ", ".join(f"F={k}: {p}" for k, p in keep.items()))
     return "\n".join(lines) + "\n"
+
+
+def format_comparison(first: StackSummary, second: StackSummary, layout: str = "hwc") -> str:
+    """Two stacks side by side (``cnncalc shape A --compare B``): totals and their ratio.
+
+    What 1x1 reductions buy an inception module is read off this table.
+    """
+    def ratio(a, b) -> str:
+        if not (isinstance(a, int) and isinstance(b, int)) or a == 0:
+            return "-"
+        return f"{b / a:.2f}x"
+
+    rows = [
+        ("input", first.input.text(layout), second.input.text(layout), "-"),
+        ("output", first.output.text(layout), second.output.text(layout), "-"),
+        ("output channels", fmt(first.output.channels), fmt(second.output.channels),
+         ratio(first.output.channels, second.output.channels)),
+        ("parameters (trainable)", fmt(first.trainable_params), fmt(second.trainable_params),
+         ratio(first.trainable_params, second.trainable_params)),
+        ("MACs", fmt(first.total_macs), fmt(second.total_macs), ratio(first.total_macs, second.total_macs)),
+        ("units (stored values)", fmt(first.total_units), fmt(second.total_units),
+         ratio(first.total_units, second.total_units)),
+    ]
+    header = ("", first.name, second.name, "second / first")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in [header] + rows]
+    return "\n".join(lines) + "\n"
