@@ -174,9 +174,11 @@ def _expr(params, scope, path):
                 mapping[sym] = found.value if not isinstance(found.value, Fraction) else \
                     sympy.Rational(found.value.numerator, found.value.denominator)
         if mapping:
-            shown = text
-            for sym, v in mapping.items():
-                shown = shown.replace(str(sym), str(v))
+            import re
+
+            # whole names only: "params" must not touch "alexnet_params"
+            values = {str(sym): str(v) for sym, v in mapping.items()}
+            shown = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: values.get(m.group(0), m.group(0)), text)
             steps.append(shown)
             value = normalize(value.subs(mapping))
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
