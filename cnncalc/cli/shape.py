@@ -25,6 +25,7 @@ Examples:
   cnncalc shape net.yaml --json
   cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
   cnncalc shape inception3a --compare inception3a-naive  # what the 1x1 reductions save
+  cnncalc shape mnist-cnn --macs-convention torchinfo    # 487,600 as torchinfo prints it
   cnncalc shape --list
 
 \b
@@ -48,7 +49,9 @@ Conventions:
   counted; pooling, activations, dropout and additions count zero; batch norm
   counts one per value (its scale).
   Batch norm: scale and shift are trainable; running mean and variance are
-  non-trainable, counted apart; total params = trainable + non-trainable.
+  non-trainable buffers, reported apart. Params (total and per layer) are the
+  trainable ones under --convention torch, trainable + non-trainable under keras.
+  --macs-convention counts as torchvision, torchinfo, fvcore, thop or ptflops do.
   Memory: output values of each layer x bytes of --dtype; activation, dropout
   and flatten reuse their input. --no-bias counts weights only (the course's
   VGG16 table). A window that does not fit exactly is floored, with a warning
@@ -91,14 +94,17 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--strict", is_flag=True, help="A window that does not fit exactly is an error, not a warning.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
 @click.option("--solve", is_flag=True, help='SPEC is "INPUT -> OUTPUT" sizes: list kernel/stride/dilation/padding that do it.')
+@click.option("--macs-convention", type=click.Choice(["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]),
+              default=None, help="Count multiply-accumulates as this tool does (bias adds, batch norm, pooling); "
+                                 "prints each layer's count, the total and FLOPs = 2 x MACs.")
 @click.option("--compare", "compare_with", default=None, metavar="SPEC2",
               help="Print SPEC and SPEC2 side by side: channels, parameters, MACs, units and their ratio.")
 @click.option("--max-kernel", default=7, show_default=True, help="Bound for --solve.")
 @click.option("--max-stride", default=4, show_default=True, help="Bound for --solve.")
 @click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
 @click.option("--max-padding", default=3, show_default=True, help="Bound for --solve.")
-def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, compare_with,
-          max_kernel, max_stride, max_dilation, max_padding):
+def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, macs_convention,
+          compare_with, max_kernel, max_stride, max_dilation, max_padding):
     from ..errors import InputError
 
     if list_:
@@ -131,6 +137,19 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         ctx2 = Context(convention=convention or other.convention or "torch", bias=not no_bias, strict=strict,
                        dtype_bytes=DTYPES[dtype])
         click.echo(format_comparison(summary, summarize(other.input, other.layers, ctx2, other.name), layout), nl=False)
+        return
+    if macs_convention:
+        from ..stacks import render
+
+        if fmt_ == "json":
+            import json
+
+            data = render.summary_json(summary, dtype)
+            data["macs_convention"] = render.macs_convention_json(summary, macs_convention)
+            click.echo(json.dumps(data))
+        else:
+            click.echo(render.format_macs_convention(summary, macs_convention), nl=False)
+        _warn(summary)
         return
     _print(summary, fmt_, explain, layout, dtype)
 

@@ -264,3 +264,38 @@ def format_comparison(first: StackSummary, second: StackSummary, layout: str = "
     lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
              for r in [header] + rows]
     return "\n".join(lines) + "\n"
+
+
+def macs_convention_json(summary: StackSummary, convention: str) -> dict:
+    """Per-layer and total counts under one tool's convention (see :mod:`cnncalc.stacks.macs`)."""
+    from .macs import EXPLAIN, count, total
+
+    value = total(summary, convention)
+    return {
+        "convention": convention,
+        "counts": EXPLAIN[convention],
+        "total_macs": json_value(value),
+        "total_flops": json_value(2 * value),
+        "layers": {row.name: json_value(count(row, convention)) for row in summary.rows},
+    }
+
+
+def format_macs_convention(summary: StackSummary, convention: str) -> str:
+    """The layers whose count is not 0 under ``convention``, beside cnncalc's MACs, and the totals."""
+    from .macs import EXPLAIN, count, total
+
+    rows = [(row.name, row.type, count(row, convention), row.macs) for row in summary.rows]
+    shown = [r for r in rows if r[2] != 0 or r[3] != 0]
+    header = ("layer", "type", convention, "cnncalc MACs")
+    table = [header] + [(n, t, fmt(c), fmt(m)) for n, t, c, m in shown]
+    widths = [max(len(str(r[i])) for r in table) for i in range(4)]
+    lines = ["  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in table]
+    value = total(summary, convention)
+    lines += [
+        f"({len(rows) - len(shown)} more layers count 0 in both)" if len(rows) > len(shown) else "",
+        f"{convention} counts: {EXPLAIN[convention]}",
+        f"Total ({convention}): {fmt(value)} multiply-accumulates; FLOPs = 2 x MACs = {fmt(2 * value)}"
+        + (f" ({human(value)} MACs, {human(2 * value)} FLOPs)" if isinstance(value, int) else ""),
+    ]
+    return "\n".join(line for line in lines if line is not None) + "\n"

@@ -62,6 +62,7 @@ class Row:
     formulas: tuple
     warnings: tuple
     in_place: bool = False
+    counts_non_trainable: bool = False  # the keras convention: params include running statistics
 
     @property
     def trainable(self):
@@ -69,7 +70,9 @@ class Row:
 
     @property
     def params(self):
-        return self.weights + self.biases + self.non_trainable
+        """Parameters as the convention counts them, the same rule as the stack's total:
+        torch counts what ``parameters()`` holds (trainable); keras adds the non-trainable."""
+        return self.trainable + self.non_trainable if self.counts_non_trainable else self.trainable
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def _advance_rf(rf, extent, effect, out_shape):
     if window is None:
         new = rf
     elif window == GLOBAL:
-        new = tuple((r + (n - 1) * j, j * n, start) for (r, j, start), n in zip(rf, extent))
+        new = tuple(_whole_extent(axis, n) for axis, n in zip(rf, extent))
         return new, (1,) * len(new)  # every later layer sees the whole input already
     else:
         new = []
@@ -283,6 +286,19 @@ def _phase_step(axis, k, s, before, div):
     return (size, new_jump, start, (new_period, tuple(entries)))
 
 
+def _whole_extent(axis, n):
+    """The field of a layer that sees all n positions of its input (dense after flatten, global pooling)."""
+    r, j, start = axis[:3]
+    if len(axis) > 3 and is_int(n):
+        period, table = _phases(axis)
+        seeing = [u for u in range(n) if table[u % period] is not None]
+        if not seeing:
+            return (0, j * n, start)
+        first, last = _pixel(table, period, Fraction(j), seeing[0], 0), _pixel(table, period, Fraction(j), seeing[-1], 1)
+        return (_norm(Fraction(last - first + 1)), _norm(Fraction(j) * n), _norm(Fraction(first)))
+    return (r + (n - 1) * j, j * n, start)
+
+
 def _merge_axis(a, b):
     if (len(a) > 3 or len(b) > 3) and _rational(a[1]) and a[1] == b[1] and is_int(a[0], a[2], b[0], b[2]):
         (pa, ta), (pb, tb) = _phases(a), _phases(b)
@@ -347,7 +363,7 @@ class _Walker:
                     name, layer.type_name(shape), layer.describe(), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
                     units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
-                    effect.in_place,
+                    effect.in_place, self.ctx.convention == "keras",
                 )
             )
             shape, rf, extent = out, new_rf, new_extent

@@ -5,7 +5,7 @@ convention it was published with.  Totals are not stored here: they are
 computed by the engine, and tests compare them with torch modules.
 
 >>> sorted(NETWORKS)[:3]
-['alexnet', 'alexnet-torchvision', 'googlenet']
+['alexnet', 'alexnet-paper', 'alexnet-torchvision']
 >>> get("lenet5").input.text()
 '32x32x1'
 """
