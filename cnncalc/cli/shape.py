@@ -26,6 +26,7 @@ Examples:
   cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
   cnncalc shape inception3a --compare inception3a-naive  # what the 1x1 reductions save
   cnncalc shape mnist-cnn --macs-convention torchinfo    # 487,600 as torchinfo prints it
+  cnncalc shape mnist-cnn --train --optimizer adam --batch 64   # training memory
   cnncalc shape --list
 
 \b
@@ -97,6 +98,11 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--macs-convention", type=click.Choice(["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]),
               default=None, help="Count multiply-accumulates as this tool does (bias adds, batch norm, pooling); "
                                  "prints each layer's count, the total and FLOPs = 2 x MACs.")
+@click.option("--train", "train_memory", is_flag=True,
+              help="Memory of a training step: weights, gradients, optimizer state, activations kept for backward.")
+@click.option("--optimizer", default="sgd", show_default=True,
+              help="With --train: sgd, momentum, adam, adamw, adadelta, rmsprop, adagrad.")
+@click.option("--batch", default="B", show_default=True, help="With --train: the batch size, a number or a symbol.")
 @click.option("--compare", "compare_with", default=None, metavar="SPEC2",
               help="Print SPEC and SPEC2 side by side: channels, parameters, MACs, units and their ratio.")
 @click.option("--max-kernel", default=7, show_default=True, help="Bound for --solve.")
@@ -104,7 +110,7 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
 @click.option("--max-padding", default=3, show_default=True, help="Bound for --solve.")
 def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, macs_convention,
-          compare_with, max_kernel, max_stride, max_dilation, max_padding):
+          train_memory, optimizer, batch, compare_with, max_kernel, max_stride, max_dilation, max_padding):
     from ..errors import InputError
 
     if list_:
@@ -138,6 +144,9 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
                        dtype_bytes=DTYPES[dtype])
         click.echo(format_comparison(summary, summarize(other.input, other.layers, ctx2, other.name), layout), nl=False)
         return
+    if train_memory:
+        _train(summary, stack, optimizer, batch, fmt_)
+        return
     if macs_convention:
         from ..stacks import render
 
@@ -152,6 +161,30 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         _warn(summary)
         return
     _print(summary, fmt_, explain, layout, dtype)
+
+
+def _train(summary, stack, optimizer, batch_text, fmt_):
+    from ..errors import InputError
+    from ..stacks import render
+    from ..stacks.training import training_memory
+
+    text = str(batch_text).strip()
+    if text.isdigit() and int(text) > 0:
+        batch = int(text)
+    elif text.isidentifier():
+        import sympy
+
+        batch = sympy.Symbol(text, integer=True, positive=True)
+    else:
+        raise InputError(f"--batch '{batch_text}' is not a batch size; give a whole number such as 64 or a symbol such as B")
+    memory = training_memory(summary, stack.layers, optimizer)
+    if fmt_ == "json":
+        import json
+
+        click.echo(json.dumps(render.training_json(memory, batch)))
+    else:
+        click.echo(render.format_training(memory, batch, summary.name), nl=False)
+    _warn(summary)
 
 
 def _print(summary, fmt_, explain, layout, dtype):

@@ -299,3 +299,67 @@ def format_macs_convention(summary: StackSummary, convention: str) -> str:
         + (f" ({human(value)} MACs, {human(2 * value)} FLOPs)" if isinstance(value, int) else ""),
     ]
     return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _bytes_text(value) -> str:
+    if not isinstance(value, int):
+        return str(value)
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= size:
+            return f"{fmt(value)} bytes = {value / size:.1f} {unit}"
+    return f"{fmt(value)} bytes"
+
+
+def training_json(memory, batch) -> dict:
+    from .training import OPTIMIZERS
+
+    factor, steps = OPTIMIZERS[memory.optimizer]
+    return {
+        "optimizer": memory.optimizer, "bytes_per_value": memory.dtype_bytes,
+        "batch": json_value(batch),
+        "weights_bytes": json_value(memory.weights_bytes), "gradients_bytes": json_value(memory.gradients_bytes),
+        "optimizer_bytes": json_value(memory.optimizer_bytes), "optimizer_values_per_parameter": factor,
+        "step_counters": memory.tensors if steps else 0,
+        "activations_bytes_per_example": json_value(memory.per_example_bytes),
+        "activations_fixed_bytes": json_value(memory.activations_fixed_bytes),
+        "fixed_bytes": json_value(memory.fixed_bytes),
+        "total_bytes": json_value(memory.total(batch)),
+        "formula": f"{memory.fixed_bytes} + {memory.per_example_bytes} * B",
+        "layers": [{"name": m.name, "type": m.type, "kept": [
+            {"what": s.what, "values": json_value(s.values), "bytes": json_value(s.bytes), "per_example": s.per_example}
+            for s in m.saved]} for m in memory.layers],
+    }
+
+
+def format_training(memory, batch, name: str) -> str:
+    """Training memory per layer (what autograd keeps) and in total, as a formula in B."""
+    from .training import OPTIMIZERS
+
+    table = [("layer", "type", "kept for the backward pass (one example)", "values", "bytes")]
+    for m in memory.layers:
+        if not m.saved:
+            continue
+        for i, s in enumerate(m.saved):
+            what = s.what + ("" if s.per_example else " (once per batch)")
+            table.append((m.name if i == 0 else "", m.type if i == 0 else "", what, fmt(s.values), fmt(s.bytes)))
+    widths = [max(len(str(r[i])) for r in table) for i in range(5)]
+    lines = [f"training memory of {name}: optimizer {memory.optimizer}, batch {batch}, "
+             f"{memory.dtype_bytes} bytes per value"]
+    lines += ["  ".join(str(c).ljust(w) if i < 3 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+              for r in table]
+    factor, steps = OPTIMIZERS[memory.optimizer]
+    d = memory.dtype_bytes
+    state = f"{factor} x {fmt(memory.params)} x {d}" + (f" + {memory.tensors} step counters x 4" if steps else "")
+    total = memory.total(batch)
+    lines += [
+        "",
+        f"weights:         ({fmt(memory.params)} parameters + {fmt(memory.buffers)} running statistics) x {d} = "
+        f"{fmt(memory.weights_bytes)} bytes",
+        f"gradients:       {fmt(memory.params)} x {d} = {fmt(memory.gradients_bytes)} bytes",
+        f"optimizer state: {memory.optimizer}: {state} = {fmt(memory.optimizer_bytes)} bytes",
+        f"activations:     {fmt(memory.per_example_bytes)} x B bytes"
+        + (f" + {fmt(memory.activations_fixed_bytes)} (batch-norm statistics)" if memory.activations_fixed_bytes else ""),
+        f"total:           {fmt(memory.fixed_bytes)} + {fmt(memory.per_example_bytes)} x B bytes"
+        + ("" if not isinstance(total, int) else f"; B = {batch}: {_bytes_text(total)}"),
+    ]
+    return "\n".join(lines) + "\n"
