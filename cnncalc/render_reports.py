@@ -255,3 +255,41 @@ def transposed_json(result, explain: bool = False, cells=()) -> dict:
     if cells:
         data["cells"] = [transposed_cell_line(result, cell) for cell in cells]
     return data
+
+
+# --------------------------------------------------------------------------- translation
+
+
+def shift_text(report) -> str:
+    dy, dx = report.shift
+    lines = [f"shift by {dy} row{'s' * (abs(dy) != 1)} down and {dx} column{'s' * (abs(dx) != 1)} right "
+             "(cells moved in are 0)", "conv(x):"]
+    lines += _array_lines(report.conv)
+    lines += ["conv(shift(x)):"] + _array_lines(report.shifted_conv)
+    lines += ["shift(conv(x)):"] + _array_lines(report.conv_shifted)
+    where = ", ".join(_cell(c) for c in report.differing)
+    lines.append(f"conv(shift(x)) = shift(conv(x)) on {report.equal_cells} of {report.cells} cells"
+                 + (f"; they differ at {where}, where the shift brought zeros into the window" if report.differing
+                    else "") + ": convolution is equivariant to translation")
+    if report.pooled is not None:
+        w = report.pool_window
+        lines += [f"max pooling {w}x{w} of conv(x):"] + _array_lines(report.pooled)
+        lines += [f"max pooling {w}x{w} of conv(shift(x)):"] + _array_lines(report.pooled_shifted)
+        lines.append(f"{report.pooled_unchanged} of {report.pooled.size} pooled values unchanged by the shift: "
+                     "pooling makes the features invariant to shifts smaller than its window (in part)")
+    return "\n".join(lines) + "\n"
+
+
+def shift_json(report) -> dict:
+    from .render import nested
+
+    return {
+        "shift": list(report.shift),
+        "conv": nested(report.conv), "conv_of_shifted": nested(report.shifted_conv),
+        "shifted_conv": nested(report.conv_shifted),
+        "equal_cells": report.equal_cells, "cells": report.cells,
+        "differing": [list(c) for c in report.differing],
+        "pooled": None if report.pooled is None else nested(report.pooled),
+        "pooled_of_shifted": None if report.pooled is None else nested(report.pooled_shifted),
+        "pooled_unchanged": report.pooled_unchanged,
+    }
