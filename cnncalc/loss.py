@@ -180,13 +180,8 @@ def _sym(value):
 def _norm(value):
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator
-    try:
-        import sympy
-
-        if isinstance(value, sympy.Basic) and value.is_Rational:
-            return _norm(Fraction(int(value.p), int(value.q)))
-    except ImportError:  # pragma: no cover
-        pass
+    if getattr(value, "is_Rational", False):  # a sympy rational (sympy is loaded only where exp/log appear)
+        return _norm(Fraction(int(value.p), int(value.q)))
     return value
 
 

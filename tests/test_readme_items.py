@@ -30,3 +30,24 @@ def test_readme_command(command, shown, monkeypatch):
     assert result.exit_code == 0, result.output
     if shown:
         assert result.stdout.rstrip("\n") == shown
+
+
+@pytest.mark.parametrize("args, sympy_expected", [
+    (["kernel", "1 0 -1; 2 0 -2; 1 0 -1"], False),
+    (["conv", "1 2; 3 4", "1 1; 1 1", "--transposed", "--stride", "2", "--explain"], False),
+    (["equivariance", "0 1 0; 0 1 0; 0 1 0", "1 1; 1 1", "--pool", "2"], False),
+    (["shape", "resnet18", "--macs-convention", "thop"], False),
+    (["shape", "mnist-cnn", "--train", "--batch", "64"], False),
+    (["shape", "inception3a", "--compare", "inception3a-naive"], False),
+    (["loss", "mse", "1 2", "--target", "0 0"], False),
+    (["loss", "cross-entropy", "1 2", "--target", "0"], True),  # exp and log: sympy
+])
+def test_new_commands_never_import_torch(args, sympy_expected):
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from cnncalc.cli import main;"
+            f"r = CliRunner().invoke(main, {args!r}); assert r.exit_code == 0, r.output;"
+            "print('torch' in sys.modules, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", str(sympy_expected)]

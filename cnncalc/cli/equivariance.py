@@ -24,7 +24,7 @@ def equivariance_command(image, kernel, shift, pool_window, form):
     \b
     Examples:
       cnncalc equivariance "0 0 0 0 0; 0 1 2 0 0; 0 0 3 0 0; 0 0 0 0 0" "1 1; 1 1" --shift 0,1 --pool 2
-      cnncalc equivariance image.txt "1 0 -1; 2 0 -2; 1 0 -1" --shift 1,0 --json
+      cnncalc equivariance "0 0 0 0; 0 5 5 0; 0 5 5 0; 0 0 0 0" "1 0 -1; 2 0 -2; 1 0 -1" --shift 1,0 --json
     """
     from ..equivariance import shift_check
     from ..errors import InputError

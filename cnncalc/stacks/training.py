@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InputError, did_you_mean
+from ..errors import CnnCalcError, InputError, did_you_mean
 from ..geometry import per_axis, resolve_padding
 from .layers import Activation, BatchNorm, Concat, Conv, Dropout, Pool, Residual
 
@@ -233,7 +233,7 @@ def _asymmetric_padding(layer, row):
         dilation = per_axis(layer.dilation, nd, "dilation")
         try:
             pads = resolve_padding(layer.padding, x.spatial, kernel, stride, dilation)
-        except Exception:  # noqa: BLE001 - the summary already accepted the layer; symbolic sizes land here
+        except (CnnCalcError, TypeError):  # the summary accepted the layer; 'same' on symbolic sizes lands here
             return None
         if all(p.before == p.after for p in pads):
             return None
