@@ -16,6 +16,7 @@ from cnncalc.cli import main
 from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
 from cnncalc.exercises.solution import answer_inline
 from cnncalc.grading.grader import Grader, grade_paths
+from cnncalc.grading.selfcheck import as_written
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -65,7 +66,7 @@ def test_every_course_exercise_grades_a_right_a_wrong_and_an_empty_file(path, tm
     exercise = load_exercise(path)
     references = exercise.references()
     auto = [(q, r) for q, r in zip(exercise.questions, references) if not q.manual]
-    right = "\n".join(f"  {q.id}: {json.dumps(answer_inline(r))}" for q, r in auto)
+    right = "\n".join(f"  {q.id}: {json.dumps(as_written(r))}" for q, r in auto)
     write(tmp_path, "a/right.yaml", f"exercise: {exercise.id}\nstudent: right\nanswers:\n{right}\n")
     write(tmp_path, "a/wrong.yaml", f"exercise: {exercise.id}\nstudent: wrong\nanswers:\n"
                                     + "\n".join(f"  {q.id}: '12345'" for q, _ in auto) + "\n")

@@ -597,11 +597,25 @@ def _precise(reference: Answer, item: Interpretation, question: Question) -> Com
 
 
 def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
-    if not isinstance(digits, int) or digits < least:
+    """Whether ``given`` is ``exact`` correctly rounded to ``digits`` (at least ``least``)
+    significant figures; ``exact`` may be a closed form such as log(e + e^2 + e^3) - 3."""
+    if not isinstance(digits, int) or digits < least or not isinstance(given, (int, Fraction)):
         return False
-    if not isinstance(exact, (int, Fraction)) or not isinstance(given, (int, Fraction)):
-        return False
-    return round_significant(Fraction(exact), digits) == given
+    value = exact_decimal(exact)
+    return value is not None and round_significant(value, digits) == given
+
+
+def exact_decimal(value: object, digits: int = 40) -> Fraction | None:
+    """A number as a Fraction: itself when rational, else its closed form evaluated to
+    ``digits`` significant figures (far beyond any rounding a student writes)."""
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if getattr(value, "free_symbols", None) or not hasattr(value, "evalf"):
+        return None
+    try:
+        return Fraction(str(value.evalf(digits)))
+    except (TypeError, ValueError):
+        return None
 
 
 def _rounded_number(exact: object, item: Interpretation, question: Question, typed: str) -> Comparison | None:
