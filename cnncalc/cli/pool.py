@@ -24,7 +24,7 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for a 1-D input, else 2).")
 @output_options
 def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclude_pad, global_pool, dims,
-                 explain, cells, digits, form):
+                 explain, cells, digits, form, full, out):
     """Pool INPUT exactly: max, avg, min or sum over windows.
 
     INPUT is a typed matrix ("1 2; 3 4", '|' between channels) or a file
@@ -46,10 +46,10 @@ def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclud
         steps = pool_steps(result)
     from .. import render
 
-    def terminal():
+    def terminal(width, limits):
         from ..terminal import pool_renderable
 
-        return pool_renderable(result, steps, show_windows=bool(cells), digits=digits)
+        return pool_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)
 
     emit(form, lambda: render.pool_json(result, steps), lambda: render.pool_markdown(result, steps),
-         lambda: render.pool_latex(result, steps), terminal)
+         lambda: render.pool_latex(result, steps), terminal, full=full, out=out)

@@ -40,7 +40,8 @@ from ..geometry import (
     resolve_padding,
     transposed_output_size,
 )
-from .shapes import Shape, fmt, formula_text, is_int, product, term
+from ..formula_text import formula_text
+from .shapes import Shape, fmt, is_int, product, term
 
 ACTIVATIONS = (
     "relu", "relu6", "leakyrelu", "prelu", "elu", "selu", "gelu", "silu", "swish",

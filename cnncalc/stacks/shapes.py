@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..formula_text import formula_text
 from ..geometry import AXIS_NAMES
 
 
@@ -50,58 +51,6 @@ def fmt(value) -> str:
     if isinstance(value, Fraction):
         return str(value) if value.denominator != 1 else f"{value.numerator:,}"
     return formula_text(value)
-
-
-def formula_text(value) -> str:
-    """str() of a sympy size, with every sub-formula's text remembered.
-
-    A stack prints each layer's sizes inside several formulas (shape, units,
-    MACs, memory, totals), and sympy's printer, which orders the terms of
-    every sum it meets, costs far more than the arithmetic that made them;
-    with the texts of sub-formulas kept, each new layer costs only its own
-    outer operations.
-
-    >>> import sympy
-    >>> N = sympy.Symbol("N", integer=True, positive=True)
-    >>> formula_text(8 * (sympy.floor(N / 2 - sympy.Rational(1, 2)) + 1) ** 2)
-    '8*(floor(N/2 - 1/2) + 1)**2'
-    """
-    if is_int(value):
-        return str(value)
-    global _PRINTER
-    if _PRINTER is None:
-        _PRINTER = _remembering_printer()
-    return _PRINTER.doprint(value)
-
-
-_PRINTER = None
-
-
-def _remembering_printer():
-    from sympy.printing.str import StrPrinter
-
-    class RememberingPrinter(StrPrinter):
-        """sympy's str printer; a sub-formula's text does not depend on where
-        it appears (the parent adds the brackets), so it is computed once."""
-
-        texts: dict = {}
-
-        def _print(self, expr, **kwargs) -> str:
-            if kwargs:
-                return super()._print(expr, **kwargs)
-            try:
-                return self.texts[expr]
-            except KeyError:
-                pass
-            except TypeError:  # unhashable
-                return super()._print(expr)
-            text = super()._print(expr)
-            if len(self.texts) > 100_000:
-                self.texts.clear()
-            self.texts[expr] = text
-            return text
-
-    return RememberingPrinter()
 
 
 def term(value) -> str:
