@@ -42,7 +42,7 @@ def max_abs(numerators: np.ndarray) -> int:
         return 0
     if numerators.dtype == object:  # Python ints: compare them in numpy's loop, no abs() per element
         return max(int(numerators.max()), -int(numerators.min()))
-    return int(np.abs(numerators).max())
+    return max(int(numerators.max()), -int(numerators.min()))  # two reductions, no |x| temporary
 
 
 def fit_integers(numerators: np.ndarray) -> np.ndarray:
