@@ -89,8 +89,8 @@ def _round_symbolic(x, rounding):
     if x.is_Rational:
         return rounding(x)
     terms = x.args if x.is_Add else (x,)
-    whole = [t for t in terms if t.is_integer]
-    rest = [t for t in terms if not t.is_integer]
+    whole = [t for t in terms if surely_integer(t)]
+    rest = [t for t in terms if not surely_integer(t)]
     if not rest:
         return x
     return sympy.Add(*whole, rounding(sympy.Add(*rest), evaluate=False))
@@ -107,9 +107,34 @@ def _absorb_inner(a, b: Size, rounding):
     if len(inner) != 1:
         return a
     rest = [t for t in terms if t is not inner[0]]
-    if not all(t.is_integer for t in rest):
+    if not all(surely_integer(t) for t in rest):
         return a
     return inner[0].args[0] + sum(rest)
+
+
+def surely_integer(x) -> bool:
+    """Whether a sympy term is an integer by its form alone: integers, integer
+    symbols, floor/ceiling, and sums, products and non-negative powers of
+    them.  False means "not shown", never "not an integer", so a caller that
+    moves only such terms out of a floor stays exact; and no assumption query
+    runs (those cost a millisecond each on a layer's size).
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> surely_integer(3 * N - 2), surely_integer(N / 2), surely_integer(sympy.floor(N / 2))
+    (True, False, True)
+    """
+    import sympy
+
+    if x.is_Integer or isinstance(x, (sympy.floor, sympy.ceiling)):
+        return True
+    if x.is_Symbol:
+        return bool(x.is_integer)
+    if x.is_Add or x.is_Mul:
+        return all(surely_integer(t) for t in x.args)
+    if x.is_Pow:
+        return x.exp.is_Integer and x.exp >= 0 and surely_integer(x.base)
+    return False
 
 
 def effective_kernel(kernel: Size, dilation: Size = 1) -> Size:

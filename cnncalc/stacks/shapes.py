@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from ..formula_text import formula_text
 from ..geometry import AXIS_NAMES
@@ -115,9 +116,10 @@ class Shape:
     def ndim(self) -> int:
         return len(self.spatial)
 
-    @property
+    @cached_property
     def units(self):
-        """Number of values: H x W x C (the course's "number of units")."""
+        """Number of values: H x W x C (the course's "number of units");
+        computed once per shape (a symbolic product is a sympy operation)."""
         return product(self.spatial) * self.channels
 
     def dims(self, layout: str = "hwc") -> tuple:
