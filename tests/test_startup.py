@@ -4,11 +4,14 @@ sympy or torch; sympy is imported only where a value is symbolic."""
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from click.utils import make_default_short_help
 
 from cnncalc.cli import COMMANDS, SUMMARIES, main
+
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 
 PROBE = """
 import json
@@ -46,3 +49,7 @@ def test_sympy_only_where_a_value_is_symbolic():
     assert "sympy" not in _modules_after("act", "relu", "-1 2.5")
     assert "sympy" not in _modules_after("shape", "32x32x3 -> conv 10 5x5 pad 2")
     assert "sympy" in _modules_after("conv", "a 2; 3 4", "1", "--json")
+    # an exercise whose formulas name earlier numeric answers ("alexnet_params / googlenet")
+    assert "sympy" not in _modules_after("check", str(EXERCISES / "vgg16.yaml"))
+    # one with a real symbol (the output size H - 2 of an H x W image)
+    assert "sympy" in _modules_after("check", str(EXERCISES / "lecture003-convolutional-layers.yaml"))
