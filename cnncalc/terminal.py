@@ -8,15 +8,17 @@ much as the text itself (a styled table cell per value cost 140-235 us).
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.console import Group
 from rich.text import Text
 
 from .conv import ConvResult
 from .explain import ConvStep, PoolStep
+from .layout import Lead
 from .pool import PoolResult
 from .render import cell_label, conv_step_text, describe_conv, describe_pool, padded_input, pool_step_text
-from .textgrid import DEFAULT, Block, Limits, Note, blocks
-from .values import Exact
+from .textgrid import DEFAULT, Block, Cells, Limits, Note, blocks
 
 HIGHLIGHT = "bold black on yellow"
 STYLES = {"highlight": HIGHLIGHT, "padding": "dim", "caption": "dim", "note": "italic"}
@@ -24,8 +26,9 @@ MAX_HIGHLIGHTED = 9  # steps drawn with their window; beyond, step lines only
 FRAME = 4  # a frame takes two borders and two spaces of padding
 
 
-def array_group(array: Exact, width: int | None = 80, *, limits: Limits | None = DEFAULT, digits: int | None = None,
-                axis_names=None, highlight: set | None = None, padding: set | None = None) -> Group:
+def array_group(array: Cells, width: int | None = 80, *, limits: Limits | None = DEFAULT, digits: int | None = None,
+                axis_names: Sequence[str] | None = None, highlight: set | None = None,
+                padding: set | None = None) -> Group:
     """An array as framed slices fitting ``width`` columns (``None``: no limit)."""
     inner = None if width is None else max(width - FRAME, 8)
     parts = []
@@ -66,7 +69,7 @@ def _folded(text: str, width: int) -> list[str]:
     return [text[i:i + width] for i in range(0, len(text), width)]
 
 
-def result_axis_names(lead, spatial_dims: int) -> tuple:
+def result_axis_names(lead: Lead, spatial_dims: int) -> tuple:
     """Names of an output's leading axes: sample (batch) and channel, as the user's layout has them."""
     return ("sample",) * lead.batch + ("channel",) * lead.second + ("depth",) * (spatial_dims == 3)
 

@@ -25,13 +25,14 @@ can take the same items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, Union
 
 import numpy as np
 
 from .cells import cell_texts
 from .values import Exact
 
+Cells = Union[Exact, np.ndarray]  # exact values, or their texts (an object array of str)
 HOW_TO_SEE_ALL = "--full, --json or --out FILE for all"
 GAP = 2  # spaces between columns
 
@@ -109,19 +110,19 @@ def default_axis_names(ndim: int) -> tuple:
         ndim, tuple(f"axis {i + 1}" for i in range(max(ndim - 2, 0))))
 
 
-def _texts(part, digits: int | None) -> np.ndarray:
+def _texts(part: Cells, digits: int | None) -> np.ndarray:
     """Cell texts of an :class:`Exact` part, or the part itself when the
     caller gave the texts (an object array of str)."""
     return cell_texts(part, digits) if isinstance(part, Exact) else part
 
 
-def _take(array, rows: list, cols: list | None = None):
+def _take(array: Cells, rows: list, cols: list | None = None) -> Cells:
     """array[rows] (1-D) or array[rows, cols], for Exact arrays and text arrays."""
     index = (lambda a: a[rows]) if cols is None else (lambda a: a[np.ix_(rows, cols)])
     return array.transform(index) if isinstance(array, Exact) else index(array)
 
 
-def blocks(array: Exact, width: int | None = 80, *, limits: Limits | None = DEFAULT, digits: int | None = None,
+def blocks(array: Cells, width: int | None = 80, *, limits: Limits | None = DEFAULT, digits: int | None = None,
            axis_names: Sequence[str] | None = None, highlight: set | None = None, padding: set | None = None,
            hint: str = HOW_TO_SEE_ALL) -> list:
     """The array as :class:`Block` and :class:`Note` items whose lines fit
@@ -167,13 +168,15 @@ def _walk(shape: tuple, names: tuple, limits: Limits | None, hint: str) -> Itera
                 yield (i,) + item[0], f"{label}, {item[1]}"
 
 
-def _slice_lines(array: Exact, width, limits, digits, highlight, padding, hint) -> tuple[tuple, int]:
+def _slice_lines(array: Cells, width: int | None, limits: Limits | None, digits: int | None, highlight: set | None,
+                 padding: set | None, hint: str) -> tuple[tuple, int]:
     lines = _vector_lines(array, width, limits, digits, hint) if array.ndim <= 1 else \
         _matrix_lines(array, width, limits, digits, highlight, padding, hint)
     return tuple(lines), max((len(line.text) for line in lines), default=0)
 
 
-def _vector_lines(array: Exact, width, limits, digits, hint) -> list[Line]:
+def _vector_lines(array: Cells, width: int | None, limits: Limits | None, digits: int | None,
+                  hint: str) -> list[Line]:
     """A 1-D array: values in aligned columns, as many per line as fit; when
     there are several lines, each starts with the 1-based index of its first value."""
     values = array.reshape(-1)
@@ -202,7 +205,10 @@ def _vector_lines(array: Exact, width, limits, digits, hint) -> list[Line]:
     return lines
 
 
-def _matrix_lines(array: Exact, width, limits, digits, highlight, padding, hint) -> list[Line]:
+def _matrix_lines(array: Cells, width: int | None, limits: Limits | None, digits: int | None,
+                  highlight: set | None, padding: set | None, hint: str) -> list[Line]:
+    """A 2-D array: aligned columns, split into blocks that fit ``width``;
+    elided rows and columns replaced by one note line each."""
     rows, cols = array.shape
     row_run = _run(rows, None if limits is None else limits.rows, 0 if limits is None else limits.edge_rows)
     col_run = _run(cols, None if limits is None else limits.columns, 0 if limits is None else limits.edge_columns)
@@ -283,7 +289,7 @@ def _column_blocks(widths: list, width: int | None, run: _Run) -> list[list]:
     return out
 
 
-def labelled_slices(array: Exact, axis_names: Sequence[str] | None = None) -> Iterator[tuple[str, Exact]]:
+def labelled_slices(array: Cells, axis_names: Sequence[str] | None = None) -> Iterator[tuple[str, Exact]]:
     """Every 2-D (or 1-D) slice with its title, for documents that hold
     everything (Markdown, LaTeX): ("sample 1 of 2, channel 1 of 3", slice).
 
@@ -301,7 +307,7 @@ def labelled_slices(array: Exact, axis_names: Sequence[str] | None = None) -> It
         yield title, array[index]
 
 
-def grid_text(array: Exact, width: int | None = 80, **options) -> str:
+def grid_text(array: Cells, width: int | None = 80, **options) -> str:
     """The array as plain text: titles, grids and notes (no frame, no colour).
 
     >>> from cnncalc.values import Exact

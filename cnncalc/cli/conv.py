@@ -60,7 +60,7 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
 
         matrix = conv_as_matrix(result)
 
-    def terminal(width, limits):
+    def terminal(width: int | None, limits):
         from rich.console import Group
 
         from ..terminal import array_group, conv_renderable

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 import click
 
 from ..activations import FUNCTIONS, activate, dense, flatten
 from . import main
 from .options import emit, form_options
 
+if TYPE_CHECKING:  # annotations only: the command starts without importing these
+    import numpy as np
+    from rich.console import Group
 
-def _show(title: str, output, form, digits, full, out, formula: str | None = None, steps=None,
-          definitions=(), cells=None, decimals=None):
+    from ..textgrid import Limits
+    from ..values import Exact
+
+
+def _show(title: str, output: Exact, form: str | None, digits: int | None, full: bool, out: str | None,
+          formula: str | None = None, steps: list[str] | None = None, definitions: Sequence[str] = (),
+          cells: np.ndarray | None = None, decimals: np.ndarray | None = None) -> None:
     """Print one result.  ``cells`` are the texts the terminal shows (named
     sums, decimals); ``decimals`` the JSON's "decimal" field."""
     from .. import render
 
-    def json_data():
+    def json_data() -> dict:
         data = {"operation": title, "output": render.nested(output), "shape": list(output.shape)}
         if formula:
             data["formula"] = formula
@@ -25,15 +35,15 @@ def _show(title: str, output, form, digits, full, out, formula: str | None = Non
             data["steps"] = steps
         return data
 
-    def markdown():
+    def markdown() -> str:
         lines = [f"**{title}**", ""] + ([f"`{formula}`", ""] if formula else [])
         lines += [f"- {s}" for s in steps or []] + ([""] if steps else [])
         return "\n".join(lines) + render.markdown_matrix(output) + "\n"
 
-    def latex():
+    def latex() -> str:
         return f"% {title}\n\\[\n" + render.latex_matrix(output) + "\n\\]\n"
 
-    def terminal(width, limits):
+    def terminal(width: int | None, limits: Limits | None) -> Group:
         from rich.console import Group
         from rich.text import Text
 
@@ -54,7 +64,8 @@ def _show(title: str, output, form, digits, full, out, formula: str | None = Non
 @click.option("--slope", default="0.01", show_default=True, help="Negative slope of leaky-relu.")
 @click.option("--explain", is_flag=True, help="Show the rule applied to every value.")
 @form_options
-def act_command(function, input, slope, explain, digits, form, full, out):
+def act_command(function: str, input: str, slope: str, explain: bool, digits: int | None, form: str | None,
+                full: bool, out: str | None) -> None:
     """Apply an activation exactly: relu, leaky-relu, sigmoid, tanh, softmax, log-softmax.
 
     Softmax and log-softmax work along the last axis (each row).  A long sum
@@ -87,7 +98,8 @@ def act_command(function, input, slope, explain, digits, form, full, out):
 @click.option("--bias", default=None, help="One value per output: \"0.5, -1\".")
 @click.option("--explain", is_flag=True, help="Show each output's sum of products.")
 @form_options
-def dense_command(input, weights, bias, explain, digits, form, full, out):
+def dense_command(input: str, weights: str, bias: str | None, explain: bool, digits: int | None,
+                  form: str | None, full: bool, out: str | None) -> None:
     """A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).
 
     \b
@@ -118,7 +130,8 @@ def dense_command(input, weights, bias, explain, digits, form, full, out):
 @click.option("--order", type=click.Choice(["chw", "hwc"]), default="chw", show_default=True,
               help="chw: channel by channel (torch); hwc: pixel by pixel (Keras).")
 @form_options
-def flatten_command(input, order, digits, form, full, out):
+def flatten_command(input: str, order: str, digits: int | None, form: str | None, full: bool,
+                    out: str | None) -> None:
     """Flatten a (C, H, W) array into a vector.
 
     \b
@@ -129,7 +142,7 @@ def flatten_command(input, order, digits, form, full, out):
     _show(f"flatten ({order})", output, form, digits, full, out, decimals=_decimals(output, digits))
 
 
-def _decimals(output, digits):
+def _decimals(output: Exact, digits: int | None) -> np.ndarray | None:
     """The JSON's "decimal" texts of exact values (None without --digits)."""
     if not digits:
         return None

@@ -46,7 +46,7 @@ def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclud
         steps = pool_steps(result)
     from .. import render
 
-    def terminal(width, limits):
+    def terminal(width: int | None, limits):
         from ..terminal import pool_renderable
 
         return pool_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)
