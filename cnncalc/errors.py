@@ -27,6 +27,18 @@ class MissingExtraError(ImportError, CnnCalcError):
     """An optional dependency (torch, scikit-learn) is not installed."""
 
 
+class InternalError(RuntimeError, CnnCalcError):
+    """A defect of cnncalc met while computing one item (a question's reference,
+    one answer's grade): reported for that item, so the rest of a batch goes on."""
+
+    @classmethod
+    def wrap(cls, error: BaseException, what: str) -> "InternalError":
+        """One line naming what failed and the original exception."""
+        detail = " ".join(str(error).split())[:200]
+        return cls(f"{what} failed inside cnncalc ({type(error).__name__}: {detail}); "
+                   "this is a defect of cnncalc, please report it")
+
+
 def did_you_mean(word: object, options) -> str:
     """The "did you mean" part of a message: the nearest known option, or nothing.
 

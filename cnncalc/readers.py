@@ -72,6 +72,20 @@ def read_stdin(name: str = "matrix") -> Exact:
 
 def parse_literal(text: str, name: str = "matrix") -> Exact:
     """Parse a typed matrix: bracket lists, or ';' rows with '|' channels."""
+    cells = literal_cells(text, name)
+    try:
+        return Exact.from_nested(cells)
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
+
+
+def literal_cells(text: str, name: str = "matrix"):
+    """The structure of a typed matrix with every cell still as its text
+    (nested lists of str): what :func:`parse_literal` reads each cell from.
+
+    >>> literal_cells("1 2; 3 4.50")
+    [['1', '2'], ['3', '4.50']]
+    """
     if len(text) > MAX_LITERAL:
         raise InputError(f"{name} literal is {len(text)} characters long; save large arrays as .npy and pass the path")
     stripped = text.strip()
@@ -79,8 +93,8 @@ def parse_literal(text: str, name: str = "matrix") -> Exact:
         raise InputError(f"{name} is empty; type values such as \"1 2; 3 4\"")
     try:
         if stripped.startswith("["):
-            return Exact.from_nested(_parse_brackets(stripped, name))
-        return Exact.from_nested(parse_rows(stripped))
+            return _parse_brackets(stripped, name)
+        return parse_rows(stripped)
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
 
@@ -126,9 +140,13 @@ _BRACKET_TOKEN = re.compile(r"\[|\]|,|[^\[\],]+")
 
 
 def _parse_brackets(text: str, name: str):
-    """Nested lists without eval: '[' opens, ']' closes, ',' separates."""
+    """Nested lists without eval: '[' opens, ']' closes, ',' separates.
+
+    Several top-level groups are rows when each is one row (``[1 2]`` on one
+    line, ``[3 4]`` on the next); several matrices are refused, not guessed.
+    """
     stack: list[list] = []
-    result = None
+    groups: list[list] = []
     for token in _BRACKET_TOKEN.findall(text):
         if token == "[":
             new: list = []
@@ -140,9 +158,9 @@ def _parse_brackets(text: str, name: str):
         elif token == "]":
             if not stack:
                 raise InputError("has a ']' without its '['; check the brackets")
-            result = stack.pop()
-            if not stack and result is not None:
-                pass
+            closed = stack.pop()
+            if not stack:
+                groups.append(closed)
         elif token == ",":
             continue
         else:
@@ -153,7 +171,11 @@ def _parse_brackets(text: str, name: str):
             stack[-1].extend(split_values(token) if "," not in token else [token.strip()])
     if stack:
         raise InputError("has a '[' that is never closed; add ']'")
-    return result
+    if len(groups) == 1:
+        return groups[0]
+    if all(not any(isinstance(v, list) for v in group) for group in groups):
+        return groups  # one bracketed row per group: the rows of a matrix
+    raise InputError(f"has {len(groups)} matrices side by side; give one")
 
 
 def read_file(path: str, name: str = "matrix") -> Exact:

@@ -231,6 +231,12 @@ def pool_json(result: PoolResult, steps: list[PoolStep] | None = None) -> dict:
 
 # --- Markdown and LaTeX ---------------------------------------------------------
 
+def matrix_slices(array: Exact, axis_names: Sequence[str] | None = None) -> list[tuple[str, Exact]]:
+    """Every 2-D (or 1-D) slice with its title ("sample 1 of 2, channel 3 of 10"),
+    for formatters that show everything (:func:`textgrid.labelled_slices`)."""
+    return list(labelled_slices(array, axis_names))
+
+
 def _rows(part: Exact, fmt) -> list[list[str]]:
     if fmt is None:
         texts = cell_texts(part)

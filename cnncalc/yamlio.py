@@ -9,8 +9,20 @@ us, so
 * aliases (``*name``) are refused, so an alias bomb ("billion laughs") cannot
   expand; anchors are unnecessary in exercises;
 * the size of a document is bounded;
+* a key given twice is an error (YAML would silently keep the last);
 * every key path ("questions[2].compute.kernel") keeps its line, so errors
   can say ``file.yaml: line 12: questions[2].compute: ...``.
+
+Student answer files are read with ``typed=True``: every value arrives as the
+student typed it, since YAML's own reading would change it before the grader
+sees it (``290.400`` would become the float 290.4, ``0012345`` the octal 5349,
+``yes`` True).  Scalars are their source text, lists keep the text of the
+whole list (:class:`TypedList`), and a key given twice becomes a
+:class:`Repeated` value that the grader reports.
+
+>>> doc = load_yaml("units: 290.400\\nstudent: 0012345\\nshape: [1x1x4096]", "a.yaml", typed=True)
+>>> doc.data["units"], doc.data["student"], doc.data["shape"].source
+('290.400', '0012345', '[1x1x4096]')
 
 >>> doc = load_yaml('a: 1\\nb: [2, 3]\\n', "x.yaml")
 >>> doc.data, doc.where("b[1]")
@@ -38,6 +50,21 @@ class RefusedTag:
     tag: str
 
 
+class TypedList(list):
+    """A YAML list read with ``typed=True``: its items, and ``source``, the list
+    exactly as it was typed (``[55, 55, 96]``, ``[1x1x4096]``)."""
+
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """A key given more than once in a typed document: every value, in order."""
+
+    values: tuple
+    lines: tuple
+
+
 @dataclass
 class YamlDocument:
     """Plain data plus the line of every key path."""
@@ -46,6 +73,8 @@ class YamlDocument:
     source: str
     lines: dict = field(default_factory=dict)
     tags: str = "raise"  # or "mark": see load_yaml
+    typed: bool = False  # scalars as typed: see the module docstring
+    text: str = ""
 
     def line(self, path: str) -> int | None:
         while path:
@@ -63,19 +92,25 @@ class YamlDocument:
         return f"{self.source}: {at}{path}" if path else f"{self.source}: {at}".rstrip(": ")
 
 
-def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise") -> YamlDocument:
+def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: bool = False) -> YamlDocument:
     """Parse YAML text into plain data; errors name the source and line.
 
     ``tags="mark"`` turns a tagged value into a :class:`RefusedTag` instead of
-    refusing the whole document (the grader marks just that answer invalid).
+    refusing the whole document (the grader marks just that answer invalid);
+    ``typed=True`` keeps every value as typed (see the module docstring).
     """
     import yaml
 
     if len(text) > MAX_BYTES:
         raise InputError(f"{source}: {len(text):,} characters is more than {MAX_BYTES:,}; split the file")
     # libyaml's parser when present (several times faster); both only compose nodes
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    document = YamlDocument(None, source, tags=tags)
+    if typed:
+        # every value is kept as its text, so YAML's implicit typing is not needed: the base
+        # loader skips it (explicit tags such as !!python/... are still seen and refused)
+        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    else:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    document = YamlDocument(None, source, tags=tags, typed=typed, text=text)
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -93,7 +128,20 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise") -> YamlDoc
     return document
 
 
-def load_yaml_file(path: str, tags: str = "raise", max_bytes: int = MAX_BYTES) -> YamlDocument:
+def load_yaml_file(path: str, tags: str = "raise", max_bytes: int = MAX_BYTES, typed: bool = False) -> YamlDocument:
+    """Read a YAML file (a regular file of at most ``max_bytes``) as :func:`load_yaml` does."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror}); check the path") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a folder, not a YAML file; name a file inside it")
+    if not stat.S_ISREG(mode):
+        # a FIFO or a device would block or never end: only plain files are read
+        raise InputError(f"{path}: is not a regular file (a pipe or device); copy its contents into a .yaml file")
     try:
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
@@ -107,7 +155,7 @@ def load_yaml_file(path: str, tags: str = "raise", max_bytes: int = MAX_BYTES) -
         raise InputError(f"{path}: is not UTF-8 text; save it as a plain-text YAML file") from None
     if "\x00" in text:
         raise InputError(f"{path}: is binary (it contains NUL bytes); save it as a plain-text YAML file")
-    return load_yaml(text, path, tags)
+    return load_yaml(text, path, tags, typed)
 
 
 def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
@@ -133,15 +181,35 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
             "only plain YAML data is read, remove the tag"
         )
     if isinstance(node, yaml.MappingNode):
-        result = {}
+        result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
                 raise InputError(f"{document.source}: line {key_node.start_mark.line + 1}: a key must be a plain name")
-            key = loader.construct_object(key_node)
+            key = key_node.value if document.typed else loader.construct_object(key_node)
             sub = f"{path}.{key}" if path else str(key)
-            document.lines[sub] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, sub, document, loader, seen)
+            key_line = key_node.start_mark.line + 1
+            value = _to_python(value_node, sub, document, loader, seen)
+            if key in result:
+                if not document.typed:
+                    raise InputError(f"{document.source}: line {key_line}: {sub}: the key '{key}' is given twice "
+                                     f"(first on line {document.lines[sub]}); keep one")
+                first = result[key]
+                earlier = first if isinstance(first, Repeated) else Repeated((first,), (document.lines[sub],))
+                result[key] = Repeated(earlier.values + (value,), earlier.lines + (key_line,))
+                continue
+            document.lines[sub] = key_line
+            result[key] = value
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, f"{path}[{i}]", document, loader, seen) for i, v in enumerate(node.value)]
+        items = [_to_python(v, f"{path}[{i}]", document, loader, seen) for i, v in enumerate(node.value)]
+        if not document.typed:
+            return items
+        typed = TypedList(items)
+        typed.source = document.text[node.start_mark.index:node.end_mark.index].strip()
+        return typed
+    if document.typed:
+        # the text as typed; an empty value, ~ or null (unquoted) is no value at all
+        if node.style in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
+            return None
+        return node.value
     return loader.construct_object(node)

@@ -14,7 +14,7 @@ from . import main
 
 def _status_style(status: str) -> str:
     return {"ok": "green", "computed": "", "mismatch": "bold red", "erratum": "yellow",
-            "erratum-resolved": "cyan"}.get(status, "")
+            "erratum-resolved": "cyan", "ungradable": "bold red", "invalid": "bold red"}.get(status, "")
 
 
 def _clip(value, width: int = 40) -> str:
@@ -44,51 +44,82 @@ def check_command(target, as_json):
     """Validate exercises, compute every reference, compare with the published answers.
 
     TARGET is an exercise .yaml or a folder of them.  A published answer that
-    differs is a mismatch (exit code 1) unless the question marks it as an
-    erratum, which is reported with both values.
+    differs is a mismatch unless the question marks it as an erratum, which is
+    reported with both values.  Every question's grading path runs too (the
+    reference written as a student would must grade as correct, an empty answer
+    as missing, each diagnosed mistake without error): a question no student
+    could earn is 'ungradable'; an exercise with variants whose prompt or
+    compute writes a value the variants change (instead of its {placeholder})
+    is 'ungradable' too.  Exit code 1 on any mismatch, ungradable
+    question or unreadable exercise in a folder (the other files are still
+    checked); exit code 2 when the one exercise named cannot be read.
 
     \b
     Examples:
       cnncalc check exercises/
       cnncalc check exercises/alexnet.yaml --json
     """
-    from ..exercises.exercise import check_exercise, exercise_files, load_exercise
+    from ..errors import CnnCalcError
+    from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
     from ..exercises.solution import answer_inline
+    from ..exercises.variants import hard_coded
+    from ..grading.selfcheck import grading_problems
 
     rows, count = [], 0
     for path in exercise_files(target):
-        exercise = load_exercise(path)
         count += 1
-        rows += [(str(path), r) for r in check_exercise(exercise)]
-    mismatches = [r for _, r in rows if r.status == "mismatch"]
+        try:
+            exercise = load_exercise(path)
+            checked = check_exercise(exercise)
+            problems = grading_problems(exercise) + hard_coded(exercise)
+        except CnnCalcError as error:
+            if not Path(target).is_dir():
+                raise  # one exercise named: its error is the one line to print
+            rows.append((str(path), CheckRow(path.stem, "-", "invalid", None, None, " ".join(str(error).split()))))
+            continue
+        rows += [(str(path), r) for r in checked]
+        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems]
+    failures = [r for _, r in rows if r.status in ("mismatch", "ungradable", "invalid")]
     errata = [r for _, r in rows if r.status == "erratum"]
+
+    def computed(r) -> str:
+        return answer_inline(r.reference) if r.reference is not None else ""
+
     if as_json:
         click.echo(json.dumps({
-            "exercises": count, "questions": len(rows), "mismatches": len(mismatches), "errata": len(errata),
+            "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
+            "mismatches": sum(1 for r in failures if r.status == "mismatch"), "errata": len(errata),
+            "ungradable": sum(1 for r in failures if r.status == "ungradable"),
+            "invalid": sum(1 for r in failures if r.status == "invalid"),
             "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
-                      "computed": answer_inline(r.reference),
+                      "computed": computed(r),
                       "published": None if r.published is None else str(r.published), "note": r.note}
                      for f, r in rows],
         }, ensure_ascii=False))
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} questions", title_justify="left")
+        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} rows", title_justify="left")
         for column in ("exercise", "question", "status", "computed", "published", "note"):
             table.add_column(column, overflow="fold")
         for _, r in rows:
-            style = _status_style(r.status)
-            table.add_row(r.exercise, r.question, f"[{style}]{r.status}[/]" if style else r.status,
-                          _clip(answer_inline(r.reference)), _clip(r.published), r.note)
+            table.add_row(Text(r.exercise), Text(r.question), Text(r.status, style=_status_style(r.status)),
+                          Text(_clip(computed(r))), Text(_clip(r.published)), Text(r.note))
         console = Console(highlight=False)
         console.print(table)
         for r in errata:
-            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, "
-                          f"computed {_clip(answer_inline(r.reference), 80)}: {r.note}")
-        console.print(f"{len(rows) - len(mismatches) - len(errata)} agree or computed, {len(errata)} errata, "
-                      f"{len(mismatches)} mismatches")
-    if mismatches:
+            console.print(Text(f"erratum {r.exercise}/{r.question}: published {r.published}, "
+                               f"computed {_clip(computed(r), 80)}: {r.note}"))
+        for r in failures:
+            console.print(Text(f"{r.status} {r.exercise}/{r.question}: {r.note}", style="bold red"))
+        agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
+        console.print(f"{agree} agree or computed, {len(errata)} errata, "
+                      f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "
+                      f"{sum(1 for r in failures if r.status == 'ungradable')} ungradable, "
+                      f"{sum(1 for r in failures if r.status == 'invalid')} unreadable exercises")
+    if failures:
         sys.exit(1)
 
 
@@ -103,14 +134,19 @@ def solve_command(exercise, form, out):
 
     EXERCISE is a .yaml file, or a folder: then --out names a folder and every
     exercise's solution is written there as NAME.md (or NAME.tex with --latex).
+    A Markdown solution written with --out gets its figures beside it, in
+    figures/ (an SVG and a GIF per convolution or pooling answer, a diagram per
+    network), linked from the text.
 
     \b
     Examples:
       cnncalc solve exercises/sheet-q1-convolution.yaml
       cnncalc solve exercises/alexnet.yaml --latex
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
+      cnncalc solve exercises/sheet-q1-convolution.yaml --markdown --out q1/   # q1/NAME.md and q1/figures/
     """
     from ..exercises.exercise import exercise_files, load_exercise
+    from ..exercises.figures import write_solution
     from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
 
     if Path(exercise).is_dir():
@@ -121,14 +157,22 @@ def solve_command(exercise, form, out):
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
-            text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
-            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
-            click.echo(f"wrote {folder / (path.stem + suffix)}")
+            if form == "latex":
+                (folder / (path.stem + suffix)).write_text(solution_latex(ex), encoding="utf-8")
+                click.echo(f"wrote {folder / (path.stem + suffix)}")
+            else:
+                click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
+    if out and (Path(out).is_dir() or out.endswith(("/", "\\"))):  # --out DIR: DIR/NAME.md, figures beside it
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = str(Path(out) / (Path(exercise).stem + (".tex" if form == "latex" else ".md")))
     if form == "latex":
         text = solution_latex(ex)
-    elif form == "markdown" or out:
+    elif out:
+        click.echo(_wrote(write_solution(ex, out)))
+        return
+    elif form == "markdown":
         text = solution_markdown(ex)
     else:
         from rich.console import Console
@@ -140,6 +184,12 @@ def solve_command(exercise, form, out):
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
+
+
+def _wrote(paths: list[Path]) -> str:
+    figures = len(paths) - 1
+    return f"wrote {paths[0]}" + (f" and {figures} figure{'s' * (figures != 1)} in {paths[0].parent / 'figures'}"
+                                  if figures else "")
 
 
 @main.command("generate")

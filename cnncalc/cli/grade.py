@@ -10,11 +10,23 @@ import click
 from . import main
 
 
+def _writable(path: str, option: str) -> Path:
+    """A file path whose folder exists (one-line error otherwise, before any work)."""
+    from ..errors import InputError
+
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{option} {path} is a folder; name a file such as {Path(path) / 'gradebook.csv'}")
+    if not target.parent.is_dir():
+        raise InputError(f"{option} {path}: the folder {target.parent} does not exist; create it first")
+    return target
+
+
 @main.command("grade")
 @click.argument("exercise", type=click.Path())
 @click.argument("answers", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="A JSON array: one object per submission with every question.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--csv", "csv_path", type=click.Path(), default=None,
               help="Write a gradebook: one row per submission, one column per question.")
 @click.option("--gradescope", type=click.Path(), default=None,
               help="Write Gradescope results.json: FILE.json for one submission, else a folder of them.")
@@ -26,11 +38,12 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
 
     EXERCISE is an exercise .yaml, or a folder of them: then each answer file
     is graded against the exercise its 'exercise:' names.  ANSWERS are answer
-    files or folders of them (docs/grading.md).  Each wrong
-    answer is compared with the reference recomputed under the usual mistakes
-    (no +1, no bias, no padding, kernel flipped, ...) and the feedback names the
-    one it matches.  Exit code 0 when every file was graded, 1 when some files
-    were invalid (they are listed with the reason), 2 on a usage error.
+    files, folders of them, or folders of per-student folders (docs/grading.md).
+    Each wrong answer is compared with the reference recomputed under the usual
+    mistakes (no +1, no bias, no padding, kernel flipped, ...) and the feedback
+    names the one it matches.  Exit code 0 when everything was graded, 1 when
+    some files were invalid or some questions could not be graded (each is
+    listed with the reason), 2 on a usage error.
 
     \b
     Examples:
@@ -41,24 +54,32 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
     """
     from ..exercises.exercise import exercise_files, load_exercise
     from ..grading import reports
-    from ..grading.grader import grade_paths
+    from ..grading.grader import answer_files, grade_paths
 
+    csv_target = _writable(csv_path, "--csv") if csv_path else None
     exercises = [load_exercise(p) for p in exercise_files(exercise)]
-    grades = grade_paths(exercises, list(answers))
+    found = answer_files(list(answers))
+    grades = grade_paths(exercises, list(answers), found)
     qualified = len(exercises) > 1
-    question_ids = [f"{ex.id}/{q.id}" if qualified else q.id for ex in exercises for q in ex.questions]
-    if csv_path:
-        Path(csv_path).write_text(reports.gradebook_csv(grades, question_ids, qualified), encoding="utf-8")
+    graded_exercises = {g.exercise for g in grades}
+    question_ids = [f"{ex.id}/{q.id}" if qualified else q.id for ex in exercises
+                    if not qualified or ex.id in graded_exercises for q in ex.questions]
+    if csv_target:
+        csv_target.write_text(reports.gradebook_csv(grades, question_ids, qualified), encoding="utf-8")
     if gradescope:
         reports.write_gradescope(grades, gradescope)
     if as_json:
         click.echo(reports.gradebook_json(grades))
+        for line in reports.summary_lines(grades, found.skipped)[1:]:
+            click.echo(line, err=True)
     else:
         from rich.console import Console
 
+        console = Console(highlight=False)
         per_student = details if details is not None else len(grades) <= 10
-        Console(highlight=False).print(reports.terminal_report(grades, question_ids, per_student, stats, qualified))
-        if csv_path:
-            click.echo(f"wrote {csv_path}")
-    if any(g.invalid for g in grades):
+        for part in reports.terminal_report(grades, question_ids, per_student, stats, qualified, found.skipped):
+            console.print(part)
+        if csv_target:
+            click.echo(f"wrote {csv_target}")
+    if any(g.invalid or g.errors for g in grades):
         sys.exit(1)

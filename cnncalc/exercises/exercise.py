@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..errors import CnnCalcError, InputError, SpecError, did_you_mean
+from ..errors import CnnCalcError, InputError, InternalError, SpecError, did_you_mean
 from ..expr import parse_scalar
 from ..yamlio import YamlDocument, load_yaml, load_yaml_file
 from .answers import Answer, Tolerance, compare, read_published
@@ -33,7 +33,7 @@ from .scope import Given, Scope, read_given
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
-                 "erratum", "tolerance", "mistakes", "hint")
+                 "erratum", "tolerance", "mistakes", "hint", "manual", "exact", "rounded_credit", "carried", "reject")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,11 @@ class Question:
     mistakes: tuple
     hint: str | None
     path: str  # key path in the file, for messages
+    manual: bool = False  # graded by a person: left out of the automatic score
+    exact: bool = False  # a correctly rounded decimal earns only rounded_credit
+    rounded_credit: Fraction = Fraction(0)  # the share a rounded decimal earns where exact is asked
+    carried: Fraction = Fraction(1)  # the share an answer right for the student's own earlier answer earns
+    reject: tuple = ()  # words of competing answers that make a text answer wrong
 
 
 @dataclass
@@ -73,29 +78,65 @@ class Exercise:
     def path(self) -> str:
         return self.document.source
 
+    def prompt_text(self, question: "Question") -> str:
+        """The question's prompt with its givens filled in (a variant shows its own numbers)."""
+        from .prompts import render
+
+        return render(question.prompt, self.givens)
+
+    def statement_text(self) -> str:
+        """The statement with its givens filled in."""
+        from .prompts import render
+
+        return render(self.statement, self.givens)
+
     def where(self, path: str) -> str:
         return self.document.where(path)
 
     @property
     def max_score(self) -> Fraction:
-        return sum((q.points for q in self.questions), Fraction(0))
+        """The points graded automatically (manual questions left out)."""
+        return sum((q.points for q in self.questions if not q.manual), Fraction(0))
+
+    @property
+    def manual_points(self) -> Fraction:
+        """The points of the questions a person grades (``manual: true``)."""
+        return sum((q.points for q in self.questions if q.manual), Fraction(0))
 
     def references(self) -> list[Answer]:
         """Every question's reference answer, computed once (in order, so a
-        question may use an earlier one's answer by its id)."""
+        question may use an earlier one's answer by its id).  Raises the
+        first question's error; :meth:`reference_outcomes` keeps going."""
+        outcomes = self.reference_outcomes()
+        for outcome in outcomes:
+            if isinstance(outcome, CnnCalcError):
+                raise outcome
+        return outcomes  # type: ignore[return-value]
+
+    def reference_outcomes(self) -> list:
+        """Each question's reference, or the error that stopped it: one broken
+        question does not cost the others (the grader marks just that one)."""
         if self._references is None:
             scope = Scope(dict(self.givens), {}, self.where)
-            refs = []
+            outcomes: list = []
             for q in self.questions:
-                refs.append(self._reference(q, scope))
-                scope.answers[q.id] = _as_given(refs[-1])
-            self._references = refs
+                try:
+                    reference = self._reference(q, scope)
+                except CnnCalcError as error:
+                    outcomes.append(error)
+                    continue
+                except Exception as error:  # a defect: reported for this question only
+                    outcomes.append(InternalError.wrap(error, f"{self.where(q.path)}: the reference"))
+                    continue
+                outcomes.append(reference)
+                scope.answers[q.id] = _as_given(reference)
+            self._references = outcomes
             self._scope = scope
         return self._references
 
     def scope(self) -> Scope:
-        """Givens and every computed answer by name (after :meth:`references`)."""
-        self.references()
+        """Givens and every computed answer by name (after :meth:`reference_outcomes`)."""
+        self.reference_outcomes()
         return self._scope
 
     def _reference(self, q: Question, scope: Scope) -> Answer:
@@ -201,7 +242,30 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         keywords=tuple(str(k) for k in raw.get("keywords") or ()), expected=raw.get("expected"),
         erratum=str(erratum) if erratum is not None else None, tolerance=tolerance,
         mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
+        manual=_flag(raw.get("manual", False), f"{path}.manual", document),
+        exact=_flag(raw.get("exact", False), f"{path}.exact", document),
+        rounded_credit=_share(raw.get("rounded_credit", 0), f"{path}.rounded_credit", document),
+        carried=_share(raw.get("carried", 1), f"{path}.carried", document),
+        reject=tuple(str(r) for r in raw.get("reject") or ()) + tuple(c for c in choices if c != str(raw.get("answer"))),
     )
+
+
+def _share(value, path: str, document: YamlDocument) -> Fraction:
+    """A share of a question's points, from 0 to 1."""
+    try:
+        share = Fraction(parse_scalar(value, allow_symbols=False))
+    except (CnnCalcError, TypeError, ValueError):
+        raise SpecError(f"{document.where(path)}: '{value}' is not a share of the points; write a number "
+                        "from 0 to 1 such as 0.5") from None
+    if not 0 <= share <= 1:
+        raise SpecError(f"{document.where(path)}: {value} is not a share of the points; write a number from 0 to 1")
+    return share
+
+
+def _flag(value, path: str, document: YamlDocument) -> bool:
+    if not isinstance(value, bool):
+        raise SpecError(f"{document.where(path)}: '{value}' is not true or false; write true or false")
+    return value
 
 
 def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:
@@ -228,8 +292,8 @@ def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:
 class CheckRow:
     exercise: str
     question: str
-    status: str  # ok | computed | mismatch | erratum | erratum-resolved
-    reference: Answer
+    status: str  # ok | computed | mismatch | erratum | erratum-resolved (and, from check: ungradable | invalid)
+    reference: Answer | None
     published: object
     note: str
 
@@ -243,7 +307,7 @@ def check_exercise(exercise: Exercise) -> list[CheckRow]:
             continue
         try:
             published, unknown = read_published(ref, q.expected)
-            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords, unknown)
+            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords, unknown, q.reject)
         except CnnCalcError as error:
             raise SpecError(f"{exercise.where(q.path + '.expected')}: {error}") from None
         if q.erratum is not None:

@@ -89,17 +89,23 @@ def _output_size(params, scope, path):
     if s == 0:
         raise SpecError(f"{scope.where(path + '.stride')}: stride 0 must be at least 1")
     span = effective_kernel(k, d)
-    exact = Fraction(n + 2 * p - span) / s + 1 if isinstance(n, int) and isinstance(s, int) else None
+    if all(isinstance(v, (int, Fraction)) for v in (n, p, span, s)):
+        exact = Fraction(n + 2 * p - span) / s + 1
+    else:  # a symbolic size (n: H): the unrounded value is a formula
+        import sympy
+
+        exact = (sympy.sympify(n) + 2 * p - span) / s + 1
     kernel_text = f"{k}" if d == 1 else f"({d}*({k} - 1) + 1)"
     formula = f"({n} + 2*{p} - {kernel_text}) / {s} + 1"
     if params.get("exact"):
         value = normalize(exact)
-        note = "" if isinstance(value, int) else f"; not a whole number: the window does not fit ({float(exact):.2f})"
-        return Answer("number", value, (f"{formula} = {_fmt(value)}{note}",))
+        note = (f"; not a whole number: the window does not fit ({float(value):.2f})"
+                if isinstance(value, Fraction) else "")
+        return Answer(_kind(value), value, (f"{formula} = {_fmt(value)}{note}",))
     from ..geometry import output_size
 
     value = normalize(output_size(n, k, s, p, d))
-    floor_note = "" if exact is None or exact == value else f" (floor of {_fmt(normalize(exact))})"
+    floor_note = "" if not isinstance(exact, Fraction) or exact == value else f" (floor of {_fmt(normalize(exact))})"
     return Answer(_kind(value), value, (f"floor({formula}) = {value}{floor_note}" if floor_note else f"{formula} = {value}",))
 
 

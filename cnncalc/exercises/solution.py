@@ -15,7 +15,7 @@ from .scope import Given
 def _points(q) -> str:
     value = q.points
     text = str(value.numerator) if value.denominator == 1 else format_value(value)
-    return f"{text} point{'s' * (value != 1)}"
+    return f"{text} point{'s' * (value != 1)}" + (", graded by hand" if q.manual else "")
 
 
 def _given_markdown(name: str, given: Given) -> str:
@@ -74,8 +74,14 @@ def _published_markdown(row) -> str:
     return f"\n\n> Published answer: `{row.published}` (agrees).\n"
 
 
-def solution_markdown(exercise: Exercise) -> str:
-    """The whole worked solution as Markdown."""
+def _figures_markdown(links: list[tuple[str, str]]) -> list[str]:
+    """Image links to the figures drawn beside the solution (``cnncalc solve --markdown --out``)."""
+    return [" ".join(f"![{alt}]({link})" for alt, link in links), ""] if links else []
+
+
+def solution_markdown(exercise: Exercise, figures: dict[str, list[tuple[str, str]]] | None = None) -> str:
+    """The whole worked solution as Markdown; ``figures`` links images by question id or given name."""
+    figures = figures or {}
     from .exercise import check_exercise
 
     rows = {r.question: r for r in check_exercise(exercise)}
@@ -85,12 +91,14 @@ def solution_markdown(exercise: Exercise) -> str:
     if exercise.seed is not None:
         out += [f"*Variant generated with seed {exercise.seed}.*", ""]
     if exercise.statement:
-        out += [exercise.statement.strip(), ""]
+        out += [exercise.statement_text().strip(), ""]
     shown = [(n, g) for n, g in exercise.givens.items()]
     if shown:
         out += ["**Given**", ""] + [_given_markdown(n, g) for n, g in shown] + [""]
+        for name, _ in shown:
+            out += _figures_markdown(figures.get(name, []))
     for q, ref in zip(exercise.questions, exercise.references()):
-        out += [f"## {q.id} ({_points(q)})", "", q.prompt.strip(), ""]
+        out += [f"## {q.id} ({_points(q)})", "", exercise.prompt_text(q).strip(), ""]
         if q.choices:
             out += ["Choices: " + "; ".join(q.choices), ""]
         steps = [s for s in ref.steps]
@@ -98,6 +106,7 @@ def solution_markdown(exercise: Exercise) -> str:
             out += ["**Solution.**", ""] + [f"- {s}" for s in steps] + [""]
         out.append(f"**Answer:**{answer_markdown(ref)}" + _published_markdown(rows.get(q.id)))
         out.append("")
+        out += _figures_markdown(figures.get(q.id, []))
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -105,9 +114,9 @@ def solution_latex(exercise: Exercise) -> str:
     """The worked solution as a LaTeX fragment (\\section per question)."""
     out = [f"\\section*{{{_tex(exercise.title)}}}", ""]
     if exercise.statement:
-        out += [_tex(exercise.statement.strip()), ""]
+        out += [_tex(exercise.statement_text().strip()), ""]
     for q, ref in zip(exercise.questions, exercise.references()):
-        out += [f"\\subsection*{{{_tex(q.id)} ({_tex(_points(q))})}}", _tex(q.prompt.strip()), ""]
+        out += [f"\\subsection*{{{_tex(q.id)} ({_tex(_points(q))})}}", _tex(exercise.prompt_text(q).strip()), ""]
         if ref.steps and ref.kind != "text":
             out.append("\\begin{itemize}")
             out += [f"  \\item \\verb|{s}|" if "|" not in s else f"  \\item {_tex(s)}" for s in ref.steps]

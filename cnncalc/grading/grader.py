@@ -4,72 +4,130 @@ An answer file (docs/grading.md)::
 
     exercise: alexnet          # the exercise id
     seed: 7                    # only for a generated variant
-    student: Ada Lovelace      # a name or an id (default: the file name)
+    student: Ada Lovelace      # a name or an id (default: the file or folder name)
     answers:
       width: 55
       units: 290,400
       parameters: 96 * (11*11*3 + 1)
 
-References and mistaken references are computed once per exercise (and per
-variant seed); a submission then costs only reading and comparing.  A broken
-file never stops a batch: it becomes an invalid row with its reason.
+Every value reaches the answer reader exactly as the student typed it (the file
+is read with ``yamlio``'s ``typed=True``).  References and mistaken references
+are computed once per exercise (and per variant seed); a submission then costs
+only reading and comparing.  Nothing is lost: a broken file becomes an invalid
+row with its reason, a question whose reference or grading fails inside
+cnncalc becomes that question's ``error``, and the rest is graded.
+
+>>> from cnncalc.exercises.exercise import parse_exercise
+>>> ex = parse_exercise('''
+... id: demo
+... title: Output size
+... questions:
+...   - id: width
+...     compute: {output_size: {n: 227, kernel: 11, stride: 4}}
+... ''', "demo.yaml")
+>>> g = Grader(ex).grade({"widht": "55"}, "ada")
+>>> g.questions[0].status, g.notes[0]
+('correct', "unknown question 'widht' (did you mean 'width'?): graded as 'width'")
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
-from ..errors import CnnCalcError, InputError
-from ..exercises.answers import Answer, compare
-from ..exercises.exercise import Exercise
-from ..yamlio import RefusedTag, load_yaml_file
+from ..errors import CnnCalcError, InputError, InternalError
+from ..exercises.answers import Answer, Comparison, compare, round_significant
+from ..exercises.exercise import Exercise, Question
+from ..yamlio import load_yaml_file
 from .mistakes import Mistake, mistaken_references
-from .reading import read_student
+from .reading import Interpretation, Reading, read_student, typed_text
 
 ANSWER_FILE_KEYS = ("exercise", "seed", "student", "answers")
+ANSWER_SUFFIXES = (".yaml", ".yml")
 MAX_ANSWER_FILE_BYTES = 1_000_000
-STATUSES = ("correct", "partial", "wrong", "missing", "invalid")
+
+Status = Literal["correct", "partial", "wrong", "missing", "invalid", "error", "manual"]
+#: Every status a question can have, in the order reports list them.
+STATUSES: tuple[Status, ...] = ("correct", "partial", "wrong", "missing", "invalid", "error", "manual")
 
 
 @dataclass(frozen=True)
 class QuestionGrade:
+    """One question of one submission: score, status, what was read and why."""
+
     id: str
     score: Fraction
     max_score: Fraction
-    status: str
-    read_as: str
+    status: Status
+    read_as: str  # the answer as the grader read it ("" when none)
     feedback: str
-    mistake: str = ""
+    mistake: str = ""  # the named mistake it matched, for statistics
+    typed: str = ""  # the answer exactly as typed
+    answer: Answer | None = field(default=None, compare=False, repr=False)  # the reading graded (carried forward)
 
 
 @dataclass(frozen=True)
 class SubmissionGrade:
+    """One answer file: the automatic score, each question, and file-level notes."""
+
     source: str
     student: str
     exercise: str
     score: Fraction
     max_score: Fraction
-    questions: tuple = ()
+    questions: tuple[QuestionGrade, ...] = ()
     invalid: str = ""  # why the whole file could not be graded
     seed: int | None = None
+    notes: tuple[str, ...] = ()  # unknown question ids, no 'answers:', ...
+    manual_max: Fraction = Fraction(0)  # points left for a person to grade
+
+    @property
+    def errors(self) -> tuple[QuestionGrade, ...]:
+        """Questions that could not be graded because of a defect (status ``error``)."""
+        return tuple(q for q in self.questions if q.status == "error")
+
+    @property
+    def needs_manual(self) -> tuple[QuestionGrade, ...]:
+        return tuple(q for q in self.questions if q.status == "manual")
 
 
 @dataclass
-class _Prepared:
-    """One exercise (or variant) ready to grade: references and mistakes."""
+class PreparedQuestion:
+    """A question ready to grade: its reference and mistaken references, or
+    why it cannot be graded; ``problems`` are mistake rules that failed inside
+    cnncalc (grading goes on without them; ``cnncalc check`` reports them)."""
 
-    exercise: Exercise
-    references: list
-    mistakes: list = field(default_factory=list)
+    question: Question
+    reference: Answer | None
+    mistakes: list[Mistake] = field(default_factory=list)
+    error: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
-def _inline(answer: Answer) -> str:
-    from ..exercises.solution import answer_inline
-
-    return answer_inline(answer)
+def prepare(exercise: Exercise) -> list[PreparedQuestion]:
+    """References and mistakes of every question, each failure kept to its question."""
+    outcomes = exercise.reference_outcomes()
+    scope = exercise.scope()
+    prepared = []
+    for q, outcome in zip(exercise.questions, outcomes):
+        if isinstance(outcome, CnnCalcError):
+            prepared.append(PreparedQuestion(q, None, error=" ".join(str(outcome).split())))
+            continue
+        problems: list[str] = []
+        try:
+            mistakes = mistaken_references(q, outcome, scope, problems)
+        except CnnCalcError as error:  # a malformed custom mistake: the exercise's fault
+            prepared.append(PreparedQuestion(q, outcome, error=" ".join(str(error).split())))
+            continue
+        except Exception as error:  # a defect: grade without diagnosis, report it in check
+            mistakes = []
+            problems.append(str(InternalError.wrap(error, f"{q.id}: the mistake diagnosis")))
+        prepared.append(PreparedQuestion(q, outcome, mistakes, problems=problems))
+    return prepared
 
 
 class Grader:
@@ -77,127 +135,456 @@ class Grader:
 
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
-        self._prepared: dict = {}
+        self._prepared: dict[int | None, list[PreparedQuestion] | str] = {}
+        self._variants: dict[int | None, Exercise] = {}
         # identical answers get identical grades: a class shares many ("55", "290,400")
-        self._graded: dict = {}
+        self._graded: dict[tuple, QuestionGrade] = {}
+        self._recomputed: dict[tuple, Answer | None] = {}
+        self._dependencies: dict[tuple, list[str]] = {}
 
-    def prepared(self, seed: int | None) -> _Prepared:
+    def prepared(self, seed: int | None) -> list[PreparedQuestion] | str:
+        """The prepared questions of the exercise (or of its variant ``seed``), or
+        why that variant cannot be built."""
         if seed not in self._prepared:
             exercise = self.exercise
-            if seed is not None:
-                from ..exercises.variants import generate
+            try:
+                if seed is not None:
+                    from ..exercises.variants import generate
 
-                exercise, _ = generate(self.exercise, seed)
-            references = exercise.references()
-            scope = exercise.scope()
-            mistakes = [mistaken_references(q, r, scope) for q, r in zip(exercise.questions, references)]
-            self._prepared[seed] = _Prepared(exercise, references, mistakes)
+                    exercise, _ = generate(self.exercise, seed)
+                self._prepared[seed] = prepare(exercise)
+                self._variants[seed] = exercise
+            except CnnCalcError as error:
+                self._prepared[seed] = f"the variant for seed {seed} cannot be built: {' '.join(str(error).split())}"
+            except Exception as error:
+                self._prepared[seed] = str(InternalError.wrap(error, f"building the variant for seed {seed}"))
         return self._prepared[seed]
 
     # --------------------------------------------------------------- one submission
 
-    def grade(self, answers: dict, student: str = "", source: str = "", seed: int | None = None) -> SubmissionGrade:
+    def grade(self, answers: dict, student: str = "", source: str = "", seed: int | None = None,
+              notes: tuple[str, ...] = ()) -> SubmissionGrade:
+        """Grade answers given as {question id: answer as typed}."""
         prepared = self.prepared(seed)
+        exercise = self.exercise
+        if isinstance(prepared, str):
+            return invalid_grade(source, student, exercise.id, exercise.max_score, prepared, seed)
+        matched, match_notes = match_answers([p.question.id for p in prepared], answers)
         grades = []
-        for q, ref, mistakes in zip(prepared.exercise.questions, prepared.references, prepared.mistakes):
-            raw = answers.get(q.id)
-            key = (seed, q.id, raw if not isinstance(raw, (list, dict)) else repr(raw))
+        for item in prepared:
+            raw = matched.get(item.question.id)
+            key = (seed, item.question.id, type(raw).__name__, typed_text(raw))
             graded = self._graded.get(key)
             if graded is None:
-                graded = grade_question(q, ref, mistakes, raw)
+                graded = grade_prepared(item, raw)
                 if len(self._graded) < 200_000:
                     self._graded[key] = graded
             grades.append(graded)
-        score = sum((g.score for g in grades), Fraction(0))
-        return SubmissionGrade(source, student, self.exercise.id, score, prepared.exercise.max_score, tuple(grades),
-                               seed=seed)
+        if any(g.status in ("wrong", "partial") for g in grades):
+            grades = self._carry_forward(seed, prepared, matched, grades)
+        score = exact_sum(g.score for g in grades if g.status != "manual")
+        return SubmissionGrade(source, student, exercise.id, score, exercise.max_score, tuple(grades),
+                               seed=seed, notes=tuple(notes) + tuple(match_notes),
+                               manual_max=exercise.manual_points)
 
-    def grade_file(self, path: str | os.PathLike) -> SubmissionGrade:
+    def _carry_forward(self, seed: int | None, prepared: list[PreparedQuestion], answers: dict,
+                       grades: list[QuestionGrade]) -> list[QuestionGrade]:
+        """Give carried-forward credit to answers right for the student's own earlier answers."""
+        from .carried import dependencies
+
+        own: dict[str, Answer] = {}  # earlier answers that differ from the reference, as the student gave them
+        out: list[QuestionGrade] = []
+        for item, graded in zip(prepared, grades):
+            question = item.question
+            key = (seed, question.id)
+            if key not in self._dependencies:
+                earlier = {p.question.id for p in prepared[:prepared.index(item)]}
+                self._dependencies[key] = sorted(dependencies(question.compute, earlier)) if question.compute else []
+            used = {d: own[d] for d in self._dependencies[key] if d in own}
+            if used and graded.status in ("wrong", "partial") and item.reference is not None:
+                references = {p.question.id: p.reference for p in prepared}
+                carried = self._carried(seed, item, used, answers.get(question.id), graded, references)
+                if carried is not None:
+                    graded = carried
+            if graded.answer is not None and (graded.status in ("wrong", "partial")
+                                              or graded.feedback.startswith("error carried forward")) \
+                    and _comparable(item.reference, graded.answer):
+                own[question.id] = graded.answer
+            out.append(graded)
+        return out
+
+    def _carried(self, seed: int | None, item: PreparedQuestion, used: dict[str, Answer], raw: object,
+                 graded: QuestionGrade, references: dict) -> QuestionGrade | None:
+        from ..exercises.solution import answer_inline
+        from .carried import difference, recompute
+
+        key = (seed, item.question.id, tuple((d, answer_inline(a)) for d, a in used.items()))
+        if key not in self._recomputed:
+            self._recomputed[key] = recompute(self._variants.get(seed, self.exercise), item.question, used)
+        reference = self._recomputed[key]
+        if reference is None:
+            return None
+        reading = read_student(reference, raw)
+        if not reading.interpretations:
+            return None
+        own_item = PreparedQuestion(item.question, reference)
+        judgement = judge(own_item, reading)
+        if not judgement.outcome.correct:
+            return None
+        why = "; ".join(f"follows from your {d} answer ({difference(references[d], a)})"
+                        for d, a in used.items() if references.get(d) is not None)
+        share = item.question.carried
+        points = item.question.points
+        status: Status = "correct" if share == 1 else ("partial" if share > 0 else "wrong")
+        feedback = (f"error carried forward ({'full' if share == 1 else share} credit): {why}; "
+                    f"with the right {', '.join(used)} the answer is {answer_inline(item.reference)}")
+        return QuestionGrade(item.question.id, points * share, points, status, graded.read_as, feedback,
+                             graded.mistake, graded.typed, judgement.reading.answer)
+
+    def grade_file(self, path: str | os.PathLike, student: str | None = None) -> SubmissionGrade:
         """Grade one answer file; any problem with the file is an invalid row."""
         path = str(path)
+        default = student or Path(path).stem
         try:
-            submission = read_submission(path)
+            submission = read_submission(path, default, self.exercise.id)
             if submission.exercise != self.exercise.id:
                 raise InputError(f"is for exercise '{submission.exercise}', not '{self.exercise.id}'")
-            return self.grade(submission.answers, submission.student, path, submission.seed)
+            return self.grade(submission.answers, submission.student, path, submission.seed, submission.notes)
         except CnnCalcError as error:
-            return invalid_grade(path, Path(path).stem, self.exercise.id, self.exercise.max_score, str(error))
+            return invalid_grade(path, default, self.exercise.id, self.exercise.max_score, str(error))
 
+
+# --------------------------------------------------------------------------- answer files
 
 @dataclass(frozen=True)
 class Submission:
+    """An answer file, read: the exercise it names, who, the answers as typed."""
+
     exercise: str
     student: str
     answers: dict
     seed: int | None
+    notes: tuple[str, ...] = ()
 
 
-def read_submission(path: str) -> Submission:
-    """Read and check an answer file (plain YAML, at most 1 MB); raises InputError."""
-    student = Path(path).stem
+def _text(value: object) -> str:
+    return typed_text(value).strip()
+
+
+def read_submission(path: str, default_student: str | None = None,
+                    default_exercise: str | None = None) -> Submission:
+    """Read and check an answer file (plain YAML, at most 1 MB, every value as typed).
+
+    ``default_exercise`` is used, with a note, when the file names none (one
+    exercise is being graded).  Raises :class:`InputError` for a file that
+    cannot be graded at all."""
+    from ..errors import did_you_mean
+    from ..yamlio import RefusedTag, Repeated
+
+    student = default_student or Path(path).stem
     try:
-        document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES)
+        document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True)
     except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
         if isinstance(error, CnnCalcError):
             raise
         raise InputError(f"cannot be read ({type(error).__name__})") from None
     data = document.data
     if not isinstance(data, dict):
-        raise InputError("is not an answer file: expected a mapping with exercise, student and answers")
-    unknown = [k for k in data if k not in ANSWER_FILE_KEYS]
-    if unknown:
-        raise InputError(f"unknown key '{unknown[0]}'; an answer file has {', '.join(ANSWER_FILE_KEYS)}")
-    if not isinstance(data.get("exercise"), (str, int)) or isinstance(data.get("exercise"), bool):
-        raise InputError("has no 'exercise:' naming the exercise id")
-    if isinstance(data.get("student"), (RefusedTag, dict, list)):
-        raise InputError("student must be a plain name or id")
-    answers = data.get("answers") or {}
-    if not isinstance(answers, dict):
-        raise InputError("'answers' must map question ids to answers")
-    seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InputError(f"seed '{seed}' is not a whole number")
-    return Submission(str(data["exercise"]), str(data.get("student") or student),
-                      {str(k): v for k, v in answers.items()}, seed)
+        raise InputError("is not an answer file: expected a mapping with exercise, student and answers "
+                         "(see docs/grading.md)")
+    notes: list[str] = []
+    top: dict = {}
+    for key, value in data.items():
+        if key in ANSWER_FILE_KEYS:
+            top[key] = value
+            continue
+        close = did_you_mean(key, ANSWER_FILE_KEYS)
+        guess = close[len(" (did you mean '"):-len("'?)")] if close else ""
+        if guess and guess not in data and guess not in top:
+            top[guess] = value
+            notes.append(f"read the key '{key}' as '{guess}'")
+        else:
+            top.setdefault("_extra", {})[key] = value
+    for key, value in top.items():
+        if isinstance(value, Repeated) and key != "answers":
+            raise InputError(f"'{key}' is given {len(value.values)} times (lines "
+                             f"{', '.join(map(str, value.lines))}); keep one")
+        if isinstance(value, RefusedTag):
+            raise InputError(f"'{key}' has a YAML tag ({value.tag.rsplit(':', 1)[-1]}); write plain text")
+    exercise = _text(top.get("exercise"))
+    if isinstance(top.get("exercise"), (dict, list)) or not exercise:
+        if default_exercise is None:
+            raise InputError("has no 'exercise:' naming the exercise id")
+        exercise = default_exercise
+        notes.append(f"the file names no exercise; graded as '{default_exercise}'")
+    raw_student = top.get("student")
+    if isinstance(raw_student, (dict, list)):
+        raise InputError("'student' must be a plain name or id")
+    student = _text(raw_student) or student
+    seed = None
+    if top.get("seed") is not None:
+        seed_text = _text(top["seed"])
+        if not re.fullmatch(r"[+-]?\d{1,18}", seed_text):
+            raise InputError(f"seed '{seed_text[:40]}' is not a whole number; write the seed your variant was "
+                             "generated with, e.g. seed: 7")
+        seed = int(seed_text)
+    answers = top.get("answers")
+    extra = top.get("_extra", {})
+    if answers is None:
+        if extra:
+            answers = extra  # answers written at the top level
+            notes.append("no 'answers:' key: the answers were read from the top level")
+            extra = {}
+        else:
+            notes.append("the file has no 'answers:'; nothing to grade")
+            answers = {}
+    elif isinstance(answers, Repeated):
+        merged: dict = {}
+        for part in answers.values:
+            if isinstance(part, dict):
+                merged.update(part)
+        notes.append("'answers:' is given twice; both parts were read")
+        answers = merged
+    elif not isinstance(answers, dict):
+        raise InputError("'answers' must map question ids to answers, e.g. answers: {width: 55}")
+    for key in extra:
+        notes.append(f"unknown key '{key}' ignored (an answer file has {', '.join(ANSWER_FILE_KEYS)})")
+    return Submission(exercise, student, {str(k): v for k, v in answers.items()}, seed, tuple(notes))
 
 
-def invalid_grade(path: str, student: str, exercise: str, max_score, reason: str) -> SubmissionGrade:
-    reason = " ".join(reason.split())
-    if reason.startswith(path):
-        reason = reason[len(path):].lstrip(": ")
-    return SubmissionGrade(path, student, exercise, Fraction(0), max_score, (), reason)
+def _normal_id(text: str) -> str:
+    return re.sub(r"[\s_\-.]+", "-", str(text).strip().lower()).strip("-")
 
 
-def _matches(reference: Answer, answer: Answer, question) -> bool:
-    try:
-        return compare(reference, answer, question.tolerance, question.accept, question.keywords).correct
-    except CnnCalcError:
+def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[str]]:
+    """Answers by question id, as a TA reads them: an id in another case or with
+    '_' for '-' is that question; a misspelt id that is close to exactly one
+    unanswered question is graded as that question; every such reading, and
+    every id that matches nothing, is noted.
+
+    >>> match_answers(["width", "units"], {"Units": "290400", "widht": "55", "colour": "red"})[1]
+    ["answer under 'Units' graded as 'units'", "unknown question 'widht' (did you mean 'width'?): graded as 'width'", "unknown question 'colour' (did you mean one of: width, units?); not graded"]
+    """
+    import difflib
+
+    if all(key in question_ids for key in answers):
+        return dict(answers), []  # the usual case: every id as written in the exercise
+    matched: dict = {}
+    notes: list[str] = []
+    unknown: list[str] = []
+    normal = {_normal_id(q): q for q in question_ids}
+    for key in answers:
+        if key in question_ids:
+            matched[key] = answers[key]
+    for key, value in answers.items():
+        if key in question_ids:
+            continue
+        target = normal.get(_normal_id(key))
+        if target is not None and target not in matched:
+            matched[target] = value
+            notes.append(f"answer under '{key}' graded as '{target}'")
+        elif target is not None:
+            notes.append(f"answer under '{key}' ignored: '{target}' is answered too")
+        else:
+            unknown.append(key)
+    for key in unknown:
+        open_ids = [q for q in question_ids if q not in matched]
+        close = difflib.get_close_matches(_normal_id(key), [_normal_id(q) for q in open_ids], n=2, cutoff=0.75)
+        if len(close) == 1 or (len(close) == 2 and difflib.SequenceMatcher(None, _normal_id(key), close[0]).ratio()
+                                > difflib.SequenceMatcher(None, _normal_id(key), close[1]).ratio() + 0.1):
+            target = normal[close[0]]
+            matched[target] = answers[key]
+            notes.append(f"unknown question '{key}' (did you mean '{target}'?): graded as '{target}'")
+        else:
+            hint = f"did you mean one of: {', '.join(question_ids[:8])}{', ...' if len(question_ids) > 8 else ''}?"
+            notes.append(f"unknown question '{key}' ({hint}); not graded")
+    return matched, notes
+
+
+def exact_sum(values) -> Fraction:
+    """A sum of scores, exactly; whole scores (the usual case) are added as ints."""
+    values = list(values)
+    if all(getattr(v, "denominator", 1) == 1 for v in values):
+        return Fraction(sum(int(v) for v in values))
+    return sum(values, Fraction(0))
+
+
+def _comparable(reference: Answer | None, answer: Answer) -> bool:
+    """An earlier answer carries forward only if it is of the reference's kind and shape:
+    an arithmetic slip is carried, a nonsense answer is not."""
+    if reference is None or reference.kind != answer.kind:
         return False
+    if reference.kind == "matrix":
+        return reference.value.shape == answer.value.shape
+    return True
 
 
-def grade_question(question, reference: Answer, mistakes: list[Mistake], raw) -> QuestionGrade:
+def invalid_grade(path: str, student: str, exercise: str, max_score: Fraction, reason: str,
+                  seed: int | None = None) -> SubmissionGrade:
+    reason = " ".join(reason.split())
+    if path and reason.startswith(path):
+        reason = reason[len(path):].lstrip(": ")
+    return SubmissionGrade(path, student, exercise, Fraction(0), max_score, (), reason, seed)
+
+
+# --------------------------------------------------------------------------- one question
+
+def _inline(answer: Answer) -> str:
+    from ..exercises.solution import answer_inline
+
+    return answer_inline(answer)
+
+
+def grade_prepared(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
+    """Grade one answer; a failure inside cnncalc is this question's ``error``, never a crash."""
+    question = prepared.question
+    try:
+        return _grade(prepared, raw)
+    except Exception as error:
+        message = str(InternalError.wrap(error, "grading this answer"))
+        return QuestionGrade(question.id, Fraction(0), question.points, "error", "", f"error: {message}",
+                             typed=typed_text(raw))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The chosen reading of an answer and how it compares with the reference."""
+
+    reading: Interpretation
+    outcome: Comparison
+    mistake: Mistake | None = None
+
+
+def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
+    question, reference = prepared.question, prepared.reference
     points = question.points
-    if isinstance(raw, RefusedTag):
-        return QuestionGrade(question.id, Fraction(0), points, "invalid", "",
-                             f"invalid: a YAML tag ({raw.tag.rsplit(':', 1)[-1]}) is not an answer")
+    typed = typed_text(raw)
+    if question.manual:
+        given = "answer given" if typed.strip() else "no answer"
+        return QuestionGrade(question.id, Fraction(0), points, "manual", "",
+                             f"needs manual grading ({given})", typed=typed)
+    if reference is None:
+        return QuestionGrade(question.id, Fraction(0), points, "error", "",
+                             f"error: this question cannot be graded ({prepared.error})", typed=typed)
     reading = read_student(reference, raw)
     if reading.invalid:
-        return QuestionGrade(question.id, Fraction(0), points, "invalid", "", f"invalid: {reading.invalid}")
-    if reading.answer is None:
-        return QuestionGrade(question.id, Fraction(0), points, "missing", "", "no answer")
-    answer = reading.answer
-    read_as = _inline(answer)
-    note = f" ({reading.note})" if reading.note else ""
+        return QuestionGrade(question.id, Fraction(0), points, "invalid", "", f"invalid: {reading.invalid}",
+                             typed=typed)
+    if not reading.interpretations:
+        feedback = "no answer" + (f" ({reading.note})" if reading.note else "")
+        return QuestionGrade(question.id, Fraction(0), points, "missing", "", feedback, typed=typed)
+    return feedback_grade(prepared, judge(prepared, reading), typed)
+
+
+def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
+    """The reading that is right; else one that matches a known mistake; else the best partial one."""
+    question, reference = prepared.question, prepared.reference
+    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in reading.interpretations]
+    for item, outcome in outcomes:
+        if outcome.correct:
+            return Judgement(item, outcome)
+    for item, outcome in outcomes:
+        mistake = next((m for m in prepared.mistakes if _matches(m.answer, item, question)), None)
+        if mistake is not None:
+            return Judgement(item, outcome, mistake)
+    best = max(outcomes, key=lambda pair: pair[1].fraction)  # the first among equals
+    return Judgement(best[0], best[1])
+
+
+def compare_reading(reference: Answer, item: Interpretation, question: Question, typed: str = "") -> Comparison:
+    """Compare one reading with the reference: exactly (or within the tolerance), then
+    allowing a decimal correctly rounded to at least 3 significant figures (only
+    ``rounded_credit`` where the question is ``exact``), and the course's 2-figure
+    K/M rounding where the question asks for a network's memory."""
+    outcome = compare(reference, item.answer, question.tolerance, question.accept, question.keywords,
+                      reject=question.reject, wrong=item.unknown_cells)
+    if outcome.correct or reference.kind not in ("number", "matrix"):
+        return outcome
+    if reference.kind == "number":
+        return _rounded_number(reference.value, item, question, typed) or outcome
+    return _rounded_cells(reference, item, question, outcome)
+
+
+def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
+    if not isinstance(digits, int) or digits < least:
+        return False
+    if not isinstance(exact, (int, Fraction)) or not isinstance(given, (int, Fraction)):
+        return False
+    return round_significant(Fraction(exact), digits) == given
+
+
+def _rounded_number(exact: object, item: Interpretation, question: Question, typed: str) -> Comparison | None:
+    from ..render import format_value
+
+    given = item.answer.value
+    if _rounded(exact, given, item.digits):
+        note = f"a decimal rounded to {item.digits} significant figures; the exact value is {format_value(exact)}"
+        if question.exact:
+            return Comparison(False, question.rounded_credit, note + " (this question asks for the exact value)")
+        return Comparison(True, Fraction(1), note)
+    if _course_rounding(question) and isinstance(exact, int) and re.search(r"\d\s*[KkMmGg]\b", typed) \
+            and isinstance(given, (int, Fraction)) and round_significant(Fraction(exact), 2) == given:
+        return Comparison(True, Fraction(1), f"the slides' rounding of {exact:,} (2 significant figures)")
+    return None
+
+
+def _course_rounding(question: Question) -> bool:
+    """The VGG16 table's memory column rounds to two figures (3.2M, 800K, 25K)."""
+    compute = question.compute
+    return isinstance(compute, dict) and isinstance(compute.get("network"), dict) \
+        and compute["network"].get("value") == "memory"
+
+
+def _rounded_cells(reference: Answer, item: Interpretation, question: Question, outcome: Comparison) -> Comparison:
+    """Wrong cells that are correctly rounded decimals count as right (or as rounded_credit)."""
+    if item.digits is None or not outcome.wrong_cells:
+        return outcome
+    exact_values, given_values = reference.value.values(), item.answer.value.values()
+    if exact_values.shape != given_values.shape:
+        return outcome
+    unknown = set(item.unknown_cells)
+    rounded = [c for c in outcome.wrong_cells if c not in unknown
+               and _rounded(exact_values[c], given_values[c], item.digits[c])]
+    if not rounded:
+        return outcome
+    total = exact_values.size
+    still_wrong = tuple(c for c in outcome.wrong_cells if c not in set(rounded))
+    credit = Fraction(1) if not question.exact else question.rounded_credit
+    share = (Fraction(total - len(outcome.wrong_cells)) + credit * len(rounded)) / total
+    note = f"{len(rounded)} cell{'s' * (len(rounded) != 1)} given as correctly rounded decimals"
+    if question.exact:
+        note += " (this question asks for exact values)"
+    if still_wrong:
+        note += f"; {len(still_wrong)} of {total} cells differ"
+    return Comparison(not still_wrong and not question.exact, share, note, still_wrong)
+
+
+def _matches(mistaken: Answer, item: Interpretation, question: Question) -> bool:
+    """Whether a reading equals a mistaken reference (a decimal may be that value rounded)."""
     try:
-        outcome = compare(reference, answer, question.tolerance, question.accept, question.keywords)
-    except CnnCalcError as error:
-        return QuestionGrade(question.id, Fraction(0), points, "invalid", read_as, f"invalid: {error}")
+        if compare(mistaken, item.answer, question.tolerance, question.accept, question.keywords).correct:
+            return True
+    except CnnCalcError:
+        return False
+    if mistaken.kind == "number":
+        return _rounded(mistaken.value, item.answer.value, item.digits, least=2)
+    return False
+
+
+def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
+                   extra: str = "") -> QuestionGrade:
+    """The grade and the feedback a student reads for one judged answer."""
+    question, reference = prepared.question, prepared.reference
+    points = question.points
+    item, outcome, matched = judgement.reading, judgement.outcome, judgement.mistake
+    read_as = _inline(item.answer)
+    how = f"read as {read_as}: {item.note}" if item.note else ""
     if outcome.correct:
-        extra = f"; {outcome.note}" if outcome.note else ""
-        return QuestionGrade(question.id, points, points, "correct", read_as, f"correct{note}{extra}")
-    matched = next((m for m in mistakes if _matches(m.answer, answer, question)), None)
+        parts = ["correct"] + [n for n in (outcome.note, how, extra) if n]
+        return QuestionGrade(question.id, points, points, "correct", read_as, "; ".join(parts), typed=typed,
+                             answer=item.answer)
     share = max(outcome.fraction, matched.credit if matched else Fraction(0))
-    status = "partial" if share > 0 else "wrong"
+    status: Status = "partial" if share > 0 else "wrong"
     parts = []
     if matched:
         parts.append(f"looks like: {matched.message}")
@@ -207,10 +594,12 @@ def grade_question(question, reference: Answer, mistakes: list[Mistake], raw) ->
         parts.append(_cell_feedback(reference, outcome.wrong_cells))
     elif reference.steps and reference.kind != "text":
         parts.append(f"the worked step: {reference.steps[-1]}")
-    if reading.note:
-        parts.append(reading.note)
+    if how:
+        parts.append(how)
+    if extra:
+        parts.append(extra)
     return QuestionGrade(question.id, points * share, points, status, read_as, "; ".join(parts) or "wrong",
-                         matched.message if matched else "")
+                         matched.message if matched else "", typed=typed, answer=item.answer)
 
 
 def _cell_feedback(reference: Answer, cells: tuple) -> str:
@@ -226,38 +615,96 @@ def _cell_feedback(reference: Answer, cells: tuple) -> str:
     return text
 
 
-def answer_files(targets: list[str]) -> list[Path]:
-    """Answer files and every file of answer folders (hidden files skipped)."""
-    files: list[Path] = []
+# --------------------------------------------------------------------------- files and folders
+
+@dataclass(frozen=True)
+class AnswerFile:
+    """An answer file found under the targets, the student it defaults to, and
+    the per-student folder it was found in (None for a file of its own)."""
+
+    path: Path
+    student: str
+    folder: str | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search of the targets found: answer files, and files skipped with why."""
+
+    files: list[AnswerFile]
+    skipped: list[str]
+
+
+def answer_files(targets: list[str]) -> Found:
+    """Answer files of the targets.
+
+    A file named on the command line is always read.  In a folder, every
+    ``.yaml``/``.yml`` file is a submission (its student defaults to the file
+    name), and every sub-folder is one student's folder (the layout platforms
+    export: ``submissions/ada/answers.yaml``): the YAML files anywhere inside
+    it are that student's (the student defaults to the folder name).  Other
+    files (a PDF of the working) and hidden files are skipped and listed.
+    """
+    files: list[AnswerFile] = []
+    skipped: list[str] = []
     for target in targets:
         path = Path(target)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
-        elif path.exists():
-            files.append(path)
+            for child in sorted(path.iterdir()):
+                if child.name.startswith("."):
+                    continue
+                if child.is_dir():
+                    inner = sorted(p for p in child.rglob("*") if p.is_file()
+                                   and not any(part.startswith(".") for part in p.relative_to(child).parts))
+                    yaml_files = [p for p in inner if p.suffix.lower() in ANSWER_SUFFIXES]
+                    skipped += [str(p) for p in inner if p.suffix.lower() not in ANSWER_SUFFIXES]
+                    if not yaml_files:
+                        skipped.append(f"{child}{os.sep} (no .yaml answer file inside)")
+                    files += [AnswerFile(p, child.name, str(child)) for p in yaml_files]
+                elif child.suffix.lower() in ANSWER_SUFFIXES:
+                    files.append(AnswerFile(child, child.stem))
+                else:
+                    skipped.append(str(child))
+        elif path.exists() or path.is_symlink():
+            files.append(AnswerFile(path, path.stem))
         else:
             raise InputError(f"{target}: no such file or folder; give answer files or a folder of them")
-    return files
+    if not files:
+        where = ", ".join(targets)
+        raise InputError(f"no answer files (.yaml) found in {where}; give answer files, a folder of them, "
+                         "or a folder of per-student folders")
+    return Found(files, skipped)
 
 
-def grade_paths(exercises: Exercise | list[Exercise], targets: list[str]) -> list[SubmissionGrade]:
+def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],
+                found: Found | None = None) -> list[SubmissionGrade]:
     """Grade answer files and folders of them.  With several exercises each file
     is graded against the one its ``exercise:`` names."""
     exercises = [exercises] if isinstance(exercises, Exercise) else list(exercises)
-    if len(exercises) == 1:
-        grader = Grader(exercises[0])
-        return [grader.grade_file(f) for f in answer_files(targets)]
+    found = found or answer_files(targets)
     graders = {ex.id: Grader(ex) for ex in exercises}
+    only = exercises[0].id if len(exercises) == 1 else None
     grades = []
-    for f in answer_files(targets):
-        path = str(f)
+    seen_per_folder: dict[tuple[str, str], str] = {}
+    for item in found.files:
+        path = str(item.path)
         try:
-            submission = read_submission(path)
+            submission = read_submission(path, item.student, only)
             grader = graders.get(submission.exercise)
             if grader is None:
+                if only is not None:
+                    raise InputError(f"is for exercise '{submission.exercise}', not '{only}'")
                 raise InputError(f"is for exercise '{submission.exercise}', which is not among "
                                  f"{', '.join(sorted(graders))}")
-            grades.append(grader.grade(submission.answers, submission.student, path, submission.seed))
+            folder_key = (item.folder or "", submission.exercise)
+            if item.folder is not None and folder_key in seen_per_folder:
+                raise InputError(f"is a second answer file for exercise '{submission.exercise}' in the folder of "
+                                 f"{item.student} (the first: {seen_per_folder[folder_key]}); keep one")
+            seen_per_folder[folder_key] = path
+            grades.append(grader.grade(submission.answers, submission.student, path, submission.seed,
+                                       submission.notes))
         except CnnCalcError as error:
-            grades.append(invalid_grade(path, f.stem, "", Fraction(0), str(error)))
+            ex = graders[only].exercise if only else None
+            grades.append(invalid_grade(path, item.student, ex.id if ex else "", ex.max_score if ex else Fraction(0),
+                                        str(error)))
     return grades

@@ -52,8 +52,15 @@ def _conv_rules(params: dict):
     flipped = bool(params.get("flip"))
     yield _with(flip=not flipped), ("cross-correlation instead of convolution: the kernel was not flipped"
                                     if flipped else "convolution instead of cross-correlation: the kernel was flipped")
-    if params.get("padding") not in (None, 0, "valid", [0, 0]):
+    padding = params.get("padding")
+    if padding == "same":
+        yield _with(padding=0), "'valid' padding (no zeros) where 'same' was asked"
+    elif padding not in (None, 0, "valid", [0, 0]):
         yield _with(padding=0), "forgot the padding (no zeros added around the input)"
+        if not flipped:
+            yield _with(padding=0, flip=True), "forgot the padding and flipped the kernel"
+    if params.get("dilation") not in (None, 1, [1, 1]):
+        yield _with(dilation=1), "ignored the dilation (the kernel cells were taken next to each other)"
     if params.get("stride") not in (None, 1, [1, 1]):
         yield _with(stride=1), "stride ignored: the window moved one cell at a time"
     if params.get("bias") is not None:
@@ -73,16 +80,24 @@ def _pool_rules(params: dict):
 def _output_size_rules(params: dict):
     if params.get("padding") not in (None, 0):
         yield _with(padding=0), "forgot the padding in (N - F + 2P)/S + 1"
+    if params.get("dilation") not in (None, 1):
+        yield _with(dilation=1), "ignored the dilation: a dilated kernel spans d*(F - 1) + 1 cells"
     if params.get("stride") not in (None, 1):
         yield _with(stride=1), "stride ignored: (N - F + 2P)/S + 1 with S = 1"
     if not params.get("exact"):
         yield _with(exact=True), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is not whole"
+    else:
+        yield _with(exact=False), "rounded down: the question asks for (N - F + 2P)/S + 1 without rounding"
 
 
 def _network_rules(params: dict):
     value = params.get("value", "params")
     if value in ("params", "trainable", "fc_params", "biases") and not params.get("no_bias"):
         yield _with(no_bias=True), "forgot the bias (one per filter, or one per output unit of a dense layer)"
+    if value in ("params", "trainable", "weights") and params.get("no_bias"):
+        yield _with(no_bias=False), "counted the biases too (the question asks for the weights only)"
+    if value in ("output", "units", "memory", "macs") and not params.get("no_padding"):
+        yield _with(no_padding=True), "forgot the padding ('valid' where the layer pads, e.g. 'same')"
 
 
 RULES = {"conv": _conv_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
@@ -105,8 +120,15 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
         if len(dims) == 3 and all(isinstance(d, int) for d in dims):
             out.append((Answer("shape", (dims[0] - 1, dims[1] - 1, dims[2])),
                         "forgot the +1 in (N - F + 2P)/S + 1"))
+    if "layer" not in params and value in ("params", "trainable") and hasattr(row, "rows"):
+        out += _one_bias_forgotten(reference, row)
     if "layer" not in params or row is None or not hasattr(row, "input"):
         return out
+    if value == "output":
+        unfloored = _unfloored(row)
+        if unfloored is not None:
+            out.append((Answer("shape", unfloored), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is "
+                                                    "not whole"))
     if value == "units" and not row.output.flat:
         out.append((Answer("number", reference.value // row.output.channels),
                     "counted the units without the channels (height x width only)"))
@@ -121,8 +143,53 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
     return out
 
 
-def mistaken_references(question, reference: Answer, scope) -> list[Mistake]:
-    """Every known mistake of a question, as answers to compare with."""
+def _unfloored(row) -> tuple | None:
+    """A layer's output shape with (N - F + 2P)/S + 1 not rounded down (13.5x13.5x64), where it is not whole."""
+    from ..geometry import effective_kernel, per_axis, resolve_padding
+    from ..stacks.layers import Conv, Pool
+
+    spec, shape = getattr(row, "spec", None), row.input
+    if not isinstance(spec, (Conv, Pool)) or shape.flat or not all(isinstance(n, int) for n in shape.spatial):
+        return None
+    nd = len(shape.spatial)
+    try:
+        kernels = per_axis(spec.kernel, nd, "kernel")
+        strides = per_axis(spec.kernel if isinstance(spec, Pool) and spec.stride is None else spec.stride, nd, "stride")
+        dilations = per_axis(spec.dilation, nd, "dilation")
+        pads = resolve_padding(spec.padding, shape.spatial, kernels, strides, dilations)
+    except CnnCalcError:
+        return None
+    sizes = []
+    for n, k, s, p, d in zip(shape.spatial, kernels, strides, pads, dilations):
+        if not all(isinstance(v, int) for v in (n, k, s, p.before, p.after, d)):
+            return None
+        exact = Fraction(n + p.before + p.after - effective_kernel(k, d), s) + 1
+        sizes.append(int(exact) if exact.denominator == 1 else exact)
+    if all(isinstance(v, int) for v in sizes):
+        return None
+    return (*sizes, row.output.channels)
+
+
+def _one_bias_forgotten(reference: Answer, summary) -> list[tuple[Answer, str]]:
+    """A network total without the biases of one layer (typically the output layer's:
+    795*H for 795*H + 10): the answer a student gives who wrote every layer but one."""
+    layers = [r for r in summary.rows if r.biases != 0]
+    if len(layers) < 2:
+        return []
+    out = []
+    for r in layers:
+        where = "the output layer" if r is layers[-1] else f"layer {r.name}"
+        out.append((Answer(reference.kind, reference.value - r.biases),
+                    f"forgot the bias of {where} ({r.biases} values)"))
+    return out
+
+
+def mistaken_references(question, reference: Answer, scope, problems: list[str] | None = None) -> list[Mistake]:
+    """Every known mistake of a question, as answers to compare with.
+
+    A rule that fails inside cnncalc (a defect, not an impossible mistake) is
+    skipped and described in ``problems``: grading goes on without that
+    diagnosis, and ``cnncalc check`` reports it."""
     mistakes: list[Mistake] = []
     compute = question.compute
     if isinstance(compute, dict) and len(compute) == 1:
@@ -133,6 +200,11 @@ def mistaken_references(question, reference: Answer, scope) -> list[Mistake]:
                     mistaken = run(_variant(compute, change), scope, question.path)
                 except CnnCalcError:
                     continue  # the mistake is impossible here (e.g. a kernel too large without padding)
+                except Exception as error:
+                    if problems is not None:
+                        problems.append(f"{question.id}: the mistake '{message}' failed inside cnncalc "
+                                        f"({type(error).__name__}: {' '.join(str(error).split())[:120]})")
+                    continue
                 mistakes.append(Mistake(mistaken, message))
         for answer, message in _derived(reference, compute):
             mistakes.append(Mistake(answer, message))

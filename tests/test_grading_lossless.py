@@ -1,0 +1,310 @@
+"""A grader that is safe and lossless: no crash loses a batch, nothing outside the
+answer is read, every answer is read as the student typed it, no submission
+vanishes or collides, every point can be earned, ambiguity is refused.
+
+Each test writes the answer files by hand, as students write them."""
+
+import csv
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cnncalc.cli import main
+from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
+from cnncalc.exercises.solution import answer_inline
+from cnncalc.grading.grader import Grader, grade_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+
+
+def ex(name):
+    return load_exercise(EXERCISES / f"{name}.yaml")
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def by_id(grade):
+    return {q.id: q for q in grade.questions}
+
+
+def run(*args, input=None):
+    # a wide terminal, so that the checks below do not depend on where rich wraps a cell
+    return CliRunner(env={"COLUMNS": "250"}).invoke(main, [str(a) for a in args], input=input)
+
+
+# --------------------------------------------------------------------------- 1. nothing crashes, nothing is lost
+
+def test_lecture003_does_not_crash_the_batch(tmp_path):
+    # the "did not floor" mistake re-ran the symbolic output_size (n: H) unrounded: a TypeError for everyone
+    write(tmp_path, "answers/ada.yaml", "exercise: lecture003-convolutional-layers\nstudent: Ada\n"
+                                        "answers:\n  shrink: H - 2\n  stride-exercise: 2\n  dilation: 3\n")
+    write(tmp_path, "answers/bob.yaml", "exercise: lecture003-convolutional-layers\nstudent: Bob\n"
+                                        "answers:\n  shrink: H-3\n  stride-exercise: 3\n")
+    result = run("grade", EXERCISES / "lecture003-convolutional-layers.yaml", tmp_path / "answers", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {d["student"]: d for d in json.loads(result.stdout)}
+    ada = {q["id"]: q for q in rows["Ada"]["questions"]}
+    assert ada["shrink"]["status"] == "correct" and ada["stride-exercise"]["status"] == "correct"
+    assert ada["dilation"]["status"] == "correct"  # (7 - 5)/1 + 1 = 3
+    bob = {q["id"]: q for q in rows["Bob"]["questions"]}
+    assert bob["shrink"]["status"] == "wrong" and bob["stride-exercise"]["status"] == "wrong"
+    assert not any(q["status"] == "error" for d in rows.values() for q in d["questions"])
+
+
+@pytest.mark.parametrize("path", exercise_files(EXERCISES), ids=lambda p: p.stem)
+def test_every_course_exercise_grades_a_right_a_wrong_and_an_empty_file(path, tmp_path):
+    exercise = load_exercise(path)
+    references = exercise.references()
+    auto = [(q, r) for q, r in zip(exercise.questions, references) if not q.manual]
+    right = "\n".join(f"  {q.id}: {json.dumps(answer_inline(r))}" for q, r in auto)
+    write(tmp_path, "a/right.yaml", f"exercise: {exercise.id}\nstudent: right\nanswers:\n{right}\n")
+    write(tmp_path, "a/wrong.yaml", f"exercise: {exercise.id}\nstudent: wrong\nanswers:\n"
+                                    + "\n".join(f"  {q.id}: '12345'" for q, _ in auto) + "\n")
+    write(tmp_path, "a/empty.yaml", f"exercise: {exercise.id}\nstudent: empty\nanswers:\n")
+    grades = {g.student: g for g in grade_paths(exercise, [str(tmp_path / "a")])}
+    assert grades["right"].score == exercise.max_score, [(q.id, q.feedback) for q in grades["right"].questions]
+    assert all(q.status in ("wrong", "invalid", "partial") for q in grades["wrong"].questions if q.status != "manual")
+    assert grades["wrong"].score < exercise.max_score
+    assert grades["empty"].score == 0 and all(q.status in ("missing", "manual") for q in grades["empty"].questions)
+    assert not any(g.errors or g.invalid for g in grades.values())
+
+
+def test_a_question_that_fails_inside_is_an_error_row_and_the_rest_is_graded(tmp_path, monkeypatch):
+    from cnncalc.grading import grader as grader_module
+
+    exercise = ex("alexnet")
+    original = grader_module.compare
+
+    def broken(reference, answer, *args, **kwargs):  # a defect in one comparison
+        if reference.kind == "shape":
+            raise TypeError("simulated defect")
+        return original(reference, answer, *args, **kwargs)
+
+    monkeypatch.setattr(grader_module, "compare", broken)
+    write(tmp_path, "a.yaml", "exercise: alexnet\nanswers:\n  width: 55\n  conv1-output: 55x55x96\n")
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "a.yaml", "--json")
+    assert result.exit_code == 1
+    questions = {q["id"]: q for q in json.loads(result.stdout)[0]["questions"]}
+    assert questions["width"]["status"] == "correct"
+    assert questions["conv1-output"]["status"] == "error" and "simulated defect" in questions["conv1-output"]["feedback"]
+    assert exercise  # the exercise itself is untouched
+
+
+def test_check_runs_the_grading_path_of_every_question(tmp_path):
+    # a question whose reference no student can write (a table) must be manual, or check fails
+    bad = write(tmp_path, "bad.yaml", "id: bad\ntitle: t\nquestions:\n  - id: table\n"
+                                      "    compute: {network: {of: mnist-cnn, value: table}}\n")
+    result = run("check", bad)
+    assert result.exit_code == 1 and "ungradable" in result.output and "manual: true" in result.output
+    bad.write_text(bad.read_text().replace("    compute:", "    manual: true\n    compute:"))
+    assert run("check", bad).exit_code == 0
+    # every course exercise passes the same check
+    result = run("check", EXERCISES)
+    assert result.exit_code == 0 and "0 ungradable" in result.output
+
+
+# --------------------------------------------------------------------------- 2. an answer is text
+
+def test_an_answer_never_names_a_file_or_a_stream(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # a file holding the right answer: a grader that opened it would give full marks
+    write(tmp_path, "right.csv", "225,258,250,209\n458,566,552,472\n708,981,887,802\n1000,1488,1320,1224\n")
+    write(tmp_path, "big.csv", "\n".join(",".join("1" for _ in range(1000)) for _ in range(1000)))
+    answers = write(tmp_path, "eve.yaml", "exercise: sheet-q1-convolution\nanswers:\n"
+                                          f"  conv: {tmp_path / 'right.csv'}\n"
+                                          "  pool: /etc/passwd\n"
+                                          "  f1: /etc/hostname\n"
+                                          "  f2: ~/x.npy\n"
+                                          "  f3: '-'\n")
+    result = run("grade", EXERCISES / "sheet-q1-convolution.yaml", answers, "--json",
+                 input="566 552; 1488 1320\n")
+    assert result.exit_code == 0
+    questions = {q["id"]: q for q in json.loads(result.stdout)[0]["questions"]}
+    assert questions["conv"]["status"] == "invalid" and questions["conv"]["score"] == 0
+    assert questions["pool"]["status"] == "invalid" and "root" not in questions["pool"]["feedback"]
+    assert questions["f1"]["status"] == "wrong" and questions["f2"]["status"] == "wrong"
+    assert questions["f3"]["status"] == "missing"  # '-' is what students write for no answer, never stdin
+    big = Grader(ex("sheet-q1-convolution")).grade({"conv": str(tmp_path / "big.csv")})
+    assert by_id(big)["conv"].status == "invalid"
+
+
+# --------------------------------------------------------------------------- 3. as typed
+
+def test_yaml_does_not_change_what_the_student_typed(tmp_path):
+    write(tmp_path, "ada.yaml", "exercise: alexnet\nstudent: 0012345\nanswers:\n"
+                                "  units: 290.400\n  parameters: 34.944\n  conv1-weights: 34.848\n"
+                                "  width: .55e2\n  conv1-output: [55, 55, 96]\n  pool1-parameters: yes\n")
+    grade = grade_paths(ex("alexnet"), [str(tmp_path / "ada.yaml")])[0]
+    assert grade.student == "0012345"  # text, not the octal 5349
+    q = by_id(grade)
+    assert q["units"].status == "correct" and q["units"].typed == "290.400"
+    assert q["parameters"].status == "correct" and q["conv1-weights"].status == "correct"
+    assert q["width"].typed == ".55e2" and q["width"].status == "correct"
+    assert q["conv1-output"].typed == "[55, 55, 96]" and q["conv1-output"].status == "correct"
+    assert q["pool1-parameters"].status == "invalid" and q["pool1-parameters"].typed == "yes"
+    cnn = write(tmp_path, "cnn.yaml", "exercise: mnist-models\nanswers:\n  cnn_params: 21.840\n")
+    assert by_id(grade_paths(ex("mnist-models"), [str(cnn)])[0])["cnn_params"].status == "correct"
+
+
+def test_a_list_reaches_the_reader_as_typed():
+    q = by_id(Grader(ex("vgg16")).grade({}))
+    assert q  # the exercise grades an empty submission
+    exercise = parse_exercise("id: d\ntitle: d\nquestions:\n  - id: out\n"
+                              "    compute: {network: {of: '25088 -> dense 4096', value: output}}\n", "d.yaml")
+    path_text = "exercise: d\nanswers:\n  out: [1x1x4096]\n"
+    from cnncalc.yamlio import load_yaml
+
+    data = load_yaml(path_text, "a.yaml", typed=True).data
+    graded = by_id(Grader(exercise).grade(data["answers"]))["out"]
+    assert graded.typed == "[1x1x4096]"
+
+
+def test_yes_is_never_one_whatever_the_order(tmp_path):
+    exercise = parse_exercise("id: one\ntitle: t\nquestions:\n  - id: q\n"
+                              "    compute: {output_size: {n: 3, kernel: 3}}\n", "one.yaml")
+    write(tmp_path, "a/1.yaml", "exercise: one\nanswers:\n  q: 1\n")
+    write(tmp_path, "a/2.yaml", "exercise: one\nanswers:\n  q: yes\n")
+    write(tmp_path, "b/1.yaml", "exercise: one\nanswers:\n  q: yes\n")
+    write(tmp_path, "b/2.yaml", "exercise: one\nanswers:\n  q: 1\n")
+    for folder in ("a", "b"):
+        grades = {Path(g.source).stem: by_id(g)["q"].status for g in grade_paths(exercise, [str(tmp_path / folder)])}
+        assert grades == ({"1": "correct", "2": "invalid"} if folder == "a" else {"1": "invalid", "2": "correct"})
+
+
+def test_a_question_answered_twice_is_invalid(tmp_path):
+    path = write(tmp_path, "twice.yaml", "exercise: alexnet\nanswers:\n  width: 54\n  units: 290400\n  width: 55\n")
+    q = by_id(grade_paths(ex("alexnet"), [str(path)])[0])
+    assert q["width"].status == "invalid" and "54 and 55" in q["width"].feedback
+    assert q["units"].status == "correct"
+
+
+# --------------------------------------------------------------------------- 4. nothing dropped without a word
+
+def test_unknown_ids_and_a_missing_answers_key_are_reported(tmp_path):
+    write(tmp_path, "a/typo.yaml", "exercise: alexnet\nstudent: Ty\nanswers:\n  widht: 55\n  Units: 290400\n"
+                                   "  colour: blue\n")
+    write(tmp_path, "a/flat.yaml", "exercise: alexnet\nstudent: Flo\nwidth: 55\n")
+    write(tmp_path, "a/none.yaml", "exercise: alexnet\nstudent: Nia\n")
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "a", "--json")
+    rows = {d["student"]: d for d in json.loads(result.stdout)}
+    ty = {q["id"]: q for q in rows["Ty"]["questions"]}
+    assert ty["width"]["status"] == "correct" and ty["units"]["status"] == "correct"
+    notes = " | ".join(rows["Ty"]["notes"])
+    assert "unknown question 'widht' (did you mean 'width'?)" in notes
+    assert "answer under 'Units' graded as 'units'" in notes and "unknown question 'colour'" in notes
+    assert {q["id"]: q for q in rows["Flo"]["questions"]}["width"]["status"] == "correct"
+    assert "no 'answers:'" in " ".join(rows["Flo"]["notes"])
+    assert "the file has no 'answers:'" in " ".join(rows["Nia"]["notes"])
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "a", "--stats", "--summary")
+    assert "unknown question id 'colour' in 1 file" in result.output and "under a misspelt id" in result.output
+
+
+# --------------------------------------------------------------------------- 5. no submission vanishes or collides
+
+def test_per_student_folders_duplicates_and_gradebook_columns(tmp_path):
+    write(tmp_path, "subs/Ada Lovelace_1001/answers.yaml", "exercise: alexnet\nanswers:\n  width: 55\n")
+    write(tmp_path, "subs/Ada Lovelace_1001/working.pdf", "%PDF-1.4")
+    write(tmp_path, "subs/bob/answers.yaml", "exercise: alexnet\nstudent: Ada A.\nanswers:\n  width: 54\n")
+    write(tmp_path, "subs/carl/answers.yaml", "exercise: alexnet\nstudent: Ada A.\nanswers:\n  width: 55\n")
+    book = tmp_path / "book.csv"
+    out = tmp_path / "gs"
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "subs", "--csv", book, "--gradescope", out)
+    assert result.exit_code == 0, result.output
+    assert "2 submissions share the student name 'Ada A.'" in result.output
+    assert "skipped 1 file" in result.output and "working.pdf" in result.output
+    rows = list(csv.DictReader(book.open()))
+    assert {r["student"] for r in rows} == {"Ada Lovelace_1001", "Ada A."}
+    assert {Path(r["file"]).parent.name for r in rows} == {"Ada Lovelace_1001", "bob", "carl"}
+    assert len({p.name for p in out.iterdir()}) == 3  # no file overwrote another
+    assert run("grade", EXERCISES / "alexnet.yaml", tmp_path / "empty-folder-that-is-missing").exit_code == 2
+    (tmp_path / "empty").mkdir()
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "empty")
+    assert result.exit_code == 2 and "no answer files" in result.output
+
+
+def test_several_exercises_give_only_the_graded_columns(tmp_path):
+    write(tmp_path, "s/ada/alexnet.yaml", "exercise: alexnet\nanswers:\n  width: 55\n")
+    write(tmp_path, "s/ada/sheet.yaml", "exercise: sheet-q1-convolution\nanswers:\n  pool: 566 552; 1488 1320\n")
+    write(tmp_path, "s/ada/again.yaml", "exercise: alexnet\nanswers:\n  width: 54\n")
+    book = tmp_path / "book.csv"
+    result = run("grade", EXERCISES, tmp_path / "s", "--csv", book)
+    assert result.exit_code == 1  # the second alexnet file of one student is refused, not merged
+    header = next(csv.reader(book.open()))
+    assert "alexnet/width" in header and "sheet-q1-convolution/pool" in header
+    assert not any(h.startswith("vgg16/") or h.startswith("lecture004") for h in header)
+    rows = list(csv.DictReader(book.open()))
+    assert sum(r["status"] == "invalid" for r in rows) == 1
+
+
+def test_student_names_are_data_on_the_terminal_and_in_the_csv(tmp_path):
+    write(tmp_path, "a/x.yaml", "exercise: alexnet\nstudent: \"=HYPERLINK(\\\"http://evil\\\")\"\n"
+                                "answers:\n  width: 55\n")
+    write(tmp_path, "a/y.yaml", "exercise: alexnet\nstudent: \"Eve\\e[2J[bold]x[/]\"\nanswers:\n  width: 55\n")
+    book = tmp_path / "book.csv"
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "a", "--csv", book)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\\x1b[2J" in result.output and "[bold]x[/]" in result.output
+    students = [r["student"] for r in csv.DictReader(book.open())]
+    assert "'=HYPERLINK(\"http://evil\")" in students
+
+
+# --------------------------------------------------------------------------- 6. every point can be earned
+
+def test_manual_questions_are_listed_everywhere_and_left_out_of_the_score(tmp_path):
+    path = write(tmp_path, "ada.yaml", "exercise: alexnet\nstudent: Ada\nanswers:\n  width: 55\n"
+                                       "  table: |\n    conv1 55x55x96 34944\n    pool1 27x27x96 0\n")
+    exercise = ex("alexnet")
+    grade = grade_paths(exercise, [str(path)])[0]
+    table = by_id(grade)["table"]
+    assert table.status == "manual" and "conv1 55x55x96" in table.typed
+    assert grade.max_score == exercise.max_score == sum(q.points for q in exercise.questions) - 2
+    assert grade.manual_max == 2
+    result = run("grade", EXERCISES / "alexnet.yaml", path, "--json")
+    data = json.loads(result.stdout)[0]
+    assert data["manual_points"] == 2
+    assert {q["id"]: q for q in data["questions"]}["table"]["status"] == "manual"
+    assert "needs manual grading" in run("grade", EXERCISES / "alexnet.yaml", path).output
+    book, gs = tmp_path / "b.csv", tmp_path / "r.json"
+    run("grade", EXERCISES / "alexnet.yaml", path, "--csv", book, "--gradescope", gs)
+    row = next(csv.DictReader(book.open()))
+    assert row["table"] == "manual" and row["manual_points"] == "2"
+    test = {t["name"]: t for t in json.loads(gs.read_text())["tests"]}["table"]
+    assert test["max_score"] == 0 and "Needs manual grading" in test["output"] and "conv1 55x55x96" in test["output"]
+
+
+@pytest.mark.parametrize("answer, status", [
+    ("795*H + 10", "correct"), ("10 + 795*H", "correct"), ("784*H + H + 10*H + 10", "correct"),
+    ("(784 + 1)*H + (H + 1)*10", "correct"), ("795*H", "wrong"), ("794*H", "wrong"),
+])
+def test_formula_answers_are_compared_as_formulas(answer, status):
+    q = by_id(Grader(ex("mnist-models")).grade({"fc_params": answer}))["fc_params"]
+    assert q.status == status, q.feedback
+    if answer == "795*H":
+        assert "forgot the bias of the output layer" in q.feedback
+
+
+# --------------------------------------------------------------------------- 7. ambiguity is refused
+
+def test_two_matrices_are_refused_and_bracketed_rows_are_rows():
+    exercise = ex("lecture001-convolution")
+    grader = Grader(exercise)
+    q = by_id(grader.grade({"max-pooling": "10 30; 15 25\n15 30; 15 25"}))["max-pooling"]
+    assert q.status == "invalid" and "2 matrices" in q.feedback
+    q = by_id(grader.grade({"max-pooling": "[[10, 30], [15, 25]] [[15, 30], [15, 25]]"}))["max-pooling"]
+    assert q.status == "invalid" and "2 matrices" in q.feedback
+    q = by_id(grader.grade({"max-pooling": "10 30\n15 25\n\n15 30\n15 25"}))["max-pooling"]
+    assert q.status == "invalid" and "2 matrices" in q.feedback
+    q = by_id(grader.grade({"max-pooling": "[15 30]\n[15 25]"}))["max-pooling"]
+    assert q.status == "correct"
+    q = by_id(grader.grade({"max-pooling": "15 30\n15 25"}))["max-pooling"]
+    assert q.status == "correct"
+    assert by_id(grader.grade({"max-pooling": "10 30; 15 25"}))["max-pooling"].score == Fraction(3, 4) * 2
