@@ -101,11 +101,18 @@ def softmax(input) -> ActivationResult:
     import sympy
 
     x = _along_last_axis(input)
-    exps = np.frompyfunc(sympy.exp, 1, 1)(x.symbols)
-    out = np.empty_like(exps)
-    for lead in np.ndindex(*exps.shape[:-1]):
-        total = sympy.Add(*exps[lead])
-        out[lead] = [sympy.simplify(e / total) if not e.free_symbols else e / total for e in exps[lead]]
+    out = np.empty_like(x.symbols)
+    for lead in np.ndindex(*x.shape[:-1]):
+        row = list(x.symbols[lead])
+        if all(v.is_Rational for v in row):
+            # exp(x_i - m) / sum_j exp(x_j - m) is the same number for any m; with m = min x it is
+            # already in lowest terms (1/(1 + E + exp(2)) for 1 2 3), where sympy.simplify would
+            # search for seconds, or for ever on exp(1000000)
+            low = min(row)
+            row = [v - low for v in row]
+        exps = [sympy.exp(v) for v in row]
+        total = sympy.Add(*exps)
+        out[lead] = [e / total for e in exps]
     return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
 
 

@@ -89,7 +89,12 @@ def format_latex_value(value) -> str:
 def nested(array: Exact, fmt=format_json_value):
     """Nested lists of formatted values (the JSON ``output``)."""
     values = array.reduced().values()
-    return np.frompyfunc(fmt, 1, 1)(values).tolist() if values.size else []
+    if not values.size:
+        return []
+    # a ufunc reports floating-point flags that sympy's printing raises on values such as
+    # exp(999998) as numpy warnings; nothing here is computed in floats
+    with np.errstate(all="ignore"):
+        return np.frompyfunc(fmt, 1, 1)(values).tolist()
 
 
 # --- descriptions -------------------------------------------------------------

@@ -30,7 +30,8 @@ def _show(title: str, output, form, digits, formula: str | None = None, steps=No
         if digits:
             import numpy as np
 
-            data["decimal"] = np.frompyfunc(lambda v: _decimal(v, digits), 1, 1)(output.values()).tolist()
+            with np.errstate(all="ignore"):  # sympy's evalf of exp(999998) raises float flags, not errors
+                data["decimal"] = np.frompyfunc(lambda v: _decimal(v, digits), 1, 1)(output.values()).tolist()
         if steps is not None:
             data["steps"] = steps
         return data
