@@ -46,6 +46,12 @@ class StackSpec:
 _SYMBOL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 
+# Limits of a layer stack (docs/limits.md)
+MAX_SIZE = 10**12  # any size: input, filters, kernel, stride, padding, units
+MAX_SYMBOL_LENGTH = 64  # characters of a symbol's name
+MAX_NESTING = 32  # residual( ... ) and concat( ... ) inside each other
+MAX_INLINE = 200_000  # characters of an inline description (the largest built-in network has 485)
+
 
 def symbol(name: str):
     """A positive integer sympy symbol (sympy is imported only here)."""
@@ -63,13 +69,23 @@ def parse_size(value, what: str = "size"):
     if isinstance(value, bool):
         raise SpecError(f"{what} {value} is not a size; give a whole number such as 3")
     if isinstance(value, int):
-        return value
+        return _bounded(value, what)
     text = str(value).strip()
     if _INT.match(text):
-        return int(text)
-    if _SYMBOL.match(text) and "x" not in text:
+        if len(text.lstrip("+-").lstrip("0")) > 13:
+            raise SpecError(f"{what} '{text[:20]}...' has {len(text):,} digits; sizes are at most {MAX_SIZE:,} "
+                            "(docs/limits.md)")
+        return _bounded(int(text), what)
+    if _SYMBOL.match(text) and "x" not in text and len(text) <= MAX_SYMBOL_LENGTH:
         return symbol(text)
-    raise SpecError(f"{what} '{value}' is not a whole number or a symbol; write e.g. 3 or N")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise SpecError(f"{what} '{shown}' is not a whole number or a symbol; write e.g. 3 or N")
+
+
+def _bounded(value: int, what: str) -> int:
+    if abs(value) > MAX_SIZE:
+        raise SpecError(f"{what} {value:,} is larger than {MAX_SIZE:,}, the limit of a size (docs/limits.md)")
+    return value
 
 
 def parse_sizes(value, what: str):
@@ -95,10 +111,14 @@ def parse_padding(value):
 def parse_rate(value):
     if isinstance(value, bool):
         raise SpecError(f"rate {value} is not a number; write e.g. 0.5")
-    try:
-        return Fraction(str(value).strip())
-    except (ValueError, ZeroDivisionError):
-        raise SpecError(f"rate '{value}' is not a number; write e.g. 0.5") from None
+    from ..expr import parse_scalar
+
+    try:  # the value parser bounds the digits: Fraction("1e999999") would compute 10^999999
+        return Fraction(parse_scalar(value if isinstance(value, (int, float)) else str(value).strip(),
+                                     allow_symbols=False))
+    except InputError:
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise SpecError(f"rate '{shown}' is not a number; write e.g. 0.5") from None
 
 
 def parse_bool(value):
@@ -300,22 +320,26 @@ def split_top(text: str, sep: str) -> list[str]:
 _BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*$", re.S)
 
 
-def parse_layers_inline(text: str, where: str = "layer") -> tuple:
+def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tuple:
     layers = []
     for i, segment in enumerate(split_top(text, "->"), 1):
-        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}"))
+        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}",
+                                         depth))
     return tuple(layers)
 
 
-def parse_layer_inline(segment: str, where: str):
+def parse_layer_inline(segment: str, where: str, depth: int = 0):
     segment = segment.strip()
     if not segment:
         raise SpecError(f"{where} is empty; remove the extra '->'")
     match = _BLOCK_RE.match(segment)
     if match and match.group(1).lower() in BLOCK_KINDS:
         kind = BLOCK_KINDS[match.group(1).lower()]
+        if depth >= MAX_NESTING:
+            raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
+                            "(docs/limits.md); flatten the description")
         parts = split_top(match.group(2), "|")
-        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})") for j, p in enumerate(parts, 1)]
+        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})", depth + 1) for j, p in enumerate(parts, 1)]
         if kind == "residual":
             if len(stacks) > 2:
                 raise SpecError(f"{where}: residual takes a body and at most one shortcut, got {len(stacks)} parts; use concat(...) for branches")
@@ -354,6 +378,9 @@ def positional_ok(token: str, kind: str, positional: list) -> bool:
 
 def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
     """Parse ``input -> layer -> layer ...``."""
+    if len(text) > MAX_INLINE:
+        raise SpecError(f"the description has {len(text):,} characters, more than {MAX_INLINE:,} (docs/limits.md); "
+                        "write a YAML file, or use residual/concat blocks")
     parts = split_top(text, "->")
     try:
         shape = parse_input(parts[0], layout)
