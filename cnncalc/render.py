@@ -42,7 +42,7 @@ def format_value(value, digits: int | None = None) -> str:
         return str(value)
     if isinstance(value, Fraction):
         if digits is not None:
-            return f"{float(value):.{digits}g}"
+            return approximate(value, digits)
         if _terminating(value.denominator) and len(str(value.denominator)) <= 6:
             return _decimal(value)
         return f"{value.numerator}/{value.denominator}"
@@ -52,6 +52,21 @@ def format_value(value, digits: int | None = None) -> str:
         except AttributeError:
             pass
     return str(value)
+
+
+def approximate(value: Fraction, digits: int) -> str:
+    """``digits`` significant digits of an exact number, as %g formats a float;
+    past the range of a float (a 400-digit value) by decimal arithmetic.
+
+    >>> approximate(Fraction(7, 3), 3), approximate(Fraction(10**400, 3), 3)
+    ('2.33', '3.33e+399')
+    """
+    if value == 0 or 1e-300 < abs(value) < 1e300:
+        return f"{float(value):.{digits}g}"
+    from decimal import Context, Decimal
+
+    quotient = Context(prec=digits).divide(Decimal(value.numerator), Decimal(value.denominator))
+    return f"{quotient:.{digits}g}"
 
 
 def _decimal(value: Fraction) -> str:

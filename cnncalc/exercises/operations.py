@@ -22,7 +22,9 @@ from ..expr import normalize, parse_scalar
 from ..values import Exact
 from .answers import Answer
 from .network_ops import network_fact
-from .scope import Scope, check_keys, int_option, number_operand, operand
+from .scope import Scope, check_keys, int_option, number_operand, operand, whole_number
+
+MAX_DIGITS = 50  # decimals of a 'round' (negative: tens, hundreds, ...)
 
 
 # --------------------------------------------------------------------------- operations
@@ -35,8 +37,9 @@ def _conv(params, scope, path):
     check_keys(params, ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"), scope, path, "conv")
     result = conv(operand(scope, params, "input", path), operand(scope, params, "kernel", path),
                   bias=operand(scope, params, "bias", path, required=False),
-                  stride=int_option(params, "stride", 1), padding=int_option(params, "padding", 0),
-                  dilation=int_option(params, "dilation", 1), groups=params.get("groups", 1),
+                  stride=int_option(params, "stride", 1, scope, path),
+                  padding=int_option(params, "padding", 0, scope, path),
+                  dilation=int_option(params, "dilation", 1, scope, path), groups=params.get("groups", 1),
                   flip=bool(params.get("flip", False)))
     steps = [describe_conv(result)]
     steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result)]
@@ -51,8 +54,9 @@ def _pool(params, scope, path):
     check_keys(params, ("input", "op", "window", "stride", "padding", "dilation", "ceil", "exclude_pad", "global"),
                 scope, path, "pool")
     result = pool(operand(scope, params, "input", path), op=params.get("op", "max"),
-                  window=int_option(params, "window", 2), stride=int_option(params, "stride"),
-                  padding=int_option(params, "padding", 0), dilation=int_option(params, "dilation", 1),
+                  window=int_option(params, "window", 2, scope, path), stride=int_option(params, "stride", None, scope, path),
+                  padding=int_option(params, "padding", 0, scope, path),
+                  dilation=int_option(params, "dilation", 1, scope, path),
                   ceil_mode=bool(params.get("ceil", False)), count_include_pad=not params.get("exclude_pad", False),
                   global_pool=bool(params.get("global", False)))
     steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result)]
@@ -93,8 +97,11 @@ def _output_size(params, scope, path):
     kernel_text = f"{k}" if d == 1 else f"({d}*({k} - 1) + 1)"
     formula = f"({n} + 2*{p} - {kernel_text}) / {s} + 1"
     if params.get("exact"):
+        if exact is None:
+            raise SpecError(f"{scope.where(path + '.exact')}: the unrounded size needs whole numbers for n and stride, "
+                            "not formulas; leave out 'exact'")
         value = normalize(exact)
-        note = "" if isinstance(value, int) else f"; not a whole number: the window does not fit ({float(exact):.2f})"
+        note = "" if isinstance(value, int) else f"; not a whole number: the window does not fit ({_two_places(exact)})"
         return Answer("number", value, (f"{formula} = {_fmt(value)}{note}",))
     from ..geometry import output_size
 
@@ -136,7 +143,7 @@ def _expr(params, scope, path):
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
     approx = ""
     if isinstance(value, Fraction) and _fmt(value).count("/"):
-        approx = f" ≈ {float(value):.4g}"
+        approx = f" ≈ {approximate(value, 4)}"
     steps[-1] = f"{steps[-1]} = {_fmt(value)}{approx}"
     return Answer(kind, value, tuple(steps))
 
@@ -144,10 +151,16 @@ def _expr(params, scope, path):
 def _cell(params, scope, path):
     check_keys(params, ("of", "at"), scope, path, "cell")
     matrix = operand(scope, params, "of", path)
-    at = tuple(int(i) - 1 for i in params.get("at", []))
+    where = scope.where(path + ".at")
+    raw_at = params.get("at", [])
+    if not isinstance(raw_at, list):
+        raw_at = [raw_at]
+    at = tuple(whole_number(i, "index", where) - 1 for i in raw_at)
     if not isinstance(matrix, Exact) or len(at) != matrix.ndim or any(
             not 0 <= i < n for i, n in zip(at, matrix.shape)):
-        raise SpecError(f"{scope.where(path + '.at')}: 'at' must give one index per axis, counted from 1")
+        shape = "x".join(map(str, matrix.shape)) if isinstance(matrix, Exact) else "a number"
+        raise SpecError(f"{where}: 'at' must give one index per axis of the {shape} matrix, counted from 1, "
+                        "e.g. at: [1, 2]")
     return Answer("number", matrix[at], (f"cell ({', '.join(str(i + 1) for i in at)}) = {_fmt(matrix[at])}",))
 
 
@@ -159,10 +172,13 @@ def _round(params, scope, path):
     """Round every value half away from zero to ``digits`` decimals (default 0), exactly."""
     check_keys(params, ("of", "digits"), scope, path, "round")
     value = operand(scope, params, "of", path)
-    digits = int(params.get("digits", 0))
-    unit = Fraction(1, 10 ** digits)
+    digits = whole_number(params.get("digits", 0), "digits", scope.where(path + ".digits"), -MAX_DIGITS, MAX_DIGITS)
+    unit = Fraction(1, 10 ** digits) if digits >= 0 else Fraction(10 ** -digits)
 
     def rounded(v):
+        if not isinstance(v, (int, Fraction)):
+            raise SpecError(f"{scope.where(path + '.of')}: round needs numbers, and {_fmt(v)} is a formula; "
+                            "give numbers for its symbols")
         q = abs(Fraction(v)) / unit
         whole = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)
         return normalize((1 if v >= 0 else -1) * whole * unit)
@@ -181,9 +197,10 @@ def _match_mlp(params, scope, path):
     from ..stacks.matching import match_mlp, mlp_parameters
 
     check_keys(params, ("inputs", "outputs", "target", "layers"), scope, path, "match_mlp")
-    inputs, outputs = int(number_operand(scope, params, "inputs", path)), int(number_operand(scope, params, "outputs", path))
-    target = int(number_operand(scope, params, "target", path))
-    match = match_mlp(inputs, outputs, target, int(params.get("layers", 1)))
+    inputs, outputs, target = (whole_number(number_operand(scope, params, key, path), key, scope.where(f"{path}.{key}"), 1)
+                               for key in ("inputs", "outputs", "target"))
+    match = match_mlp(inputs, outputs, target, whole_number(params.get("layers", 1), "layers",
+                                                            scope.where(path + ".layers"), 1))
     sizes = (inputs, *match.hidden, outputs)
     terms = " + ".join(f"({a} + 1) x {b}" for a, b in zip(sizes, sizes[1:]))
     steps = (f"hidden sizes {', '.join(map(str, match.hidden))}: {terms} = {match.parameters:,}",
@@ -197,6 +214,17 @@ def _fmt(value) -> str:
     from ..render import format_value
 
     return format_value(value)
+
+
+def _two_places(value: Fraction) -> str:
+    """13.50 as the solutions print it; a number past a float's range in significant digits."""
+    return f"{float(value):.2f}" if abs(value) < 1e300 else approximate(value, 3)
+
+
+def approximate(value: Fraction, digits: int) -> str:
+    from ..render import approximate as decimals
+
+    return decimals(value, digits)
 
 
 OPERATIONS = {
