@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..errors import CnnCalcError
+from ..printable import printable
 
 
 # command -> the module that defines it; a module is imported only when its
@@ -40,7 +41,8 @@ class CnnCalcGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CnnCalcError as error:
-            message = " ".join(str(error).split("\n"))
+            # one line, and the value quoted in it (a file's or a user's) cannot drive the terminal
+            message = printable(" ".join(str(error).split("\n")))
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files import make_folder, write_text
 from . import main
 
 
@@ -62,15 +63,24 @@ def check_command(target, as_json):
         table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} questions", title_justify="left")
         for column in ("exercise", "question", "status", "computed", "published", "note"):
             table.add_column(column, overflow="fold")
+        from rich.markup import escape as markup_escape
+
+        from ..printable import printable
+
+        def escape(text) -> str:
+            # text from the exercise file is shown as written: '[red]' is not markup, ESC not a command
+            return markup_escape(printable(text))
+
         for _, r in rows:
             style = _status_style(r.status)
-            table.add_row(r.exercise, r.question, f"[{style}]{r.status}[/]" if style else r.status,
-                          _clip(answer_inline(r.reference)), _clip(r.published), r.note)
+            table.add_row(escape(r.exercise), escape(r.question), f"[{style}]{r.status}[/]" if style else r.status,
+                          escape(_clip(answer_inline(r.reference))), escape(_clip(r.published)), escape(r.note))
         console = Console(highlight=False)
         console.print(table)
         for r in errata:
-            console.print(f"[yellow]erratum[/] {r.exercise}/{r.question}: published {r.published}, "
-                          f"computed {_clip(answer_inline(r.reference), 80)}: {r.note}")
+            console.print(f"[yellow]erratum[/] {escape(r.exercise)}/{escape(r.question)}: published "
+                          f"{escape(_clip(r.published, 80))}, computed {escape(_clip(answer_inline(r.reference), 80))}: "
+                          f"{escape(r.note)}")
         console.print(f"{len(rows) - len(mismatches) - len(errata)} agree or computed, {len(errata)} errata, "
                       f"{len(mismatches)} mismatches")
     if mismatches:
@@ -96,18 +106,17 @@ def solve_command(exercise, form, out):
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
     """
     from ..exercises.exercise import exercise_files, load_exercise
-    from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
+    from ..exercises.solution import solution_latex, solution_markdown
 
     if Path(exercise).is_dir():
         if not out:
             raise InputError(f"{exercise} is a folder: give --out FOLDER for its solutions")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_folder(out)
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
             text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
-            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
+            write_text(folder / (path.stem + suffix), text, "solution")
             click.echo(f"wrote {folder / (path.stem + suffix)}")
         return
     ex = load_exercise(exercise)
@@ -118,18 +127,25 @@ def solve_command(exercise, form, out):
     else:
         from rich.console import Console
 
-        Console().print(solution_renderable(ex))
+        from rich.markdown import Markdown
+
+        from ..printable import printable
+
+        Console().print(Markdown(printable(solution_markdown(ex))))  # the same as solution_renderable, escaped
         return
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        write_text(out, text, "solution")
         click.echo(f"wrote {out}")
     else:
-        click.echo(text, nl=False)
+        from ..printable import printable
+
+        click.echo(printable(text), nl=False)
 
 
 @main.command("generate")
 @click.argument("exercise", type=click.Path())
-@click.option("--seed", type=int, required=True, help="The same seed always gives the same variant.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), required=True,
+              help="The same seed always gives the same variant (0 to 2^63 - 1).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder for the variant's .yaml and its solution .md (default: print the YAML).")
 def generate_command(exercise, seed, out):
@@ -148,8 +164,8 @@ def generate_command(exercise, seed, out):
     if out is None:
         click.echo(text, nl=False)
         return
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{variant.id}.yaml").write_text(text, encoding="utf-8")
-    (folder / f"{variant.id}.md").write_text(solution_markdown(variant), encoding="utf-8")
+    folder = make_folder(out)
+    # the id is a plain name (checked when the exercise is loaded), so both files stay inside the folder
+    write_text(folder / f"{variant.id}.yaml", text, "variant")
+    write_text(folder / f"{variant.id}.md", solution_markdown(variant), "variant solution")
     click.echo(f"wrote {folder / (variant.id + '.yaml')} and its solution {folder / (variant.id + '.md')}")

@@ -108,6 +108,24 @@ def parse_padding(value):
     return parse_sizes(value, "padding")
 
 
+MAX_NAME = 100  # characters of a layer's or a network's name
+
+
+def parse_name(value) -> str:
+    """A layer or network name: printable text of at most MAX_NAME characters.
+
+    >>> parse_name("conv1")
+    'conv1'
+    """
+    from ..printable import has_control
+
+    text = str(value)
+    if len(text) > MAX_NAME or has_control(text) or not text.strip():
+        shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+        raise SpecError(f"name {shown} is not a plain name; use up to {MAX_NAME} printable characters")
+    return text
+
+
 def parse_rate(value):
     if isinstance(value, bool):
         raise SpecError(f"rate {value} is not a number; write e.g. 0.5")
@@ -159,11 +177,11 @@ _CONV_KEYS = {
     "filters": lambda v: parse_size(v, "filters"), "kernel": lambda v: parse_sizes(v, "kernel"),
     "stride": lambda v: parse_sizes(v, "stride"), "padding": parse_padding,
     "dilation": lambda v: parse_sizes(v, "dilation"), "groups": lambda v: parse_size(v, "groups"),
-    "bias": parse_bool, "name": str,
+    "bias": parse_bool, "name": parse_name,
 }
 _POOL_KEYS = {
     "kernel": lambda v: parse_sizes(v, "kernel"), "stride": lambda v: parse_sizes(v, "stride"),
-    "padding": parse_padding, "dilation": lambda v: parse_sizes(v, "dilation"), "ceil_mode": parse_bool, "name": str,
+    "padding": parse_padding, "dilation": lambda v: parse_sizes(v, "dilation"), "ceil_mode": parse_bool, "name": parse_name,
 }
 
 
@@ -181,22 +199,22 @@ KINDS = {
                       lambda p: ConvTranspose(**p)),
     "maxpool": (("kernel",), _POOL_KEYS, _pool("max")),
     "avgpool": (("kernel",), _POOL_KEYS, _pool("avg")),
-    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
                         lambda p: AdaptivePool("avg", **p)),
-    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
                         lambda p: AdaptivePool("max", **p)),
-    "globalavgpool": ((), {"name": str}, lambda p: GlobalPool("avg", **p)),
-    "globalmaxpool": ((), {"name": str}, lambda p: GlobalPool("max", **p)),
-    "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": str}, lambda p: ZeroPad(**p)),
-    "flatten": ((), {"name": str}, lambda p: Flatten(**p)),
-    "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": str},
+    "globalavgpool": ((), {"name": parse_name}, lambda p: GlobalPool("avg", **p)),
+    "globalmaxpool": ((), {"name": parse_name}, lambda p: GlobalPool("max", **p)),
+    "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": parse_name}, lambda p: ZeroPad(**p)),
+    "flatten": ((), {"name": parse_name}, lambda p: Flatten(**p)),
+    "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": parse_name},
               lambda p: Dense(**p)),
-    "dropout": (("rate",), {"rate": parse_rate, "name": str}, lambda p: Dropout(**p)),
-    "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": str}, lambda p: BatchNorm(**p)),
-    "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": str}, lambda p: LRN(**p)),
+    "dropout": (("rate",), {"rate": parse_rate, "name": parse_name}, lambda p: Dropout(**p)),
+    "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": parse_name}, lambda p: BatchNorm(**p)),
+    "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": parse_name}, lambda p: LRN(**p)),
 }
 for _fn in ACTIVATIONS:
-    KINDS[_fn] = ((), {"name": str}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
+    KINDS[_fn] = ((), {"name": parse_name}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
 
 ALIASES = {
     "conv1d": "conv", "conv2d": "conv", "conv3d": "conv", "convolution": "conv",
@@ -417,7 +435,11 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
     if convention not in (None, "torch", "keras"):
         raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not torch or keras; "
                         "use one of them")
-    return StackSpec(shape, layers, str(data.get("name", "stack")), convention)
+    try:
+        name = parse_name(data.get("name", "stack"))
+    except SpecError as error:
+        raise SpecError(f"{document.where(key('name'))}: {error}") from None
+    return StackSpec(shape, layers, name, convention)
 
 
 def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
@@ -450,7 +472,8 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
         if "body" not in value:
             raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
         shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
-        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, value.get("name"))
+        name = parse_name(value["name"]) if value.get("name") is not None else None
+        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, name)
     if block == "concat":
         name = None
         if isinstance(value, dict):
@@ -458,6 +481,7 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
                 if key not in ("branches", "name"):
                     raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
             name, value = value.get("name"), value.get("branches")
+            name = parse_name(name) if name is not None else None
             sub = f"{sub}.branches"
         if not isinstance(value, list) or not value:
             raise SpecError(f"{lines.where(sub)}: concat takes a list of branches, each a list of layers")
