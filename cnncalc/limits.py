@@ -24,6 +24,8 @@ MAX_WORK = 4_000_000_000
 MAX_WINDOW_MATRIX = 200_000_000
 #: the same where values pass 2^62 and the engine computes with Python integers (~100x slower)
 MAX_BIG_WORK = 40_000_000
+#: products or values written out by an explanation of every cell (--explain, an exercise's steps)
+MAX_EXPLAINED_TERMS = 200_000
 #: terms of one result built with sympy (a convolution, pooling or dense layer over symbols)
 MAX_SYMBOLIC_TERMS = 200_000
 

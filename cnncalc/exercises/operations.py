@@ -31,7 +31,7 @@ MAX_DIGITS = 50  # decimals of a 'round' (negative: tens, hundreds, ...)
 
 def _conv(params, scope, path):
     from ..conv import conv
-    from ..explain import conv_steps
+    from ..explain import conv_steps, explainable_cells
     from ..render import cell_label, conv_step_text, describe_conv
 
     check_keys(params, ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"), scope, path, "conv")
@@ -41,13 +41,15 @@ def _conv(params, scope, path):
                   padding=int_option(params, "padding", 0, scope, path),
                   dilation=int_option(params, "dilation", 1, scope, path), groups=params.get("groups", 1),
                   flip=bool(params.get("flip", False)))
+    cells, left_out = explainable_cells(result)
     steps = [describe_conv(result)]
-    steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result)]
+    steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result, cells)]
+    steps += [_left_out(left_out)] if left_out else []
     return Answer("matrix", result.output, tuple(steps), result)
 
 
 def _pool(params, scope, path):
-    from ..explain import pool_steps
+    from ..explain import explainable_cells, pool_steps
     from ..pool import pool
     from ..render import cell_label, describe_pool, pool_step_text
 
@@ -59,7 +61,9 @@ def _pool(params, scope, path):
                   dilation=int_option(params, "dilation", 1, scope, path),
                   ceil_mode=bool(params.get("ceil", False)), count_include_pad=not params.get("exclude_pad", False),
                   global_pool=bool(params.get("global", False)))
-    steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result)]
+    cells, left_out = explainable_cells(result)
+    steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result, cells)]
+    steps += [_left_out(left_out)] if left_out else []
     return Answer("matrix", result.output, tuple(steps), result)
 
 
@@ -162,6 +166,11 @@ def _cell(params, scope, path):
         raise SpecError(f"{where}: 'at' must give one index per axis of the {shape} matrix, counted from 1, "
                         "e.g. at: [1, 2]")
     return Answer("number", matrix[at], (f"cell ({', '.join(str(i + 1) for i in at)}) = {_fmt(matrix[at])}",))
+
+
+def _left_out(count: int) -> str:
+    return (f"... and {count:,} more cells, left out: their steps pass the limit of what a solution writes out "
+            "(docs/limits.md); `cnncalc conv` or `cnncalc pool` with --cell ROW,COL explains any one")
 
 
 def _kind(value) -> str:

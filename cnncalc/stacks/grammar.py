@@ -512,8 +512,12 @@ def parse_assignments(items) -> dict:
         name, sep, value = str(item).partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not _SYMBOL.match(name) or not _INT.match(value):
-            raise InputError(f"'{item}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
-        values[name] = int(value)
+            shown = str(item) if len(str(item)) <= 40 else str(item)[:37] + "..."
+            raise InputError(f"'{shown}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
+        try:
+            values[name] = parse_size(value, name)
+        except SpecError as error:
+            raise InputError(f"--set {error}") from None
     return values
 
 
