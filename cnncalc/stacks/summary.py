@@ -35,7 +35,7 @@ from .shapes import Shape, fmt, is_int, term
 
 # Limits of a stack walk (docs/limits.md)
 MAX_LAYERS = 10_000  # rows of a summary, blocks included (resnet152 has 515)
-MAX_FORMULA_OPS = 500  # operations in one symbolic size, e.g. floor(floor(N/2)/2) counts 4
+MAX_FORMULA_OPS = 200  # operations in one symbolic size (floor(floor(N/2)/2) has 4; the built-in networks at most 15)
 
 
 def check_growth(shape: Shape, where: str) -> None:
