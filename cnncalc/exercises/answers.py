@@ -30,7 +30,7 @@ from fractions import Fraction
 
 from ..errors import InputError
 from ..expr import normalize, parse_scalar
-from ..readers import read_matrix
+from ..readers import parse_literal, read_matrix
 from ..values import Exact
 
 KINDS = ("number", "matrix", "shape", "formula", "text")
@@ -185,7 +185,10 @@ def read_answer(reference: Answer, raw) -> Answer:
     if kind == "formula":
         return Answer(kind, parse_scalar(raw, allow_symbols=True))
     if kind == "matrix":
-        return Answer(kind, read_matrix(raw if not isinstance(raw, (int, float)) else [raw], "answer"))
+        # an answer is values as typed: never the name of a file, nor '-' for standard input
+        if isinstance(raw, str):
+            return Answer(kind, parse_literal(raw, "answer"))
+        return Answer(kind, Exact.from_nested(raw if not isinstance(raw, (int, float)) else [raw]))
     if kind == "shape":
         return Answer(kind, read_shape(raw))
     return Answer("text", str(raw))
