@@ -51,6 +51,7 @@ _NUMBER = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 # the common cases, read without the parser (a million cells of a typed matrix)
 _PLAIN_INTEGER = re.compile(r"\s*[+-]?\d{1,18}\s*")
 _PLAIN_FRACTION = re.compile(r"\s*([+-]?\d{1,18})\s*/\s*([1-9]\d{0,17})\s*")
+_PLAIN_DECIMAL = re.compile(r"\s*([+-]?)(\d{1,18})\.(\d{1,18})\s*")
 
 
 def normalize(value):
@@ -362,6 +363,10 @@ def parse_scalar(text, allow_symbols: bool = True):
     fraction = _PLAIN_FRACTION.fullmatch(text)
     if fraction:
         return normalize(Fraction(int(fraction.group(1)), int(fraction.group(2))))
+    decimal = _PLAIN_DECIMAL.fullmatch(text)
+    if decimal:
+        sign, whole, places = decimal.groups()
+        return normalize(Fraction(int(sign + whole + places), 10 ** len(places)))
     return _Parser(text, allow_symbols).parse()
 
 

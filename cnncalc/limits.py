@@ -26,6 +26,8 @@ MAX_WINDOW_MATRIX = 200_000_000
 MAX_BIG_WORK = 40_000_000
 #: products or values written out by an explanation of every cell (--explain, an exercise's steps)
 MAX_EXPLAINED_TERMS = 200_000
+#: values of an array held as sympy objects: one with symbols, or the input of sigmoid/tanh/softmax
+MAX_SYMBOLIC_VALUES = 20_000
 #: terms of one result built with sympy (a convolution, pooling or dense layer over symbols)
 MAX_SYMBOLIC_TERMS = 200_000
 

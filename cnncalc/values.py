@@ -28,7 +28,7 @@ import numpy as np
 
 from .errors import InputError
 from .expr import normalize, parse_scalar
-from .limits import MAX_VALUES, check_count
+from .limits import MAX_SYMBOLIC_VALUES, MAX_VALUES, check_count
 
 INT64_SAFE = 2**62  # numerators at or above this move to Python ints (object dtype)
 # Inputs have at most expr.MAX_DIGITS digits; results of a few operations on them may have more, but
@@ -36,6 +36,7 @@ INT64_SAFE = 2**62  # numerators at or above this move to Python ints (object dt
 MAX_DIGITS_RESULT = 4000
 _RESULT_TOO_BIG = 10**MAX_DIGITS_RESULT
 MAX_NESTING = 8  # levels of nested lists in a matrix (arrays have at most 5 axes)
+_SYMBOLS_FIX = "use numbers, or a smaller array: sympy needs milliseconds per value"
 
 
 def _is_symbolic(value) -> bool:
@@ -144,7 +145,14 @@ class Exact:
             values = values.tolist()
         shape = _nested_shape(values)
         check_count(math.prod(shape), MAX_VALUES, f"the {'x'.join(map(str, shape))} array")
-        flat = [parse_scalar(v, allow_symbols) for v in _flatten(values, len(shape))]
+        flat, symbolic = [], 0
+        for v in _flatten(values, len(shape)):
+            value = parse_scalar(v, allow_symbols)
+            if not isinstance(value, (int, Fraction)):
+                symbolic += 1  # stop early: a million symbols would take minutes to read
+                check_count(symbolic, MAX_SYMBOLIC_VALUES, "an array with symbols", _SYMBOLS_FIX,
+                            unit="symbolic values")
+            flat.append(value)
         return cls.from_flat(flat, shape)
 
     @classmethod
@@ -152,6 +160,7 @@ class Exact:
         """Build from a flat list of exact scalars (int, Fraction, sympy) and a shape."""
         flat = [normalize(v) for v in flat]
         if any(_is_symbolic(v) for v in flat):
+            check_count(len(flat), MAX_SYMBOLIC_VALUES, "an array with symbols", _SYMBOLS_FIX)
             import sympy
 
             objects = np.empty(len(flat), dtype=object)
@@ -227,6 +236,8 @@ class Exact:
         """The same values as sympy objects (for mixing with symbols)."""
         if self.is_symbolic:
             return self
+        # sigmoid, tanh, softmax and mixing with symbols build one sympy object per value
+        check_count(self.size, MAX_SYMBOLIC_VALUES, "exact expressions (sympy) for the array", _SYMBOLS_FIX)
         import sympy
 
         d = self.denominator
