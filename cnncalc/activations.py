@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .expr import parse_scalar
+from .limits import MAX_SYMBOLIC_TERMS, check_count
 from .readers import read_matrix, read_vector
 from .values import INT64_SAFE, Exact, max_abs, scale
 
@@ -93,6 +94,9 @@ def _along_last_axis(input):
     x = read_matrix(input, "input").as_symbolic()
     if x.ndim == 0:
         x = x.reshape(1)
+    # every value's expression names the whole row: n values print n^2 terms
+    check_count(x.size * x.shape[-1], MAX_SYMBOLIC_TERMS, f"softmax over rows of {x.shape[-1]:,} values",
+                "use shorter rows", unit="terms")
     return x
 
 

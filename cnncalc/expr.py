@@ -322,6 +322,45 @@ def _power(base, cost: Cost, exponent, fail):
     return _to_sympy(base) ** exponent, Cost(cost.bits * max(n, 1), cost.degree * n, _power_terms(cost.terms, n))
 
 
+def formula_cost(value) -> Cost:
+    """The :class:`Cost` of a sympy expression, bounded from its tree as the parser bounds text.
+
+    >>> import sympy
+    >>> H = sympy.Symbol("H")
+    >>> formula_cost((H + 1) ** 4096).degree, formula_cost(3 * H + 2).terms
+    (4096, 2)
+    """
+    if isinstance(value, (int, Fraction)):
+        return _number_cost(Fraction(value))
+    if value.is_Rational:
+        return _number_cost(Fraction(int(value.p), int(value.q)))
+    if value.is_Symbol or value.is_number:
+        return _SYMBOL_COST if value.is_Symbol else Cost(1, 0, 1)
+    parts = [formula_cost(arg) for arg in value.args]
+    if value.is_Add:
+        return Cost(max(p.bits for p in parts) + len(parts), max(p.degree for p in parts), sum(p.terms for p in parts))
+    if value.is_Mul:
+        return Cost(sum(p.bits for p in parts), sum(p.degree for p in parts), math.prod(min(p.terms, MAX_TERMS + 1)
+                                                                                       for p in parts))
+    if value.is_Pow and value.exp.is_Integer:
+        n = abs(int(value.exp)) if abs(value.exp) <= 10**6 else 10**6
+        base = parts[0]
+        return Cost(base.bits * max(n, 1), base.degree * n, _power_terms(base.terms, n))
+    # floor, ceiling, Min, Max, exp, a symbolic power: no expansion through them, but their arguments count
+    return Cost(max(p.bits for p in parts), max(p.degree for p in parts), sum(p.terms for p in parts))
+
+
+def check_value(value, what: str = "the value"):
+    """A computed exact value (a number or a formula) within the limits of one value, or an InputError."""
+    if isinstance(value, (int, Fraction)):
+        return check_number(value, what)
+    cost = formula_cost(value)
+    if cost.degree > MAX_DEGREE or cost.terms > MAX_TERMS or cost.bits > _MAX_BITS:
+        raise InputError(f"{what} grows past the limits of a formula (degree {MAX_DEGREE}, {MAX_TERMS:,} terms, "
+                         f"{MAX_DIGITS:,}-digit coefficients; docs/limits.md)")
+    return value
+
+
 def parse_scalar(text, allow_symbols: bool = True):
     """Parse one exact value from text (or pass a number through).
 

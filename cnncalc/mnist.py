@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .files import make_folder
 from .idx import read_bytes, read_idx_bytes
 
 ENV = "CNNCALC_DATA"
@@ -152,7 +153,7 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
     import urllib.error
     import urllib.request
 
-    root.mkdir(parents=True, exist_ok=True)
+    make_folder(root, "MNIST folder")
     failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
     for name, path, state in status(root):
         if state == "ok":

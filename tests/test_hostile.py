@@ -218,6 +218,10 @@ CASES = [
     Case("softmax-1000000", ["act", "softmax", "1000000 2 3", "--json", "--digits", "5"], (0,), check=no_numpy_warning),
     Case("max-pool-symbols-12x12", ["pool", SYMBOLS_12, "--window", "3", "--stride", "1", "--json"], (0,)),
     Case("symbolic-conv-piped-to-pool", ["pool", "-", "--json"], (0,), stdin=symbolic_conv_json),
+    Case("softmax-row-1000", ["act", "softmax", " ".join(["1"] * 1000)], words=("limit", "shorter rows")),
+    Case("layer-name-formula", ["shape", "10x10x3 -> relu name =HYPERLINK(x)", "--csv"], words=("not a plain name",)),
+    Case("data-folder-is-a-file", ["data", "mnist", "afile", "--timeout", "0.01"], files={"afile": "x"},
+         words=("is a file",)),
     Case("symbols-30000", ["act", "relu", "s.txt"], files={"s.txt": " ".join(f"a{i}" for i in range(30000))},
          words=("symbolic values", "limit")),
     Case("sigmoid-40000-values", ["act", "sigmoid", "big.npy"], files={"big.npy": npy(np.ones((200, 200), np.int64))},
@@ -257,6 +261,12 @@ CASES = [
          "  N: 1", "{match_mlp: {inputs: 784, outputs: 10, target: 1e12}}")}),
     Case("match-mlp-symbol", ["check", "ex.yaml"], files={"ex.yaml": exercise(
          "  N: 1", "{match_mlp: {inputs: H, outputs: 10, target: 1000}}")}, words=("not a whole number",)),
+    Case("expr-given-outgrows", ["check", "ex.yaml"], files={"ex.yaml": exercise('  N: "10^900"', '{expr: "N^64"}')},
+         words=("1,000 digits",)),
+    Case("expr-formula-outgrows", ["check", "ex.yaml"], files={"ex.yaml": exercise(
+         '  N: "(H + 1)^64"', '{expr: "N^64"}')}, words=("limits of a formula",)),
+    Case("points-negative", ["check", "ex.yaml"], files={"ex.yaml": exercise("  N: 1", "{expr: N}").replace(
+         "    prompt: p\n", "    prompt: p\n    points: -5\n")}, words=("negative",)),
     Case("exercise-fifo", ["check", "pipe.yaml"], files={"pipe.yaml": "fifo"}, words=("FIFO",)),
     Case("exercise-folder-of-nothing", ["check", "empty"], files={"empty/readme": "x"}, words=("no .yaml",)),
 

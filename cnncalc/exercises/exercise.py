@@ -130,7 +130,8 @@ def _unknown(document: YamlDocument, path: str, key, known) -> SpecError:
     return SpecError(f"{document.where(sub)}: unknown key '{key}'{hint}; known keys: {', '.join(known)}")
 
 
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+MAX_ID = 100  # characters of an exercise's id
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def build_exercise(document: YamlDocument, overrides: dict | None = None, folder: Path | None = None) -> Exercise:
@@ -146,7 +147,10 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None, folder
     for key in ("id", "title", "questions"):
         if key not in data:
             raise SpecError(f"{document.source}: missing '{key}'; every exercise needs id, title and questions")
-    if not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool) or not _SAFE_ID.fullmatch(str(data["id"])):
+    # a variant's id is its exercise's id and -seedS (up to 24 more characters)
+    longest = MAX_ID + 24 if "variant_of" in data else MAX_ID
+    if (not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool)
+            or not _SAFE_ID.fullmatch(str(data["id"])) or len(str(data["id"])) > longest):
         shown = str(data["id"]) if len(str(data["id"])) <= 60 else str(data["id"])[:57] + "..."
         raise SpecError(f"{document.where('id')}: id '{shown}' is not a plain name; use letters, digits, '-', '_' and "
                         "'.' (up to 100, starting with a letter or digit): it names files such as a variant's")
@@ -201,6 +205,8 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         points = Fraction(parse_scalar(raw.get("points", 1), allow_symbols=False))
     except CnnCalcError:
         raise SpecError(f"{document.where(path + '.points')}: points must be a number such as 2 or 0.5") from None
+    if points < 0:
+        raise SpecError(f"{document.where(path + '.points')}: points {points} are negative; use 0 or more")
     tolerance = _tolerance(raw.get("tolerance"), f"{path}.tolerance", document)
     choices = tuple(str(c) for c in raw.get("choices") or ())
     if choices and str(raw.get("answer")) not in choices:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
-from ..expr import normalize, parse_scalar
+from ..expr import check_value, normalize, parse_scalar
 from ..values import Exact
 from .answers import Answer
 from .network_ops import network_fact
@@ -143,7 +143,10 @@ def _expr(params, scope, path):
             for sym, v in mapping.items():
                 shown = shown.replace(str(sym), str(v))
             steps.append(shown)
-            value = normalize(value.subs(mapping))
+            # a given put into a formula can outgrow what was written ("N^64" with N = 10^900)
+            for v in mapping.values():
+                check_value(v, f"'{text}'")
+            value = check_value(normalize(value.subs(mapping)), f"'{text}' with the givens put in")
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
     approx = ""
     if isinstance(value, Fraction) and _fmt(value).count("/"):

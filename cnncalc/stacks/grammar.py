@@ -120,9 +120,11 @@ def parse_name(value) -> str:
     from ..printable import has_control
 
     text = str(value)
-    if len(text) > MAX_NAME or has_control(text) or not text.strip():
+    # no control characters (they would drive a terminal), no leading = + - @ (a formula in a spreadsheet)
+    if len(text) > MAX_NAME or has_control(text) or not text.strip() or text.lstrip()[:1] in ("=", "+", "-", "@"):
         shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
-        raise SpecError(f"name {shown} is not a plain name; use up to {MAX_NAME} printable characters")
+        raise SpecError(f"name {shown} is not a plain name; use up to {MAX_NAME} printable characters, "
+                        "not starting with = + - @")
     return text
 
 
