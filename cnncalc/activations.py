@@ -41,9 +41,15 @@ class ActivationResult:
     formula: str  # the rule applied, e.g. "sigmoid(x) = 1/(1 + exp(-x))"
 
 
+def _read(input) -> Exact:
+    """The input as an array of at least one axis (a single value is a vector of one)."""
+    x = read_matrix(input, "input")
+    return x.reshape(1) if x.ndim == 0 else x
+
+
 def relu(input) -> ActivationResult:
     """max(0, x), element-wise."""
-    x = read_matrix(input, "input")
+    x = _read(input)
     if x.is_symbolic:
         import sympy
 
@@ -55,7 +61,7 @@ def relu(input) -> ActivationResult:
 
 def leaky_relu(input, slope="0.01") -> ActivationResult:
     """x for x > 0, slope * x otherwise (torch's default slope 0.01 = 1/100)."""
-    x = read_matrix(input, "input")
+    x = _read(input)
     a = parse_scalar(slope)
     if x.is_symbolic or not isinstance(a, (int, Fraction)):
         import sympy
@@ -71,7 +77,7 @@ def leaky_relu(input, slope="0.01") -> ActivationResult:
 
 
 def _elementwise(name: str, input, fn, formula: str) -> ActivationResult:
-    x = read_matrix(input, "input")
+    x = _read(input)
     out = Exact(symbols=np.frompyfunc(fn, 1, 1)(x.as_symbolic().symbols))
     return ActivationResult(name, x, out, formula)
 

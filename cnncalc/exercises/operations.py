@@ -97,7 +97,8 @@ def _output_size(params, scope, path):
     if s == 0:
         raise SpecError(f"{scope.where(path + '.stride')}: stride 0 must be at least 1")
     span = effective_kernel(k, d)
-    exact = Fraction(n + 2 * p - span) / s + 1 if isinstance(n, int) and isinstance(s, int) else None
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (n, k, s, p, d))
+    exact = Fraction(n + 2 * p - span) / s + 1 if whole else None
     kernel_text = f"{k}" if d == 1 else f"({d}*({k} - 1) + 1)"
     formula = f"({n} + 2*{p} - {kernel_text}) / {s} + 1"
     if params.get("exact"):
