@@ -218,3 +218,45 @@ def test_the_references_agree_with_the_course_numbers():
     assert reference_pool(x, "avg", 2, 2, 0, False, True) == [[10, 15], [Fraction(45, 4), Fraction(45, 2)]]
     assert reference_correlation([[0, 80, 40], [20, 40, 0], [0, 0, 40]], [[1, Fraction(1, 2)], [Fraction(1, 4), 0]],
                                  1, 0) == [[45, 110], [40, 40]]
+
+
+# --------------------------------------------------------------------------- exercise options
+
+OPERATION_OPTIONS = {
+    "conv": ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"),
+    "pool": ("input", "op", "window", "stride", "padding", "dilation", "ceil", "exclude_pad", "global"),
+    "act": ("function", "input", "slope"),
+    "dense": ("input", "weights", "bias"),
+    "output_size": ("n", "kernel", "stride", "padding", "dilation", "exact"),
+    "same_padding": ("kernel", "dilation"),
+    "network": ("of", "layer", "value", "no_bias", "convention"),
+    "match_mlp": ("inputs", "outputs", "target", "layers"),
+    "cell": ("of", "at"),
+    "round": ("of", "digits"),
+}
+DEFAULTS = {
+    "conv": "input: I, kernel: K", "pool": "input: I", "act": "input: I", "dense": "input: '[1, 2]', weights: W",
+    "output_size": "n: 7, kernel: 3", "same_padding": "kernel: 3", "network": "of: net, value: params",
+    "match_mlp": "inputs: 784, outputs: 10, target: 21840", "cell": "of: I, at: [1, 1]", "round": "of: I",
+}
+HOSTILE_VALUES = ("abc", "-1", "0", "10000000000000", "[a, b]", "{x: 1}", "null", "true", "1e999", '"1/0"', "[]", '"-"',
+                  '"/etc/passwd"', "1.5", "H", "[1, 2, 3, 4, 5, 6]", "same", '"x.npy"', "9" * 50, '"\\e[31m"', "[[1]]",
+                  '"1e999999"', '"(H+1)^1000"', "-1000000000")
+
+
+@given(operation=st.sampled_from(sorted(OPERATION_OPTIONS)), data=st.data())
+def test_exercise_options_raise_only_our_errors(operation, data):
+    """Every option of every operation, given a hostile value in an exercise file."""
+    from cnncalc.exercises.exercise import parse_exercise
+
+    key = data.draw(st.sampled_from(OPERATION_OPTIONS[operation]))
+    value = data.draw(st.sampled_from(HOSTILE_VALUES))
+    options = ", ".join(part for part in DEFAULTS[operation].split(", ") if not part.startswith(f"{key}:"))
+    options = f"{options}, {key}: {value}" if options else f"{key}: {value}"
+    text = ("id: f\ntitle: t\ngiven:\n  I: '1 2 3; 4 5 6; 7 8 9'\n  K: '1 0; 0 1'\n  W: '1 2; 3 4'\n"
+            "  net: '8x8x3 -> conv 4 3x3 -> relu'\n  H: H\n"
+            f"questions:\n  - id: q\n    prompt: p\n    compute: {{{operation}: {{{options}}}}}\n")
+    try:
+        parse_exercise(text, "f.yaml").references()
+    except CnnCalcError:
+        pass
