@@ -21,6 +21,7 @@ An :class:`Exact` array is either
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import Any, Iterable
 
@@ -145,8 +146,12 @@ class Exact:
             values = values.tolist()
         shape = _nested_shape(values)
         check_count(math.prod(shape), MAX_VALUES, f"the {'x'.join(map(str, shape))} array")
+        written = list(_flatten(values, len(shape)))
+        plain = _plain_integers(written)
+        if plain is not None:
+            return cls(plain.reshape(shape))
         flat, symbolic = [], 0
-        for v in _flatten(values, len(shape)):
+        for v in written:
             value = parse_scalar(v, allow_symbols)
             if not isinstance(value, (int, Fraction)):
                 symbolic += 1  # stop early: a million symbols would take minutes to read
@@ -296,6 +301,19 @@ class Exact:
 
         a, b = self.as_symbolic().symbols.flat, other.as_symbolic().symbols.flat
         return all(sympy.simplify(x - y) == 0 for x, y in zip(a, b))
+
+
+_PLAIN_INTEGERS = re.compile(r"(?:[+-]?[0-9]{1,18}\n)*[+-]?[0-9]{1,18}")
+
+
+def _plain_integers(written: list) -> np.ndarray | None:
+    """Typed cells that are all plain integers of up to 18 digits, read by numpy in one go
+    (a million cells in a tenth of the time of one parse each); None otherwise."""
+    if not written or not all(type(v) is str for v in written):
+        return None
+    if not _PLAIN_INTEGERS.fullmatch("\n".join(written)):
+        return None
+    return np.array(written, dtype=np.int64)
 
 
 def _int_array(flat: list) -> np.ndarray:
