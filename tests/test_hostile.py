@@ -189,6 +189,8 @@ CASES = [
          words=("nested",)),
     Case("json-900-deep", ["conv", "deep.json", "1"], files={"deep.json": "[" * 900 + "1" + "]" * 900},
          words=("nested",)),
+    Case("npy-long-double", ["conv", "l.npy", "1"], (2,) if np.dtype(np.longdouble).itemsize > 8 else (0,),
+         files={"l.npy": npy(np.array([1.5], dtype=np.longdouble))}),
     Case("npy-complex", ["conv", "c.npy", "1"], files={"c.npy": npy(np.array([1 + 2j]))}, words=("complex",)),
     Case("npy-header-claims-10^10", ["conv", "claim.npy", "1"], files={"claim.npy": npy_header((100000, 100000))},
          words=("10,000,000,000 values", "limit")),
