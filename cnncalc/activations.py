@@ -27,6 +27,7 @@ import numpy as np
 from .display import NotebookDisplay
 from .errors import ShapeError
 from .expr import parse_scalar
+from .limits import MAX_SYMBOLIC_TERMS, check_count
 from .readers import read_matrix, read_vector
 from .values import INT64_SAFE, Exact, max_abs, scale
 
@@ -44,9 +45,15 @@ class ActivationResult(NotebookDisplay):
     sums: tuple = ()
 
 
+def _read(input) -> Exact:
+    """The input as an array of at least one axis (a single value is a vector of one)."""
+    x = read_matrix(input, "input")
+    return x.reshape(1) if x.ndim == 0 else x
+
+
 def relu(input) -> ActivationResult:
     """max(0, x), element-wise."""
-    x = read_matrix(input, "input")
+    x = _read(input)
     if x.is_symbolic:
         import sympy
 
@@ -58,7 +65,7 @@ def relu(input) -> ActivationResult:
 
 def leaky_relu(input, slope="0.01") -> ActivationResult:
     """x for x > 0, slope * x otherwise (torch's default slope 0.01 = 1/100)."""
-    x = read_matrix(input, "input")
+    x = _read(input)
     a = parse_scalar(slope)
     if x.is_symbolic or not isinstance(a, (int, Fraction)):
         import sympy
@@ -74,7 +81,7 @@ def leaky_relu(input, slope="0.01") -> ActivationResult:
 
 
 def _elementwise(name: str, input, fn, formula: str) -> ActivationResult:
-    x = read_matrix(input, "input")
+    x = _read(input)
     out = Exact(symbols=np.frompyfunc(fn, 1, 1)(x.as_symbolic().symbols))
     return ActivationResult(name, x, out, formula)
 
@@ -97,6 +104,9 @@ def _along_last_axis(input):
     x = read_matrix(input, "input").as_symbolic()
     if x.ndim == 0:
         x = x.reshape(1)
+    # every value's expression names the whole row: n values print n^2 terms
+    check_count(x.size * x.shape[-1], MAX_SYMBOLIC_TERMS, f"softmax over rows of {x.shape[-1]:,} values",
+                "use shorter rows", unit="terms")
     return x
 
 
@@ -109,18 +119,25 @@ def softmax(input) -> ActivationResult:
     whose cost grows faster than the row.
 
     >>> [str(v) for v in softmax("1 2 3").output.tolist()]
-    ['E/(E + exp(2) + exp(3))', 'exp(2)/(E + exp(2) + exp(3))', 'exp(3)/(E + exp(2) + exp(3))']
+    ['1/(1 + E + exp(2))', 'E/(1 + E + exp(2))', 'exp(2)/(1 + E + exp(2))']
     """
     import sympy
 
     x = _along_last_axis(input)
-    exps = np.frompyfunc(sympy.exp, 1, 1)(x.symbols)
-    out = np.empty_like(exps)
+    out = np.empty_like(x.symbols)
     sums = []
-    for lead in np.ndindex(*exps.shape[:-1]):
-        total = sympy.Add(*exps[lead])
-        inverse = 1 / total
-        out[lead] = [e * inverse for e in exps[lead]]
+    for lead in np.ndindex(*x.shape[:-1]):
+        row = list(x.symbols[lead])
+        if all(v.is_Rational for v in row):
+            # exp(x_i - m) / sum_j exp(x_j - m) is the same number for any m; with m = min x it is
+            # already in lowest terms (1/(1 + E + exp(2)) for 1 2 3), where sympy.simplify would
+            # search for seconds, or for ever on exp(1000000)
+            low = min(row)
+            row = [v - low for v in row]
+        exps = [sympy.exp(v) for v in row]
+        total = sympy.Add(*exps)
+        inverse = 1 / total  # one shared sum per row: linear in the row's length
+        out[lead] = [e * inverse for e in exps]
         sums.append(total)
     return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)",
                             tuple(sums))
@@ -183,12 +200,15 @@ def decimal_values(result: ActivationResult, digits: int) -> np.ndarray:
     for total, lead in zip(result.sums, np.ndindex(*values.shape[:-1])):
         total_value = sympy.N(total, work)
         log_total = sympy.log(total_value)
-        for i, (x, exact) in enumerate(zip(inputs[lead], values[lead])):
+        row = list(inputs[lead])
+        # softmax's sum is of exp(x_j - min x) where the row is rational (see softmax)
+        shift = min(row) if result.op == "softmax" and all(isinstance(v, (int, Fraction)) for v in row) else 0
+        for i, (x, exact) in enumerate(zip(row, values[lead])):
             index = lead + (i,)
             if isinstance(exact, (int, Fraction)):  # what cancelled to a number (1/4) stays exact
                 out[index] = exact
             elif result.op == "softmax":
-                out[index] = sympy.Float(sympy.N(sympy.exp(x), work) / total_value, digits)
+                out[index] = sympy.Float(sympy.N(sympy.exp(x - shift), work) / total_value, digits)
             else:
                 approx = sympy.N(x, work) - log_total
                 cancelled = approx == 0 or abs(approx) * 10**12 < abs(log_total)  # 12 or more digits lost

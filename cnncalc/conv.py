@@ -27,17 +27,19 @@ none, so a 2-D input and a 2-D kernel give a 2-D result.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .display import NotebookDisplay
 from .errors import ShapeError
-from .exact_blas import choose_method, correlate_integers, filter_l1
+from .exact_blas import choose_method, correlate_integers, filter_l1, limb_pairs
 from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axis, resolve_padding
+from .limits import MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WINDOW_MATRIX, MAX_WORK, check_count
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix, read_vector
-from .values import Exact, max_abs, scale
+from .values import Exact, max_abs, pad_integers, scale
 
 @dataclass(frozen=True)
 class ConvResult(NotebookDisplay):
@@ -106,7 +108,7 @@ def _pad(x: Exact, padding: tuple) -> Exact:
         import sympy
 
         return Exact(symbols=np.pad(x.symbols, widths, constant_values=sympy.Integer(0)))
-    return x.transform(lambda a: np.pad(a, widths))
+    return x.transform(lambda a: pad_integers(a, widths))
 
 
 def flip_kernel(w: Exact, dims: int) -> Exact:
@@ -161,6 +163,7 @@ def conv(
                 f"bias has {b.shape[0]} value{'s' * (b.shape[0] != 1)} but there "
                 f"{'is 1 filter' if w4.shape[0] == 1 else f'are {w4.shape[0]} filters'}; give one bias per filter"
             )
+    _check_size(x4, w4, spec, groups)
     padded = _pad(x4, spec.padding)
     canonical, method = correlate(padded, applied, spec, groups, b)
     output = to_user(canonical, Lead(x_lead.batch, w_lead.batch), nd)
@@ -199,6 +202,26 @@ def _window_spec(x4: Exact, w4: Exact, nd: int, stride, padding, dilation, group
     return WindowSpec(tuple(kernel_sizes), strides, pads, dilations), groups
 
 
+def _check_size(x4: Exact, w4: Exact, spec: WindowSpec, groups: int) -> None:
+    """Refuse, from the sizes alone, a convolution past the limits of docs/limits.md."""
+    n, c = x4.shape[:2]
+    padded = tuple(size + p.before + p.after for size, p in zip(x4.shape[2:], spec.padding))
+    check_count(n * c * math.prod(padded), MAX_VALUES, f"the padded input ({'x'.join(map(str, padded))})",
+                "use less padding or a smaller input")
+    positions = n * math.prod(spec.output_sizes(x4.shape[2:]))
+    check_count(positions * w4.shape[0], MAX_VALUES, "the result", "use a stride above 1 or a smaller input")
+    window = (c // groups) * math.prod(w4.shape[2:])
+    macs = positions * w4.shape[0] * window
+    if x4.is_symbolic or w4.is_symbolic:
+        check_count(macs, MAX_SYMBOLIC_TERMS, "the symbolic convolution", "give numbers for the symbols, "
+                    "or a smaller input", unit="products")
+        return
+    check_count(macs, MAX_WORK, "the convolution", "use a smaller input or kernel", unit="multiply-adds")
+    # im2col: one column of the window matrix per output position (docs/limits.md)
+    check_count(c * math.prod(w4.shape[2:]) * positions, MAX_WINDOW_MATRIX,
+                "the convolution's window matrix", "use a smaller input or kernel")
+
+
 def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, bias: Exact | None = None):
     """Cross-correlate a padded canonical input with a canonical kernel.
 
@@ -207,7 +230,13 @@ def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, b
     """
     if padded.is_symbolic or kernel.is_symbolic or (bias is not None and bias.is_symbolic):
         return _correlate_symbolic(padded, kernel, spec, groups, bias), "sympy"
-    method = choose_method(max_abs(padded.numerators), filter_l1(kernel.numerators))
+    largest = max_abs(padded.numerators)
+    method = choose_method(largest, filter_l1(kernel.numerators))
+    if method == "limbs":  # one float64 correlation per pair of limbs: bound their total work
+        macs = padded.shape[0] * kernel.size * math.prod(spec.output_sizes(padded.shape[2:]))
+        pairs = limb_pairs(largest, max_abs(kernel.numerators), kernel.size // max(kernel.shape[0], 1))
+        check_count(macs * pairs, MAX_WORK, f"the convolution of numbers past 2^53 ({pairs:,} limb products)",
+                    "use smaller numbers or a smaller input", unit="multiply-adds")
     products = correlate_integers(padded.numerators, kernel.numerators, spec.stride, spec.dilation, groups, method)
     denominator = padded.denominator * kernel.denominator
     if bias is None:

@@ -141,15 +141,33 @@ def _limbs(a: np.ndarray, bits: int) -> list[np.ndarray]:
     return out
 
 
+def limb_bits(terms: int) -> int:
+    """Bits per limb so that a dot product of ``terms`` limb products stays below 2^53."""
+    return (53 - math.ceil(math.log2(terms + 1))) // 2
+
+
+def limb_pairs(max_input: int, max_weight: int, terms: int) -> int:
+    """How many float64 correlations the limb method runs (one per pair of limbs).
+
+    >>> limb_pairs(2**60, 2**60, 9)
+    9
+    """
+    bits = limb_bits(terms)
+    return max(1, math.ceil(max_input.bit_length() / bits)) * max(1, math.ceil(max_weight.bit_length() / bits))
+
+
 def _correlate_limbs(x, w, stride, dilation, groups) -> np.ndarray:
     terms = (w.shape[1]) * math.prod(w.shape[2:])
-    bits = (53 - math.ceil(math.log2(terms + 1))) // 2
+    bits = limb_bits(terms)
     x_limbs, w_limbs = _limbs(x, bits), _limbs(w, bits)
+    # each part is below 2^53: up to 2^9 of them summed still fit int64; more are summed as Python ints
+    wide = min(len(x_limbs), len(w_limbs)) > 2**9
     by_shift: dict[int, np.ndarray] = {}
     for i, xl in enumerate(x_limbs):
         for j, wl in enumerate(w_limbs):
             part = _correlate_float(xl, wl, stride, dilation, groups, np.float64)
-            # each part is below 2^53: a handful of them still fit int64
+            if wide:
+                part = part.astype(object)
             by_shift[i + j] = by_shift[i + j] + part if i + j in by_shift else part
     total = None
     for shift, part in by_shift.items():

@@ -15,6 +15,7 @@ second computation of it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -22,6 +23,7 @@ import numpy as np
 
 from .conv import ConvResult
 from .errors import ShapeError
+from .limits import MAX_EXPLAINED_TERMS, check_count
 from .pool import PoolResult
 
 
@@ -80,9 +82,29 @@ def parse_cell(text: str, shape: Sequence[int]) -> tuple:
     return tuple(p - 1 for p in parts)
 
 
+def terms_per_cell(result: ConvResult | PoolResult) -> int:
+    """Products (convolution) or values (pooling) one step lists, at most."""
+    window = math.prod(result.spec.kernel)
+    return result.kernel.shape[1] * window if isinstance(result, ConvResult) else window
+
+
+def explainable_cells(result: ConvResult | PoolResult) -> tuple[list, int]:
+    """The first output cells whose steps fit MAX_EXPLAINED_TERMS, and how many cells are left out."""
+    count = max(1, MAX_EXPLAINED_TERMS // terms_per_cell(result))
+    cells = all_cells(result.output.shape)
+    return cells[:count], max(0, len(cells) - count)
+
+
+def _all_cells_checked(result: ConvResult | PoolResult) -> list:
+    cells = math.prod(result.output.shape)
+    check_count(cells * terms_per_cell(result), MAX_EXPLAINED_TERMS,
+                f"explaining all {cells:,} cells", "explain single cells with --cell ROW,COL", unit="terms")
+    return all_cells(result.output.shape)
+
+
 def conv_steps(result: ConvResult, cells: Iterable[tuple] | None = None) -> list[ConvStep]:
-    """The derivation of the given output cells (all by default)."""
-    cells = all_cells(result.output.shape) if cells is None else list(cells)
+    """The derivation of the given output cells (all by default, within MAX_EXPLAINED_TERMS)."""
+    cells = _all_cells_checked(result) if cells is None else list(cells)
     padded, kernel, spec = result.padded, result.kernel, result.spec
     pads = [p.before for p in spec.padding]
     spatial = padded.shape[2:]
@@ -108,8 +130,8 @@ def conv_steps(result: ConvResult, cells: Iterable[tuple] | None = None) -> list
 
 
 def pool_steps(result: PoolResult, cells: Iterable[tuple] | None = None) -> list[PoolStep]:
-    """The derivation of the given pooled cells (all by default)."""
-    cells = all_cells(result.output.shape) if cells is None else list(cells)
+    """The derivation of the given pooled cells (all by default, within MAX_EXPLAINED_TERMS)."""
+    cells = _all_cells_checked(result) if cells is None else list(cells)
     steps = []
     for cell in cells:
         index = result.canonical_index(cell)

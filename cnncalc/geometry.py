@@ -287,6 +287,8 @@ def resolve_padding(
         for p in pair:
             if _is_int(p) and p < 0:
                 raise ShapeError(f"padding {p} is negative; padding counts zeros added, use 0 or more")
+            if not _is_int(p) and not hasattr(p, "free_symbols"):  # a size is an int or a formula
+                raise ShapeError(f"padding {p!r} is not a whole number; use e.g. 1, one per axis, or valid/same/full")
     return pairs
 
 

@@ -18,13 +18,16 @@ Only numpy, gzip and the standard library: reading data never imports torch.
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import struct
 import zlib
+from contextlib import contextmanager
 
 import numpy as np
 
 from .errors import InputError
+from .files import open_regular
 
 # type code -> big-endian numpy dtype
 TYPES = {
@@ -33,18 +36,43 @@ TYPES = {
 }
 
 
-def read_bytes(path: str, fix: str = "download it again") -> bytes:
-    """The file's bytes, decompressed when it is gzip (by its magic, not its name)."""
+MAX_BYTES = 200_000_000  # uncompressed bytes of one IDX file (MNIST's largest has 47,040,016)
+
+
+@contextmanager
+def _stream(path: str, fix: str):
+    """The file as a stream of its uncompressed bytes (gzip by its magic, not its name).
+
+    A stream, so that a small gzip file that inflates to gigabytes (a "gzip
+    bomb") is never decompressed past the bytes its reader asks for."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}; {fix}") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as error:
-            raise InputError(f"{path} is a damaged or truncated gzip file ({error}); {fix}") from None
+        handle = open_regular(path, "IDX file")
+    except InputError as error:
+        raise InputError(f"{error}; {fix}") from None
+    with handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+        handle.seek(0)
+        if not gzipped:
+            yield handle
+            return
+        with gzip.GzipFile(fileobj=handle) as stream:
+            yield stream
+
+
+def _read(stream, size: int, path: str, fix: str) -> bytes:
+    try:
+        return stream.read(size)
+    except (EOFError, OSError, zlib.error) as error:
+        raise InputError(f"{path} is a damaged or truncated gzip file ({error}); {fix}") from None
+
+
+def read_bytes(path: str, fix: str = "download it again", max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, decompressed when it is gzip; more than ``max_bytes`` is an error."""
+    with _stream(path, fix) as stream:
+        data = _read(stream, max_bytes + 1, path, fix)
+    if len(data) > max_bytes:
+        raise InputError(f"{path} holds more than {max_bytes:,} bytes (uncompressed), more than a file of its "
+                         f"kind; {fix}")
     return data
 
 
@@ -76,8 +104,23 @@ def read_idx_bytes(data: bytes, where: str, fix: str = "download it again") -> n
 
 
 def read_idx(path: str, fix: str = "download it again") -> np.ndarray:
-    """Read an IDX file (gzip or raw) into a numpy array."""
-    return read_idx_bytes(read_bytes(path, fix), os.fspath(path), fix)
+    """Read an IDX file (gzip or raw) into a numpy array.
+
+    The header is read first, and no more bytes are read than it declares
+    (at most MAX_BYTES): the declared size is checked before decompressing."""
+    where = os.fspath(path)
+    with _stream(where, fix) as stream:
+        data = _read(stream, 4, where, fix)
+        if len(data) == 4 and data[:2] == b"\x00\x00" and data[2] in TYPES and data[3]:
+            data += _read(stream, 4 * data[3], where, fix)
+            if len(data) == 4 + 4 * data[3]:
+                dims = struct.unpack(f">{data[3]}I", data[4:])
+                declared = len(data) + math.prod(dims) * TYPES[data[2]].itemsize
+                if declared > MAX_BYTES:
+                    raise InputError(f"{where} declares {'x'.join(map(str, dims))} values ({declared:,} bytes), "
+                                     f"more than the limit of {MAX_BYTES:,} bytes; {fix}")
+                data += _read(stream, declared - len(data) + 1, where, fix)
+    return read_idx_bytes(data, where, fix)
 
 
 def idx_bytes(array: np.ndarray) -> bytes:

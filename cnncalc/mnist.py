@@ -15,6 +15,7 @@ Only numpy and the standard library: ``cnncalc data`` never imports torch.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .files import make_folder
 from .idx import read_bytes, read_idx_bytes
 
 ENV = "CNNCALC_DATA"
@@ -81,11 +83,22 @@ class Split:
     files: tuple
 
 
+def file_bytes(name: str) -> int:
+    """The uncompressed size of one MNIST file: header and uint8 values.
+
+    >>> file_bytes("train-images-idx3-ubyte")
+    47040016
+    """
+    shape = FILES[name][1]
+    return 4 + 4 * len(shape) + math.prod(shape)
+
+
 def read_checked(path: Path, name: str, root: Path, check: bool = True) -> np.ndarray:
     """Read one file, checking its length, magic, shape and (optionally) md5."""
     fix = _fix(root)
-    data = read_bytes(str(path), fix)
     md5, shape = FILES[name]
+    # never more than the real file's bytes: a small gzip file inflating to gigabytes stops there
+    data = read_bytes(str(path), fix, max_bytes=file_bytes(name))
     array = read_idx_bytes(data, str(path), fix)
     if array.shape[1:] != shape[1:] or check and array.shape != shape:
         raise InputError(f"{path} holds {'x'.join(map(str, array.shape))} values, MNIST's {name} has "
@@ -140,7 +153,7 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
     import urllib.error
     import urllib.request
 
-    root.mkdir(parents=True, exist_ok=True)
+    make_folder(root, "MNIST folder")
     failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
     for name, path, state in status(root):
         if state == "ok":
@@ -153,7 +166,7 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
                 continue
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:
-                    data = response.read()
+                    data = response.read(file_bytes(name) + 1_000_000)  # gzip is smaller than the data
             except urllib.error.HTTPError as error:  # reached, but no such file there
                 errors.append(f"{url}: HTTP {error.code}")
                 continue

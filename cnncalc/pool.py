@@ -33,8 +33,9 @@ from .errors import ShapeError
 from .exact_blas import windows
 from .geometry import AXIS_NAMES, WindowSpec, effective_kernel, output_size, per_axis, resolve_padding
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
+from .limits import MAX_BIG_WORK, MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WORK, check_count
 from .readers import read_matrix
-from .values import INT64_SAFE, Exact, max_abs
+from .values import INT64_SAFE, Exact, max_abs, pad_integers
 
 OPERATIONS = ("max", "avg", "min", "sum")
 _ALIASES = {"mean": "avg", "average": "avg", "maximum": "max", "minimum": "min"}
@@ -79,9 +80,20 @@ def window_cells(spec: WindowSpec, sizes: tuple, index: tuple) -> list[tuple]:
     n, c, *o = index
     axes = []
     for oi, k, s, p, d, size in zip(o, spec.kernel, spec.stride, spec.padding, spec.dilation, sizes):
-        start = oi * s - p.before
-        axes.append([start + j * d for j in range(k) if 0 <= start + j * d < size])
+        axes.append(real_positions(oi * s - p.before, k, d, size))
     return [(n, c, *cell) for cell in itertools.product(*axes)]
+
+
+def real_positions(start: int, kernel: int, dilation: int, size: int) -> range:
+    """The positions start + j*d (0 <= j < kernel) inside an axis of ``size`` cells,
+    computed without visiting the window (a window may be far longer than the input).
+
+    >>> list(real_positions(-1, 3, 1, 4)), list(real_positions(-3, 3, 2, 4)), list(real_positions(2, 10**21, 1, 4))
+    ([0, 1], [1], [2, 3])
+    """
+    first = max(0, -(start // dilation))  # smallest j with start + j*d >= 0
+    last = min(kernel - 1, (size - 1 - start) // dilation)  # largest j with start + j*d < size
+    return range(start + first * dilation, start + last * dilation + 1, dilation) if first <= last else range(0)
 
 
 def pool(
@@ -146,9 +158,15 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"{f' padded to {n + p.before + p.after}' if p.before or p.after else ''}; "
                 f"use a window of at most {n + p.before + p.after}{' or --ceil' if not ceil_mode else ''}"
             )
-    for n, k, s, p, d, axis, o in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd],
-                                     spec.output_sizes(sizes, ceil_mode)):
-        empty = [i for i in range(o) if not any(0 <= i * s - p.before + j * d < n for j in range(k))]
+    out_sizes = spec.output_sizes(sizes, ceil_mode)
+    extents = [n + p.before + p.after + e for n, p, e in zip(sizes, pads, _extra_after(sizes, spec, out_sizes))]
+    check_count(math.prod(extents), MAX_VALUES, f"the padded input ({'x'.join(map(str, extents))})",
+                "use a smaller window or less padding")
+    for n, k, s, p, d, axis, o in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd], out_sizes):
+        # only a window that starts in the padding before the input can miss every real cell
+        # (torch drops a last window that would start after it)
+        starts_in_padding = min(o, -(-p.before // s))
+        empty = [i for i in range(starts_in_padding) if not real_positions(i * s - p.before, k, d, n)]
         if empty:
             raise ShapeError(
                 f"window {empty[0] + 1} along the {axis} covers only padding (dilation {d} skips the {n} real "
@@ -171,14 +189,12 @@ def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool)
     per_axis_counts = []
     for n, k, s, p, o in zip(sizes, spec.kernel, spec.stride, spec.padding,
                              spec.output_sizes(sizes, ceil_mode)):
-        counts = []
-        for i in range(o):
-            start = i * s - p.before
-            if count_include_pad:
-                counts.append(min(start + k, n + p.after) - start)
-            else:
-                counts.append(min(start + k, n) - max(start, 0))
-        per_axis_counts.append(np.array(counts, dtype=np.int64))
+        start = np.arange(o, dtype=np.int64) * s - p.before
+        if count_include_pad:
+            counts = np.minimum(start + k, n + p.after) - start
+        else:
+            counts = np.minimum(start + k, n) - np.maximum(start, 0)
+        per_axis_counts.append(counts)
     result = per_axis_counts[0]
     for counts in per_axis_counts[1:]:
         result = np.multiply.outer(result, counts)
@@ -190,13 +206,19 @@ def _pool_rational(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_
     out_sizes = spec.output_sizes(sizes, ceil_mode)
     extra = _extra_after(sizes, spec, out_sizes)
     nums = x4.numerators
+    cells = math.prod(spec.kernel)
+    big = nums.dtype == object or op in ("avg", "sum") and max_abs(nums) * cells >= INT64_SAFE
+    check_count(math.prod(x4.shape[:2] + out_sizes) * cells, MAX_BIG_WORK if big else MAX_WORK,
+                "the pooling", "use a smaller input or window", unit="window reads")
+    if big:  # a window sum could pass int64: sum Python ints instead
+        nums = nums.astype(object)
     if op in ("max", "min"):
         # padded cells take the array's own extreme so they can never win a window
         fill = int(nums.min()) if op == "max" else int(nums.max())
     else:
         fill = 0
     widths = [(0, 0), (0, 0)] + [(p.before, p.after + e) for p, e in zip(spec.padding, extra)]
-    padded = np.pad(nums, widths, constant_values=fill) if any(sum(w) for w in widths) else nums
+    padded = pad_integers(nums, widths, fill) if any(sum(w) for w in widths) else nums
     view = windows(padded, spec.kernel, spec.stride, spec.dilation)
     index = (slice(None), slice(None)) + tuple(slice(0, o) for o in out_sizes)
     view = view[index]
@@ -237,14 +259,39 @@ def _pool_symbolic(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_
     divisors = _divisors(sizes, spec, count_include_pad, ceil_mode) if op == "avg" else None
     out = np.empty(x4.shape[:2] + out_sizes, dtype=object)
     xs = x4.symbols
-    reducer = {"max": sympy.Max, "min": sympy.Min, "sum": sympy.Add, "avg": sympy.Add}[op]
+    check_count(out.size * math.prod(spec.kernel), MAX_SYMBOLIC_TERMS, "the symbolic pooling",
+                "give numbers for the symbols, or a smaller input", unit="terms")
     for index in np.ndindex(*out.shape):
         cells = [xs[c] for c in window_cells(spec, sizes, index)]
-        value = reducer(*cells)
+        value = sympy.Add(*cells) if op in ("sum", "avg") else extreme(op, cells)
         if op == "avg":
             value = value / int(divisors[index[2:]])
         out[index] = value
     return Exact(symbols=out)
+
+
+def extreme(op: str, values: list):
+    """max or min of exact values, as sympy's Max/Min without their pairwise search.
+
+    sympy.Max compares every pair of arguments (asking whether a - b is
+    positive), which takes seconds for a 3x3 window of sums of products and
+    longer per layer.  The numbers are reduced here, repeated terms dropped,
+    and the rest kept unevaluated: max(w11 + 2, 3, 5, w11 + 2) is Max(5, w11 + 2).
+
+    >>> import sympy
+    >>> a = sympy.Symbol("a")
+    >>> extreme("max", [a + 2, sympy.Integer(3), sympy.Integer(5), a + 2]), extreme("min", [sympy.Integer(3), sympy.Integer(5)])
+    (Max(5, a + 2), 3)
+    """
+    import sympy
+
+    numbers = [v for v in values if v.is_number and v.is_comparable]
+    others = list(dict.fromkeys(v for v in values if not (v.is_number and v.is_comparable)))
+    pick = max if op == "max" else min
+    args = ([pick(numbers)] if numbers else []) + others
+    if len(args) == 1:
+        return args[0]
+    return (sympy.Max if op == "max" else sympy.Min)(*args, evaluate=False)
 
 
 def global_pool(input, op: str = "avg", **options) -> PoolResult:

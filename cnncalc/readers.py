@@ -25,19 +25,35 @@ Every value is read by :func:`cnncalc.expr.parse_scalar`: ``0.25`` is 1/4,
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
 
 from .errors import InputError
-from .values import Exact
+from .files import file_size, open_regular, read_regular
+from .limits import MAX_VALUES, check_count
+from .values import MAX_NESTING, Exact
 
 FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".json", ".yaml", ".yml", ".npy")
-MAX_LITERAL = 5_000_000  # characters; larger inputs belong in a .npy file
+MAX_LITERAL = 5_000_000  # characters of a typed matrix or standard input; larger inputs belong in a .npy file
+MAX_TEXT_FILE = 20_000_000  # bytes of a .txt/.csv/.json matrix file (.yaml: cnncalc.yamlio.MAX_BYTES)
+MAX_NPY_HEADER = 10_000  # bytes of a .npy header (numpy writes 128)
+
+
+def looks_like_file(text: str) -> bool:
+    """Whether text names a matrix file (by its suffix) rather than typing values."""
+    return text.strip().lower().endswith(FILE_SUFFIXES) and not re.search(r"[;\[\]]", text)
 
 
 def read_matrix(source, name: str = "matrix") -> Exact:
-    """Read an :class:`Exact` array from a literal, a file path, nested lists or numpy."""
+    """Read an :class:`Exact` array from a literal, a file path, nested lists or numpy.
+
+    A string names a file when such a file exists, or when it ends like one
+    (``.npy``): the command line reads any file its user names.  Untrusted
+    text (an exercise's values, a student's answer) goes to
+    :func:`parse_literal`, which never opens anything.
+    """
     if isinstance(source, Exact):
         return source
     if not isinstance(source, (str, os.PathLike)):
@@ -47,8 +63,8 @@ def read_matrix(source, name: str = "matrix") -> Exact:
         return read_stdin(name)
     if os.path.isfile(text):
         return read_file(text, name)
-    if text.strip().lower().endswith(FILE_SUFFIXES) and not re.search(r"[;\[\]]", text):
-        raise InputError(f"{name} file '{text}' does not exist; check the path, or type the values in quotes")
+    if os.path.exists(text) or looks_like_file(text):
+        return read_file(text, name)  # a folder, a FIFO, a missing file: read_file says which
     return parse_literal(text, name)
 
 
@@ -57,17 +73,38 @@ def read_stdin(name: str = "matrix") -> Exact:
     "output") or typed rows, so `cnncalc conv ... --json | cnncalc pool -` works."""
     import sys
 
-    text = sys.stdin.read()
+    text = sys.stdin.read(MAX_LITERAL + 1)
+    if len(text) > MAX_LITERAL:
+        raise InputError(f"{name} from standard input is longer than {MAX_LITERAL:,} characters (docs/limits.md); "
+                         "save large arrays as .npy and pass the path")
     stripped = text.strip()
     if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{name} from standard input is not valid JSON (line {error.lineno}: {error.msg})") from None
+        data = load_json(stripped, f"{name} from standard input")
         if not isinstance(data, dict) or "output" not in data:
             raise InputError(f"{name} from standard input has no \"output\"; pipe the --json output of conv, pool or act")
         return Exact.from_nested(data["output"])
     return parse_literal(stripped.replace("\n", ";") if "\n" in stripped and ";" not in stripped else stripped, name)
+
+
+def _refuse_constant(word: str):
+    raise InputError(f"{word} is not a finite number; use a number such as 0 or 1")
+
+
+def load_json(text: str, where: str):
+    """JSON as plain data, with numbers kept as their text so that the value
+    parser reads them exactly and within its limits (an integer of 5,000
+    digits, 1e999999, NaN are one-line errors, not crashes or floats)."""
+    try:
+        return json.loads(text, parse_int=_json_number, parse_float=_json_number, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{where} is not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where} is nested too deeply; an array has at most {MAX_NESTING} levels") from None
+
+
+def _json_number(text: str) -> str:
+    # kept as text: parse_scalar reads "0.1" as exactly 1/10 and bounds the digits
+    return text
 
 
 def parse_literal(text: str, name: str = "matrix") -> Exact:
@@ -153,8 +190,8 @@ def _parse_brackets(text: str, name: str):
             if stack:
                 stack[-1].append(new)
             stack.append(new)
-            if len(stack) > 8:
-                raise InputError("brackets nested deeper than 8; arrays have at most 4 dimensions")
+            if len(stack) > MAX_NESTING:
+                raise InputError(f"brackets nested deeper than {MAX_NESTING}; arrays have at most 5 axes")
         elif token == "]":
             if not stack:
                 raise InputError("has a ']' without its '['; check the brackets")
@@ -179,41 +216,32 @@ def _parse_brackets(text: str, name: str):
 
 
 def read_file(path: str, name: str = "matrix") -> Exact:
-    """Read a matrix file by its suffix; errors name the file and the fix."""
-    suffix = Path(path).suffix.lower()
-    try:
-        if suffix == ".npy":
-            import numpy as np
+    """Read a matrix file by its suffix; errors name the file and the fix.
 
-            try:
-                return Exact.from_nested(np.load(path, allow_pickle=False))
-            except ValueError as error:
-                raise InputError(f"{name} file '{path}' is not a plain .npy array ({error}); save it with numpy.save") from None
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+    Only regular files are read (a FIFO or a device is refused, not waited
+    on), and every format is bounded before it is loaded (docs/limits.md).
+    """
+    suffix = Path(path).suffix.lower()
+    what = f"{name} file"
+    if suffix == ".npy":
+        return read_npy(path, name)
+    if suffix in (".yaml", ".yml"):
+        from .yamlio import MAX_BYTES, load_yaml_bytes
+
+        data = load_yaml_bytes(read_regular(path, MAX_BYTES, what), path).data
+        if not isinstance(data, list):
+            raise InputError(f"{what} '{path}' must hold a list of rows, e.g. [[1, 2], [3, 4]]")
+        try:
+            return Exact.from_nested(data)
+        except InputError as error:
+            raise InputError(f"{what} '{path}' {error}") from None
+    try:
+        text = read_regular(path, MAX_TEXT_FILE, what).decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{name} file '{path}' is not text; use .txt, .csv, .json, .yaml or .npy") from None
-    except OSError as error:
-        raise InputError(f"{name} file '{path}' cannot be read ({error.strerror}); check the path and permissions") from None
+        raise InputError(f"{what} '{path}' is not text; use .txt, .csv, .json, .yaml or .npy") from None
     try:
         if suffix == ".json":
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise InputError(f"is not valid JSON (line {error.lineno}: {error.msg})") from None
-            return Exact.from_nested(data)
-        if suffix in (".yaml", ".yml"):
-            import yaml
-
-            try:
-                data = yaml.safe_load(text)
-            except yaml.YAMLError as error:
-                mark = getattr(error, "problem_mark", None)
-                where = f" at line {mark.line + 1}" if mark else ""
-                raise InputError(f"is not valid YAML{where}") from None
-            if not isinstance(data, list):
-                raise InputError("must hold a list of rows, e.g. [[1, 2], [3, 4]]")
-            return Exact.from_nested(data)
+            return Exact.from_nested(load_json(text, "is"))
         # .txt / .csv / .tsv: rows per line, blank lines between channels
         blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
         if not blocks:
@@ -223,6 +251,48 @@ def read_file(path: str, name: str = "matrix") -> Exact:
         return Exact.from_nested(parsed if len(parsed) > 1 else parsed[0])
     except InputError as error:
         raise InputError(f"{name} file '{path}' {error}") from None
+
+
+def read_npy(path: str, name: str = "matrix") -> Exact:
+    """A .npy array of booleans, integers or floats (never pickles), checked
+    from its header before any value is read: the dtype, the number of values
+    (MAX_VALUES) and whether the file really holds that many bytes."""
+    import numpy as np
+
+    what = f"{name} file"
+    with open_regular(path, what) as handle:
+        try:
+            version = np.lib.format.read_magic(handle)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(handle, max_header_size=MAX_NPY_HEADER)
+            elif version in ((2, 0), (3, 0)):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(handle, max_header_size=MAX_NPY_HEADER)
+            else:
+                raise ValueError(f"unknown .npy version {version}")
+        except (ValueError, EOFError, OSError, SyntaxError) as error:
+            raise InputError(f"{what} '{path}' is not a plain .npy array ({_first_line(error)}); "
+                             "save it with numpy.save") from None
+        if dtype.kind not in "biuf" or dtype.kind == "f" and dtype.itemsize > 8 or dtype.hasobject:
+            raise InputError(f"{what} '{path}' holds {dtype} values; cnncalc reads booleans, integers and "
+                             "float16/32/64 (convert with array.astype(numpy.float64))")
+        count = math.prod(shape)
+        check_count(count, MAX_VALUES, f"{what} '{path}' ({'x'.join(map(str, shape)) or 'scalar'})",
+                    "use a smaller array")
+        needed = count * dtype.itemsize
+        present = file_size(handle) - handle.tell()
+        if present != needed:
+            state = "truncated" if present < needed else "longer than its header says"
+            raise InputError(f"{what} '{path}' is {state}: {'x'.join(map(str, shape))} {dtype} values need "
+                             f"{needed:,} bytes after the header, found {present:,}; save it again with numpy.save")
+        array = np.frombuffer(handle.read(needed), dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    try:
+        return Exact.from_nested(array)
+    except InputError as error:
+        raise InputError(f"{what} '{path}': {error}") from None
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:120]
 
 
 def read_vector(source, name: str = "bias") -> Exact:

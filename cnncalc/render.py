@@ -32,7 +32,12 @@ def nested(array: Exact, fmt=format_json_value):
     if fmt is format_json_value:
         return json_nested(array)
     values = array.values()
-    return np.frompyfunc(fmt, 1, 1)(values).tolist() if values.size else []
+    if not values.size:
+        return []
+    # a ufunc reports floating-point flags that sympy's printing raises on values such as
+    # exp(999998) as numpy warnings; nothing here is computed in floats
+    with np.errstate(all="ignore"):
+        return np.frompyfunc(fmt, 1, 1)(values).tolist()
 
 
 def dumps(data: dict) -> str:
@@ -54,10 +59,10 @@ def activation_cells(result: ActivationResult, digits: int | None = None) -> tup
     >>> from cnncalc.activations import softmax
     >>> definitions, cells = activation_cells(softmax("1 2 3"))
     >>> definitions, cells.tolist()
-    ([], ['E/(E + exp(2) + exp(3))', 'exp(2)/(E + exp(2) + exp(3))', 'exp(3)/(E + exp(2) + exp(3))'])
+    ([], ['1/(1 + E + exp(2))', 'E/(1 + E + exp(2))', 'exp(2)/(1 + E + exp(2))'])
     >>> definitions, cells = activation_cells(softmax(list(range(1, 13))))
     >>> definitions[0][:40], cells.tolist()[:2]
-    ('S = E + exp(2) + exp(3) + exp(4) + exp(5', ['E/S', 'exp(2)/S'])
+    ('S = 1 + E + exp(2) + exp(3) + exp(4) + e', ['1/S', 'E/S'])
     """
     values = result.output.values()
     if digits is not None:
@@ -79,11 +84,15 @@ def activation_cells(result: ActivationResult, digits: int | None = None) -> tup
         name = ("S" if len(result.sums) == 1 else f"S{row + 1}") if long[row] else None
         if name:
             definitions.append(f"{name} = {formula_text(total)}")
-        for i, (x, value) in enumerate(zip(inputs[lead], values[lead])):
+        row_inputs = list(inputs[lead])
+        # softmax's rows are exp(x_i - min x) / S where the row is rational (activations.softmax)
+        shift = min(row_inputs) if result.op == "softmax" and all(
+            isinstance(v, (int, Fraction)) for v in row_inputs) else 0
+        for i, (x, value) in enumerate(zip(row_inputs, values[lead])):
             text = None
             if name and not isinstance(value, (int, Fraction)):
-                if result.op == "softmax" and value == sympy.exp(x) * (1 / total):
-                    text = f"{format_value(sympy.exp(x))}/{name}"
+                if result.op == "softmax" and value == sympy.exp(x - shift) * (1 / total):
+                    text = f"{format_value(sympy.exp(x - shift))}/{name}"
                 elif result.op == "log-softmax" and value == x - sympy.log(total):
                     x_text = format_value(x)
                     text = f"{x_text if not x_text.startswith('-') else f'({x_text})'} - log({name})"

@@ -21,6 +21,7 @@ An :class:`Exact` array is either
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import Any, Iterable
 
@@ -28,8 +29,15 @@ import numpy as np
 
 from .errors import InputError
 from .expr import normalize, parse_scalar
+from .limits import MAX_SYMBOLIC_VALUES, MAX_VALUES, check_count
 
 INT64_SAFE = 2**62  # numerators at or above this move to Python ints (object dtype)
+# Inputs have at most expr.MAX_DIGITS digits; results of a few operations on them may have more, but
+# never past what Python prints (4,300 digits): a longer value is refused rather than unprintable.
+MAX_DIGITS_RESULT = 4000
+_RESULT_TOO_BIG = 10**MAX_DIGITS_RESULT
+MAX_NESTING = 8  # levels of nested lists in a matrix (arrays have at most 5 axes)
+_SYMBOLS_FIX = "use numbers, or a smaller array: sympy needs milliseconds per value"
 
 
 def _is_symbolic(value) -> bool:
@@ -40,17 +48,32 @@ def max_abs(numerators: np.ndarray) -> int:
     """Largest magnitude in an integer array, as a Python int (0 when empty)."""
     if numerators.size == 0:
         return 0
-    if numerators.dtype == object:  # Python ints: compare them in numpy's loop, no abs() per element
-        return max(int(numerators.max()), -int(numerators.min()))
-    return max(int(numerators.max()), -int(numerators.min()))  # two reductions, no |x| temporary
+    # two reductions (Python ints compared in numpy's loop), no |x| temporary; and not np.abs:
+    # the absolute value of int64's -2^63 overflows back to -2^63
+    return max(int(numerators.max()), -int(numerators.min()))
 
 
 def fit_integers(numerators: np.ndarray) -> np.ndarray:
-    """Store exact integers as int64 when they fit comfortably, else as Python ints."""
+    """Store exact integers as int64 when they fit comfortably, else as Python ints.
+
+    Every int64 array the engine keeps has magnitudes below 2^62, whatever its
+    source (a .npy file may hold -2^63): the overflow bounds of sums and
+    products below count on it.
+
+    >>> fit_integers(np.array([-2**63, 0])).dtype, fit_integers(np.array([1, 2], dtype=object)).dtype
+    (dtype('O'), dtype('int64'))
+    """
     if numerators.dtype == object:
-        return numerators.astype(np.int64) if max_abs(numerators) < INT64_SAFE else numerators
+        biggest = max_abs(numerators)
+        if biggest < INT64_SAFE:
+            return numerators.astype(np.int64)
+        if biggest >= _RESULT_TOO_BIG:
+            raise InputError(f"a value grows past {MAX_DIGITS_RESULT:,} digits; the engine keeps values "
+                             f"below {MAX_DIGITS_RESULT:,} digits (docs/limits.md): use smaller numbers")
+        return numerators
     if numerators.dtype.kind in "iu":
-        if numerators.dtype == np.uint64 and numerators.size and int(numerators.max()) >= INT64_SAFE:
+        if numerators.size and (int(numerators.max()) >= INT64_SAFE
+                                or numerators.dtype.kind == "i" and int(numerators.min()) <= -INT64_SAFE):
             return numerators.astype(object)
         return numerators.astype(np.int64, copy=False)
     raise TypeError(f"expected an integer array, got {numerators.dtype}")
@@ -65,6 +88,24 @@ def scale(numerators: np.ndarray, factor: int) -> np.ndarray:
     return numerators.astype(object) * factor
 
 
+def pad_integers(numerators: np.ndarray, widths, fill: int = 0) -> np.ndarray:
+    """np.pad with a constant, keeping Python ints Python ints.
+
+    (np.pad fills an object array with numpy int64 scalars, and an int64 plus
+    a Python int past 2^63 then overflows silently.)
+
+    >>> [type(v).__name__ for v in pad_integers(np.array([2**70], dtype=object), [(1, 0)]).flat]
+    ['int', 'int']
+    """
+    if numerators.dtype != object:
+        return np.pad(numerators, widths, constant_values=fill)
+    shape = tuple(n + before + after for n, (before, after) in zip(numerators.shape, widths))
+    out = np.empty(shape, dtype=object)
+    out.fill(int(fill))
+    out[tuple(slice(before, before + n) for n, (before, _) in zip(numerators.shape, widths))] = numerators
+    return out
+
+
 class Exact:
     """An n-dimensional array of exact values (see the module docstring)."""
 
@@ -76,6 +117,9 @@ class Exact:
             return
         if denominator <= 0:
             raise ValueError("the shared denominator must be positive")
+        if denominator >= _RESULT_TOO_BIG:
+            raise InputError(f"a denominator grows past {MAX_DIGITS_RESULT:,} digits; the engine keeps values "
+                             f"below {MAX_DIGITS_RESULT:,} digits (docs/limits.md): use simpler fractions")
         self.numerators = fit_integers(np.asarray(numerators))
         self.denominator = int(denominator)
         self.symbols = None
@@ -95,13 +139,26 @@ class Exact:
         if isinstance(values, Exact):
             return values
         if isinstance(values, np.ndarray):
+            check_count(values.size, MAX_VALUES, f"the {'x'.join(map(str, values.shape))} array")
             if values.dtype.kind in "iub":
                 return cls(values.astype(np.int64) if values.dtype.kind == "b" else values)
             if values.dtype.kind == "f":
                 return cls.from_binary_floats(values)
             values = values.tolist()
         shape = _nested_shape(values)
-        flat = [parse_scalar(v, allow_symbols) for v in _flatten(values, len(shape))]
+        check_count(math.prod(shape), MAX_VALUES, f"the {'x'.join(map(str, shape))} array")
+        written = list(_flatten(values, len(shape)))
+        plain = _plain_integers(written)
+        if plain is not None:
+            return cls(plain.reshape(shape))
+        flat, symbolic = [], 0
+        for v in written:
+            value = parse_scalar(v, allow_symbols)
+            if not isinstance(value, (int, Fraction)):
+                symbolic += 1  # stop early: a million symbols would take minutes to read
+                check_count(symbolic, MAX_SYMBOLIC_VALUES, "an array with symbols", _SYMBOLS_FIX,
+                            unit="symbolic values")
+            flat.append(value)
         return cls.from_flat(flat, shape)
 
     @classmethod
@@ -148,6 +205,7 @@ class Exact:
         """Build from a flat list of exact scalars (int, Fraction, sympy) and a shape."""
         flat = [normalize(v) for v in flat]
         if any(_is_symbolic(v) for v in flat):
+            check_count(len(flat), MAX_SYMBOLIC_VALUES, "an array with symbols", _SYMBOLS_FIX)
             import sympy
 
             objects = np.empty(len(flat), dtype=object)
@@ -223,6 +281,8 @@ class Exact:
         """The same values as sympy objects (for mixing with symbols)."""
         if self.is_symbolic:
             return self
+        # sigmoid, tanh, softmax and mixing with symbols build one sympy object per value
+        check_count(self.size, MAX_SYMBOLIC_VALUES, "exact expressions (sympy) for the array", _SYMBOLS_FIX)
         import sympy
 
         d = self.denominator
@@ -283,18 +343,34 @@ class Exact:
         return all(sympy.simplify(x - y) == 0 for x, y in zip(a, b))
 
 
+_PLAIN_INTEGERS = re.compile(r"(?:[+-]?[0-9]{1,18}\n)*[+-]?[0-9]{1,18}")
+
+
+def _plain_integers(written: list) -> np.ndarray | None:
+    """Typed cells that are all plain integers of up to 18 digits, read by numpy in one go
+    (a million cells in a tenth of the time of one parse each); None otherwise."""
+    if not written or not all(type(v) is str for v in written):
+        return None
+    if not _PLAIN_INTEGERS.fullmatch("\n".join(written)):
+        return None
+    return np.array(written, dtype=np.int64)
+
+
 def _int_array(flat: list) -> np.ndarray:
     big = any(abs(v) >= INT64_SAFE for v in flat)
     return np.array(flat, dtype=object if big else np.int64)
 
 
-def _nested_shape(values) -> tuple:
-    """Shape of nested lists, with a clear error for ragged ones."""
+def _nested_shape(values, depth: int = 0) -> tuple:
+    """Shape of nested lists, with a clear error for ragged or too deeply nested ones."""
     if not isinstance(values, (list, tuple)):
         return ()
+    if depth >= MAX_NESTING:
+        raise InputError(f"the array is nested more than {MAX_NESTING} levels deep; "
+                         "arrays have at most 5 axes (batch, channels, depth, height, width)")
     if len(values) == 0:
         raise InputError("the matrix is empty; give at least one value")
-    shapes = [_nested_shape(v) for v in values]
+    shapes = [_nested_shape(v, depth + 1) for v in values]
     first = shapes[0]
     for row, shape in enumerate(shapes[1:], start=2):
         if shape != first:

@@ -8,7 +8,7 @@ us, so
   lists, strings, numbers, booleans and null;
 * aliases (``*name``) are refused, so an alias bomb ("billion laughs") cannot
   expand; anchors are unnecessary in exercises;
-* the size of a document is bounded;
+* the size and the nesting depth of a document are bounded;
 * a key given twice is an error (YAML would silently keep the last);
 * every key path ("questions[2].compute.kernel") keeps its line, so errors
   can say ``file.yaml: line 12: questions[2].compute: ...``.
@@ -37,6 +37,7 @@ from .errors import InputError
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # levels of nested mappings and lists
 PLAIN_TAGS = {
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
@@ -115,7 +116,7 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
         node = loader.get_single_node()
         if node is not None:
             seen: set[int] = set()
-            document.data = _to_python(node, "", document, loader, seen)
+            document.data = _to_python(node, "", document, loader, seen, 0)
     except RecursionError:
         raise InputError(f"{source}: nested too deeply; a document needs only a few levels") from None
     except yaml.YAMLError as error:
@@ -129,36 +130,24 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
 
 
 def load_yaml_file(path: str, tags: str = "raise", max_bytes: int = MAX_BYTES, typed: bool = False) -> YamlDocument:
-    """Read a YAML file (a regular file of at most ``max_bytes``) as :func:`load_yaml` does."""
-    import os
-    import stat
+    """A YAML file: a regular file (a FIFO or a folder is refused, not waited on) of at most ``max_bytes``."""
+    from .files import read_regular
 
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror}); check the path") from None
-    if stat.S_ISDIR(mode):
-        raise InputError(f"{path}: is a folder, not a YAML file; name a file inside it")
-    if not stat.S_ISREG(mode):
-        # a FIFO or a device would block or never end: only plain files are read
-        raise InputError(f"{path}: is not a regular file (a pipe or device); copy its contents into a .yaml file")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror}); check the path") from None
-    if len(raw) > max_bytes:
-        raise InputError(f"{path}: larger than {max_bytes:,} bytes; this is not a plausible file of its kind")
+    return load_yaml_bytes(read_regular(path, max_bytes, "YAML file"), str(path), tags, typed)
+
+
+def load_yaml_bytes(raw: bytes, source: str, tags: str = "raise", typed: bool = False) -> YamlDocument:
+    """YAML from the bytes of a file: UTF-8 text without NUL bytes."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: is not UTF-8 text; save it as a plain-text YAML file") from None
+        raise InputError(f"{source}: is not UTF-8 text; save it as a plain-text YAML file") from None
     if "\x00" in text:
-        raise InputError(f"{path}: is binary (it contains NUL bytes); save it as a plain-text YAML file")
-    return load_yaml(text, path, tags, typed)
+        raise InputError(f"{source}: is binary (it contains NUL bytes); save it as a plain-text YAML file")
+    return load_yaml(text, source, tags, typed)
 
 
-def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
+def _to_python(node, path: str, document: YamlDocument, loader, seen: set, depth: int):
     import yaml
 
     if id(node) in seen:
@@ -172,6 +161,9 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
     if len(seen) > MAX_NODES:
         raise InputError(f"{document.source}: more than {MAX_NODES:,} values; split the file")
     line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise InputError(f"{document.source}: line {line}: {path or 'document'} is nested more than {MAX_DEPTH} "
+                         "levels deep; a document needs only a few levels (docs/limits.md)")
     document.lines.setdefault(path, line)
     if node.tag not in PLAIN_TAGS:
         if document.tags == "mark":
@@ -185,10 +177,16 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
                 raise InputError(f"{document.source}: line {key_node.start_mark.line + 1}: a key must be a plain name")
-            key = key_node.value if document.typed else loader.construct_object(key_node)
+            if document.typed:
+                key = key_node.value
+            else:
+                try:
+                    key = loader.construct_object(key_node)
+                except (ValueError, OverflowError):
+                    key = key_node.value
             sub = f"{path}.{key}" if path else str(key)
             key_line = key_node.start_mark.line + 1
-            value = _to_python(value_node, sub, document, loader, seen)
+            value = _to_python(value_node, sub, document, loader, seen, depth + 1)
             if key in result:
                 if not document.typed:
                     raise InputError(f"{document.source}: line {key_line}: {sub}: the key '{key}' is given twice "
@@ -201,7 +199,7 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
             result[key] = value
         return result
     if isinstance(node, yaml.SequenceNode):
-        items = [_to_python(v, f"{path}[{i}]", document, loader, seen) for i, v in enumerate(node.value)]
+        items = [_to_python(v, f"{path}[{i}]", document, loader, seen, depth + 1) for i, v in enumerate(node.value)]
         if not document.typed:
             return items
         typed = TypedList(items)
@@ -212,4 +210,9 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set):
         if node.style in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
             return None
         return node.value
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError):
+        # an integer of more than 4,300 digits, which Python will not convert: the text as
+        # written goes on, and the number reader refuses it with its own limit
+        return node.value

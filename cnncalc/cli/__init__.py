@@ -14,6 +14,7 @@ import sys
 import click
 
 from ..errors import CnnCalcError, InputError, did_you_mean
+from ..printable import printable
 
 
 # command -> the module that defines it; a module is imported only when its
@@ -108,7 +109,8 @@ class CnnCalcGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CnnCalcError as error:
-            message = " ".join(str(error).split("\n"))
+            # one line, and the value quoted in it (a file's or a user's) cannot drive the terminal
+            message = printable(" ".join(str(error).split("\n")))
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
 

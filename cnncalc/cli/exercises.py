@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files import make_folder, write_text
 from . import main
 
 
@@ -104,16 +105,19 @@ def check_command(target, as_json):
         table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} rows", title_justify="left")
         for column in ("exercise", "question", "status", "computed", "published", "note"):
             table.add_column(column, overflow="fold")
+        from ..printable import printable  # text from an exercise file: ESC is shown, never obeyed
+
         for _, r in rows:
-            table.add_row(Text(r.exercise), Text(r.question), Text(r.status, style=_status_style(r.status)),
-                          Text(_clip(computed(r))), Text(_clip(r.published)), Text(r.note))
+            table.add_row(Text(printable(r.exercise)), Text(printable(r.question)),
+                          Text(r.status, style=_status_style(r.status)), Text(printable(_clip(computed(r)))),
+                          Text(printable(_clip(r.published))), Text(printable(r.note)))
         console = Console(highlight=False)
         console.print(table)
         for r in errata:
-            console.print(Text(f"erratum {r.exercise}/{r.question}: published {r.published}, "
-                               f"computed {_clip(computed(r), 80)}: {r.note}"))
+            console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, 80)}, "
+                                         f"computed {_clip(computed(r), 80)}: {r.note}")))
         for r in failures:
-            console.print(Text(f"{r.status} {r.exercise}/{r.question}: {r.note}", style="bold red"))
+            console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
         agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
         console.print(f"{agree} agree or computed, {len(errata)} errata, "
                       f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "
@@ -147,18 +151,17 @@ def solve_command(exercise, form, out):
     """
     from ..exercises.exercise import exercise_files, load_exercise
     from ..exercises.figures import write_solution
-    from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
+    from ..exercises.solution import solution_latex, solution_markdown
 
     if Path(exercise).is_dir():
         if not out:
             raise InputError(f"{exercise} is a folder: give --out FOLDER for its solutions")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = make_folder(out)
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
             if form == "latex":
-                (folder / (path.stem + suffix)).write_text(solution_latex(ex), encoding="utf-8")
+                write_text(folder / (path.stem + suffix), solution_latex(ex), "solution")
                 click.echo(f"wrote {folder / (path.stem + suffix)}")
             else:
                 click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
@@ -177,13 +180,19 @@ def solve_command(exercise, form, out):
     else:
         from rich.console import Console
 
-        Console().print(solution_renderable(ex))
+        from rich.markdown import Markdown
+
+        from ..printable import printable
+
+        Console().print(Markdown(printable(solution_markdown(ex))))  # the same as solution_renderable, escaped
         return
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        write_text(out, text, "solution")
         click.echo(f"wrote {out}")
     else:
-        click.echo(text, nl=False)
+        from ..printable import printable
+
+        click.echo(printable(text), nl=False)
 
 
 def _wrote(paths: list[Path]) -> str:
@@ -194,7 +203,8 @@ def _wrote(paths: list[Path]) -> str:
 
 @main.command("generate")
 @click.argument("exercise", type=click.Path())
-@click.option("--seed", type=int, required=True, help="The same seed always gives the same variant.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), required=True,
+              help="The same seed always gives the same variant (0 to 2^63 - 1).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder for the variant's .yaml and its solution .md (default: print the YAML).")
 def generate_command(exercise, seed, out):
@@ -213,8 +223,8 @@ def generate_command(exercise, seed, out):
     if out is None:
         click.echo(text, nl=False)
         return
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{variant.id}.yaml").write_text(text, encoding="utf-8")
-    (folder / f"{variant.id}.md").write_text(solution_markdown(variant), encoding="utf-8")
+    folder = make_folder(out)
+    # the id is a plain name (checked when the exercise is loaded), so both files stay inside the folder
+    write_text(folder / f"{variant.id}.yaml", text, "variant")
+    write_text(folder / f"{variant.id}.md", solution_markdown(variant), "variant solution")
     click.echo(f"wrote {folder / (variant.id + '.yaml')} and its solution {folder / (variant.id + '.md')}")

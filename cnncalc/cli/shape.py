@@ -75,8 +75,9 @@ def _solve(spec_text: str, bounds: dict) -> str:
     if not isinstance(n_in, int) or not isinstance(n_out, int):
         return (f"symbolic sizes: output = floor((N + 2P - d*(F - 1) - 1)/S) + 1\n"
                 f"padding that keeps the size with stride 1: {keep_size_formula()}  ((F - 1)/2 for d = 1)\n")
+    found = solve_window(n_in, n_out, **bounds)  # checks the bounds first
     keep = {k: keep_size_padding(k) for k in range(1, bounds["max_kernel"] + 1, 2)}
-    return format_solutions(n_in, n_out, solve_window(n_in, n_out, **bounds), bounds, keep)
+    return format_solutions(n_in, n_out, found, bounds, keep)
 
 
 @main.command("shape", help=HELP, context_settings={"ignore_unknown_options": True})

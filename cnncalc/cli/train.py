@@ -103,7 +103,8 @@ def shift_table(rows):
 @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1), help="Training batch size.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True,
               help="Where to train (auto: cuda when torch sees a GPU).")
-@click.option("--seed", default=0, show_default=True, help="Seed of initialisation, batch order, dropout and shifts.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),
+              help="Seed of initialisation, batch order, dropout and shifts (0 to 2^32 - 1).")
 @click.option("--data-dir", default=None, help="Folder with the four MNIST files (default $CNNCALC_DATA, then ~/.cache/cnncalc/mnist).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Use the first N training images (quick runs).")
 @click.option("--out", type=click.Path(file_okay=False), default=None, help="Write results.json and PNG plots here.")
@@ -111,8 +112,21 @@ def shift_table(rows):
               help="Iterations of scikit-learn's lbfgs for logreg.")
 @click.option("--no-check", is_flag=True, help="Skip the md5 check of the data files (hand-made folders).")
 def train_command(task, epochs, batch_size, device, seed, data_dir, limit, out, logreg_max_iter, no_check):
-    from ..torch import require
+    from .. import mnist
+    from ..files import make_folder
+    from ..torch import check_installed, require
 
+    # what can be checked without importing torch is checked first: importing it takes seconds
+    check_installed("cnncalc train")
+    if task in ("logreg", "shift", "all"):
+        check_installed(f"cnncalc train {task}", "sklearn")
+    if out:
+        check_installed("cnncalc train --out (plots)", "matplotlib")
+    root, _ = mnist.resolve_dir(data_dir)
+    for name in mnist.FILES:
+        mnist.find_file(root, name)
+    if out:
+        make_folder(out)
     require("cnncalc train")
     if task in ("logreg", "shift", "all"):
         require(f"cnncalc train {task}", "sklearn")
@@ -120,6 +134,7 @@ def train_command(task, epochs, batch_size, device, seed, data_dir, limit, out, 
         require("cnncalc train --out (plots)", "matplotlib")
     from rich.console import Console
 
+    from ..files import write_text
     from ..torch.tasks import Runner, Settings
 
     console = Console(stderr=True)
@@ -136,5 +151,5 @@ def train_command(task, epochs, batch_size, device, seed, data_dir, limit, out, 
     if out:
         folder = Path(out)
         runner.write_plots(folder)
-        (folder / "results.json").write_text(json.dumps(runner.as_json(task), indent=2) + "\n")
+        write_text(folder / "results.json", json.dumps(runner.as_json(task), indent=2) + "\n")
         stdout.print(f"wrote {folder / 'results.json'}" + "".join(f", {p}" for p in runner.plots.values()))

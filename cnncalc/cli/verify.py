@@ -36,7 +36,8 @@ Examples:
 @click.option("--layout", type=click.Choice(["hwc", "chw"]), default="hwc", show_default=True,
               help="Order of sizes in an inline/YAML input.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
-@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs and weights.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),
+              help="Seed of the random inputs and weights (0 to 2^32 - 1).")
 @click.option("--no-values", is_flag=True, help="Compare shapes and parameter counts only (faster on big nets).")
 def verify_command(spec, convention, layout, assignments, seed, no_values):
     from ..errors import InputError
@@ -45,20 +46,51 @@ def verify_command(spec, convention, layout, assignments, seed, no_values):
     if not spec:
         raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline "
                          "description; see cnncalc verify --help")
-    require("cnncalc verify")
-    from ..stacks.layers import Context
-    from ..stacks.grammar import parse_assignments, substitute
-    from ..torch.verify import verify
     from ..stacks import load_stack
+    from ..stacks.grammar import parse_assignments, substitute
+    from ..stacks.layers import Context
+    from ..torch import check_installed
 
+    check_installed("cnncalc verify")
+
+    # the input is checked before torch is imported (seconds): a bad description fails at once
     stack = substitute(load_stack(" ".join(spec), layout), parse_assignments(assignments))
     ctx = Context(convention=convention or stack.convention or "torch")
+    _check_buildable(stack, ctx)
+    require("cnncalc verify")  # imported only now: the stack was checked first
+    from ..torch.verify import verify
+
     report = verify(stack, ctx, seed=seed, values=not no_values)
     _print(report)
     if not report.ok:
         click.echo(f"verify: {len(report.differences)} layer(s) differ between the engine and torch "
                    f"(marked ✗ above)", err=True)
         sys.exit(1)
+
+
+MAX_PARAMETERS = 200_000_000  # float64 weights torch allocates (1.6 GB; vgg19 has 144 million)
+MAX_LAYER_VALUES = 50_000_000  # float64 values of one layer's output (400 MB)
+
+
+def _check_buildable(stack, ctx) -> None:
+    """Refuse, from the engine's summary, a stack torch cannot build or hold in memory."""
+    from ..errors import InputError
+    from ..stacks.summary import summarize
+
+    summary = summarize(stack.input, stack.layers, ctx, stack.name)
+    for row in summary.rows:
+        sizes = (*row.output.spatial, row.output.channels, row.params)
+        if not all(isinstance(v, int) for v in sizes):
+            symbols = sorted({str(s) for v in sizes if not isinstance(v, int) for s in getattr(v, "free_symbols", ())})
+            raise InputError(f"layer {row.name}: torch needs numbers, and its sizes use {', '.join(symbols)}; "
+                             f"give values with --set {symbols[0] if symbols else 'N'}=32")
+        if row.units > MAX_LAYER_VALUES:
+            raise InputError(f"layer {row.name}: its output has {row.units:,} values, more than {MAX_LAYER_VALUES:,} "
+                             "that verify builds in float64 (docs/limits.md); use smaller layers or a smaller input")
+    total = summary.total_params
+    if total > MAX_PARAMETERS:
+        raise InputError(f"the stack has {total:,} parameters, more than {MAX_PARAMETERS:,} that verify builds in "
+                         "float64 (docs/limits.md); use smaller layers")
 
 
 def _print(report):

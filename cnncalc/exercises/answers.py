@@ -102,21 +102,44 @@ class Comparison:
     wrong_cells: tuple = field(default=())
 
 
-_SHAPE = re.compile(r"^[\[(]?\s*([^\]\)]+?)\s*[\])]?$")
+MAX_SHAPE_SIZES = 8  # sizes in a shape answer (a tensor has at most 5 axes)
+MAX_SHAPE_LENGTH = 2000  # characters of a shape answer
 
 
 def read_shape(text) -> tuple:
-    """'55x55x96', '55 × 55 × 96', [55, 55, 96], '(96, 55, 55)' -> a tuple of sizes."""
+    """'55x55x96', '55 × 55 × 96', [55, 55, 96], '(96, 55, 55)' -> a tuple of sizes.
+
+    >>> read_shape("55x55x96"), read_shape("(96, 55, 55)"), read_shape([13, "13", 256])
+    ((55, 55, 96), (96, 55, 55), (13, 13, 256))
+    >>> read_shape("xxx")
+    Traceback (most recent call last):
+    ...
+    cnncalc.errors.InputError: 'xxx' is not a shape; write it as 55x55x96 or [55, 55, 96]
+    """
     if isinstance(text, (list, tuple)):
+        if not 1 <= len(text) <= MAX_SHAPE_SIZES:
+            raise InputError(f"a shape of {len(text)} sizes is not a tensor's shape; give 1 to {MAX_SHAPE_SIZES} sizes")
         return tuple(normalize(parse_scalar(v)) for v in text)
-    match = _SHAPE.match(str(text).strip())
-    if not match:
-        raise InputError(f"'{text}' is not a shape; write it as 55x55x96 or [55, 55, 96]")
-    parts = re.split(r"\s*(?:[x×X*,]|\s)\s*", match.group(1).strip())
+    written = str(text)
+    shown = written if len(written) <= 60 else written[:57] + "..."
+    problem = InputError(f"'{shown}' is not a shape; write it as 55x55x96 or [55, 55, 96]")
+    if len(written) > MAX_SHAPE_LENGTH:
+        raise problem
+    inner = written.strip()
+    # one optional bracket each side (no regular expression: a backtracking one took seconds on 20,000 spaces)
+    if inner[:1] in ("[", "("):
+        inner = inner[1:]
+    if inner[-1:] in ("]", ")"):
+        inner = inner[:-1]
+    if not inner.strip() or any(bracket in inner for bracket in "[]()"):
+        raise problem
+    parts = [p for p in re.split(r"[x×X*,\s]+", inner.strip()) if p]
+    if not 1 <= len(parts) <= MAX_SHAPE_SIZES:
+        raise problem
     try:
-        return tuple(parse_scalar(p) for p in parts if p)
+        return tuple(parse_scalar(p) for p in parts)
     except InputError:
-        raise InputError(f"'{text}' is not a shape; write it as 55x55x96 or [55, 55, 96]") from None
+        raise problem from None
 
 
 UNKNOWN = "?"
@@ -137,7 +160,7 @@ def read_published(reference: Answer, raw) -> tuple[Answer, tuple]:
     return Answer("matrix", matrix), unknown
 
 
-_SUFFIXED = re.compile(r"^\s*~?\s*(\d+(?:\.\d+)?)\s*([kKmMbBgG])\s*$")
+_SUFFIXED = re.compile(r"^\s*~?\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kKmMbBgG])\s*$")
 SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9}
 
 
@@ -162,9 +185,10 @@ def read_answer(reference: Answer, raw) -> Answer:
     if kind == "formula":
         return Answer(kind, parse_scalar(raw, allow_symbols=True))
     if kind == "matrix":
-        if isinstance(raw, str):  # typed values, never a file name or '-'
+        # an answer is values as typed: never the name of a file, nor '-' for standard input
+        if isinstance(raw, str):
             return Answer(kind, parse_literal(raw.strip(), "answer"))
-        return Answer(kind, read_matrix(raw if not isinstance(raw, (int, float)) else [raw], "answer"))
+        return Answer(kind, Exact.from_nested(raw if not isinstance(raw, (int, float)) else [raw]))
     if kind == "shape":
         return Answer(kind, read_shape(raw))
     return Answer("text", str(raw))

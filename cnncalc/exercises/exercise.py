@@ -20,6 +20,7 @@ anything from the file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -29,7 +30,9 @@ from ..expr import parse_scalar
 from ..yamlio import YamlDocument, load_yaml, load_yaml_file
 from .answers import Answer, Tolerance, compare, read_published
 from .operations import run
-from .scope import Given, Scope, read_given
+from .scope import Given, Scope, read_given, whole_number
+
+MAX_SIGNIFICANT = 50  # significant digits a tolerance may ask for
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
@@ -74,6 +77,7 @@ class Exercise:
     document: YamlDocument
     source: str = ""
     seed: int | None = None
+    folder: Path | None = None  # where the file lies: its givens may name files there only
     _references: list | None = field(default=None, repr=False)
     _scope: Scope | None = field(default=None, repr=False)
 
@@ -120,7 +124,7 @@ class Exercise:
         """Each question's reference, or the error that stopped it: one broken
         question does not cost the others (the grader marks just that one)."""
         if self._references is None:
-            scope = Scope(dict(self.givens), {}, self.where)
+            scope = Scope(dict(self.givens), {}, self.where, self.folder)
             outcomes: list = []
             for q in self.questions:
                 try:
@@ -157,7 +161,7 @@ def _as_given(answer: Answer):
 # --------------------------------------------------------------------------- loading
 
 def load_exercise(path: str | os.PathLike) -> Exercise:
-    return build_exercise(load_yaml_file(str(path)))
+    return build_exercise(load_yaml_file(str(path)), folder=Path(path).parent)
 
 
 def parse_exercise(text: str, source: str = "<exercise>") -> Exercise:
@@ -170,7 +174,13 @@ def _unknown(document: YamlDocument, path: str, key, known) -> SpecError:
     return SpecError(f"{document.where(sub)}: unknown key '{key}'{hint}; known keys: {', '.join(known)}")
 
 
-def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exercise:
+MAX_ID = 100  # characters of an exercise's id
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def build_exercise(document: YamlDocument, overrides: dict | None = None, folder: Path | None = None) -> Exercise:
+    """An exercise from its YAML; ``folder`` is where its file lies (the only place
+    its givens may name files; None: they may name none)."""
     data = document.data
     if not isinstance(data, dict):
         raise SpecError(f"{document.source}: an exercise must be a mapping with id, title and questions; "
@@ -181,6 +191,13 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exe
     for key in ("id", "title", "questions"):
         if key not in data:
             raise SpecError(f"{document.source}: missing '{key}'; every exercise needs id, title and questions")
+    # a variant's id is its exercise's id and -seedS (up to 24 more characters)
+    longest = MAX_ID + 24 if "variant_of" in data else MAX_ID
+    if (not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool)
+            or not _SAFE_ID.fullmatch(str(data["id"])) or len(str(data["id"])) > longest):
+        shown = str(data["id"]) if len(str(data["id"])) <= 60 else str(data["id"])[:57] + "..."
+        raise SpecError(f"{document.where('id')}: id '{shown}' is not a plain name; use letters, digits, '-', '_' and "
+                        "'.' (up to 100, starting with a letter or digit): it names files such as a variant's")
     given_raw = data.get("given") or {}
     if not isinstance(given_raw, dict):
         raise SpecError(f"{document.where('given')}: 'given' must map names to values, e.g. given: {{N: 7}}")
@@ -190,7 +207,7 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exe
         if not str(name).isidentifier():
             raise SpecError(f"{document.where('given.' + str(name))}: '{name}' is not a name; use letters, digits and _")
         try:
-            givens[str(name)] = read_given(raw, document, f"given.{name}")
+            givens[str(name)] = read_given(raw, document, f"given.{name}", folder)
         except CnnCalcError as error:
             raise type(error)(f"{document.where('given.' + str(name))}: {error}") from None
     questions_raw = data["questions"]
@@ -212,7 +229,7 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None) -> Exe
         if name not in given_raw:
             raise SpecError(f"{document.where('variants.' + str(name))}: '{name}' is not a given; variants change givens")
     exercise = Exercise(str(data["id"]), str(data["title"]), str(data.get("statement") or ""), givens, given_raw,
-                        questions, variants, document, str(data.get("source") or ""), data.get("seed"))
+                        questions, variants, document, str(data.get("source") or ""), data.get("seed"), folder)
     return exercise
 
 
@@ -232,6 +249,8 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         points = Fraction(parse_scalar(raw.get("points", 1), allow_symbols=False))
     except CnnCalcError:
         raise SpecError(f"{document.where(path + '.points')}: points must be a number such as 2 or 0.5") from None
+    if points < 0:
+        raise SpecError(f"{document.where(path + '.points')}: points {points} are negative; use 0 or more")
     tolerance = _tolerance(raw.get("tolerance"), f"{path}.tolerance", document)
     choices = tuple(str(c) for c in raw.get("choices") or ())
     if choices and str(raw.get("answer")) not in choices:
@@ -310,13 +329,18 @@ def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:
         if key not in ("relative", "absolute", "significant"):
             raise _unknown(document, path, key, ("relative", "absolute", "significant"))
     try:
-        return Tolerance(
-            relative=Fraction(parse_scalar(raw["relative"])) if "relative" in raw else None,
-            absolute=Fraction(parse_scalar(raw["absolute"])) if "absolute" in raw else None,
-            significant=int(raw["significant"]) if "significant" in raw else None,
-        )
-    except (CnnCalcError, TypeError, ValueError):
+        relative = Fraction(parse_scalar(raw["relative"], allow_symbols=False)) if "relative" in raw else None
+        absolute = Fraction(parse_scalar(raw["absolute"], allow_symbols=False)) if "absolute" in raw else None
+    except CnnCalcError:
         raise SpecError(f"{document.where(path)}: tolerance values must be numbers") from None
+    for value, key in ((relative, "relative"), (absolute, "absolute")):
+        if value is not None and value < 0:
+            raise SpecError(f"{document.where(f'{path}.{key}')}: a tolerance of {value} is negative; use 0 or more")
+    significant = None
+    if "significant" in raw:
+        significant = whole_number(raw["significant"], "significant", document.where(f"{path}.significant"),
+                                   1, MAX_SIGNIFICANT)
+    return Tolerance(relative=relative, absolute=absolute, significant=significant)
 
 
 # --------------------------------------------------------------------------- checking

@@ -96,16 +96,25 @@ def solution_figures(exercise: Exercise, stem: str) -> list[SolutionFigure]:
 
 def write_solution(exercise: Exercise, path: str | Path) -> list[Path]:
     """Write the Markdown solution to ``path`` and its figures into ``figures/`` beside it."""
+    from ..errors import InputError
+    from ..files import make_folder, write_text
+
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"cannot write the solution '{path}': it is a folder; give a file name such as "
+                         f"{path / (exercise.id + '.md')}")
+    if not path.parent.is_dir():  # checked first: the figures' folder must not create it
+        raise InputError(f"cannot write the solution '{path}': the folder '{path.parent}' does not exist; "
+                         "create it first or give another path")
     figures = solution_figures(exercise, path.stem)
     folder = path.parent / FOLDER
     if figures:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder, "figures folder")
     written = []
     for figure in figures:
         figure.write(folder / figure.name)
         written.append(folder / figure.name)
-    path.write_text(solution_markdown(exercise, figure_links(figures)), encoding="utf-8")
+    write_text(path, solution_markdown(exercise, figure_links(figures)), "solution")
     return [path] + written
 
 

@@ -18,44 +18,52 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
-from ..expr import normalize, parse_scalar
+from ..expr import check_value, normalize, parse_scalar
 from ..values import Exact
 from .answers import Answer
 from .network_ops import network_fact
-from .scope import Scope, check_keys, int_option, number_operand, operand
+from .scope import Scope, check_keys, int_option, number_operand, operand, whole_number
+
+MAX_DIGITS = 50  # decimals of a 'round' (negative: tens, hundreds, ...)
 
 
 # --------------------------------------------------------------------------- operations
 
 def _conv(params, scope, path):
     from ..conv import conv
-    from ..explain import conv_steps
+    from ..explain import conv_steps, explainable_cells
     from ..render import cell_label, conv_step_text, describe_conv
 
     check_keys(params, ("input", "kernel", "stride", "padding", "dilation", "groups", "bias", "flip"), scope, path, "conv")
     result = conv(operand(scope, params, "input", path), operand(scope, params, "kernel", path),
                   bias=operand(scope, params, "bias", path, required=False),
-                  stride=int_option(params, "stride", 1), padding=int_option(params, "padding", 0),
-                  dilation=int_option(params, "dilation", 1), groups=params.get("groups", 1),
+                  stride=int_option(params, "stride", 1, scope, path),
+                  padding=int_option(params, "padding", 0, scope, path),
+                  dilation=int_option(params, "dilation", 1, scope, path), groups=params.get("groups", 1),
                   flip=bool(params.get("flip", False)))
+    cells, left_out = explainable_cells(result)
     steps = [describe_conv(result)]
-    steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result)]
+    steps += [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in conv_steps(result, cells)]
+    steps += [_left_out(left_out)] if left_out else []
     return Answer("matrix", result.output, tuple(steps), result)
 
 
 def _pool(params, scope, path):
-    from ..explain import pool_steps
+    from ..explain import explainable_cells, pool_steps
     from ..pool import pool
     from ..render import cell_label, describe_pool, pool_step_text
 
     check_keys(params, ("input", "op", "window", "stride", "padding", "dilation", "ceil", "exclude_pad", "global"),
                 scope, path, "pool")
     result = pool(operand(scope, params, "input", path), op=params.get("op", "max"),
-                  window=int_option(params, "window", 2), stride=int_option(params, "stride"),
-                  padding=int_option(params, "padding", 0), dilation=int_option(params, "dilation", 1),
+                  window=int_option(params, "window", 2, scope, path), stride=int_option(params, "stride", None, scope, path),
+                  padding=int_option(params, "padding", 0, scope, path),
+                  dilation=int_option(params, "dilation", 1, scope, path),
                   ceil_mode=bool(params.get("ceil", False)), count_include_pad=not params.get("exclude_pad", False),
                   global_pool=bool(params.get("global", False)))
-    steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result)]
+    cells, left_out = explainable_cells(result)
+    steps = [describe_pool(result)] + [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in pool_steps(result, cells)]
+    steps += [_left_out(left_out)] if left_out else []
     return Answer("matrix", result.output, tuple(steps), result)
 
 
@@ -184,7 +192,7 @@ def _output_size(params, scope, path):
     if s == 0:
         raise SpecError(f"{scope.where(path + '.stride')}: stride 0 must be at least 1")
     span = effective_kernel(k, d)
-    if all(isinstance(v, (int, Fraction)) for v in (n, p, span, s)):
+    if all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in (n, p, span, s)):
         exact = Fraction(n + 2 * p - span) / s + 1
     else:  # a symbolic size (n: H): the unrounded value is a formula
         import sympy
@@ -194,7 +202,7 @@ def _output_size(params, scope, path):
     formula = f"({n} + 2*{p} - {kernel_text}) / {s} + 1"
     if params.get("exact"):
         value = normalize(exact)
-        note = (f"; not a whole number: the window does not fit ({float(value):.2f})"
+        note = (f"; not a whole number: the window does not fit ({_two_places(exact)})"
                 if isinstance(value, Fraction) else "")
         return Answer(_kind(value), value, (f"{formula} = {_fmt(value)}{note}",))
     from ..geometry import output_size
@@ -250,11 +258,14 @@ def _expr(params, scope, path):
             values = {str(sym): str(v) for sym, v in mapping.items()}
             shown = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: values.get(m.group(0), m.group(0)), text)
             steps.append(shown)
-            value = normalize(value.subs(mapping))
+            # a given put into a formula can outgrow what was written ("N^64" with N = 10^900)
+            for v in mapping.values():
+                check_value(v, f"'{text}'")
+            value = check_value(normalize(value.subs(mapping)), f"'{text}' with the givens put in")
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
     approx = ""
     if isinstance(value, Fraction) and _fmt(value).count("/"):
-        approx = f" ≈ {float(value):.4g}"
+        approx = f" ≈ {approximate(value, 4)}"
     steps[-1] = f"{steps[-1]} = {_fmt(value)}{approx}"
     return Answer(kind, value, tuple(steps))
 
@@ -262,11 +273,22 @@ def _expr(params, scope, path):
 def _cell(params, scope, path):
     check_keys(params, ("of", "at"), scope, path, "cell")
     matrix = operand(scope, params, "of", path)
-    at = tuple(int(i) - 1 for i in params.get("at", []))
+    where = scope.where(path + ".at")
+    raw_at = params.get("at", [])
+    if not isinstance(raw_at, list):
+        raw_at = [raw_at]
+    at = tuple(whole_number(i, "index", where) - 1 for i in raw_at)
     if not isinstance(matrix, Exact) or len(at) != matrix.ndim or any(
             not 0 <= i < n for i, n in zip(at, matrix.shape)):
-        raise SpecError(f"{scope.where(path + '.at')}: 'at' must give one index per axis, counted from 1")
+        shape = "x".join(map(str, matrix.shape)) if isinstance(matrix, Exact) else "a number"
+        raise SpecError(f"{where}: 'at' must give one index per axis of the {shape} matrix, counted from 1, "
+                        "e.g. at: [1, 2]")
     return Answer("number", matrix[at], (f"cell ({', '.join(str(i + 1) for i in at)}) = {_fmt(matrix[at])}",))
+
+
+def _left_out(count: int) -> str:
+    return (f"... and {count:,} more cells, left out: their steps pass the limit of what a solution writes out "
+            "(docs/limits.md); `cnncalc conv` or `cnncalc pool` with --cell ROW,COL explains any one")
 
 
 def _kind(value) -> str:
@@ -277,10 +299,13 @@ def _round(params, scope, path):
     """Round every value half away from zero to ``digits`` decimals (default 0), exactly."""
     check_keys(params, ("of", "digits"), scope, path, "round")
     value = operand(scope, params, "of", path)
-    digits = int(params.get("digits", 0))
-    unit = Fraction(1, 10 ** digits)
+    digits = whole_number(params.get("digits", 0), "digits", scope.where(path + ".digits"), -MAX_DIGITS, MAX_DIGITS)
+    unit = Fraction(1, 10 ** digits) if digits >= 0 else Fraction(10 ** -digits)
 
     def rounded(v):
+        if not isinstance(v, (int, Fraction)):
+            raise SpecError(f"{scope.where(path + '.of')}: round needs numbers, and {_fmt(v)} is a formula; "
+                            "give numbers for its symbols")
         q = abs(Fraction(v)) / unit
         whole = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)
         return normalize((1 if v >= 0 else -1) * whole * unit)
@@ -299,9 +324,10 @@ def _match_mlp(params, scope, path):
     from ..stacks.matching import match_mlp, mlp_parameters
 
     check_keys(params, ("inputs", "outputs", "target", "layers"), scope, path, "match_mlp")
-    inputs, outputs = int(number_operand(scope, params, "inputs", path)), int(number_operand(scope, params, "outputs", path))
-    target = int(number_operand(scope, params, "target", path))
-    match = match_mlp(inputs, outputs, target, int(params.get("layers", 1)))
+    inputs, outputs, target = (whole_number(number_operand(scope, params, key, path), key, scope.where(f"{path}.{key}"), 1)
+                               for key in ("inputs", "outputs", "target"))
+    match = match_mlp(inputs, outputs, target, whole_number(params.get("layers", 1), "layers",
+                                                            scope.where(path + ".layers"), 1))
     sizes = (inputs, *match.hidden, outputs)
     terms = " + ".join(f"({a} + 1) x {b}" for a, b in zip(sizes, sizes[1:]))
     steps = (f"hidden sizes {', '.join(map(str, match.hidden))}: {terms} = {match.parameters:,}",
@@ -315,6 +341,18 @@ def _fmt(value) -> str:
     from ..render import format_value
 
     return format_value(value)
+
+
+def _two_places(value: Fraction) -> str:
+    """13.50 as the solutions print it; a number past a float's range in significant digits."""
+    return f"{float(value):.2f}" if abs(value) < 1e300 else approximate(value, 3)
+
+
+def approximate(value: Fraction, digits: int) -> str:
+    """``digits`` significant digits of an exact number, as %g writes a float, at any magnitude."""
+    from ..cells import rounded_decimal
+
+    return rounded_decimal(value, digits)
 
 
 OPERATIONS = {

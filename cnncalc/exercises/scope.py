@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path, PurePath
 
 from ..errors import CnnCalcError, SpecError
 from ..expr import parse_scalar
@@ -36,6 +37,7 @@ class Scope:
     givens: dict
     answers: dict = field(default_factory=dict)
     where: object = None  # a callable path -> "file: line N: path" for errors
+    folder: Path | None = None  # the exercise file's folder: the only place its values may name files
 
     def lookup(self, name):
         """A given or an earlier answer by name; ``X[4:6, 4:6]`` is a part of the matrix X."""
@@ -78,21 +80,26 @@ def matrix_part(matrix: Exact, spec: str, name: str = "matrix") -> Exact:
     return matrix.transform(lambda a: a[tuple(index)].copy())
 
 
-def read_given(raw, document=None, path: str = "") -> Given:
+def read_given(raw, document=None, path: str = "", folder: Path | None = None) -> Given:
     """Decide what a given is from how it is written.
 
     A mapping is a network ({network: alexnet} or {input:, layers:}); a string
     with '->' an inline network; a list, or a string with several values, a
-    matrix; anything else one number or formula.
+    matrix; a file name such as ``image.npy`` a matrix read from the
+    exercise's own ``folder`` (see :func:`given_file`); anything else one
+    number or formula.  Values are never read from standard input.
     """
     if isinstance(raw, dict) or (isinstance(raw, str) and "->" in raw):
         from ..stacks import load_stack
 
         return Given("network", load_stack(raw, document=document, path=path, files=False), raw)
-    if isinstance(raw, list) or (isinstance(raw, str) and _several_values(raw)):
-        from ..readers import read_matrix
+    from ..readers import looks_like_file, parse_literal, read_file
 
-        return Given("matrix", read_matrix(raw if isinstance(raw, list) else raw.strip(), "given"), raw)
+    if isinstance(raw, str) and looks_like_file(raw):
+        return Given("matrix", read_file(str(given_file(raw.strip(), folder)), "given"), raw)
+    if isinstance(raw, list) or (isinstance(raw, str) and _several_values(raw)):
+        matrix = Exact.from_nested(raw) if isinstance(raw, list) else parse_literal(raw.strip(), "given")
+        return Given("matrix", matrix, raw)
     if isinstance(raw, str) and not _looks_numeric(raw):
         try:
             value = parse_scalar(raw, allow_symbols=True)
@@ -100,6 +107,35 @@ def read_given(raw, document=None, path: str = "") -> Given:
             return Given("text", raw, raw)
         return Given("formula" if not isinstance(value, (int, Fraction)) else "number", value, raw)
     return Given("number", parse_scalar(raw, allow_symbols=False), raw)
+
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def given_file(name: str, folder: Path | None) -> Path:
+    """The file a given names, which must lie inside the exercise's own folder.
+
+    An exercise file comes from someone else (a colleague, a student's
+    variant): it may name ``image.npy`` or ``data/image.csv`` beside it, but
+    no absolute path, no '..', no '~', no standard input ('-') and no link that
+    leads out of the folder; special files (FIFOs, devices) are refused when
+    the file is opened.  (The command line reads any file its user names.)
+
+    >>> given_file("/etc/passwd", Path("exercises"))
+    Traceback (most recent call last):
+    ...
+    cnncalc.errors.SpecError: the given names the file '/etc/passwd'; an exercise may name only files inside its own folder (exercises), by a relative path without '..'
+    """
+    rule = (f"an exercise may name only files inside its own folder ({folder}), by a relative path without '..'"
+            if folder is not None else "only an exercise file's givens may name files, inside its own folder")
+    parts = PurePath(name).parts
+    if (folder is None or PurePath(name).is_absolute() or name.startswith(("~", "-", "\\")) or ".." in parts
+            or _WINDOWS_DRIVE.match(name) or "\x00" in name):
+        raise SpecError(f"the given names the file '{name}'; {rule}")
+    target = folder / name
+    if not target.resolve().is_relative_to(folder.resolve()):
+        raise SpecError(f"the given names the file '{name}', a link that leads outside the exercise's folder; {rule}")
+    return target
 
 
 def _several_values(text: str) -> bool:
@@ -128,20 +164,50 @@ def operand(scope: Scope, params: dict, key: str, path: str, required: bool = Tr
         return None
     raw = params[key]
     found = scope.lookup(raw)
-    if found is not None:
-        return found.value
-    if isinstance(raw, str) and raw.isidentifier() and raw not in scope.givens:
-        # a bare name that is neither a given nor an answer is almost always a typo
-        names = sorted(set(scope.givens) | set(scope.answers))
-        raise SpecError(f"{scope.where(path + '.' + key)}: '{raw}' is not a given or an earlier question; "
-                        f"known names: {', '.join(names) or 'none'}")
-    return read_given(raw).value
+    if found is None:
+        if isinstance(raw, str) and raw.isidentifier() and raw not in scope.givens:
+            # a bare name that is neither a given nor an answer is almost always a typo
+            names = sorted(set(scope.givens) | set(scope.answers))
+            raise SpecError(f"{scope.where(path + '.' + key)}: '{raw}' is not a given or an earlier question; "
+                            f"known names: {', '.join(names) or 'none'}")
+        found = read_given(raw, folder=scope.folder)
+    if isinstance(found.value, str):
+        # text is read as typed values, never as the name of a file or '-' (standard input)
+        from ..readers import parse_literal
+
+        return parse_literal(found.value, key)
+    return found.value
 
 
-def int_option(params, key, default=None):
+def whole_number(value, what: str, where: str, low: int | None = None, high: int | None = None) -> int:
+    """A whole number from a YAML value (an int, or text such as "3"), within [low, high].
+
+    >>> whole_number("3", "digits", "q"), whole_number(-2, "digits", "q", -50, 50)
+    (3, -2)
+    >>> whole_number("abc", "digits", "q")
+    Traceback (most recent call last):
+    ...
+    cnncalc.errors.SpecError: q: digits 'abc' is not a whole number; write e.g. 2
+    """
+    number = value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,15}\s*", value):
+        number = int(value)
+    if isinstance(number, bool) or not isinstance(number, int):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise SpecError(f"{where}: {what} '{shown}' is not a whole number; write e.g. {max(low or 0, 2)}")
+    if low is not None and number < low or high is not None and number > high:
+        bounds = f"from {low} to {high}" if low is not None and high is not None else (
+            f"at least {low}" if low is not None else f"at most {high}")
+        raise SpecError(f"{where}: {what} {number} must be {bounds}")
+    return number
+
+
+def int_option(params, key, default=None, scope: Scope | None = None, path: str = ""):
+    """An option that is one whole number, a list of them (one per axis), or a mode such as 'same'."""
     value = params.get(key, default)
     if isinstance(value, list):
-        return tuple(int(v) for v in value)
+        where = scope.where(f"{path}.{key}") if scope is not None else key
+        return tuple(whole_number(v, key, where) for v in value)
     return value
 
 

@@ -153,7 +153,7 @@ def generate(exercise: Exercise, seed: int) -> tuple[Exercise, str]:
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         try:
             variant = build_exercise(YamlDocument(data, f"{exercise.id}-seed{seed}.yaml",
-                                                  dict(exercise.document.lines)))
+                                                  dict(exercise.document.lines)), folder=exercise.folder)
             variant.references()
         except CnnCalcError as error:
             last_error = error

@@ -101,7 +101,8 @@ def recompute(exercise: Exercise, question: Question, student: dict[str, Answer]
     for qid, answer in student.items():
         answers[qid] = Given(answer.kind, answer.value)
     try:
-        return run(question.compute, Scope(dict(scope.givens), answers, scope.where), f"{question.path}.compute")
+        return run(question.compute, Scope(dict(scope.givens), answers, scope.where, scope.folder),
+                   f"{question.path}.compute")
     except CnnCalcError:
         return None
     except (ArithmeticError, ValueError, TypeError):  # a student's value the operation cannot take

@@ -37,6 +37,7 @@ from ..yamlio import RefusedTag, Repeated, TypedList
 from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
 
 MAX_ANSWER_CHARS = 20_000
+MAX_VALUE_CHARS = 2_000  # one number, shape or formula (a matrix may be longer)
 MAX_NESTING = 8
 MAX_CELLS = 10_000
 
@@ -162,6 +163,8 @@ def read_student(reference: Answer, raw: object) -> Reading:
     if text.strip().lower().rstrip(".!") in NO_ANSWER or _ELSEWHERE.search(text):
         return Reading(note=f"read '{_shown(text)}' as no answer", typed=text)
     problem = _check_limits(text)
+    if problem is None and reference.kind in ("number", "formula", "shape") and len(text) > MAX_VALUE_CHARS:
+        problem = f"the answer has {len(text):,} characters, more than the {MAX_VALUE_CHARS:,} of one value"
     if problem:
         return Reading(invalid=problem, typed=_shown(text))
     if looks_like_code(text):
@@ -172,7 +175,9 @@ def read_student(reference: Answer, raw: object) -> Reading:
     try:
         interpretations = _read(reference, raw, text)
     except CnnCalcError as error:
-        if reference.kind != "text" and not isinstance(raw, list) and _attempt(text, reference.kind):
+        past_a_limit = "docs/limits.md" in str(error)  # every limit's message names where limits are listed
+        if reference.kind != "text" and not isinstance(raw, list) and _attempt(text, reference.kind) \
+                and not past_a_limit:
             return Reading(wrong=f"not read as a {_KIND_NAMES.get(reference.kind, reference.kind)}: "
                                  f"{_short(str(error))}", typed=text)
         return Reading(invalid=_short(str(error)), typed=text)

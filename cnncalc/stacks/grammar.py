@@ -46,6 +46,12 @@ class StackSpec:
 _SYMBOL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT = re.compile(r"^[+-]?\d+$")
 
+# Limits of a layer stack (docs/limits.md)
+MAX_SIZE = 10**12  # any size: input, filters, kernel, stride, padding, units
+MAX_SYMBOL_LENGTH = 64  # characters of a symbol's name
+MAX_NESTING = 32  # residual( ... ) and concat( ... ) inside each other
+MAX_INLINE = 200_000  # characters of an inline description (the largest built-in network has 485)
+
 
 def symbol(name: str):
     """A positive integer sympy symbol (sympy is imported only here)."""
@@ -63,13 +69,23 @@ def parse_size(value, what: str = "size"):
     if isinstance(value, bool):
         raise SpecError(f"{what} {value} is not a size; give a whole number such as 3")
     if isinstance(value, int):
-        return value
+        return _bounded(value, what)
     text = str(value).strip()
     if _INT.match(text):
-        return int(text)
-    if _SYMBOL.match(text) and "x" not in text:
+        if len(text.lstrip("+-").lstrip("0")) > 13:
+            raise SpecError(f"{what} '{text[:20]}...' has {len(text):,} digits; sizes are at most {MAX_SIZE:,} "
+                            "(docs/limits.md)")
+        return _bounded(int(text), what)
+    if _SYMBOL.match(text) and "x" not in text and len(text) <= MAX_SYMBOL_LENGTH:
         return symbol(text)
-    raise SpecError(f"{what} '{value}' is not a whole number or a symbol; write e.g. 3 or N")
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    raise SpecError(f"{what} '{shown}' is not a whole number or a symbol; write e.g. 3 or N")
+
+
+def _bounded(value: int, what: str) -> int:
+    if abs(value) > MAX_SIZE:
+        raise SpecError(f"{what} {value:,} is larger than {MAX_SIZE:,}, the limit of a size (docs/limits.md)")
+    return value
 
 
 def parse_sizes(value, what: str):
@@ -92,13 +108,37 @@ def parse_padding(value):
     return parse_sizes(value, "padding")
 
 
+MAX_NAME = 100  # characters of a layer's or a network's name
+
+
+def parse_name(value) -> str:
+    """A layer or network name: printable text of at most MAX_NAME characters.
+
+    >>> parse_name("conv1")
+    'conv1'
+    """
+    from ..printable import has_control
+
+    text = str(value)
+    # no control characters (they would drive a terminal), no leading = + - @ (a formula in a spreadsheet)
+    if len(text) > MAX_NAME or has_control(text) or not text.strip() or text.lstrip()[:1] in ("=", "+", "-", "@"):
+        shown = repr(text[:40] + ("..." if len(text) > 40 else ""))
+        raise SpecError(f"name {shown} is not a plain name; use up to {MAX_NAME} printable characters, "
+                        "not starting with = + - @")
+    return text
+
+
 def parse_rate(value):
     if isinstance(value, bool):
         raise SpecError(f"rate {value} is not a number; write e.g. 0.5")
-    try:
-        return Fraction(str(value).strip())
-    except (ValueError, ZeroDivisionError):
-        raise SpecError(f"rate '{value}' is not a number; write e.g. 0.5") from None
+    from ..expr import parse_scalar
+
+    try:  # the value parser bounds the digits: Fraction("1e999999") would compute 10^999999
+        return Fraction(parse_scalar(value if isinstance(value, (int, float)) else str(value).strip(),
+                                     allow_symbols=False))
+    except InputError:
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise SpecError(f"rate '{shown}' is not a number; write e.g. 0.5") from None
 
 
 def parse_bool(value):
@@ -139,11 +179,11 @@ _CONV_KEYS = {
     "filters": lambda v: parse_size(v, "filters"), "kernel": lambda v: parse_sizes(v, "kernel"),
     "stride": lambda v: parse_sizes(v, "stride"), "padding": parse_padding,
     "dilation": lambda v: parse_sizes(v, "dilation"), "groups": lambda v: parse_size(v, "groups"),
-    "bias": parse_bool, "name": str,
+    "bias": parse_bool, "name": parse_name,
 }
 _POOL_KEYS = {
     "kernel": lambda v: parse_sizes(v, "kernel"), "stride": lambda v: parse_sizes(v, "stride"),
-    "padding": parse_padding, "dilation": lambda v: parse_sizes(v, "dilation"), "ceil_mode": parse_bool, "name": str,
+    "padding": parse_padding, "dilation": lambda v: parse_sizes(v, "dilation"), "ceil_mode": parse_bool, "name": parse_name,
 }
 
 
@@ -161,22 +201,22 @@ KINDS = {
                       lambda p: ConvTranspose(**p)),
     "maxpool": (("kernel",), _POOL_KEYS, _pool("max")),
     "avgpool": (("kernel",), _POOL_KEYS, _pool("avg")),
-    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
                         lambda p: AdaptivePool("avg", **p)),
-    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": str},
+    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
                         lambda p: AdaptivePool("max", **p)),
-    "globalavgpool": ((), {"name": str}, lambda p: GlobalPool("avg", **p)),
-    "globalmaxpool": ((), {"name": str}, lambda p: GlobalPool("max", **p)),
-    "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": str}, lambda p: ZeroPad(**p)),
-    "flatten": ((), {"name": str}, lambda p: Flatten(**p)),
-    "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": str},
+    "globalavgpool": ((), {"name": parse_name}, lambda p: GlobalPool("avg", **p)),
+    "globalmaxpool": ((), {"name": parse_name}, lambda p: GlobalPool("max", **p)),
+    "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": parse_name}, lambda p: ZeroPad(**p)),
+    "flatten": ((), {"name": parse_name}, lambda p: Flatten(**p)),
+    "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": parse_name},
               lambda p: Dense(**p)),
-    "dropout": (("rate",), {"rate": parse_rate, "name": str}, lambda p: Dropout(**p)),
-    "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": str}, lambda p: BatchNorm(**p)),
-    "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": str}, lambda p: LRN(**p)),
+    "dropout": (("rate",), {"rate": parse_rate, "name": parse_name}, lambda p: Dropout(**p)),
+    "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": parse_name}, lambda p: BatchNorm(**p)),
+    "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": parse_name}, lambda p: LRN(**p)),
 }
 for _fn in ACTIVATIONS:
-    KINDS[_fn] = ((), {"name": str}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
+    KINDS[_fn] = ((), {"name": parse_name}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
 
 ALIASES = {
     "conv1d": "conv", "conv2d": "conv", "conv3d": "conv", "convolution": "conv",
@@ -300,22 +340,26 @@ def split_top(text: str, sep: str) -> list[str]:
 _BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*$", re.S)
 
 
-def parse_layers_inline(text: str, where: str = "layer") -> tuple:
+def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tuple:
     layers = []
     for i, segment in enumerate(split_top(text, "->"), 1):
-        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}"))
+        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}",
+                                         depth))
     return tuple(layers)
 
 
-def parse_layer_inline(segment: str, where: str):
+def parse_layer_inline(segment: str, where: str, depth: int = 0):
     segment = segment.strip()
     if not segment:
         raise SpecError(f"{where} is empty; remove the extra '->'")
     match = _BLOCK_RE.match(segment)
     if match and match.group(1).lower() in BLOCK_KINDS:
         kind = BLOCK_KINDS[match.group(1).lower()]
+        if depth >= MAX_NESTING:
+            raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
+                            "(docs/limits.md); flatten the description")
         parts = split_top(match.group(2), "|")
-        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})") for j, p in enumerate(parts, 1)]
+        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})", depth + 1) for j, p in enumerate(parts, 1)]
         if kind == "residual":
             if len(stacks) > 2:
                 raise SpecError(f"{where}: residual takes a body and at most one shortcut, got {len(stacks)} parts; use concat(...) for branches")
@@ -354,6 +398,9 @@ def positional_ok(token: str, kind: str, positional: list) -> bool:
 
 def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
     """Parse ``input -> layer -> layer ...``."""
+    if len(text) > MAX_INLINE:
+        raise SpecError(f"the description has {len(text):,} characters, more than {MAX_INLINE:,} (docs/limits.md); "
+                        "write a YAML file, or use residual/concat blocks")
     parts = split_top(text, "->")
     try:
         shape = parse_input(parts[0], layout)
@@ -390,7 +437,11 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
     if convention not in (None, "torch", "keras"):
         raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not torch or keras; "
                         "use one of them")
-    return StackSpec(shape, layers, str(data.get("name", "stack")), convention)
+    try:
+        name = parse_name(data.get("name", "stack"))
+    except SpecError as error:
+        raise SpecError(f"{document.where(key('name'))}: {error}") from None
+    return StackSpec(shape, layers, name, convention)
 
 
 def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
@@ -423,7 +474,8 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
         if "body" not in value:
             raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
         shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
-        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, value.get("name"))
+        name = parse_name(value["name"]) if value.get("name") is not None else None
+        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, name)
     if block == "concat":
         name = None
         if isinstance(value, dict):
@@ -431,6 +483,7 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
                 if key not in ("branches", "name"):
                     raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
             name, value = value.get("name"), value.get("branches")
+            name = parse_name(name) if name is not None else None
             sub = f"{sub}.branches"
         if not isinstance(value, list) or not value:
             raise SpecError(f"{lines.where(sub)}: concat takes a list of branches, each a list of layers")
@@ -461,8 +514,12 @@ def parse_assignments(items) -> dict:
         name, sep, value = str(item).partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not _SYMBOL.match(name) or not _INT.match(value):
-            raise InputError(f"'{item}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
-        values[name] = int(value)
+            shown = str(item) if len(str(item)) <= 40 else str(item)[:37] + "..."
+            raise InputError(f"'{shown}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
+        try:
+            values[name] = parse_size(value, name)
+        except SpecError as error:
+            raise InputError(f"--set {error}") from None
     return values
 
 

@@ -26,6 +26,7 @@ AlexNet's CONV1 (exercise sheet, Q2):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -151,7 +152,8 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
         return None
     value = Fraction(span, s) + 1
     padding = f"2*{pad.before}" if pad.before == pad.after else f"{pad.before} + {pad.after}"
-    strides = [t for t in range(1, s) if span % t == 0]
+    # the two largest strides below s that fit (searched only where that is quick)
+    strides = [t for t in range(max(1, s - 10_000), s) if span % t == 0]
     extra = s - span % s
     fixes = []
     if strides:
@@ -187,10 +189,14 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
                     f"window {_dims(ks)} on the {axis} of size {n} padded to {n + pad.before + pad.after} "
                     f"gives {out} outputs; use a window of at most {n + pad.before + pad.after}, or pad more"
                 )
-            if ceil_mode and not is_int(out):
+            if ceil_mode and not is_int(out) and not (is_int(s, pad.after) and is_int(effective_kernel(k, d))
+                                                         and s + pad.after <= effective_kernel(k, d)):
                 # torch drops a last window that would start in the padding after the input:
                 # the last start is min(ceil(L/s), floor((n + p_before - 1)/s)), one decrement at
-                # most, written without a Piecewise so nested layers stay cheap for sympy
+                # most, written without a Piecewise so nested layers stay cheap for sympy.
+                # With s + p_after <= k_eff no window can start there (ceil(L/s)*s < L + s
+                # <= n + p_before), and the Min, which names n twice and so doubles the
+                # formula at every such layer, is left out.
                 import sympy
 
                 out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
@@ -435,6 +441,26 @@ class Pool:
         return Effect(out, window=window, formulas=formulas, warnings=warnings)
 
 
+def adaptive_window(n: int, o: int) -> int:
+    """The largest window of torch's adaptive pooling from n to o cells.
+
+    Window i spans ceil((i + 1) n / o) - floor(i n / o) cells.  With n = q o + m
+    and g = gcd(n, o) the remainders i*n mod o run through the multiples of g, so
+    the largest window is q when m = 0, q + 2 when m > g, else q + 1 (no loop
+    over o windows: o may be 10^12).
+
+    >>> [adaptive_window(n, o) for n, o in ((13, 6), (5, 3), (7, 3), (2, 3), (12, 6))]
+    [3, 3, 3, 2, 2]
+    >>> all(adaptive_window(n, o) == max(-((-(i + 1) * n) // o) - (i * n) // o for i in range(o))
+    ...     for n in range(1, 40) for o in range(1, 40))
+    True
+    """
+    q, m = divmod(n, o)
+    if m == 0:
+        return q
+    return q + 2 if m > math.gcd(n, o) else q + 1
+
+
 @dataclass(frozen=True)
 class AdaptivePool:
     """torch's AdaptiveAvgPool/AdaptiveMaxPool: the output size is given."""
@@ -457,7 +483,7 @@ class AdaptivePool:
         for n, o in zip(x.spatial, outs):
             _positive(o, "output size", where)
             if is_int(n, o):
-                kernels.append(max(-((-(i + 1) * n) // o) - (i * n) // o for i in range(o)))
+                kernels.append(adaptive_window(n, o))
                 strides.append(max(n // o, 1))
             else:
                 kernels.append(n)
@@ -642,6 +668,9 @@ class BatchNorm:
         return "batchnorm"
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
+        if self.eps is not None and not self.eps > 0:
+            raise ShapeError(f"{where}: batchnorm eps {self.eps} must be positive (it keeps the division by "
+                             "sqrt(variance + eps) finite); use e.g. eps=1e-5, torch's default")
         c = x.channels
         w = c if self.affine else 0
         params = f"2 x {term(c)} = {fmt(2 * c)} trainable (scale, shift) + 2 x {term(c)} running mean/variance" if self.affine else f"0 trainable + 2 x {term(c)} running mean/variance"
@@ -664,6 +693,7 @@ class LRN:
         return "lrn"
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
+        _positive(self.size, "lrn size (channels in each normalisation window)", where)
         return Effect(x, formulas=(("units", _units_formula(x)), ("params", "0 (normalisation has no parameters)")))
 
 

@@ -22,6 +22,10 @@ from typing import NamedTuple
 
 from ..errors import ShapeError
 
+MAX_HIDDEN_LAYERS = 16
+MAX_SIZE = 10**12  # inputs and outputs (docs/limits.md)
+MAX_TARGET = 10**15  # parameters
+
 
 class MatchedMLP(NamedTuple):
     hidden: tuple
@@ -40,20 +44,28 @@ def _taper(first: int, layers: int) -> tuple:
 
 def match_mlp(inputs: int, outputs: int, target: int, layers: int = 1) -> MatchedMLP:
     """Hidden sizes whose parameter count is closest to ``target`` (ties: fewer units)."""
-    if layers < 1:
-        raise ShapeError(f"layers {layers} must be at least 1; an MLP with no hidden layer has a fixed size")
+    if not 1 <= layers <= MAX_HIDDEN_LAYERS:
+        raise ShapeError(f"layers {layers} must be from 1 to {MAX_HIDDEN_LAYERS}; "
+                         "an MLP with no hidden layer has a fixed size")
+    for value, what in ((inputs, "inputs"), (outputs, "outputs")):
+        if not 1 <= value <= MAX_SIZE:
+            raise ShapeError(f"{what} {value} must be from 1 to {MAX_SIZE:,} (docs/limits.md)")
+    if target > MAX_TARGET:
+        raise ShapeError(f"target {target:,} is larger than {MAX_TARGET:,} parameters (docs/limits.md)")
     if target < mlp_parameters(inputs, (1,) * layers, outputs):
         raise ShapeError(f"target {target:,} is below the smallest {layers}-hidden-layer MLP "
                          f"({mlp_parameters(inputs, (1,) * layers, outputs):,}); lower the number of layers")
-    best = None
-    first = 1
-    while True:
-        hidden = _taper(first, layers)
-        count = mlp_parameters(inputs, hidden, outputs)
-        candidate = (abs(count - target), count, hidden)
-        if best is None or candidate[:2] < best[:2]:
-            best = candidate
-        if count > target:
-            break
-        first += 1
-    return MatchedMLP(best[2], best[1], target)
+
+    def count(first: int) -> int:
+        return mlp_parameters(inputs, _taper(first, layers), outputs)
+
+    # the count grows strictly with the first width: find the first width past the target by
+    # bisection (a target of 10^12 would take 10^9 steps one by one); the best is it or the one before
+    low, high = 1, 2
+    while count(high) <= target:
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if count(middle) <= target else (low, middle)
+    best = min((abs(count(f) - target), count(f), f) for f in (low, high))
+    return MatchedMLP(_taper(best[2], layers), best[1], target)

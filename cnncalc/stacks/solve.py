@@ -20,6 +20,8 @@ from typing import NamedTuple
 from ..errors import ShapeError
 from ..geometry import effective_kernel, fits, output_size
 
+MAX_COMBINATIONS = 1_000_000  # kernel x stride x dilation x padding values --solve may list (docs/limits.md)
+
 
 class Candidate(NamedTuple):
     kernel: int
@@ -36,17 +38,28 @@ def solve_window(n_in: int, n_out: int, max_kernel: int = 7, max_stride: int = 4
     for value, what in ((n_in, "input size"), (n_out, "output size")):
         if value < 1:
             raise ShapeError(f"{what} {value} must be at least 1; sizes count pixels")
+    for value, what, low in ((max_kernel, "kernel", 1), (max_stride, "stride", 1), (max_dilation, "dilation", 1),
+                             (max_padding, "padding", 0)):
+        if value < low:
+            raise ShapeError(f"the bound on the {what} {value} must be at least {low}; e.g. --max-{what} {low + 2}")
+    combinations = max_kernel * max_stride * max_dilation * (max_padding + 1)
+    if combinations > MAX_COMBINATIONS:
+        raise ShapeError(f"the bounds allow {combinations:,} windows, more than {MAX_COMBINATIONS:,} (docs/limits.md); "
+                         "lower --max-kernel, --max-stride, --max-dilation or --max-padding")
     found = []
+    m = n_out - 1  # floor(span / s) must equal m, where span = n_in + 2p - k_eff
     for k in range(1, max_kernel + 1):
         for d in range(1, max_dilation + 1):
             if k == 1 and d > 1:
                 continue
-            for s in range(1, max_stride + 1):
-                for p in range(0, max_padding + 1):
-                    if effective_kernel(k, d) > n_in + 2 * p:
-                        continue
-                    if output_size(n_in, k, s, p, d) == n_out:
-                        found.append(Candidate(k, s, d, p, fits(n_in, k, s, p, d), p <= k // 2))
+            for p in range(0, max_padding + 1):
+                span = n_in + 2 * p - effective_kernel(k, d)
+                if span < 0:
+                    continue
+                # floor(span/s) = m  <=>  span/(m + 1) < s <= span/m: the strides, without trying each
+                low, high = span // (m + 1) + 1, (span // m if m else max_stride)
+                for s in range(max(low, 1), min(high, max_stride) + 1):
+                    found.append(Candidate(k, s, d, p, fits(n_in, k, s, p, d), p <= k // 2))
     found.sort(key=simplicity)
     return found
 

@@ -35,6 +35,26 @@ from ..errors import ShapeError
 from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .shapes import Shape, fmt, is_int, term
 
+# Limits of a stack walk (docs/limits.md)
+MAX_LAYERS = 10_000  # rows of a summary, blocks included (resnet152 has 515)
+MAX_FORMULA_OPS = 200  # operations in one symbolic size (floor(floor(N/2)/2) has 4; the built-in networks at most 15)
+
+
+def check_growth(shape: Shape, where: str) -> None:
+    """Refuse a symbolic size that has grown past MAX_FORMULA_OPS operations: every
+    later layer would nest it again, and sympy's work on it grows much faster."""
+    for size in (*shape.spatial, shape.channels):
+        if is_int(size) or isinstance(size, Fraction):
+            continue
+        import sympy
+
+        ops = sympy.count_ops(size)
+        if ops > MAX_FORMULA_OPS:
+            names = ", ".join(sorted(str(s) for s in size.free_symbols))
+            raise ShapeError(f"{where}: the formula of a size has {ops:,} operations, more than {MAX_FORMULA_OPS} "
+                             f"(docs/limits.md); give {names} a value, e.g. --set {names.split(', ')[0]}=224")
+
+
 BASE_NAMES = {
     "conv": "conv", "convtranspose": "deconv", "pool": "pool", "adaptivepool": "pool",
     "globalpool": "gpool", "zeropad": "pad", "flatten": "flatten", "dense": "fc", "dropout": "dropout",
@@ -357,8 +377,11 @@ class _Walker:
                 shape, rf, extent = self.block(layer, shape, rf, extent, prefix, depth)
                 continue
             name = self.name_for(layer, prefix)
+            if len(self.rows) >= MAX_LAYERS:
+                raise ShapeError(f"layer {name}: the stack has more than {MAX_LAYERS:,} layers (docs/limits.md)")
             effect = layer.apply(shape, self.ctx, f"layer {name}")
             out = effect.shape
+            check_growth(out, f"layer {name}")
             new_rf, new_extent = _advance_rf(rf, extent, effect, out)
             fc_eq = None
             if isinstance(layer, (Conv, ConvTranspose, Dense)):

@@ -14,6 +14,28 @@ from ..errors import MissingExtraError
 EXTRA = 'pip install -e ".[train]" in the cnncalc checkout'
 
 
+def _missing(what: str, name: str) -> MissingExtraError:
+    package = {"sklearn": "scikit-learn"}.get(name, name)
+    return MissingExtraError(
+        f"{what} needs {package}, which is not installed; install the extra: {EXTRA} "
+        f"(for torch, the CPU build first: pip install torch==2.13.0)"
+    )
+
+
+def check_installed(what: str = "this command", *modules: str) -> None:
+    """Raise the one-line error of :func:`require` when torch (or ``modules``) is not
+    installed, without importing it (importing torch takes seconds; finding it does not)."""
+    import importlib.util
+
+    for name in ("torch", *modules):
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise _missing(what, name)
+
+
 def require(what: str = "this command", *modules: str):
     """Import torch (and ``modules``) or raise a one-line error naming the extra."""
     import importlib
@@ -23,9 +45,5 @@ def require(what: str = "this command", *modules: str):
         try:
             loaded.append(importlib.import_module(name))
         except ImportError:
-            package = {"sklearn": "scikit-learn"}.get(name, name)
-            raise MissingExtraError(
-                f"{what} needs {package}, which is not installed; install the extra: {EXTRA} "
-                f"(for torch, the CPU build first: pip install torch==2.13.0)"
-            ) from None
+            raise _missing(what, name) from None
     return loaded[0]
