@@ -29,7 +29,7 @@ from .errors import ShapeError
 from .expr import parse_scalar
 from .limits import MAX_SYMBOLIC_TERMS, check_count
 from .readers import read_matrix, read_vector
-from .values import INT64_SAFE, Exact, max_abs, scale
+from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
 FUNCTIONS = ("relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax")
 
@@ -254,20 +254,15 @@ def dense(input, weights, bias=None) -> DenseResult:
         import sympy
 
         values = [sympy.Add(*(ws[r, j] * xs[j] for j in range(ws.shape[1]))) for r in range(ws.shape[0])]
-        out = np.empty(len(values), dtype=object)
-        out[:] = values
-        if b is not None:
-            out = out + b.as_symbolic().symbols
-        return DenseResult(x, w, b, Exact(symbols=out))
-    big = max_abs(w.numerators) * max_abs(flat.numerators) * max(1, flat.size) >= INT64_SAFE
-    wn = w.numerators.astype(object) if big else w.numerators
-    xn = flat.numerators.astype(object) if big else flat.numerators
-    numerators = wn @ xn
-    out = Exact(np.asarray(numerators), w.denominator * flat.denominator)
-    if b is not None:
-        out = Exact(scale(out.numerators, b.denominator) + scale(b.numerators, out.denominator),
-                    out.denominator * b.denominator)
-    return DenseResult(x, w, b, out)
+        products = np.empty(len(values), dtype=object)
+        products[:] = values
+        out = Exact(symbols=products)
+    else:
+        big = max_abs(w.numerators) * max_abs(flat.numerators) * max(1, flat.size) >= INT64_SAFE
+        wn = w.numerators.astype(object) if big else w.numerators
+        xn = flat.numerators.astype(object) if big else flat.numerators
+        out = Exact(np.asarray(wn @ xn), w.denominator * flat.denominator)
+    return DenseResult(x, w, b, out if b is None else add_bias(out, b, (-1,)))
 
 
 def flatten(input, order: str = "chw") -> Exact:

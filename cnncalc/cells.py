@@ -4,7 +4,7 @@ Values are shown as a student writes them: 45, 13.75 (a terminating decimal
 is exact), 103/9, a*w1 + b*w2.  JSON keeps integers as numbers and every
 other value as an exact string ("1018/9", "a + 2*b").
 
->>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), format_json_value(Fraction(1, 4))
+>>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), json_value(Fraction(1, 4))
 ('13.75', '103/9', '1/4')
 >>> format_value(Fraction(1, 3), digits=6), format_value(Fraction(2, 3), digits=30)
 ('0.333333', '0.666666666666666666666666666667')
@@ -12,7 +12,9 @@ other value as an exact string ("1018/9", "a + 2*b").
 Arrays are formatted without a Python object per cell where the values allow
 it: an :class:`~cnncalc.values.Exact` array holds integer numerators over one
 denominator, so each cell's reduced fraction is two vectorised integer
-operations (a gcd and a division) away.
+operations (a gcd and a division) away.  numpy is imported by those array
+functions only: ``cnncalc shape`` writes its values with this module and
+starts without numpy.
 
 >>> from cnncalc.values import Exact
 >>> json_nested(Exact.from_nested([["1/9", 2], ["0.5", "-4/3"]]))
@@ -25,24 +27,20 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .formula_text import formula_text
-from .values import Exact
+from .rationals import is_terminating
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .values import Exact
 
 MAX_DECIMAL_DENOMINATOR = 6  # digits: 1/4 -> 0.25 and 1/64 -> 0.015625 are decimals, 1/1024 stays p/q
 
 
-def terminating(q: int) -> bool:
-    """Whether p/q has a finite decimal expansion (q has no prime factor but 2 and 5)."""
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    return q == 1
-
-
-def format_value(value, digits: int | None = None) -> str:
+def format_value(value: Any, digits: int | None = None) -> str:
     """Exact text: ints, terminating decimals, p/q, or a sympy formula.
 
     With ``digits`` a non-integer is shown as a decimal rounded to that many
@@ -55,7 +53,7 @@ def format_value(value, digits: int | None = None) -> str:
     if isinstance(value, Fraction):
         if digits is not None:
             return rounded_decimal(value, digits)
-        if terminating(value.denominator) and len(str(value.denominator)) <= MAX_DECIMAL_DENOMINATOR:
+        if is_terminating(value.denominator) and len(str(value.denominator)) <= MAX_DECIMAL_DENOMINATOR:
             return decimal_text(value)
         return f"{value.numerator}/{value.denominator}"
     if digits is not None:
@@ -116,12 +114,23 @@ def rounded_decimal(value: Fraction, digits: int) -> str:
     return f"{sign}{text}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
-def format_json_value(value):
-    """JSON: an integer stays a number; anything else is its exact string."""
-    if isinstance(value, int) and not isinstance(value, bool):
+def json_value(value: Any) -> Any:
+    """JSON: an integer stays a number; any other value is its exact string.
+
+    >>> json_value(290400), json_value(Fraction(4, 1)), json_value(Fraction(1018, 9))
+    (290400, 4, '1018/9')
+    >>> import sympy
+    >>> json_value(sympy.Integer(4)), json_value(sympy.Symbol("N") / 2)
+    (4, 'N/2')
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
         return value
     if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
+        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if getattr(value, "is_Integer", False):  # a sympy integer is a number too
+        return int(value)
     if hasattr(value, "free_symbols"):
         return formula_text(value)
     return str(value)
@@ -143,6 +152,8 @@ def format_latex_value(value) -> str:
 def reduced_parts(array: Exact) -> tuple[np.ndarray, np.ndarray | None]:
     """Each cell's fraction in lowest terms: (numerators, denominators), or
     (numerators, None) when every cell is whole.  Vectorised for int64."""
+    import numpy as np
+
     n, d = array.numerators, array.denominator
     if d == 1:
         return n, None
@@ -160,8 +171,10 @@ def reduced_parts(array: Exact) -> tuple[np.ndarray, np.ndarray | None]:
 def json_nested(array: Exact) -> list:
     """Nested lists for JSON: ints as numbers, every other value as its exact
     string; one vectorised pass for rational arrays."""
+    import numpy as np
+
     if array.is_symbolic:
-        return np.frompyfunc(lambda v: format_json_value(v), 1, 1)(array.values()).tolist() if array.size else []
+        return np.frompyfunc(json_value, 1, 1)(array.values()).tolist() if array.size else []
     p, q = reduced_parts(array)
     if q is None:
         return p.tolist()
@@ -173,6 +186,8 @@ def json_nested(array: Exact) -> list:
 
 def cell_texts(array: Exact, digits: int | None = None) -> np.ndarray:
     """An object array of display texts (:func:`format_value` of every cell)."""
+    import numpy as np
+
     out = np.empty(array.shape, dtype=object)
     if array.size == 0:
         return out

@@ -39,7 +39,7 @@ from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axi
 from .limits import MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WINDOW_MATRIX, MAX_WORK, check_count
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix, read_vector
-from .values import Exact, max_abs, pad_integers, scale
+from .values import Exact, add_bias, max_abs, pad_integers
 
 @dataclass(frozen=True)
 class ConvResult(NotebookDisplay):
@@ -238,14 +238,8 @@ def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, b
         check_count(macs * pairs, MAX_WORK, f"the convolution of numbers past 2^53 ({pairs:,} limb products)",
                     "use smaller numbers or a smaller input", unit="multiply-adds")
     products = correlate_integers(padded.numerators, kernel.numerators, spec.stride, spec.dilation, groups, method)
-    denominator = padded.denominator * kernel.denominator
-    if bias is None:
-        return Exact(products, denominator), method
-    # y = P/(dx*dw) + B/db = (P*db + B*dx*dw) / (dx*dw*db)
-    shape = (1, -1) + (1,) * spec.ndim
-    bias_part = scale(bias.numerators, denominator).reshape(shape)
-    total = scale(products, bias.denominator) + bias_part
-    return Exact(total, denominator * bias.denominator), method
+    out = Exact(products, padded.denominator * kernel.denominator)
+    return (out if bias is None else add_bias(out, bias, (1, -1) + (1,) * spec.ndim)), method
 
 
 def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int, bias) -> Exact:
@@ -260,16 +254,13 @@ def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: 
     f = ws.shape[0]
     per_group_c, per_group_f = c // groups, f // groups
     out = np.empty((n, f) + out_sizes, dtype=object)
-    bias_values = bias.as_symbolic().symbols if bias is not None else None
     for index in np.ndindex(*((n, f) + out_sizes)):
         b, filt, *o = index
         g = filt // per_group_f
         cells = view[(b, slice(g * per_group_c, (g + 1) * per_group_c), *o)]
-        terms = [xv * wv for xv, wv in zip(cells.flat, ws[filt].flat)]
-        if bias_values is not None:
-            terms.append(bias_values[filt])
-        out[index] = sympy.Add(*terms)
-    return Exact(symbols=out)
+        out[index] = sympy.Add(*[xv * wv for xv, wv in zip(cells.flat, ws[filt].flat)])
+    result = Exact(symbols=out)
+    return result if bias is None else add_bias(result, bias, (1, -1) + (1,) * spec.ndim)
 
 
 def conv1d(input, kernel, **options) -> ConvResult:

@@ -24,7 +24,7 @@ import numpy as np
 
 from .conv import ConvResult
 from .errors import ShapeError
-from .values import Exact, scale
+from .values import Exact, add_bias
 
 MAX_ENTRIES = 4_000_000
 
@@ -90,14 +90,13 @@ def _agrees(m: Exact, result: ConvResult) -> bool:
         mm, xs = m.as_symbolic().symbols, flat.as_symbolic().symbols
         product = np.array([[sympy.expand(sum(mm[r, j] * xs[s, j] for j in range(mm.shape[1])))
                              for r in range(mm.shape[0])] for s in range(n)], dtype=object)
-        if result.bias is not None:
-            product = product + np.repeat(result.bias.as_symbolic().symbols, mm.shape[0] // result.bias.size)
-        return Exact(symbols=product).equals(expected.as_symbolic())
-    product = flat.numerators.astype(object) @ m.numerators.T.astype(object)
-    value = Exact(np.array(product, dtype=object), flat.denominator * m.denominator)
-    if result.bias is not None:
-        per_filter = m.shape[0] // result.bias.size
-        b = np.repeat(result.bias.numerators.astype(object), per_filter)
-        value = Exact(scale(value.numerators, result.bias.denominator) + b * value.denominator,
-                      value.denominator * result.bias.denominator)
+        value = Exact(symbols=product)
+    else:
+        product = flat.numerators.astype(object) @ m.numerators.T.astype(object)
+        value = Exact(np.array(product, dtype=object), flat.denominator * m.denominator)
+    if result.bias is not None:  # M x + b: the rows of M go filter by filter, one bias each
+        filters = result.bias.size
+        value = add_bias(value.reshape(n, filters, -1), result.bias, (1, -1, 1)).reshape(n, -1)
+    if value.is_symbolic or expected.is_symbolic:
+        return value.equals(expected.as_symbolic())
     return value.equals(expected)

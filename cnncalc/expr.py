@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from .errors import InputError
+from .rationals import to_sympy
 
 # The limits of one value (docs/limits.md); each is checked before the work it bounds.
 MAX_LENGTH = 2000  # characters of one written value
@@ -298,15 +299,7 @@ def _divide(a, b):
         return Fraction(a) / Fraction(b)
     import sympy
 
-    return sympy.sympify(_to_sympy(a)) / _to_sympy(b)
-
-
-def _to_sympy(value):
-    if isinstance(value, Fraction):
-        import sympy
-
-        return sympy.Rational(value.numerator, value.denominator)
-    return value
+    return sympy.sympify(to_sympy(a)) / to_sympy(b)
 
 
 def _power(base, cost: Cost, exponent, fail):
@@ -324,7 +317,7 @@ def _power(base, cost: Cost, exponent, fail):
             fail(f"the power has more than {MAX_DIGITS:,} digits (docs/limits.md)")
         value = Fraction(base) ** exponent
         return value, _number_cost(value)
-    return _to_sympy(base) ** exponent, Cost(cost.bits * max(n, 1), cost.degree * n, _power_terms(cost.terms, n))
+    return to_sympy(base) ** exponent, Cost(cost.bits * max(n, 1), cost.degree * n, _power_terms(cost.terms, n))
 
 
 def formula_cost(value) -> Cost:

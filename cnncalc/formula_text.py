@@ -17,19 +17,42 @@ values costs O(n) printing work instead of O(n^2).
 
 from __future__ import annotations
 
+from fractions import Fraction
+from typing import Any
+
 MAX_REMEMBERED = 100_000
 
 _printer = None
 
 
-def formula_text(value) -> str:
-    """``str(value)`` for ints and sympy expressions, the same text, faster."""
-    if isinstance(value, int):
+def formula_text(value: Any) -> str:
+    """``str(value)`` for ints and sympy expressions, the same text, faster; a
+    text (a letter of a rule such as "N") as it is, without loading sympy."""
+    if isinstance(value, (int, str)):
         return str(value)
     global _printer
     if _printer is None:
         _printer = _remembering_printer()
     return _printer.doprint(value)
+
+
+def term(value: Any) -> str:
+    """An operand inside a formula: plain digits, a compound formula in brackets.
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> term(11), term(N), term(N - 2), term(sympy.floor(N / 2))
+    ('11', 'N', '(N - 2)', 'floor(N/2)')
+    """
+    if type(value) is int or isinstance(value, Fraction):
+        return str(value)
+    text = formula_text(value)
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and ch in "+-*/ ":
+            return f"({text})"
+    return text
 
 
 def _remembering_printer():

@@ -19,14 +19,22 @@ which for d = 1 and symmetric padding p is the familiar ``floor((n + 2p - k)/s) 
 False
 >>> output_size(32, 5, padding=(2, 2))          # 32x32x3, 5x5 filters, pad 2
 32
+
+Every text of the formula, with numbers or with the course's letters, comes
+from :func:`output_size_text`:
+
+>>> output_size_text(227, 11, stride=4), output_size_text("N", "F", "S", "P", rounded=False)
+('(227 - 11 + 2*0)/4 + 1', '(N - F + 2*P)/S + 1')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import NamedTuple, Sequence, Union
 
 from .errors import ShapeError
+from .formula_text import term
 
 Size = Union[int, "object"]  # an int, or a sympy expression where symbols appear
 
@@ -209,6 +217,59 @@ def output_size(
     return out
 
 
+def unfloored_output_size(
+    n: Size, kernel: Size, stride: Size = 1, padding: Size | tuple = 0, dilation: Size = 1
+) -> Size | Fraction:
+    """The output-size formula before its floor: (n - k_eff + p_before + p_after)/s + 1,
+    a fraction where the windows do not tile the axis (the course's 2.33).
+
+    >>> unfloored_output_size(7, 3, stride=3), unfloored_output_size(227, 11, stride=4)
+    (Fraction(7, 3), Fraction(55, 1))
+    """
+    before, after = (padding, padding) if not isinstance(padding, tuple) else padding
+    span = n + before + after - effective_kernel(kernel, dilation)
+    if all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in (span, stride)):
+        return Fraction(span) / stride + 1
+    import sympy
+
+    return sympy.sympify(span) / stride + 1
+
+
+def output_size_text(
+    n: Size | str,
+    kernel: Size | str,
+    stride: Size | str = 1,
+    padding: Size | str | tuple = 0,
+    dilation: Size | str = 1,
+    ceil_mode: bool = False,
+    rounded: bool | None = None,
+) -> str:
+    """The output-size formula with its operands, as the course writes it:
+    ``(n - k + 2*p)/s + 1`` (lecture 004's (N - F + 2P)/S + 1), the dilated
+    kernel as ``(d*(k - 1) + 1)`` and unequal padding as ``p_before + p_after``.
+
+    ``rounded``: True writes the floor (ceil with ``ceil_mode``) around the
+    division, False never does, None (the default) does where the division is
+    not shown to be whole.  Operands may be numbers, sympy sizes or letters.
+
+    >>> output_size_text(7, 3, stride=3)                     # the course's "doesn't fit"
+    'floor((7 - 3 + 2*0)/3) + 1'
+    >>> output_size_text(7, 3, stride=3, rounded=False), output_size_text(5, 3, 1, (1, 0), 2)
+    ('(7 - 3 + 2*0)/3 + 1', '(5 - (2*(3 - 1) + 1) + 1 + 0)/1 + 1')
+    """
+    before, after = padding if isinstance(padding, tuple) else (padding, padding)
+    kernel_text = term(kernel) if dilation == 1 else f"({term(dilation)}*({term(kernel)} - 1) + 1)"
+    padding_text = f"2*{term(before)}" if str(before) == str(after) else f"{term(before)} + {term(after)}"
+    division = f"({term(n)} - {kernel_text} + {padding_text})/{term(stride)}"
+    if rounded is None:
+        whole = stride == 1 or _is_int(n, kernel, stride, before, after, dilation) and fits(
+            n, kernel, stride, (before, after), dilation)
+        rounded = not whole
+    if rounded:
+        division = f"{'ceil' if ceil_mode else 'floor'}({division})"
+    return f"{division} + 1"
+
+
 def fits(n: Size, kernel: Size, stride: Size = 1, padding: Size | tuple = 0, dilation: Size = 1) -> bool:
     """Whether the windows tile the padded axis exactly ((n + 2p - k)/s is whole).
 
@@ -331,6 +392,19 @@ def transposed_output_size(
     """
     before, after = (padding, padding) if not isinstance(padding, tuple) else padding
     return (n - 1) * stride - before - after + effective_kernel(kernel, dilation) + output_padding
+
+
+def transposed_output_size_text(
+    n: Size, kernel: Size, stride: Size = 1, padding: Size | tuple = 0, dilation: Size = 1, output_padding: Size = 0
+) -> str:
+    """The transposed output-size formula with its operands.
+
+    >>> transposed_output_size_text(7, 3, stride=2, padding=1, output_padding=1)
+    '(7 - 1)*2 - 1 - 1 + 1*(3 - 1) + 1 + 1'
+    """
+    before, after = (padding, padding) if not isinstance(padding, tuple) else padding
+    return (f"({term(n)} - 1)*{term(stride)} - {term(before)} - {term(after)} + {term(dilation)}*({term(kernel)} - 1)"
+            f" + {term(output_padding)} + 1")
 
 
 #: Names of the spatial axes, by their number (1-D, 2-D, 3-D inputs).

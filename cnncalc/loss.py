@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import InputError, ShapeError
+from .rationals import to_sympy
 from .readers import read_matrix
 
 KINDS = ("cross-entropy", "nll", "bce", "mse")
@@ -170,13 +171,6 @@ def _rows(matrix, name: str) -> list[list]:
     return [[Fraction(v) for v in row] for row in values]
 
 
-def _sym(value):
-    import sympy
-
-    value = Fraction(value)
-    return sympy.Rational(value.numerator, value.denominator)
-
-
 def _norm(value):
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator
@@ -268,17 +262,17 @@ def _ce_row(z, y, target, input_kind) -> Example:
             if p == 0:
                 raise InputError("a target class has probability 0: the cross-entropy is infinite; "
                                  "give a probability above 0 for every target class")
-        value = sympy.Add(*[-_sym(yk) * sympy.log(_sym(p)) for yk, p in terms])
+        value = sympy.Add(*[-to_sympy(yk) * sympy.log(to_sympy(p)) for yk, p in terms])
         text = _join([f"-{_norm(yk)} x log({_norm(p)})" if yk != 1 else f"-log({_norm(p)})" for yk, p in terms])
         prediction = _argmax(z)
         probabilities = ()
     else:
-        exps = [sympy.exp(_sym(v)) for v in z]
+        exps = [sympy.exp(to_sympy(v)) for v in z]
         total = sympy.Add(*exps)
         probabilities = tuple(e / total for e in exps)
         weight = sum(y, Fraction(0))
         dot = sum((yk * zk for yk, zk in zip(y, z)), Fraction(0))
-        value = _sym(weight) * sympy.log(total) - _sym(dot)
+        value = to_sympy(weight) * sympy.log(total) - to_sympy(dot)
         inner = " + ".join(_exp_text(_norm(v)) for v in z)
         log_text = f"log({inner})" if weight == 1 else f"{_norm(weight)} x log({inner})"
         text = (log_text + _minus(_norm(dot))) if weight != 0 else str(_norm(-dot))
@@ -311,8 +305,8 @@ def _bce(x, t, input_kind, reduction) -> LossResult:
                 raise InputError(f"bce target {y} is not in 0..1; give 0 or 1 (or a probability)")
             if input_kind == "logits":
                 # BCEWithLogits: (1 - y) z + log(1 + e^(-z))
-                z = _sym(v)
-                value = (1 - _sym(y)) * z + sympy.log(1 + sympy.exp(-z))
+                z = to_sympy(v)
+                value = (1 - to_sympy(y)) * z + sympy.log(1 + sympy.exp(-z))
                 softplus = f"log(1 + {_exp_text(_norm(-v))})"
                 texts.append(softplus if y == 1 else f"{_norm(v)} + {softplus}" if y == 0 else
                              f"{_norm(1 - y)} x {_norm(v)} + {softplus}")
@@ -326,9 +320,9 @@ def _bce(x, t, input_kind, reduction) -> LossResult:
                                      "give a probability strictly between 0 and 1")
                 parts = []
                 if y != 0:
-                    parts.append(-_sym(y) * sympy.log(_sym(v)))
+                    parts.append(-to_sympy(y) * sympy.log(to_sympy(v)))
                 if y != 1:
-                    parts.append(-(1 - _sym(y)) * sympy.log(1 - _sym(v)))
+                    parts.append(-(1 - to_sympy(y)) * sympy.log(1 - to_sympy(v)))
                 value = sympy.Add(*parts)
                 texts.append(f"-log({_norm(v)})" if y == 1 else f"-log(1 - {_norm(v)})" if y == 0 else
                              f"-({_norm(y)} x log({_norm(v)}) + {_norm(1 - y)} x log(1 - {_norm(v)}))")
@@ -388,7 +382,7 @@ def _reduce(kind, input_kind, reduction, x, examples, one_based) -> LossResult:
     else:
         import sympy
 
-        total = sympy.Add(*[v if not isinstance(v, (int, Fraction)) else _sym(v) for v in values])
+        total = sympy.Add(*[v if not isinstance(v, (int, Fraction)) else to_sympy(v) for v in values])
         total = _norm(total / n if reduction == "mean" else total)
     if n == 1:
         text = examples[0].text

@@ -3,7 +3,7 @@
 values and whole arrays in ``cells.py``).  Formatters return values; only the
 CLI prints.
 
->>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), format_json_value(Fraction(1, 4))
+>>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), json_value(Fraction(1, 4))
 ('13.75', '103/9', '1/4')
 """
 
@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from .activations import ActivationResult, decimal_values
-from .cells import cell_texts, format_json_value, format_latex_value, format_value, json_nested
+from .cells import cell_texts, format_latex_value, format_value, json_nested, json_value
 from .conv import ConvResult
 from .explain import ConvStep, PoolStep
 from .pool import PoolResult
@@ -27,9 +27,9 @@ TIMES = "×"
 NAMED_SUM_LENGTH = 40  # a softmax sum written longer than this is named once (S = ...) and not in every cell
 
 
-def nested(array: Exact, fmt=format_json_value):
+def nested(array: Exact, fmt=json_value):
     """Nested lists of formatted values (the JSON ``output``)."""
-    if fmt is format_json_value:
+    if fmt is json_value:
         return json_nested(array)
     values = array.values()
     if not values.size:
@@ -200,9 +200,9 @@ def conv_json(result: ConvResult, steps: list[ConvStep] | None = None) -> dict:
                 "cell": list(step.cell),
                 "window": list(step.origin),
                 "filter": step.filter,
-                "terms": [[format_json_value(t.weight), format_json_value(t.value)] for t in step.terms],
-                **({"bias": format_json_value(step.bias)} if step.bias is not None else {}),
-                "value": format_json_value(step.value),
+                "terms": [[json_value(t.weight), json_value(t.value)] for t in step.terms],
+                **({"bias": json_value(step.bias)} if step.bias is not None else {}),
+                "value": json_value(step.value),
                 "text": conv_step_text(step, times=" x "),
             }
             for step in steps
@@ -228,9 +228,9 @@ def pool_json(result: PoolResult, steps: list[PoolStep] | None = None) -> dict:
             {
                 "cell": list(step.cell),
                 "window": list(step.origin),
-                "values": [format_json_value(v) for _, v in step.values],
+                "values": [json_value(v) for _, v in step.values],
                 **({"divisor": step.divisor} if step.divisor is not None else {}),
-                "value": format_json_value(step.value),
+                "value": json_value(step.value),
                 "text": pool_step_text(step),
             }
             for step in steps

@@ -9,7 +9,7 @@ only lays out the reports' own tables.
 from __future__ import annotations
 
 from .kernel import KernelReport
-from .render import format_json_value, format_value
+from .render import json_value, format_value
 
 
 def _column(rows: list[list[str]], align: str) -> list[str]:
@@ -63,18 +63,18 @@ def kernel_markdown(report: KernelReport) -> str:
 
 def kernel_json(report: KernelReport) -> dict:
     return {
-        "kernel": [[format_json_value(v) for v in row] for row in report.kernel],
+        "kernel": [[json_value(v) for v in row] for row in report.kernel],
         "name": report.name,
         "reason": report.reason,
         "accepted": list(report.accepted),
         "competing": list(report.competing),
         "strongest": report.strongest,
-        "sum": format_json_value(report.total),
+        "sum": json_value(report.total),
         "preserves_brightness": report.preserves_brightness,
         "symmetries": list(report.symmetries),
         "responses": [
-            {"pattern": r.pattern, "response": format_json_value(r.response),
-             "match": None if r.match is None else format_json_value(r.match),
+            {"pattern": r.pattern, "response": json_value(r.response),
+             "match": None if r.match is None else json_value(r.match),
              "similarity": None if r.similarity is None else round(r.similarity, 6)}
             for r in report.responses
         ],
@@ -86,7 +86,7 @@ def kernel_json(report: KernelReport) -> dict:
 
 
 def _exact_text(value) -> str:
-    return format_json_value(value) if not hasattr(value, "free_symbols") else str(value)
+    return json_value(value) if not hasattr(value, "free_symbols") else str(value)
 
 
 def loss_result_line(result, digits: int = 10) -> str:
@@ -131,7 +131,7 @@ def loss_json(result, digits: int = 10) -> dict:
         "approx": result.approx(digits),
         "is_rational": result.exact,
         "examples": [
-            {"target": [format_json_value(v) for v in e.target], "loss": e.text, "value": _exact_text(e.loss),
+            {"target": [json_value(v) for v in e.target], "loss": e.text, "value": _exact_text(e.loss),
              "approx": decimal(e.loss, digits),
              "probabilities": [_exact_text(p) for p in e.probabilities],
              "prediction": prediction(e.prediction), "correct": e.correct}
@@ -248,7 +248,7 @@ def transposed_json(result, explain: bool = False, cells=()) -> dict:
     }
     if explain:
         data["contributions"] = [
-            {"batch": c.batch, "channel": c.channel, "index": list(c.index), "value": format_json_value(c.value),
+            {"batch": c.batch, "channel": c.channel, "index": list(c.index), "value": json_value(c.value),
              "origin": list(c.origin), "filters": list(c.filters), "block": nested(c.block)}
             for c in result.contributions()
         ]

@@ -36,7 +36,7 @@ from .exact_blas import filter_l1
 from .geometry import AXIS_NAMES, per_axis, transposed_output_size
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .readers import read_matrix, read_vector
-from .values import INT64_SAFE, Exact, max_abs, scale
+from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,6 @@ class TransposedResult:
 def _times(w: Exact, value) -> Exact:
     """An exact array times one exact scalar."""
     if w.is_symbolic or not isinstance(value, (int,)) and not hasattr(value, "denominator"):
-        import sympy
-
         return Exact(symbols=np.frompyfunc(lambda v: v * value, 1, 1)(w.as_symbolic().symbols))
     from fractions import Fraction
 
@@ -206,7 +204,7 @@ def conv_transpose(input, kernel, *, bias=None, stride=1, padding=0, output_padd
     crop = (slice(None), slice(None)) + tuple(slice(p, p + o) for p, o in zip(pads, out_sizes))
     canonical = full.transform(lambda a: np.ascontiguousarray(a[crop]))
     if b is not None:
-        canonical = _add_bias(canonical, b, nd)
+        canonical = add_bias(canonical, b, (1, -1) + (1,) * nd)
     lead = Lead(x_lead.batch, kernel_has_filters or x_lead.second)
     output = to_user(canonical, lead, nd)
     return TransposedResult(output, canonical, full, x4, w4, b, strides, pads, extras, dilations, groups, lead)
@@ -243,14 +241,6 @@ def _scatter(x4: Exact, w4: Exact, strides, dilations, groups, extras, pads) -> 
     if symbolic:
         return Exact(symbols=full)
     return Exact(full, x4.denominator * w4.denominator)
-
-
-def _add_bias(out: Exact, b: Exact, nd: int) -> Exact:
-    shape = (1, -1) + (1,) * nd
-    if out.is_symbolic or b.is_symbolic:
-        return Exact(symbols=out.as_symbolic().symbols + b.as_symbolic().symbols.reshape(shape))
-    total = scale(out.numerators, b.denominator) + scale(b.numerators, out.denominator).reshape(shape)
-    return Exact(total, out.denominator * b.denominator)
 
 
 __all__ = ["conv_transpose", "TransposedResult", "Contribution", "OutputTerm"]

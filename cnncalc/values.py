@@ -29,6 +29,7 @@ import numpy as np
 
 from .errors import InputError
 from .expr import normalize, parse_scalar
+from .rationals import to_sympy
 from .limits import MAX_SYMBOLIC_VALUES, MAX_VALUES, check_count
 
 INT64_SAFE = 2**62  # numerators at or above this move to Python ints (object dtype)
@@ -86,6 +87,20 @@ def scale(numerators: np.ndarray, factor: int) -> np.ndarray:
     if numerators.dtype != object and max_abs(numerators) * abs(factor) < INT64_SAFE:
         return numerators * np.int64(factor)
     return numerators.astype(object) * factor
+
+
+def add_bias(values: "Exact", bias: "Exact", shape: tuple[int, ...]) -> "Exact":
+    """``values`` plus ``bias`` reshaped to ``shape`` (one value per filter or per output),
+    exactly: P/dp + B/db = (P*db + B*dp)/(dp*db), integers throughout.
+
+    >>> x = Exact.from_nested([[1, 2], [3, 4]])
+    >>> add_bias(x, Exact.from_nested(["1/2", -1]), (-1, 1)).tolist()      # one bias per row
+    [[Fraction(3, 2), Fraction(5, 2)], [2, 3]]
+    """
+    if values.is_symbolic or bias.is_symbolic:
+        return Exact(symbols=values.as_symbolic().symbols + bias.as_symbolic().symbols.reshape(shape))
+    total = scale(values.numerators, bias.denominator) + scale(bias.numerators, values.denominator).reshape(shape)
+    return Exact(total, values.denominator * bias.denominator)
 
 
 def pad_integers(numerators: np.ndarray, widths, fill: int = 0) -> np.ndarray:
@@ -206,11 +221,8 @@ class Exact:
         flat = [normalize(v) for v in flat]
         if any(_is_symbolic(v) for v in flat):
             check_count(len(flat), MAX_SYMBOLIC_VALUES, "an array with symbols", _SYMBOLS_FIX)
-            import sympy
-
             objects = np.empty(len(flat), dtype=object)
-            objects[:] = [sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction)
-                          else sympy.Integer(v) if isinstance(v, int) else v for v in flat]
+            objects[:] = [to_sympy(v) for v in flat]
             return cls(symbols=objects.reshape(shape))
         denominator = 1
         for v in flat:

@@ -34,7 +34,7 @@ def test_7x7_input_stride_3_does_not_fit():
     s = run("7x7x1 -> conv 1 3x3 stride 3")
     assert s.output.spatial == (2, 2)  # floor(4/3) + 1, as torch floors
     (warning,) = s.warnings
-    assert "conv1" in warning and "(7 - 3 + 2*0) / 3 + 1 = 2.33" in warning
+    assert "conv1" in warning and "(7 - 3 + 2*0)/3 + 1 = 2.33" in warning
     assert "use stride 1 or 2, or pad by 1" in warning
     with pytest.raises(ShapeError, match="does not fit"):
         run("7x7x1 -> conv 1 3x3 stride 3", strict=True)

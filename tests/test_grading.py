@@ -228,7 +228,7 @@ def test_gradescope_and_stats(tmp_path):
     rows = {r["question"]: r for r in statistics(grade_paths(ALEXNET, [str(folder)]), ["width", "units"])}
     # students 1 and 6 wrote 54 (no +1); 3 and 8 wrote (227-11)/4+1
     assert rows["width"]["correct"] == 8 and rows["width"]["wrong"] == 2
-    assert rows["width"]["common_mistakes"][0] == {"mistake": "forgot the +1 in (N - F + 2P)/S + 1", "count": 2}
+    assert rows["width"]["common_mistakes"][0] == {"mistake": "forgot the +1 in (N - F + 2*P)/S + 1", "count": 2}
     single = tmp_path / "results.json"
     CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "alexnet.yaml"), str(folder / "s0001.yaml"),
                               "--gradescope", str(single)])

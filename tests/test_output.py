@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnncalc.activations import decimal_values, log_softmax, softmax
-from cnncalc.cells import cell_texts, format_json_value, format_value, json_nested, rounded_decimal
+from cnncalc.cells import cell_texts, json_value, format_value, json_nested, rounded_decimal
 from cnncalc.cli import main
 from cnncalc.expr import normalize
 from cnncalc.textgrid import Block, Limits, Note, blocks, grid_text
@@ -51,7 +51,7 @@ def test_many_digits_are_exact_where_a_float_is_not():
 def test_array_texts_equal_the_text_of_each_value(values, digits):
     array = Exact.from_nested([str(v) for v in values])
     values = [normalize(v) for v in values]  # a whole Fraction is an int
-    assert json_nested(array) == [format_json_value(v) for v in values]
+    assert json_nested(array) == [json_value(v) for v in values]
     assert cell_texts(array, digits).tolist() == [format_value(v, digits) for v in values]
 
 

@@ -124,7 +124,7 @@ def test_list_names_every_network_with_its_total():
 def test_warning_and_strict():
     result = invoke("7x7x1 -> conv 1 3x3 stride 3")
     assert result.exit_code == 0
-    assert "(7 - 3 + 2*0) / 3 + 1 = 2.33" in result.output
+    assert "(7 - 3 + 2*0)/3 + 1 = 2.33" in result.output
     assert "does not fit" in fails("7x7x1 -> conv 1 3x3 stride 3", "--strict")
 
 

@@ -73,7 +73,9 @@ def _solve(spec_text: str, bounds: dict) -> str:
         raise InputError(f"--solve needs 'INPUT -> OUTPUT' sizes, got '{spec_text}'; write e.g. --solve \"7 -> 3\"")
     n_in, n_out = (parse_input(p).dims()[0] for p in parts)
     if not isinstance(n_in, int) or not isinstance(n_out, int):
-        return (f"symbolic sizes: output = floor((N + 2P - d*(F - 1) - 1)/S) + 1\n"
+        from ..geometry import output_size_text
+
+        return (f"symbolic sizes: output = {output_size_text('N', 'F', 'S', 'P', 'd', rounded=True)}\n"
                 f"padding that keeps the size with stride 1: {keep_size_formula()}  ((F - 1)/2 for d = 1)\n")
     found = solve_window(n_in, n_out, **bounds)  # checks the bounds first
     keep = {k: keep_size_padding(k) for k in range(1, bounds["max_kernel"] + 1, 2)}

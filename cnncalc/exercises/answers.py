@@ -30,6 +30,7 @@ from fractions import Fraction
 
 from ..errors import InputError
 from ..expr import normalize, parse_scalar
+from ..rationals import round_significant, to_sympy
 from ..readers import parse_literal, read_matrix
 from ..values import Exact
 
@@ -69,27 +70,6 @@ class Tolerance:
         if self.significant is not None:
             return round_significant(ref, self.significant) == round_significant(got, self.significant)
         return False
-
-
-def round_significant(value: Fraction, digits: int) -> Fraction:
-    """Round half away from zero to ``digits`` significant figures, exactly.
-
-    >>> round_significant(Fraction(7, 3), 3), round_significant(Fraction(62378344), 2)
-    (Fraction(233, 100), Fraction(62000000, 1))
-    """
-    if value == 0:
-        return Fraction(0)
-    sign = -1 if value < 0 else 1
-    value = abs(value)
-    exponent = len(str(int(value))) - 1 if value >= 1 else -len(str(int(1 / value)))
-    while Fraction(10) ** exponent > value:
-        exponent -= 1
-    while Fraction(10) ** (exponent + 1) <= value:
-        exponent += 1
-    unit = Fraction(10) ** (exponent - digits + 1)
-    scaled = value / unit
-    rounded = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
-    return sign * rounded * unit
 
 
 @dataclass(frozen=True)
@@ -199,7 +179,7 @@ def _same(a, b) -> bool:
         return a == b
     import sympy
 
-    difference = sympy.sympify(_sym(a)) - _sym(b)
+    difference = sympy.sympify(to_sympy(a)) - to_sympy(b)
     # compare as formulas in plain symbols: a size symbol may carry assumptions
     plain = {s: sympy.Symbol(s.name) for s in difference.free_symbols}
     return sympy.simplify(difference.subs(plain)) == 0
@@ -208,14 +188,6 @@ def _same(a, b) -> bool:
 def _constant(value) -> bool:
     """A sympy number without symbols (log(3), e/(1 + e))."""
     return hasattr(value, "free_symbols") and not value.free_symbols
-
-
-def _sym(value):
-    if isinstance(value, Fraction):
-        import sympy
-
-        return sympy.Rational(value.numerator, value.denominator)
-    return value
 
 
 def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = None,

@@ -19,6 +19,8 @@ from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
 from ..expr import check_value, normalize, parse_scalar
+from ..geometry import output_size, output_size_text, unfloored_output_size
+from ..rationals import round_half_away, to_sympy
 from ..values import Exact
 from .answers import Answer
 from .network_ops import network_fact
@@ -151,7 +153,7 @@ def _window(params, scope, path):
                       for c in found[:4])
     steps = (f"windows that map {n_in} to {n_out}" + (f" with {', '.join(f'{k} {v}' for k, v in fixed.items())}" if fixed else "")
              + f", simplest first (exact fit, no dilation, no skipped cells, no padding, odd kernel): {shown}",
-             f"floor(({n_in} + 2*{best.padding} - {best.dilation}*({best.kernel} - 1) - 1)/{best.stride}) + 1 = {n_out}")
+             f"{output_size_text(n_in, best.kernel, best.stride, best.padding, best.dilation)} = {n_out}")
     return Answer("number", getattr(best, value), steps, best)
 
 
@@ -181,9 +183,7 @@ def _equivariance(params, scope, path):
 
 
 def _output_size(params, scope, path):
-    """floor((n + 2p - k_eff) / s) + 1, or with ``exact`` the unfloored value."""
-    from ..geometry import effective_kernel
-
+    """floor((n - k_eff + 2p) / s) + 1, or with ``exact`` the unfloored value."""
     check_keys(params, ("n", "kernel", "stride", "padding", "dilation", "exact"), scope, path, "output_size")
     n, k = number_operand(scope, params, "n", path), number_operand(scope, params, "kernel", path)
     s = number_operand(scope, params, "stride", path, 1)
@@ -191,25 +191,18 @@ def _output_size(params, scope, path):
     d = number_operand(scope, params, "dilation", path, 1)
     if s == 0:
         raise SpecError(f"{scope.where(path + '.stride')}: stride 0 must be at least 1")
-    span = effective_kernel(k, d)
-    if all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in (n, p, span, s)):
-        exact = Fraction(n + 2 * p - span) / s + 1
-    else:  # a symbolic size (n: H): the unrounded value is a formula
-        import sympy
-
-        exact = (sympy.sympify(n) + 2 * p - span) / s + 1
-    kernel_text = f"{k}" if d == 1 else f"({d}*({k} - 1) + 1)"
-    formula = f"({n} + 2*{p} - {kernel_text}) / {s} + 1"
+    exact = unfloored_output_size(n, k, s, p, d)  # a formula where a size is a symbol (n: H)
+    formula = output_size_text(n, k, s, p, d, rounded=False)
     if params.get("exact"):
         value = normalize(exact)
         note = (f"; not a whole number: the window does not fit ({_two_places(exact)})"
                 if isinstance(value, Fraction) else "")
         return Answer(_kind(value), value, (f"{formula} = {_fmt(value)}{note}",))
-    from ..geometry import output_size
-
     value = normalize(output_size(n, k, s, p, d))
     floor_note = "" if not isinstance(exact, Fraction) or exact == value else f" (floor of {_fmt(normalize(exact))})"
-    return Answer(_kind(value), value, (f"floor({formula}) = {value}{floor_note}" if floor_note else f"{formula} = {value}",))
+    if floor_note:
+        formula = output_size_text(n, k, s, p, d, rounded=True)
+    return Answer(_kind(value), value, (f"{formula} = {value}{floor_note}",))
 
 
 def _same_padding(params, scope, path):
@@ -243,14 +236,11 @@ def _expr(params, scope, path):
             shown = shown.replace(name, str(v))
         steps.append(shown)
     if not isinstance(value, (int, Fraction)):
-        import sympy
-
         mapping = {}
         for sym in value.free_symbols:
             found = scope.lookup(str(sym))
             if found is not None and not isinstance(found.value, (Exact, str)) and found.kind != "network":
-                mapping[sym] = found.value if not isinstance(found.value, Fraction) else \
-                    sympy.Rational(found.value.numerator, found.value.denominator)
+                mapping[sym] = to_sympy(found.value)
         if mapping:
             import re
 
@@ -306,9 +296,7 @@ def _round(params, scope, path):
         if not isinstance(v, (int, Fraction)):
             raise SpecError(f"{scope.where(path + '.of')}: round needs numbers, and {_fmt(v)} is a formula; "
                             "give numbers for its symbols")
-        q = abs(Fraction(v)) / unit
-        whole = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)
-        return normalize((1 if v >= 0 else -1) * whole * unit)
+        return normalize(round_half_away(v, unit))
 
     if isinstance(value, Exact):
         values = value.values()

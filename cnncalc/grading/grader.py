@@ -41,8 +41,9 @@ from typing import Literal
 
 from ..errors import CnnCalcError, InputError, InternalError
 from ..expr import normalize
-from ..exercises.answers import Answer, Comparison, compare, round_significant
+from ..exercises.answers import Answer, Comparison, compare
 from ..exercises.exercise import Exercise, Question
+from ..rationals import round_significant
 from ..yamlio import load_yaml_file
 from .mistakes import Mistake, mistaken_references
 from .reading import Interpretation, Reading, read_student, typed_text

@@ -25,6 +25,10 @@ from fractions import Fraction
 from ..errors import CnnCalcError, SpecError
 from ..exercises.answers import Answer
 from ..exercises.operations import run
+from ..geometry import output_size_text
+
+#: The course's output-size rule in its letters (lecture 004), as the feedback names it.
+OUTPUT_SIZE_RULE = output_size_text("N", "F", "S", "P", rounded=False)
 
 
 @dataclass(frozen=True)
@@ -86,15 +90,15 @@ def _pool_rules(params: dict):
 
 def _output_size_rules(params: dict):
     if params.get("padding") not in (None, 0):
-        yield _with(padding=0), "forgot the padding in (N - F + 2P)/S + 1"
+        yield _with(padding=0), f"forgot the padding in {OUTPUT_SIZE_RULE}"
     if params.get("dilation") not in (None, 1):
         yield _with(dilation=1), "ignored the dilation: a dilated kernel spans d*(F - 1) + 1 cells"
     if params.get("stride") not in (None, 1):
-        yield _with(stride=1), "stride ignored: (N - F + 2P)/S + 1 with S = 1"
+        yield _with(stride=1), f"stride ignored: {OUTPUT_SIZE_RULE} with S = 1"
     if not params.get("exact"):
-        yield _with(exact=True), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is not whole"
+        yield _with(exact=True), f"did not floor: {OUTPUT_SIZE_RULE} is rounded down when it is not whole"
     else:
-        yield _with(exact=False), "rounded down: the question asks for (N - F + 2P)/S + 1 without rounding"
+        yield _with(exact=False), f"rounded down: the question asks for {OUTPUT_SIZE_RULE} without rounding"
 
 
 def _network_rules(params: dict):
@@ -116,7 +120,7 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
     out = []
     (name, params), = compute.items()
     if reference.kind == "number" and name == "output_size" and isinstance(reference.value, int):
-        out.append((Answer("number", reference.value - 1), "forgot the +1 in (N - F + 2P)/S + 1"))
+        out.append((Answer("number", reference.value - 1), f"forgot the +1 in {OUTPUT_SIZE_RULE}"))
     if name != "network" or not isinstance(params, dict):
         return out
     row = reference.detail
@@ -127,7 +131,7 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
             out.append((Answer("shape", (dims[1], dims[0], dims[2])), "height and width swapped"))
         if len(dims) == 3 and all(isinstance(d, int) for d in dims):
             out.append((Answer("shape", (dims[0] - 1, dims[1] - 1, dims[2])),
-                        "forgot the +1 in (N - F + 2P)/S + 1"))
+                        f"forgot the +1 in {OUTPUT_SIZE_RULE}"))
     if "layer" not in params and value in ("params", "trainable") and hasattr(row, "rows"):
         out += _one_bias_forgotten(reference, row)
     if "layer" not in params or row is None or not hasattr(row, "input"):
@@ -135,7 +139,7 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
     if value == "output":
         unfloored = _unfloored(row)
         if unfloored is not None:
-            out.append((Answer("shape", unfloored), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is "
+            out.append((Answer("shape", unfloored), f"did not floor: {OUTPUT_SIZE_RULE} is rounded down when it is "
                                                     "not whole"))
     if value == "units" and not row.output.flat:
         out.append((Answer("number", reference.value // row.output.channels),
@@ -152,8 +156,8 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
 
 
 def _unfloored(row) -> tuple | None:
-    """A layer's output shape with (N - F + 2P)/S + 1 not rounded down (13.5x13.5x64), where it is not whole."""
-    from ..geometry import effective_kernel, per_axis, resolve_padding
+    """A layer's output shape with (N - F + 2*P)/S + 1 not rounded down (13.5x13.5x64), where it is not whole."""
+    from ..geometry import per_axis, resolve_padding, unfloored_output_size
     from ..stacks.layers import Conv, Pool
 
     spec, shape = getattr(row, "spec", None), row.input
@@ -171,7 +175,7 @@ def _unfloored(row) -> tuple | None:
     for n, k, s, p, d in zip(shape.spatial, kernels, strides, pads, dilations):
         if not all(isinstance(v, int) for v in (n, k, s, p.before, p.after, d)):
             return None
-        exact = Fraction(n + p.before + p.after - effective_kernel(k, d), s) + 1
+        exact = unfloored_output_size(n, k, s, p, d)
         sizes.append(int(exact) if exact.denominator == 1 else exact)
     if all(isinstance(v, int) for v in sizes):
         return None

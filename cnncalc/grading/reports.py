@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from ..rationals import is_terminating
 from .grader import STATUSES, SubmissionGrade
 
 #: Rows of the class summary shown in the terminal; the rest are counted, never cut silently.
@@ -39,11 +40,7 @@ def show_score(value: Fraction) -> str:
     value = Fraction(value)
     if value.denominator == 1:
         return str(value.numerator)
-    q = value.denominator
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    if q == 1:
+    if is_terminating(value.denominator):
         from ..render import format_value
 
         return format_value(value)

@@ -37,9 +37,12 @@ from ..geometry import (
     effective_kernel,
     floor_div,
     output_size,
+    output_size_text,
     per_axis,
     resolve_padding,
     transposed_output_size,
+    transposed_output_size_text,
+    unfloored_output_size,
 )
 from ..formula_text import formula_text
 from .shapes import Shape, fmt, is_int, product, term
@@ -125,20 +128,6 @@ def _same_padding_check(padding, strides, ctx: Context, where: str) -> None:
             )
 
 
-def _axis_formula(n, k, s, pad: AxisPadding, d, out, ceil_mode: bool) -> str:
-    kern = f"{term(k)}" if d == 1 else f"({term(d)}*({term(k)} - 1) + 1)"
-    if str(pad.before) == str(pad.after):
-        padding = f"2*{term(pad.before)}"
-    else:
-        padding = f"{term(pad.before)} + {term(pad.after)}"
-    inner = f"({term(n)} - {kern} + {padding})/{term(s)}"
-    span = n + pad.before + pad.after - effective_kernel(k, d)
-    exact = s == 1 or is_int(span, s) and span % s == 0
-    if not exact:
-        inner = f"{'ceil' if ceil_mode else 'floor'}({inner})"
-    return f"{inner} + 1 = {formula_text(out)}"
-
-
 def _join_axes(names, formulas) -> str:
     if len(set(formulas)) == 1:
         return formulas[0]
@@ -150,8 +139,7 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
     span = n + pad.before + pad.after - effective_kernel(k, d)
     if not is_int(span, s) or span % s == 0:
         return None
-    value = Fraction(span, s) + 1
-    padding = f"2*{pad.before}" if pad.before == pad.after else f"{pad.before} + {pad.after}"
+    value = unfloored_output_size(n, k, s, pad, d)
     # the two largest strides below s that fit (searched only where that is quick)
     strides = [t for t in range(max(1, s - 10_000), s) if span % t == 0]
     extra = s - span % s
@@ -162,7 +150,7 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
     rounding = "ceil mode rounds up" if ceil_mode else "torch and Keras floor"
     return (
         f"{where}: {what} with stride {s} does not fit a {size} input: "
-        f"({n} - {effective_kernel(k, d)} + {padding}) / {s} + 1 = {_decimal(value)}; "
+        f"{output_size_text(n, k, s, pad, d, rounded=False)} = {_decimal(value)}; "
         f"{rounding} to {out}; {', or '.join(fixes)}"
     )
 
@@ -201,7 +189,7 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
 
                 out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
             outs.append(out)
-            formulas.append(_axis_formula(n, k, s, pad, d, out, ceil_mode))
+            formulas.append(f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}")
             warn = _fit_warning(where, f"{what} {_dims(ks)}", _dims(x.spatial), n, k, s, pad, d, out, ceil_mode)
             if warn and warn not in warnings:
                 warnings.append(warn)
@@ -363,9 +351,7 @@ class ConvTranspose:
             if is_int(o) and o < 1:
                 raise ShapeError(f"{where}: transposed convolution of size {n} gives {o} cells; use less padding")
             outs.append(o)
-            formulas.append(
-                f"({term(n)} - 1)*{term(s)} - {term(pad.before)} - {term(pad.after)} + {term(d)}*({term(k)} - 1) + {term(op)} + 1 = {term(o)}"
-            )
+            formulas.append(f"{transposed_output_size_text(n, k, s, pad, d, op)} = {term(o)}")
         out = Shape(tuple(outs), self.filters)
         per_in = product(ks) * (self.filters // g if is_int(self.filters, g) else self.filters / g)
         weights = cin * per_in

@@ -9,7 +9,8 @@ import csv
 import io
 import json
 
-from .shapes import fmt, human, json_value
+from ..cells import json_value
+from .shapes import fmt, human
 from .summary import Row, StackSummary
 
 DTYPES = {

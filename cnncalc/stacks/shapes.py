@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from ..formula_text import formula_text
+from ..cells import json_value
+from ..formula_text import formula_text, term
 from ..geometry import AXIS_NAMES
-
 
 
 def is_int(*values) -> bool:
@@ -54,23 +54,6 @@ def fmt(value) -> str:
     return formula_text(value)
 
 
-def term(value) -> str:
-    """An operand inside a formula: plain digits, symbols in brackets when compound.
-
-    >>> term(11)
-    '11'
-    """
-    if is_int(value) or isinstance(value, Fraction):
-        return str(value)
-    text = formula_text(value)
-    depth = 0
-    for ch in text:
-        depth += (ch == "(") - (ch == ")")
-        if depth == 0 and ch in "+-*/ ":
-            return f"({text})"
-    return text
-
-
 def human(value) -> str:
     """Two significant digits, as the course writes memory: 3.2M, 150K (display only).
 
@@ -89,15 +72,6 @@ def human(value) -> str:
             text = str(q.numerator) if q.denominator == 1 else f"{float(q):.1f}"
             return text + suffix
     return str(value)
-
-
-def json_value(value):
-    """An int stays an int; a symbolic value becomes its formula string."""
-    if is_int(value):
-        return value
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else str(value)
-    return formula_text(value)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def keep_size_padding(kernel: int, dilation: int = 1):
 
 
 def keep_size_formula() -> str:
-    """Solve floor((N + 2P - d(F - 1) - 1)/1) + 1 = N for P with sympy.
+    """Solve floor((N - (d*(F - 1) + 1) + 2*P)/1) + 1 = N for P with sympy.
 
     >>> keep_size_formula()
     'P = d*(F - 1)/2'
