@@ -21,17 +21,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal, get_args
 
 import numpy as np
 
 from .display import NotebookDisplay
 from .errors import ShapeError
 from .expr import parse_scalar
+from .layout import LAYOUTS, Layout
 from .limits import MAX_SYMBOLIC_TERMS, check_count
 from .readers import read_matrix, read_vector
 from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
-FUNCTIONS = ("relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax")
+Function = Literal["relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax"]
+#: The activations :func:`activate` applies, by name (``cnncalc act FUNCTION``).
+FUNCTIONS: tuple[Function, ...] = get_args(Function)
 
 
 @dataclass(frozen=True)
@@ -162,12 +166,12 @@ def log_softmax(input) -> ActivationResult:
 def activate(name: str, input, slope="0.01") -> ActivationResult:
     """Apply one of :data:`FUNCTIONS` by name."""
     key = name.lower().replace("_", "-")
-    table = {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "softmax": softmax, "log-softmax": log_softmax}
-    if key in ("leaky-relu", "leakyrelu"):
-        return leaky_relu(input, slope)
-    if key not in table:
+    key = "leaky-relu" if key == "leakyrelu" else key
+    if key not in FUNCTIONS:
         raise ShapeError(f"activation '{name}' is unknown; use one of {', '.join(FUNCTIONS)}")
-    return table[key](input)
+    if key == "leaky-relu":
+        return leaky_relu(input, slope)
+    return {"relu": relu, "sigmoid": sigmoid, "tanh": tanh, "softmax": softmax, "log-softmax": log_softmax}[key](input)
 
 
 def decimal_values(result: ActivationResult, digits: int) -> np.ndarray:
@@ -265,14 +269,14 @@ def dense(input, weights, bias=None) -> DenseResult:
     return DenseResult(x, w, b, out if b is None else add_bias(out, b, (-1,)))
 
 
-def flatten(input, order: str = "chw") -> Exact:
+def flatten(input, order: Layout = "chw") -> Exact:
     """Flatten a (C, H, W) array: torch's order 'chw', or Keras' 'hwc'.
 
     >>> flatten("1 2; 3 4 | 5 6; 7 8", order="hwc").tolist()
     [1, 5, 2, 6, 3, 7, 4, 8]
     """
     x = read_matrix(input, "input")
-    if order not in ("chw", "hwc"):
+    if order not in LAYOUTS:
         raise ShapeError(f"order '{order}' is unknown; use chw (torch) or hwc (Keras)")
     if order == "hwc" and x.ndim >= 3:
         x = x.transform(lambda a: np.moveaxis(a, -3, -1))

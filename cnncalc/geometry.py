@@ -31,12 +31,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import NamedTuple, Sequence, Union
+from typing import Literal, NamedTuple, Sequence, Union, get_args
 
 from .errors import ShapeError
 from .formula_text import term
 
 Size = Union[int, "object"]  # an int, or a sympy expression where symbols appear
+
+PaddingMode = Literal["valid", "same", "full"]
+#: Padding by name: none, the size kept (Keras's rule with strides), every overlap.
+PADDING_MODES: tuple[PaddingMode, ...] = get_args(PaddingMode)
 
 
 class AxisPadding(NamedTuple):
@@ -334,7 +338,7 @@ def resolve_padding(
         if mode == "full":
             return tuple(full_padding(k, d) for k, d in zip(kernel_sizes, dilations))
         raise ShapeError(
-            f"padding '{padding}' is not a padding mode; use a number, 'valid', 'same' or 'full'"
+            f"padding '{padding}' is not a padding mode; use a number, {', '.join(map(repr, PADDING_MODES))}"
         )
     if isinstance(padding, (list, tuple)):
         values = tuple(padding)

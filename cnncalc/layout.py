@@ -15,9 +15,13 @@ remembers which, so results come back in the layout they were given.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args
 
 from .errors import ShapeError
+
+Layout = Literal["hwc", "chw"]
+#: Orders of an image's sizes: the course's height x width x channels (Keras), or channels first (torch).
+LAYOUTS: tuple[Layout, ...] = get_args(Layout)
 
 
 class Lead(NamedTuple):

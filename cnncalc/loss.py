@@ -27,16 +27,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal, get_args
 
 from .errors import InputError, ShapeError
 from .rationals import to_sympy
 from .readers import read_matrix
 
-KINDS = ("cross-entropy", "nll", "bce", "mse")
+LossKind = Literal["cross-entropy", "nll", "bce", "mse"]
+#: The losses :func:`loss` computes (``cnncalc loss --kind``).
+KINDS: tuple[LossKind, ...] = get_args(LossKind)
 ALIASES = {"ce": "cross-entropy", "crossentropy": "cross-entropy", "cross_entropy": "cross-entropy",
            "categorical-cross-entropy": "cross-entropy", "nllloss": "nll", "negative-log-likelihood": "nll",
            "binary-cross-entropy": "bce", "bceloss": "bce", "mean-squared-error": "mse", "mseloss": "mse"}
-INPUTS = ("logits", "probabilities", "log-probabilities")
+Reduction = Literal["mean", "sum"]
+#: How a batch's losses become one: their mean (torch's default) or their sum.
+REDUCTIONS: tuple[Reduction, ...] = get_args(Reduction)
+InputKind = Literal["logits", "probabilities", "log-probabilities"]
+#: What the rows of a loss's input are.
+INPUTS: tuple[InputKind, ...] = get_args(InputKind)
 DEFAULT_INPUT = {"cross-entropy": "logits", "nll": "log-probabilities", "bce": "probabilities", "mse": "values"}
 
 
@@ -224,7 +232,7 @@ def loss(kind: str, input, target, *, inputs: str | None = None, reduction: str 
         from .errors import did_you_mean
 
         raise InputError(f"loss '{kind}' is unknown{did_you_mean(kind, KINDS)}; use one of {', '.join(KINDS)}")
-    if reduction not in ("mean", "sum"):
+    if reduction not in REDUCTIONS:
         raise InputError(f"reduction '{reduction}' is unknown; use mean (torch's default) or sum")
     x = _rows(read_matrix(input, "input"), "input")
     if target is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -37,7 +38,9 @@ from .limits import MAX_BIG_WORK, MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WORK, chec
 from .readers import read_matrix
 from .values import INT64_SAFE, Exact, max_abs, pad_integers
 
-OPERATIONS = ("max", "avg", "min", "sum")
+Operation = Literal["max", "avg", "min", "sum"]
+#: What a window's values become: their largest, mean, smallest or sum.
+OPERATIONS: tuple[Operation, ...] = get_args(Operation)
 _ALIASES = {"mean": "avg", "average": "avg", "maximum": "max", "minimum": "min"}
 
 

@@ -8,7 +8,7 @@ import pytest
 from cnncalc.errors import InputError
 from cnncalc.stacks import load_stack
 from cnncalc.stacks.layers import Context
-from cnncalc.stacks.macs import CONVENTIONS, check_convention, total
+from cnncalc.stacks.macs import MACS_CONVENTIONS, check_convention, total
 from cnncalc.stacks.summary import summarize
 from cnncalc.stacks.zoo import get
 
@@ -103,7 +103,7 @@ def test_cli_prints_the_convention_and_flops():
 
     data = json.loads(CliRunner().invoke(main, ["shape", "resnet50", "--macs-convention", "fvcore", "--json"]).output
                       .splitlines()[0])
-    assert data["macs_convention"]["convention"] == "fvcore" and set(CONVENTIONS) >= {"fvcore"}
+    assert data["macs_convention"]["convention"] == "fvcore" and set(MACS_CONVENTIONS) >= {"fvcore"}
 
 
 @pytest.mark.parametrize("convention", ["torch", "keras"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import main
-from .options import emit
+from .options import emit, form_flag
 
 
 @main.command("equivariance", context_settings={"ignore_unknown_options": True})
@@ -14,7 +14,7 @@ from .options import emit
 @click.option("--shift", default="0,1", show_default=True, help="Rows down, columns right (negative: up, left).")
 @click.option("--pool", "pool_window", type=click.IntRange(1, 64), default=None,
               help="Also max-pool both maps with this window and count the unchanged values.")
-@click.option("--json", "form", flag_value="json", help="One JSON object.")
+@form_flag("json", "One JSON object.")
 def equivariance_command(image, kernel, shift, pool_window, form):
     """Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.
 

@@ -11,6 +11,7 @@ import click
 from ..errors import InputError
 from ..files import make_folder, write_text
 from . import main
+from .options import form_flag
 
 
 def _status_style(status: str) -> str:
@@ -129,8 +130,8 @@ def check_command(target, as_json):
 
 @main.command("solve")
 @click.argument("exercise", type=click.Path())
-@click.option("--markdown", "form", flag_value="markdown", help="Markdown (what solutions/ holds).")
-@click.option("--latex", "form", flag_value="latex", help="A LaTeX fragment.")
+@form_flag("markdown", "Markdown (what solutions/ holds).")
+@form_flag("latex", "A LaTeX fragment.")
 @click.option("--out", type=click.Path(), default=None,
               help="Write to this file (or, for a folder of exercises, into this folder) instead of printing.")
 def solve_command(exercise, form, out):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from . import main
-from .options import emit
+from .options import emit, form_flag
 
 
 @main.command("kernel", context_settings={"ignore_unknown_options": True})
 @click.argument("kernel")
-@click.option("--json", "form", flag_value="json", help="One JSON object: name, accepted phrases, responses.")
-@click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")
+@form_flag("json", "One JSON object: name, accepted phrases, responses.")
+@form_flag("markdown", "Markdown output.")
 def kernel_command(kernel, form):
     """Name the feature KERNEL detects, with the evidence.
 

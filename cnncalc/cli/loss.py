@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import click
 
+from ..loss import KINDS, REDUCTIONS
 from . import main
-from .options import emit
+from .options import emit, form_flag
 
 
 @main.command("loss", context_settings={"ignore_unknown_options": True})
-@click.argument("kind", type=click.Choice(["cross-entropy", "ce", "nll", "bce", "mse"], case_sensitive=False))
+@click.argument("kind", type=click.Choice((*KINDS, "ce"), case_sensitive=False))
 @click.argument("input")
 @click.option("--target", required=True,
               help='A class index per example ("2", or "2 0" for two rows), or one row of targets per example ("0 0 1").')
 @click.option("--logits", "inputs", flag_value="logits", help="INPUT holds logits (cross-entropy's default; bce: BCEWithLogits).")
 @click.option("--probabilities", "inputs", flag_value="probabilities", help="INPUT holds probabilities (bce's default).")
 @click.option("--log-probabilities", "inputs", flag_value="log-probabilities", help="INPUT holds log-probabilities (nll).")
-@click.option("--reduction", type=click.Choice(["mean", "sum"]), default="mean", show_default=True,
+@click.option("--reduction", type=click.Choice(REDUCTIONS), default="mean", show_default=True,
               help="Mean over the examples (torch's default) or their sum.")
 @click.option("--one-based", is_flag=True, help="Class indices count from 1 (the lecture's {1, ..., K}); default 0, as torch.")
 @click.option("--digits", type=click.IntRange(1, 50), default=10, show_default=True, help="Significant digits of the decimals.")
-@click.option("--json", "form", flag_value="json", help="One JSON object: the exact expression, approx, every example.")
-@click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")
+@form_flag("json", "One JSON object: the exact expression, approx, every example.")
+@form_flag("markdown", "Markdown output.")
 def loss_command(kind, input, target, inputs, reduction, one_based, digits, form):
     """A loss of INPUT (one row per example) against --target, exactly, with every step.
 

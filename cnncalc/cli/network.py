@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Sequence
 import click
 
 from ..activations import FUNCTIONS, activate, dense, flatten
+from ..layout import LAYOUTS
 from . import main
 from .options import emit, form_options
 
@@ -127,7 +128,7 @@ def dense_command(input: str, weights: str, bias: str | None, explain: bool, dig
 
 @main.command("flatten", context_settings={"ignore_unknown_options": True})
 @click.argument("input")
-@click.option("--order", type=click.Choice(["chw", "hwc"]), default="chw", show_default=True,
+@click.option("--order", type=click.Choice(LAYOUTS), default="chw", show_default=True,
               help="chw: channel by channel (torch); hwc: pixel by pixel (Keras).")
 @form_options
 def flatten_command(input: str, order: str, digits: int | None, form: str | None, full: bool,

@@ -3,11 +3,23 @@ output forms.  Errors are one line naming the value and the fix."""
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import click
 
 from ..errors import InputError
+from ..geometry import PADDING_MODES
 
-PADDING_MODES = ("valid", "same", "full")
+Form = Literal["json", "markdown", "latex", "csv"]
+#: The machine-readable and document forms a command can print instead of the terminal's.
+FORMS: tuple[Form, ...] = get_args(Form)
+
+
+def form_flag(form: Form, help: str, dest: str = "form"):
+    """The ``--json`` (``--markdown``, ...) flag that sets ``dest`` to that form."""
+    if form not in FORMS:
+        raise ValueError(f"form '{form}' is not one of {FORMS}")
+    return click.option(f"--{form}", dest, flag_value=form, help=help)
 
 
 def parse_ints(text: str | None, name: str, minimum: int = 1):
@@ -60,16 +72,15 @@ def form_options(function):
     function = click.option("--full", is_flag=True,
                             help="Show every value; by default long runs of rows, columns or slices are "
                             "left out with a note.")(function)
-    function = click.option("--latex", "form", flag_value="latex", help="LaTeX output.")(function)
-    function = click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")(function)
-    function = click.option("--json", "form", flag_value="json",
-                            help="One JSON object: output, shape (and steps with --explain).")(function)
+    function = form_flag("latex", "LaTeX output.")(function)
+    function = form_flag("markdown", "Markdown output.")(function)
+    function = form_flag("json", "One JSON object: output, shape (and steps with --explain).")(function)
     function = click.option("--digits", type=click.IntRange(1, 50), default=None,
                             help="Show non-integers as decimals with this many significant digits.")(function)
     return function
 
 
-def emit(form: str | None, json_data, markdown, latex, terminal, *, full: bool = False, out: str | None = None) -> None:
+def emit(form: Form | None, json_data, markdown, latex, terminal, *, full: bool = False, out: str | None = None) -> None:
     """Print (or write to ``out``) in the chosen form.
 
     ``json_data``, ``markdown`` and ``latex`` are functions producing the

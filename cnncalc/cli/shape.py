@@ -8,7 +8,11 @@ import sys
 
 import click
 
+from ..layout import LAYOUTS
+from ..stacks.layers import CONVENTIONS, DTYPES
+from ..stacks.macs import MACS_CONVENTIONS
 from . import main
+from .options import form_flag
 
 HELP = """Shapes, units, parameters, MACs, memory and receptive fields of a layer stack.
 
@@ -86,20 +90,20 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.argument("spec", nargs=-1)
 @click.option("--list", "list_", is_flag=True, help="List the built-in networks with their input and totals.")
 @click.option("--explain", is_flag=True, help="Show every formula with its numbers, layer by layer.")
-@click.option("--json", "fmt_", flag_value="json", help="JSON: input, output, layers, totals.")
-@click.option("--markdown", "fmt_", flag_value="markdown", help="A Markdown table.")
-@click.option("--csv", "fmt_", flag_value="csv", help="CSV, one row per layer.")
-@click.option("--convention", type=click.Choice(["torch", "keras"]), default=None,
+@form_flag("json", "JSON: input, output, layers, totals.", "fmt_")
+@form_flag("markdown", "A Markdown table.", "fmt_")
+@form_flag("csv", "CSV, one row per layer.", "fmt_")
+@click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="'same' padding rules (default torch; a built-in net may carry its own).")
-@click.option("--layout", type=click.Choice(["hwc", "chw"]), default="hwc", show_default=True,
+@click.option("--layout", type=click.Choice(LAYOUTS), default="hwc", show_default=True,
               help="Order of sizes in the display and in an inline/YAML input.")
 @click.option("--no-bias", is_flag=True, help="Count weights only (the course's VGG16 table).")
-@click.option("--dtype", type=click.Choice(sorted(["float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8"])),
+@click.option("--dtype", type=click.Choice(sorted(DTYPES)),
               default="float32", show_default=True, help="Bytes per stored value for memory.")
 @click.option("--strict", is_flag=True, help="A window that does not fit exactly is an error, not a warning.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
 @click.option("--solve", is_flag=True, help='SPEC is "INPUT -> OUTPUT" sizes: list kernel/stride/dilation/padding that do it.')
-@click.option("--macs-convention", type=click.Choice(["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]),
+@click.option("--macs-convention", type=click.Choice(MACS_CONVENTIONS),
               default=None, help="Count multiply-accumulates as this tool does (bias adds, batch norm, pooling); "
                                  "prints each layer's count, the total and FLOPs = 2 x MACs.")
 @click.option("--train", "train_memory", is_flag=True,
@@ -133,15 +137,14 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         click.echo(_solve(text, dict(max_kernel=max_kernel, max_stride=max_stride, max_dilation=max_dilation,
                                      max_padding=max_padding)), nl=False)
         return
-    from ..stacks.layers import Context
-    from ..stacks.render import DTYPES
+    from ..stacks.layers import DTYPE_BYTES, Context
     from ..stacks import load_stack
     from ..stacks.grammar import parse_assignments, substitute
     from ..stacks.summary import summarize
 
     stack = substitute(load_stack(text, layout), parse_assignments(assignments))
     ctx = Context(convention=convention or stack.convention or "torch", bias=not no_bias, strict=strict,
-                  dtype_bytes=DTYPES[dtype])
+                  dtype_bytes=DTYPE_BYTES[dtype])
     summary = summarize(stack.input, stack.layers, ctx, stack.name)
     if draw_path:
         from ..figures.network import draw_network
@@ -152,7 +155,7 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
 
         other = substitute(load_stack(compare_with, layout), parse_assignments(assignments))
         ctx2 = Context(convention=convention or other.convention or "torch", bias=not no_bias, strict=strict,
-                       dtype_bytes=DTYPES[dtype])
+                       dtype_bytes=DTYPE_BYTES[dtype])
         click.echo(format_comparison(summary, summarize(other.input, other.layers, ctx2, other.name), layout), nl=False)
         return
     if train_memory:

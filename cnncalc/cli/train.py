@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from ..torch import TASKS
 from . import main
 
-TASKS = ("logreg", "mlp", "cnn", "mlp-matched", "shift", "optimizers", "all")
 
 HELP = """Run one of the course's MNIST tasks (sheet 000 Q3; lecture 004's programming task).
 

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from ..layout import LAYOUTS
+from ..stacks.layers import CONVENTIONS
 from . import main
 
 HELP = """Check the engine against torch on a layer stack, layer by layer.
@@ -31,9 +33,9 @@ Examples:
 
 @main.command("verify", help=HELP)
 @click.argument("spec", nargs=-1)
-@click.option("--convention", type=click.Choice(["torch", "keras"]), default=None,
+@click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="'same' padding rules (default torch; a built-in net may carry its own).")
-@click.option("--layout", type=click.Choice(["hwc", "chw"]), default="hwc", show_default=True,
+@click.option("--layout", type=click.Choice(LAYOUTS), default="hwc", show_default=True,
               help="Order of sizes in an inline/YAML input.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),

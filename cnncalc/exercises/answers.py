@@ -27,24 +27,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Literal, get_args
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from ..expr import normalize, parse_scalar
 from ..rationals import round_significant, to_sympy
 from ..readers import parse_literal, read_matrix
 from ..values import Exact
 
-KINDS = ("number", "matrix", "shape", "formula", "text", "table")
+AnswerKind = Literal["number", "matrix", "shape", "formula", "text", "table"]
+#: Every kind of answer a question can have (docs/exercises.md).
+KINDS: tuple[AnswerKind, ...] = get_args(AnswerKind)
 
 
 @dataclass(frozen=True)
 class Answer:
     """A value of a known kind, with the steps that derived it (references only)."""
 
-    kind: str
+    kind: AnswerKind
     value: object
     steps: tuple = ()
     detail: object = None  # the engine result behind it (ConvResult, StackSummary, ...)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise InternalError(f"answer kind '{self.kind}' is not one of {', '.join(KINDS)}")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from ..errors import SpecError
-from ..stacks.layers import Context
+from ..stacks.layers import CONVENTIONS, Context
 from ..stacks.shapes import fmt
 from ..stacks.summary import StackSummary, summarize
 from .answers import Answer
@@ -54,8 +54,9 @@ def _stack(params: dict, scope, path: str):
     else:
         stack = load_stack(raw, files=False)
     convention = params.get("convention") or stack.convention or "torch"
-    if convention not in ("torch", "keras"):
-        raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not torch or keras")
+    if convention not in CONVENTIONS:
+        raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not "
+                        f"{' or '.join(CONVENTIONS)}")
     context = Context(convention=convention, bias=not params.get("no_bias", False))
     if params.get("no_padding"):
         from ..stacks.grammar import without_padding

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import InputError, SpecError, did_you_mean
+from ..geometry import PADDING_MODES
 from .layers import (
-    ACTIVATIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
+    ACTIVATIONS, CONVENTIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
     Flatten, GlobalPool, Pool, Residual, ZeroPad,
 )
 from .shapes import Shape
@@ -103,7 +104,7 @@ def parse_sizes(value, what: str):
 
 
 def parse_padding(value):
-    if isinstance(value, str) and value.strip().lower() in ("same", "valid", "full"):
+    if isinstance(value, str) and value.strip().lower() in PADDING_MODES:
         return value.strip().lower()
     return parse_sizes(value, "padding")
 
@@ -434,9 +435,9 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
         raise SpecError(f"{document.where(key('input'))}: {error}") from None
     layers = _yaml_layers(data["layers"], key("layers"), document)
     convention = data.get("convention")
-    if convention not in (None, "torch", "keras"):
-        raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not torch or keras; "
-                        "use one of them")
+    if convention is not None and convention not in CONVENTIONS:
+        raise SpecError(f"{document.where(key('convention'))}: convention '{convention}' is not "
+                        f"{' or '.join(CONVENTIONS)}; use one of them")
     try:
         name = parse_name(data.get("name", "stack"))
     except SpecError as error:

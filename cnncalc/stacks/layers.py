@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal, get_args
 
 from ..errors import ShapeError
 from ..geometry import (
@@ -47,10 +48,27 @@ from ..geometry import (
 from ..formula_text import formula_text
 from .shapes import Shape, fmt, is_int, product, term
 
-ACTIVATIONS = (
+ActivationName = Literal[
     "relu", "relu6", "leakyrelu", "prelu", "elu", "selu", "gelu", "silu", "swish",
     "sigmoid", "tanh", "softmax", "logsoftmax", "softplus", "hardswish", "mish", "identity",
-)
+]
+#: The activation layers of the grammar, by their canonical names.
+ACTIVATIONS: tuple[ActivationName, ...] = get_args(ActivationName)
+
+Convention = Literal["torch", "keras"]
+#: How 'same' padding and parameters are counted: torch's rules, or TensorFlow/Keras's.
+CONVENTIONS: tuple[Convention, ...] = get_args(Convention)
+
+Dtype = Literal["float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8"]
+#: Bytes per stored value of each dtype (memory of activations and weights).
+DTYPE_BYTES: dict[Dtype, int] = {
+    "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8, "int32": 4, "int16": 2, "int8": 1, "uint8": 1,
+}
+DTYPES: tuple[Dtype, ...] = get_args(Dtype)
+
+PoolOp = Literal["max", "avg"]
+#: The pooling layers of a stack (the value engine's pool also has min and sum).
+POOL_OPS: tuple[PoolOp, ...] = get_args(PoolOp)
 
 
 @dataclass(frozen=True)
@@ -58,10 +76,14 @@ class Context:
     """How to count: ``convention`` 'torch' or 'keras', whether biases count,
     whether an inexact window is an error, and bytes per stored value."""
 
-    convention: str = "torch"
+    convention: Convention = "torch"
     bias: bool = True
     strict: bool = False
-    dtype_bytes: int = 4
+    dtype_bytes: int = DTYPE_BYTES["float32"]
+
+    def __post_init__(self) -> None:
+        if self.convention not in CONVENTIONS:
+            raise ShapeError(f"convention '{self.convention}' is not {' or '.join(CONVENTIONS)}; use one of them")
 
 
 @dataclass(frozen=True)
@@ -379,7 +401,7 @@ class Pool:
     ('27x27x96', '(55 - 3 + 2*0)/2 + 1 = 27', 0)
     """
 
-    op: str
+    op: PoolOp
     kernel: object
     stride: object = None
     padding: object = 0
@@ -451,7 +473,7 @@ def adaptive_window(n: int, o: int) -> int:
 class AdaptivePool:
     """torch's AdaptiveAvgPool/AdaptiveMaxPool: the output size is given."""
 
-    op: str
+    op: PoolOp
     output: object
     name: str | None = None
     kind = "adaptivepool"
@@ -487,7 +509,7 @@ class GlobalPool:
     {'features': 512}
     """
 
-    op: str
+    op: PoolOp
     name: str | None = None
     kind = "globalpool"
 
@@ -618,7 +640,7 @@ class Dropout:
 class Activation:
     """An element-wise (or softmax) activation: same shape, no parameters."""
 
-    function: str
+    function: ActivationName
     name: str | None = None
     kind = "activation"
 

@@ -38,9 +38,13 @@ prints "Total mult-adds: 487,600"):
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from ..errors import InputError, did_you_mean
 
-CONVENTIONS = ("cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops")
+MacsConvention = Literal["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]
+#: The tools whose way of counting multiply-accumulates ``--macs-convention`` reproduces.
+MACS_CONVENTIONS: tuple[MacsConvention, ...] = get_args(MacsConvention)
 
 EXPLAIN = {
     "cnncalc": "MACs of conv and dense weights (one per weight use per output value) and 1 per value of batch norm; "
@@ -61,9 +65,9 @@ _RELU_LIKE = ("relu", "relu6", "leakyrelu", "prelu", "elu", "gelu")
 
 
 def check_convention(name: str) -> str:
-    if name not in CONVENTIONS:
-        raise InputError(f"MAC convention '{name}' is unknown{did_you_mean(name, CONVENTIONS)}; "
-                         f"use one of {', '.join(CONVENTIONS)}")
+    if name not in MACS_CONVENTIONS:
+        raise InputError(f"MAC convention '{name}' is unknown{did_you_mean(name, MACS_CONVENTIONS)}; "
+                         f"use one of {', '.join(MACS_CONVENTIONS)}")
     return name
 
 
@@ -136,4 +140,4 @@ def total(summary, convention: str):
     return result
 
 
-__all__ = ["CONVENTIONS", "EXPLAIN", "count", "total", "check_convention"]
+__all__ = ["MACS_CONVENTIONS", "MacsConvention", "EXPLAIN", "count", "total", "check_convention"]

@@ -13,12 +13,6 @@ from ..cells import json_value
 from .shapes import fmt, human
 from .summary import Row, StackSummary
 
-DTYPES = {
-    "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "int64": 8, "int32": 4, "int16": 2,
-    "int8": 1, "uint8": 1,
-}
-
-
 def rf_json(rf):
     """{"size": 11, "jump": 4, "start": 0}; lists (one per spatial axis) when axes differ."""
     if rf is None:

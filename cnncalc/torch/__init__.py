@@ -8,7 +8,13 @@ a missing install into a one-line :class:`~cnncalc.errors.MissingExtraError`.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from ..errors import MissingExtraError
+
+Task = Literal["logreg", "mlp", "cnn", "mlp-matched", "shift", "optimizers", "all"]
+#: The course's MNIST tasks, ``cnncalc train TASK`` (declared here: the CLI lists them without torch).
+TASKS: tuple[Task, ...] = get_args(Task)
 
 # cnncalc is installed from its checkout (it is not on the package index): the extra is named on the path
 EXTRA = 'pip install -e ".[train]" in the cnncalc checkout'

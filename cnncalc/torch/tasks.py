@@ -34,11 +34,11 @@ from ..stacks.shapes import Shape
 from ..stacks.grammar import StackSpec
 from ..stacks.summary import summarize
 from ..stacks.zoo import get
+from . import TASKS, Task
 from . import data as mnist_data
 from .build import build_module
 from .train import History, evaluate, fit, pick_device
 
-TASKS = ("logreg", "mlp", "cnn", "mlp-matched", "shift", "optimizers", "all")
 OPTIMIZERS = {  # name -> (torch class, keyword arguments): Keras' choices, torch's defaults
     "Adam": (torch.optim.Adam, {"lr": 1e-3}),
     "Adadelta": (torch.optim.Adadelta, {"lr": 1.0}),
@@ -257,10 +257,12 @@ class Runner:
         self.tables["optimizers"] = histories
         return histories
 
-    def run(self, task: str) -> None:
+    def run(self, task: Task) -> None:
+        """One task of :data:`TASKS`; 'all' runs every other one in their order."""
         if task == "all":
-            for name in ("logreg", "mlp", "cnn", "mlp-matched", "shift", "optimizers"):
-                self.run(name)
+            for name in TASKS:
+                if name != "all":
+                    self.run(name)
             return
         {"logreg": self.logreg, "mlp": self.mlp, "cnn": self.cnn, "mlp-matched": self.mlp_matched,
          "shift": self.shift, "optimizers": self.optimizers}[task]()
