@@ -181,6 +181,25 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 def build_exercise(document: YamlDocument, overrides: dict | None = None, folder: Path | None = None) -> Exercise:
     """An exercise from its YAML; ``folder`` is where its file lies (the only place
     its givens may name files; None: they may name none)."""
+    data = _exercise_mapping(document)
+    given_raw = data.get("given") or {}
+    if not isinstance(given_raw, dict):
+        raise SpecError(f"{document.where('given')}: 'given' must map names to values, e.g. given: {{N: 7}}")
+    given_raw = {**given_raw, **(overrides or {})}
+    givens = _givens(given_raw, document, folder)
+    questions = _questions(data["questions"], givens, document)
+    variants = data.get("variants") or {}
+    if not isinstance(variants, dict):
+        raise SpecError(f"{document.where('variants')}: 'variants' maps given names to ranges or choices")
+    for name in variants:
+        if name not in given_raw:
+            raise SpecError(f"{document.where('variants.' + str(name))}: '{name}' is not a given; variants change givens")
+    return Exercise(str(data["id"]), str(data["title"]), str(data.get("statement") or ""), givens, given_raw,
+                    questions, variants, document, str(data.get("source") or ""), data.get("seed"), folder)
+
+
+def _exercise_mapping(document: YamlDocument) -> dict:
+    """The exercise's top-level mapping, with known keys, id, title and questions, and a plain id."""
     data = document.data
     if not isinstance(data, dict):
         raise SpecError(f"{document.source}: an exercise must be a mapping with id, title and questions; "
@@ -198,10 +217,11 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None, folder
         shown = str(data["id"]) if len(str(data["id"])) <= 60 else str(data["id"])[:57] + "..."
         raise SpecError(f"{document.where('id')}: id '{shown}' is not a plain name; use letters, digits, '-', '_' and "
                         "'.' (up to 100, starting with a letter or digit): it names files such as a variant's")
-    given_raw = data.get("given") or {}
-    if not isinstance(given_raw, dict):
-        raise SpecError(f"{document.where('given')}: 'given' must map names to values, e.g. given: {{N: 7}}")
-    given_raw = {**given_raw, **(overrides or {})}
+    return data
+
+
+def _givens(given_raw: dict, document: YamlDocument, folder: Path | None) -> dict[str, Given]:
+    """Each given read as what it is (number, formula, matrix, network, text); errors name its line."""
     givens = {}
     for name, raw in given_raw.items():
         if not str(name).isidentifier():
@@ -210,10 +230,15 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None, folder
             givens[str(name)] = read_given(raw, document, f"given.{name}", folder)
         except CnnCalcError as error:
             raise type(error)(f"{document.where('given.' + str(name))}: {error}") from None
-    questions_raw = data["questions"]
+    return givens
+
+
+def _questions(questions_raw, givens: dict, document: YamlDocument) -> list[Question]:
+    """The questions, each id used once and none the name of a given."""
     if not isinstance(questions_raw, list) or not questions_raw:
         raise SpecError(f"{document.where('questions')}: 'questions' must be a non-empty list")
-    questions, seen = [], set()
+    questions: list[Question] = []
+    seen: set[str] = set()
     for i, raw in enumerate(questions_raw):
         q = _question(raw, f"questions[{i}]", document)
         if q.id in seen:
@@ -222,18 +247,35 @@ def build_exercise(document: YamlDocument, overrides: dict | None = None, folder
             raise SpecError(f"{document.where(q.path + '.id')}: question id '{q.id}' is also a given; rename one")
         seen.add(q.id)
         questions.append(q)
-    variants = data.get("variants") or {}
-    if not isinstance(variants, dict):
-        raise SpecError(f"{document.where('variants')}: 'variants' maps given names to ranges or choices")
-    for name in variants:
-        if name not in given_raw:
-            raise SpecError(f"{document.where('variants.' + str(name))}: '{name}' is not a given; variants change givens")
-    exercise = Exercise(str(data["id"]), str(data["title"]), str(data.get("statement") or ""), givens, given_raw,
-                        questions, variants, document, str(data.get("source") or ""), data.get("seed"), folder)
-    return exercise
+    return questions
 
 
 def _question(raw, path: str, document: YamlDocument) -> Question:
+    _check_question(raw, path, document)
+    choices = _texts(raw, "choices")
+    if choices and str(raw.get("answer")) not in choices:
+        raise SpecError(f"{document.where(path + '.answer')}: the answer '{raw.get('answer')}' is not one of the choices")
+    erratum = raw.get("erratum")
+    return Question(
+        id=str(raw["id"]), prompt=str(raw.get("prompt", "")), points=_points(raw.get("points", 1), path, document),
+        compute=raw.get("compute"),
+        choices=choices, answer=raw.get("answer"), accept=_texts(raw, "accept"),
+        keywords=_texts(raw, "keywords"), expected=raw.get("expected"),
+        erratum=str(erratum) if erratum is not None else None,
+        tolerance=_tolerance(raw.get("tolerance"), f"{path}.tolerance", document),
+        mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
+        manual=_flag(raw.get("manual", False), f"{path}.manual", document),
+        exact=_flag(raw.get("exact", False), f"{path}.exact", document),
+        rounded_credit=_share(raw.get("rounded_credit", 0), f"{path}.rounded_credit", document),
+        carried=_share(raw.get("carried", 1), f"{path}.carried", document),
+        reject=_texts(raw, "reject") + tuple(c for c in choices if c != str(raw.get("answer"))),
+        unit=_unit(raw.get("unit", 1), f"{path}.unit", document),
+        mistake_credit=_mistake_credit(raw.get("mistake_credit"), f"{path}.mistake_credit", document),
+    )
+
+
+def _check_question(raw, path: str, document: YamlDocument) -> None:
+    """A question is a mapping of known keys with an id, and either compute or answer."""
     if not isinstance(raw, dict):
         raise SpecError(f"{document.where(path)}: a question is a mapping with id, prompt and compute (or answer)")
     for key in raw:
@@ -241,37 +283,26 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
             raise _unknown(document, path, key, QUESTION_KEYS)
     if "id" not in raw:
         raise SpecError(f"{document.where(path)}: the question has no 'id'")
-    has_compute, has_answer = "compute" in raw, "answer" in raw
-    if has_compute == has_answer:
+    if ("compute" in raw) == ("answer" in raw):
         raise SpecError(f"{document.where(path)}: give either 'compute' (an engine operation) or 'answer' "
                         "(for choice and free-text questions), not both and not neither")
+    if raw.get("erratum") is not None and "expected" not in raw:
+        raise SpecError(f"{document.where(path + '.erratum')}: an erratum explains a published 'expected' answer; add it")
+
+
+def _texts(raw: dict, key: str) -> tuple[str, ...]:
+    """A question's list of texts (choices, accept, keywords, reject); none when absent."""
+    return tuple(str(item) for item in raw.get(key) or ())
+
+
+def _points(value, path: str, document: YamlDocument) -> Fraction:
     try:
-        points = Fraction(parse_scalar(raw.get("points", 1), allow_symbols=False))
+        points = Fraction(parse_scalar(value, allow_symbols=False))
     except CnnCalcError:
         raise SpecError(f"{document.where(path + '.points')}: points must be a number such as 2 or 0.5") from None
     if points < 0:
         raise SpecError(f"{document.where(path + '.points')}: points {points} are negative; use 0 or more")
-    tolerance = _tolerance(raw.get("tolerance"), f"{path}.tolerance", document)
-    choices = tuple(str(c) for c in raw.get("choices") or ())
-    if choices and str(raw.get("answer")) not in choices:
-        raise SpecError(f"{document.where(path + '.answer')}: the answer '{raw.get('answer')}' is not one of the choices")
-    erratum = raw.get("erratum")
-    if erratum is not None and "expected" not in raw:
-        raise SpecError(f"{document.where(path + '.erratum')}: an erratum explains a published 'expected' answer; add it")
-    return Question(
-        id=str(raw["id"]), prompt=str(raw.get("prompt", "")), points=points, compute=raw.get("compute"),
-        choices=choices, answer=raw.get("answer"), accept=tuple(str(a) for a in raw.get("accept") or ()),
-        keywords=tuple(str(k) for k in raw.get("keywords") or ()), expected=raw.get("expected"),
-        erratum=str(erratum) if erratum is not None else None, tolerance=tolerance,
-        mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
-        manual=_flag(raw.get("manual", False), f"{path}.manual", document),
-        exact=_flag(raw.get("exact", False), f"{path}.exact", document),
-        rounded_credit=_share(raw.get("rounded_credit", 0), f"{path}.rounded_credit", document),
-        carried=_share(raw.get("carried", 1), f"{path}.carried", document),
-        reject=tuple(str(r) for r in raw.get("reject") or ()) + tuple(c for c in choices if c != str(raw.get("answer"))),
-        unit=_unit(raw.get("unit", 1), f"{path}.unit", document),
-        mistake_credit=_mistake_credit(raw.get("mistake_credit"), f"{path}.mistake_credit", document),
-    )
+    return points
 
 
 def _mistake_credit(raw, path: str, document: YamlDocument) -> tuple:

@@ -452,12 +452,11 @@ def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
 
 
 def _yaml_layer(item, path: str, lines: YamlDocument):
+    """One layer of a YAML list: a name ('relu'), an inline layer ('conv 96 11x11'),
+    or one key with its settings, a residual or a concat block."""
     if isinstance(item, str):
         if "(" in item or " " in item.strip():
-            try:
-                return parse_layer_inline(item, lines.where(path))
-            except SpecError:
-                raise
+            return parse_layer_inline(item, lines.where(path))
         return build_layer(item, [], {}, lines.where(path))
     if not isinstance(item, dict) or len(item) != 1:
         raise SpecError(f"{lines.where(path)}: a layer is a name ('relu') or one key with its settings ('conv: {{filters: 96, kernel: 11}}')")
@@ -465,31 +464,47 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
     sub = f"{path}.{kind_word}"
     block = BLOCK_KINDS.get(str(kind_word).lower())
     if block == "residual":
-        if isinstance(value, list):
-            return Residual(_yaml_layers(value, sub, lines))
-        if not isinstance(value, dict):
-            raise SpecError(f"{lines.where(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
-        for key in value:
-            if key not in ("body", "shortcut", "name"):
-                raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for residual{did_you_mean(key, ['body', 'shortcut', 'name'])}; known keys: body, shortcut, name")
-        if "body" not in value:
-            raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
-        shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
-        name = parse_name(value["name"]) if value.get("name") is not None else None
-        return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, name)
+        return _yaml_residual(value, sub, lines)
     if block == "concat":
-        name = None
-        if isinstance(value, dict):
-            for key in value:
-                if key not in ("branches", "name"):
-                    raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
-            name, value = value.get("name"), value.get("branches")
-            name = parse_name(name) if name is not None else None
-            sub = f"{sub}.branches"
-        if not isinstance(value, list) or not value:
-            raise SpecError(f"{lines.where(sub)}: concat takes a list of branches, each a list of layers")
-        return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
-    where = lines.where(sub)
+        return _yaml_concat(value, sub, lines)
+    return _yaml_leaf(kind_word, value, lines.where(sub))
+
+
+def _yaml_residual(value, sub: str, lines: YamlDocument) -> Residual:
+    """``residual: [layers]`` (identity shortcut) or ``residual: {body, shortcut, name}``."""
+    if isinstance(value, list):
+        return Residual(_yaml_layers(value, sub, lines))
+    if not isinstance(value, dict):
+        raise SpecError(f"{lines.where(sub)}: residual takes 'body' and optional 'shortcut' (lists of layers)")
+    known = ("body", "shortcut", "name")
+    for key in value:
+        if key not in known:
+            raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for residual{did_you_mean(key, known)}; "
+                            "known keys: body, shortcut, name")
+    if "body" not in value:
+        raise SpecError(f"{lines.where(sub)}: residual needs 'body' (a list of layers)")
+    shortcut = _yaml_layers(value["shortcut"], f"{sub}.shortcut", lines) if value.get("shortcut") else ()
+    name = parse_name(value["name"]) if value.get("name") is not None else None
+    return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, name)
+
+
+def _yaml_concat(value, sub: str, lines: YamlDocument) -> Concat:
+    """``concat: [[layers], [layers], ...]`` or ``concat: {branches, name}``."""
+    name = None
+    if isinstance(value, dict):
+        for key in value:
+            if key not in ("branches", "name"):
+                raise SpecError(f"{lines.where(f'{sub}.{key}')}: unknown key '{key}' for concat; known keys: branches, name")
+        name, value = value.get("name"), value.get("branches")
+        name = parse_name(name) if name is not None else None
+        sub = f"{sub}.branches"
+    if not isinstance(value, list) or not value:
+        raise SpecError(f"{lines.where(sub)}: concat takes a list of branches, each a list of layers")
+    return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
+
+
+def _yaml_leaf(kind_word, value, where: str):
+    """``kind: {key: value}``, ``kind: "inline options"``, ``kind: [positional values]`` or ``kind: value``."""
     if isinstance(value, dict):
         return build_layer(kind_word, [], value, where)
     if value is None:

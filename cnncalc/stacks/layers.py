@@ -177,8 +177,48 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
     )
 
 
+@dataclass(frozen=True)
+class Slide:
+    """What a sliding window (a convolution's or a pooling's) does, per spatial axis."""
+
+    sizes: tuple  # output size per axis
+    kernel: tuple
+    stride: tuple
+    dilation: tuple
+    padding: tuple  # of AxisPadding
+    formula: str  # the output-size formula with its numbers ("height: ...; width: ..." where axes differ)
+    warnings: tuple  # of str: the windows that do not tile their axis
+    window: Window  # for receptive fields
+
+
+def _slide_axis(n, k, s, pad: AxisPadding, d, axis: str, ceil_mode: bool, pool: bool, kernel_text: str):
+    """One axis of :func:`_slide`: the output size and its formula."""
+    if pool:  # torch pools whenever at least one window results (ceil mode may allow a partial one)
+        check_window(1, k, s, AxisPadding(k * d, 0), d, axis_name=axis)
+    else:
+        check_window(n, k, s, pad, d, axis_name=axis)
+    out = output_size(n, k, s, (pad.before, pad.after), d, ceil_mode)
+    if pool and is_int(out) and out < 1:
+        raise ShapeError(
+            f"window {kernel_text} on the {axis} of size {n} padded to {n + pad.before + pad.after} "
+            f"gives {out} outputs; use a window of at most {n + pad.before + pad.after}, or pad more"
+        )
+    if ceil_mode and not is_int(out) and not (is_int(s, pad.after) and is_int(effective_kernel(k, d))
+                                                 and s + pad.after <= effective_kernel(k, d)):
+        # torch drops a last window that would start in the padding after the input:
+        # the last start is min(ceil(L/s), floor((n + p_before - 1)/s)), one decrement at
+        # most, written without a Piecewise so nested layers stay cheap for sympy.
+        # With s + p_after <= k_eff no window can start there (ceil(L/s)*s < L + s
+        # <= n + p_before), and the Min, which names n twice and so doubles the
+        # formula at every such layer, is left out.
+        import sympy
+
+        out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
+    return out, f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}"
+
+
 def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str, what: str,
-           ceil_mode: bool = False, pool: bool = False):
+           ceil_mode: bool = False, pool: bool = False) -> Slide:
     """Output sizes, paddings, formulas and warnings of a sliding window."""
     nd = x.ndim
     ks = per_axis(kernel, nd, "kernel")
@@ -189,29 +229,9 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
         pads = resolve_padding(padding, x.spatial, ks, ss, ds)
         outs, formulas, warnings = [], [], []
         for n, k, s, pad, d, axis in zip(x.spatial, ks, ss, pads, ds, _axis_names(x)):
-            if pool:  # torch pools whenever at least one window results (ceil mode may allow a partial one)
-                check_window(1, k, s, AxisPadding(k * d, 0), d, axis_name=axis)
-            else:
-                check_window(n, k, s, pad, d, axis_name=axis)
-            out = output_size(n, k, s, (pad.before, pad.after), d, ceil_mode)
-            if pool and is_int(out) and out < 1:
-                raise ShapeError(
-                    f"window {_dims(ks)} on the {axis} of size {n} padded to {n + pad.before + pad.after} "
-                    f"gives {out} outputs; use a window of at most {n + pad.before + pad.after}, or pad more"
-                )
-            if ceil_mode and not is_int(out) and not (is_int(s, pad.after) and is_int(effective_kernel(k, d))
-                                                         and s + pad.after <= effective_kernel(k, d)):
-                # torch drops a last window that would start in the padding after the input:
-                # the last start is min(ceil(L/s), floor((n + p_before - 1)/s)), one decrement at
-                # most, written without a Piecewise so nested layers stay cheap for sympy.
-                # With s + p_after <= k_eff no window can start there (ceil(L/s)*s < L + s
-                # <= n + p_before), and the Min, which names n twice and so doubles the
-                # formula at every such layer, is left out.
-                import sympy
-
-                out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
+            out, formula = _slide_axis(n, k, s, pad, d, axis, ceil_mode, pool, _dims(ks))
             outs.append(out)
-            formulas.append(f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}")
+            formulas.append(formula)
             warn = _fit_warning(where, f"{what} {_dims(ks)}", _dims(x.spatial), n, k, s, pad, d, out, ceil_mode)
             if warn and warn not in warnings:
                 warnings.append(warn)
@@ -220,7 +240,7 @@ def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str
     if warnings and ctx.strict:
         raise ShapeError(warnings[0] + " (--strict makes this an error)")
     window = Window(tuple(effective_kernel(k, d) for k, d in zip(ks, ds)), ss, tuple(p.before for p in pads))
-    return tuple(outs), ks, ss, ds, pads, _join_axes(_axis_names(x), formulas), tuple(warnings), window
+    return Slide(tuple(outs), ks, ss, ds, pads, _join_axes(_axis_names(x), formulas), tuple(warnings), window)
 
 
 def _half(kernel):
@@ -303,12 +323,10 @@ class Conv:
             raise ShapeError(f"{where}: {cin} input channels do not split into {g} groups; use groups that divide {cin}")
         if is_int(self.filters, g) and self.filters % g:
             raise ShapeError(f"{where}: {self.filters} filters do not split into {g} groups; use a multiple of {g} filters")
-        outs, ks, _, _, _, shape_formula, warnings, window = _slide(
-            x, self.kernel, self.stride, self.padding, self.dilation, ctx, where, "kernel"
-        )
-        out = Shape(outs, self.filters)
-        per_filter = product(ks) * (cin // g if is_int(cin, g) else cin / g)
-        depth = [*ks, cin // g if is_int(cin, g) else cin / g]
+        slide = _slide(x, self.kernel, self.stride, self.padding, self.dilation, ctx, where, "kernel")
+        out = Shape(slide.sizes, self.filters)
+        per_filter = product(slide.kernel) * (cin // g if is_int(cin, g) else cin / g)
+        depth = [*slide.kernel, cin // g if is_int(cin, g) else cin / g]
         weights = self.filters * per_filter
         bias = self.bias and ctx.bias
         biases = self.filters if bias else 0
@@ -318,12 +336,24 @@ class Conv:
             params += f"  ({term(cin)} channels / {term(g)} groups = {term(depth[-1])} per filter)"
         macs = out.units * per_filter
         formulas = (
-            ("output", shape_formula),
+            ("output", slide.formula),
             ("units", _units_formula(out)),
             ("params", params),
             ("macs", f"{_mul(out.dims())} x ({_mul(depth)}) = {fmt(macs)}"),
         )
-        return Effect(out, weights, biases, 0, macs, window, formulas, warnings)
+        return Effect(out, weights, biases, 0, macs, slide.window, formulas, slide.warnings)
+
+
+def _transposed_axis(n, k, s, pad: AxisPadding, d, op, where: str):
+    """One axis of a transposed convolution: its output size, its operands checked."""
+    for value, name in ((k, "kernel size"), (s, "stride"), (d, "dilation")):
+        _positive(value, name, where)
+    if is_int(op, s, d) and not 0 <= op < max(s, d):
+        raise ShapeError(f"{where}: output padding {op} must be smaller than stride {s} or dilation {d}; use 0..{max(s, d) - 1}")
+    out = transposed_output_size(n, k, s, (pad.before, pad.after), d, op)
+    if is_int(out) and out < 1:
+        raise ShapeError(f"{where}: transposed convolution of size {n} gives {out} cells; use less padding")
+    return out
 
 
 @dataclass(frozen=True)
@@ -363,17 +393,9 @@ class ConvTranspose:
         cin, g = x.channels, self.groups
         if is_int(cin, g) and cin % g or is_int(self.filters, g) and self.filters % g:
             raise ShapeError(f"{where}: channels {cin} -> {self.filters} do not split into {g} groups; use groups dividing both")
-        outs, formulas = [], []
-        for n, k, s, pad, d, op in zip(x.spatial, ks, ss, pads, ds, ops):
-            for value, name in ((k, "kernel size"), (s, "stride"), (d, "dilation")):
-                _positive(value, name, where)
-            if is_int(op, s, d) and not 0 <= op < max(s, d):
-                raise ShapeError(f"{where}: output padding {op} must be smaller than stride {s} or dilation {d}; use 0..{max(s, d) - 1}")
-            o = transposed_output_size(n, k, s, (pad.before, pad.after), d, op)
-            if is_int(o) and o < 1:
-                raise ShapeError(f"{where}: transposed convolution of size {n} gives {o} cells; use less padding")
-            outs.append(o)
-            formulas.append(f"{transposed_output_size_text(n, k, s, pad, d, op)} = {term(o)}")
+        outs = [_transposed_axis(n, k, s, pad, d, op, where) for n, k, s, pad, d, op in zip(x.spatial, ks, ss, pads, ds, ops)]
+        formulas = [f"{transposed_output_size_text(n, k, s, pad, d, op)} = {term(o)}"
+                    for n, k, s, pad, d, op, o in zip(x.spatial, ks, ss, pads, ds, ops, outs)]
         out = Shape(tuple(outs), self.filters)
         per_in = product(ks) * (self.filters // g if is_int(self.filters, g) else self.filters / g)
         weights = cin * per_in
@@ -441,12 +463,11 @@ class Pool:
                         f"{where}: pooling padding {p} is more than half the window {k} (torch's rule); "
                         f"use padding of at most {k // 2}"
                     )
-        outs, _, _, _, _, shape_formula, warnings, window = _slide(
-            x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode, pool=True
-        )
-        out = Shape(outs, x.channels)
-        formulas = (("output", shape_formula), ("units", _units_formula(out)), ("params", "0 (pooling has no parameters)"))
-        return Effect(out, window=window, formulas=formulas, warnings=warnings)
+        slide = _slide(x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode,
+                       pool=True)
+        out = Shape(slide.sizes, x.channels)
+        formulas = (("output", slide.formula), ("units", _units_formula(out)), ("params", "0 (pooling has no parameters)"))
+        return Effect(out, window=slide.window, formulas=formulas, warnings=slide.warnings)
 
 
 def adaptive_window(n: int, o: int) -> int:

@@ -147,71 +147,101 @@ ACTIVATION_MODULES = {
 }
 
 
+def _conv(layer: Conv, x: Shape, ctx: Context, where: str) -> nn.Module:
+    nd, cin = x.ndim, int(x.channels)
+    filters, groups = (cin * layer.multiplier, cin) if layer.depthwise else (layer.filters, layer.groups)
+    ks, ss, ds = (per_axis(v, nd, n) for v, n in ((layer.kernel, "kernel"), (layer.stride, "stride"),
+                                                  (layer.dilation, "dilation")))
+    pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
+    symmetric = all(p.before == p.after for p in pairs)
+    conv = _nd("Conv", nd)(cin, int(filters), ks, ss, tuple(int(p.before) for p in pairs) if symmetric else 0,
+                           ds, int(groups), bias=layer.bias and ctx.bias)
+    return conv if symmetric else nn.Sequential(Pad(pairs), conv)
+
+
+def _conv_transpose(layer: ConvTranspose, x: Shape, ctx: Context, where: str) -> nn.Module:
+    nd = x.ndim
+    ks, ss, ds, ops = (per_axis(v, nd, n) for v, n in ((layer.kernel, "kernel"), (layer.stride, "stride"),
+                                                       (layer.dilation, "dilation"), (layer.output_padding, "output padding")))
+    pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
+    if any(p.before != p.after for p in pairs):
+        raise SpecError(f"{where}: torch's transposed convolution pads both sides alike; use symmetric padding")
+    return _nd("ConvTranspose", nd)(int(x.channels), int(layer.filters), ks, ss, tuple(p.before for p in pairs),
+                                    ops, int(layer.groups), layer.bias and ctx.bias, ds)
+
+
+def _pool(layer: Pool, x: Shape, ctx: Context, where: str) -> nn.Module:
+    nd = x.ndim
+    ks = per_axis(layer.kernel, nd, "kernel")
+    ss = per_axis(layer.kernel if layer.stride is None else layer.stride, nd, "stride")
+    ds = per_axis(layer.dilation, nd, "dilation")
+    pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
+    if layer.op == "max":
+        return _max_pool(layer, nd, pairs, ks, ss, ds)
+    if layer.op != "avg":
+        raise SpecError(f"{where}: torch has no {layer.op} pooling module; use max or avg")
+    return _avg_pool(layer, nd, pairs, ks, ss, ds, where)
+
+
+def _max_pool(layer: Pool, nd: int, pairs, ks, ss, ds) -> nn.Module:
+    """torch's MaxPool where it can pad (symmetric, at most half the window), else -inf padding in front."""
+    if all(p.before == p.after for p in pairs) and all(2 * p.before <= k for p, k in zip(pairs, ks)):
+        return _nd("MaxPool", nd)(ks, ss, tuple(p.before for p in pairs), ds, ceil_mode=layer.ceil_mode)
+    return nn.Sequential(Pad(pairs, float("-inf")), _nd("MaxPool", nd)(ks, ss, 0, ds, ceil_mode=layer.ceil_mode))
+
+
+def _avg_pool(layer: Pool, nd: int, pairs, ks, ss, ds, where: str) -> nn.Module:
+    """torch's AvgPool; Keras 'same' padding divides by the real cells only."""
+    symmetric = all(p.before == p.after for p in pairs)
+    if any(d != 1 for d in ds):
+        raise SpecError(f"{where}: torch's average pooling has no dilation; use dilation 1")
+    keras = isinstance(layer.padding, str) and layer.padding.lower() == "same"
+    if keras and any(p.before or p.after for p in pairs):
+        if layer.ceil_mode:
+            raise SpecError(f"{where}: ceil mode with 'same' padding is not expressible in torch")
+        return KerasAvgPool(nd, pairs, ks, ss, ds)
+    if symmetric:
+        return _nd("AvgPool", nd)(ks, ss, tuple(p.before for p in pairs), ceil_mode=layer.ceil_mode)
+    return nn.Sequential(Pad(pairs), _nd("AvgPool", nd)(ks, ss, 0, ceil_mode=layer.ceil_mode))
+
+
+def _activation(layer: Activation, x: Shape, ctx: Context, where: str) -> nn.Module:
+    if layer.function not in ACTIVATION_MODULES:
+        raise SpecError(f"{where}: no torch module for activation '{layer.function}'")
+    return ACTIVATION_MODULES[layer.function]()
+
+
+def _batchnorm(layer: BatchNorm, x: Shape, ctx: Context, where: str) -> nn.Module:
+    eps = float(layer.eps) if layer.eps is not None else 1e-5
+    return _nd("BatchNorm", max(x.ndim, 1))(int(x.channels), eps=eps, affine=layer.affine)
+
+
+#: layer class -> its torch module for an input shape (blocks are built by :func:`build_module`)
+MODULES = {
+    Conv: _conv,
+    ConvTranspose: _conv_transpose,
+    Pool: _pool,
+    AdaptivePool: lambda layer, x, ctx, where: _nd(f"Adaptive{layer.op.capitalize()}Pool", x.ndim)(
+        per_axis(layer.output, x.ndim, "output")),
+    GlobalPool: lambda layer, x, ctx, where: nn.Sequential(_nd(f"Adaptive{layer.op.capitalize()}Pool", x.ndim)(1),
+                                                           nn.Flatten()),
+    ZeroPad: lambda layer, x, ctx, where: Pad(resolve_padding(layer.padding, x.spatial, (1,) * x.ndim, (1,) * x.ndim,
+                                                              (1,) * x.ndim)),
+    Flatten: lambda layer, x, ctx, where: nn.Flatten(),
+    Dense: lambda layer, x, ctx, where: nn.Linear(int(x.channels), int(layer.units), bias=layer.bias and ctx.bias),
+    Dropout: lambda layer, x, ctx, where: nn.Dropout(float(layer.rate)),
+    Activation: _activation,
+    BatchNorm: _batchnorm,
+    LRN: lambda layer, x, ctx, where: nn.LocalResponseNorm(int(layer.size)),
+}
+
+
 def layer_module(layer, x: Shape, ctx: Context, where: str) -> nn.Module:
     """The torch module for one (non-block) layer applied to input shape ``x``."""
-    nd = x.ndim
-    if isinstance(layer, Conv):
-        cin = int(x.channels)
-        filters, groups = (cin * layer.multiplier, cin) if layer.depthwise else (layer.filters, layer.groups)
-        ks, ss, ds = (per_axis(v, nd, n) for v, n in ((layer.kernel, "kernel"), (layer.stride, "stride"),
-                                                      (layer.dilation, "dilation")))
-        pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
-        symmetric = all(p.before == p.after for p in pairs)
-        conv = _nd("Conv", nd)(cin, int(filters), ks, ss, tuple(int(p.before) for p in pairs) if symmetric else 0,
-                               ds, int(groups), bias=layer.bias and ctx.bias)
-        return conv if symmetric else nn.Sequential(Pad(pairs), conv)
-    if isinstance(layer, ConvTranspose):
-        ks, ss, ds, ops = (per_axis(v, nd, n) for v, n in ((layer.kernel, "kernel"), (layer.stride, "stride"),
-                                                           (layer.dilation, "dilation"), (layer.output_padding, "output padding")))
-        pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
-        if any(p.before != p.after for p in pairs):
-            raise SpecError(f"{where}: torch's transposed convolution pads both sides alike; use symmetric padding")
-        return _nd("ConvTranspose", nd)(int(x.channels), int(layer.filters), ks, ss, tuple(p.before for p in pairs),
-                                        ops, int(layer.groups), layer.bias and ctx.bias, ds)
-    if isinstance(layer, Pool):
-        ks = per_axis(layer.kernel, nd, "kernel")
-        ss = per_axis(layer.kernel if layer.stride is None else layer.stride, nd, "stride")
-        ds = per_axis(layer.dilation, nd, "dilation")
-        pairs = resolve_padding(layer.padding, x.spatial, ks, ss, ds)
-        symmetric = all(p.before == p.after for p in pairs)
-        keras = isinstance(layer.padding, str) and layer.padding.lower() == "same"
-        if layer.op == "max":
-            if symmetric and all(2 * p.before <= k for p, k in zip(pairs, ks)):
-                return _nd("MaxPool", nd)(ks, ss, tuple(p.before for p in pairs), ds, ceil_mode=layer.ceil_mode)
-            return nn.Sequential(Pad(pairs, float("-inf")), _nd("MaxPool", nd)(ks, ss, 0, ds, ceil_mode=layer.ceil_mode))
-        if layer.op == "avg":
-            if any(d != 1 for d in ds):
-                raise SpecError(f"{where}: torch's average pooling has no dilation; use dilation 1")
-            if keras and any(p.before or p.after for p in pairs):
-                if layer.ceil_mode:
-                    raise SpecError(f"{where}: ceil mode with 'same' padding is not expressible in torch")
-                return KerasAvgPool(nd, pairs, ks, ss, ds)
-            if symmetric:
-                return _nd("AvgPool", nd)(ks, ss, tuple(p.before for p in pairs), ceil_mode=layer.ceil_mode)
-            return nn.Sequential(Pad(pairs), _nd("AvgPool", nd)(ks, ss, 0, ceil_mode=layer.ceil_mode))
-        raise SpecError(f"{where}: torch has no {layer.op} pooling module; use max or avg")
-    if isinstance(layer, AdaptivePool):
-        return _nd(f"Adaptive{layer.op.capitalize()}Pool", nd)(per_axis(layer.output, nd, "output"))
-    if isinstance(layer, GlobalPool):
-        return nn.Sequential(_nd(f"Adaptive{layer.op.capitalize()}Pool", nd)(1), nn.Flatten())
-    if isinstance(layer, ZeroPad):
-        return Pad(resolve_padding(layer.padding, x.spatial, (1,) * nd, (1,) * nd, (1,) * nd))
-    if isinstance(layer, Flatten):
-        return nn.Flatten()
-    if isinstance(layer, Dense):
-        return nn.Linear(int(x.channels), int(layer.units), bias=layer.bias and ctx.bias)
-    if isinstance(layer, Dropout):
-        return nn.Dropout(float(layer.rate))
-    if isinstance(layer, Activation):
-        if layer.function not in ACTIVATION_MODULES:
-            raise SpecError(f"{where}: no torch module for activation '{layer.function}'")
-        return ACTIVATION_MODULES[layer.function]()
-    if isinstance(layer, BatchNorm):
-        eps = float(layer.eps) if layer.eps is not None else 1e-5
-        return _nd("BatchNorm", max(nd, 1))(int(x.channels), eps=eps, affine=layer.affine)
-    if isinstance(layer, LRN):
-        return nn.LocalResponseNorm(int(layer.size))
-    raise SpecError(f"{where}: torch cannot express layer {layer.describe()}")
+    build = MODULES.get(type(layer))
+    if build is None:
+        raise SpecError(f"{where}: torch cannot express layer {layer.describe()}")
+    return build(layer, x, ctx, where)
 
 
 def _build(layers, x: Shape, ctx: Context, where: str):
