@@ -14,7 +14,8 @@ the torch builder):
 
 :func:`load_stack` is the one way in from a name, a description or a file.
 
->>> load_stack("227x227x3 -> conv 96 11x11 stride 4").layers[0].describe()
+>>> from cnncalc.stacks.grammar import unparse
+>>> unparse(load_stack("227x227x3 -> conv 96 11x11 stride 4").layers[0])
 'conv 96 11x11 stride 4'
 >>> load_stack({"input": [227, 227, 3], "layers": [{"conv": {"filters": 96, "kernel": 11, "stride": 4}}, "relu"]}).input.text()
 '227x227x3'

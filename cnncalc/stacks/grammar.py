@@ -12,7 +12,7 @@ Inline grammar (layers separated by ``->``)::
 A size is a whole number or a symbol (letters and digits, no 'x'): ``N``.
 
 >>> spec = parse_inline("227x227x3 -> conv 96 11x11 stride 4 -> maxpool 3 stride 2")
->>> spec.input.text(), [layer.describe() for layer in spec.layers]
+>>> spec.input.text(), [unparse(layer) for layer in spec.layers]
 ('227x227x3', ['conv 96 11x11 stride 4', 'maxpool 3 stride 2'])
 """
 
@@ -28,7 +28,7 @@ from .layers import (
     ACTIVATIONS, CONVENTIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
     Flatten, GlobalPool, Pool, Residual, ZeroPad,
 )
-from .shapes import Shape
+from .shapes import Shape, term
 from ..yamlio import YamlDocument, load_yaml
 
 
@@ -264,25 +264,7 @@ def build_layer(kind_word: str, positional: list, options: dict, where: str):
             f"flatten, dense, dropout, batchnorm, lrn, residual, concat, and activations such as relu"
         )
     names, converters, make = KINDS[kind]
-    if len(positional) > len(names):
-        extra = positional[len(names)]
-        raise SpecError(
-            f"{where}: {kind} takes {len(names)} plain value{'s' if len(names) != 1 else ''} "
-            f"({', '.join(names) or 'none'}) but '{extra}' is one more; name it, e.g. 'stride {extra}'"
-        )
-    params = {}
-    for key, value in zip(names, positional):
-        params[key] = value
-    for raw_key, value in options.items():
-        key = KEY_ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
-        if key not in converters:
-            raise SpecError(
-                f"{where}: unknown key '{raw_key}' for {kind}{did_you_mean(raw_key, converters)}; "
-                f"known keys: {', '.join(converters) or 'none'}"
-            )
-        if key in params:
-            raise SpecError(f"{where}: {key} is given twice; give it once")
-        params[key] = value
+    params = _named_params(kind, names, converters, positional, options, where)
     converted = {}
     for key, value in params.items():
         try:
@@ -295,6 +277,28 @@ def build_layer(kind_word: str, positional: list, options: dict, where: str):
     if kind == "zeropad" and "padding" not in converted:
         raise SpecError(f"{where}: zeropad needs padding; e.g. 'zeropad 1'")
     return make(converted)
+
+
+def _named_params(kind: str, names: tuple, converters: dict, positional: list, options: dict, where: str) -> dict:
+    """Plain values named by their slot, and options by their canonical key; each once, each known."""
+    if len(positional) > len(names):
+        extra = positional[len(names)]
+        raise SpecError(
+            f"{where}: {kind} takes {len(names)} plain value{'s' if len(names) != 1 else ''} "
+            f"({', '.join(names) or 'none'}) but '{extra}' is one more; name it, e.g. 'stride {extra}'"
+        )
+    params = dict(zip(names, positional))
+    for raw_key, value in options.items():
+        key = KEY_ALIASES.get(str(raw_key).lower(), str(raw_key).lower())
+        if key not in converters:
+            raise SpecError(
+                f"{where}: unknown key '{raw_key}' for {kind}{did_you_mean(raw_key, converters)}; "
+                f"known keys: {', '.join(converters) or 'none'}"
+            )
+        if key in params:
+            raise SpecError(f"{where}: {key} is given twice; give it once")
+        params[key] = value
+    return params
 
 
 _EXAMPLES = {
@@ -338,7 +342,8 @@ def split_top(text: str, sep: str) -> list[str]:
     return parts
 
 
-_BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*$", re.S)
+# a block: kind( parts ) and an optional name; the name is one word, as a leaf layer's
+_BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*(?:name\s+(\S+))?\s*$", re.S)
 
 
 def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tuple:
@@ -350,27 +355,45 @@ def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tupl
 
 
 def parse_layer_inline(segment: str, where: str, depth: int = 0):
+    """One layer of the inline grammar: a leaf ('conv 96 11x11 stride 4') or a block
+    ('residual(BODY | SHORTCUT)', 'concat(BRANCH | ...)'), with an optional 'name NAME'."""
     segment = segment.strip()
     if not segment:
         raise SpecError(f"{where} is empty; remove the extra '->'")
     match = _BLOCK_RE.match(segment)
     if match and match.group(1).lower() in BLOCK_KINDS:
-        kind = BLOCK_KINDS[match.group(1).lower()]
-        if depth >= MAX_NESTING:
-            raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
-                            "(docs/limits.md); flatten the description")
-        parts = split_top(match.group(2), "|")
-        stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})", depth + 1) for j, p in enumerate(parts, 1)]
-        if kind == "residual":
-            if len(stacks) > 2:
-                raise SpecError(f"{where}: residual takes a body and at most one shortcut, got {len(stacks)} parts; use concat(...) for branches")
-            return Residual(stacks[0], stacks[1] if len(stacks) == 2 else ())
-        return Concat(tuple(stacks))
+        return _parse_block(BLOCK_KINDS[match.group(1).lower()], match.group(2), match.group(3), where, depth)
     tokens = segment.split()
     kind_word, rest = tokens[0], tokens[1:]
-    kind = canonical_kind(kind_word)
+    positional, options = _split_tokens(rest, canonical_kind(kind_word), kind_word, where)
+    return build_layer(kind_word, positional, options, f"{where} ('{segment}')")
+
+
+def _parse_block(kind: str, inside: str, name: str | None, where: str, depth: int):
+    if depth >= MAX_NESTING:
+        raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
+                        "(docs/limits.md); flatten the description")
+    parts = split_top(inside, "|")
+    stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})", depth + 1) for j, p in enumerate(parts, 1)]
+    try:
+        name = parse_name(name) if name is not None else None
+    except SpecError as error:
+        raise SpecError(f"{where}: {error}") from None
+    if kind == "residual":
+        if len(stacks) > 2:
+            raise SpecError(f"{where}: residual takes a body and at most one shortcut, got {len(stacks)} parts; "
+                            "use concat(...) for branches")
+        return Residual(stacks[0], stacks[1] if len(stacks) == 2 else (), name)
+    return Concat(tuple(stacks), name)
+
+
+def _split_tokens(rest: list[str], kind: str | None, kind_word: str, where: str) -> tuple[list, dict]:
+    """A leaf layer's words after its kind: plain values first, then 'key value',
+    'key=value' and flags ('nobias', 'ceil', 'same')."""
     names = KINDS[kind][1] if kind else {}
-    positional, options, i = [], {}, 0
+    positional: list = []
+    options: dict = {}
+    i = 0
     while i < len(rest):
         token = rest[i]
         if "=" in token:
@@ -379,17 +402,26 @@ def parse_layer_inline(segment: str, where: str, depth: int = 0):
         elif token.lower() in _FLAGS and token.lower() not in names:
             key, value = _FLAGS[token.lower()]
             options[key] = value
-        elif re.match(r"^[A-Za-z_]+$", token) and (token.lower() in names or KEY_ALIASES.get(token.lower()) in names or kind and not positional_ok(token, kind, positional)):
+        elif _is_key(token, kind, names, positional):
             if i + 1 >= len(rest):
                 raise SpecError(f"{where}: '{token}' needs a value after it, e.g. '{token} 2'")
             options[token] = rest[i + 1]
             i += 1
         else:
             if options:
-                raise SpecError(f"{where}: plain value '{token}' after named options; put plain values first, e.g. '{_EXAMPLES.get(kind, kind_word)}'")
+                raise SpecError(f"{where}: plain value '{token}' after named options; put plain values first, "
+                                f"e.g. '{_EXAMPLES.get(kind, kind_word)}'")
             positional.append(token)
         i += 1
-    return build_layer(kind_word, positional, options, f"{where} ('{segment}')")
+    return positional, options
+
+
+def _is_key(token: str, kind: str | None, names, positional: list) -> bool:
+    """A word is an option's key (its value follows) unless it can be a symbol in a plain slot."""
+    if not re.match(r"^[A-Za-z_]+$", token):
+        return False
+    key = token.lower()
+    return key in names or KEY_ALIASES.get(key) in names or bool(kind and not positional_ok(token, kind, positional))
 
 
 def positional_ok(token: str, kind: str, positional: list) -> bool:
@@ -409,6 +441,106 @@ def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
         raise SpecError(f"input '{parts[0].strip()}': {error}") from None
     layers = tuple(parse_layer_inline(seg, f"layer {i}") for i, seg in enumerate(parts[1:], 1)) if len(parts) > 1 else ()
     return StackSpec(shape, layers)
+
+
+# --------------------------------------------------------------------------- unparse
+
+
+def _sizes(value, sep: str = "x") -> str:
+    """3 -> '3'; (3, 3) -> '3x3'; with ``sep`` ',' per side of a padding: '1,0,2,0'."""
+    if isinstance(value, tuple):
+        return sep.join(term(v) for v in value)
+    return term(value)
+
+
+def _padding(value) -> str:
+    """A padding as the grammar reads it: a number, one per axis or side ('1,0'), or a mode ('same')."""
+    return value if isinstance(value, str) else _sizes(value, ",")
+
+
+def _options(layer, defaults: tuple) -> list[str]:
+    """'word value' for each (attribute, default, word, spelling) whose value is not the default."""
+    words = []
+    for attribute, default, word, spell in defaults:
+        value = getattr(layer, attribute)
+        if value != default:
+            words += [word, spell(value)]
+    return words
+
+
+def _name(layer) -> list[str]:
+    return [] if layer.name is None else ["name", str(layer.name)]
+
+
+def _conv_words(layer: Conv) -> list[str]:
+    head = ["depthwise", _sizes(layer.kernel, "x")] if layer.depthwise else \
+        ["conv", term(layer.filters), _sizes(layer.kernel, "x")]
+    words = head + _options(layer, (("stride", 1, "stride", _sizes), ("padding", 0, "padding", _padding),
+                                    ("dilation", 1, "dilation", _sizes)))
+    words += _options(layer, (("multiplier", 1, "multiplier", term),) if layer.depthwise else
+                      (("groups", 1, "groups", term),))
+    return words + ([] if layer.bias else ["nobias"])
+
+
+def _conv_transpose_words(layer: ConvTranspose) -> list[str]:
+    words = ["convtranspose", term(layer.filters), _sizes(layer.kernel, "x")]
+    words += _options(layer, (("stride", 1, "stride", _sizes), ("padding", 0, "padding", _padding),
+                              ("output_padding", 0, "outpad", _sizes), ("dilation", 1, "dilation", _sizes),
+                              ("groups", 1, "groups", term)))
+    return words + ([] if layer.bias else ["nobias"])
+
+
+def _pool_words(layer: Pool) -> list[str]:
+    words = [f"{layer.op}pool", _sizes(layer.kernel, "x")]
+    if layer.stride is not None:
+        words += ["stride", _sizes(layer.stride)]
+    words += _options(layer, (("padding", 0, "pad", _padding), ("dilation", 1, "dilation", _sizes)))
+    return words + (["ceil"] if layer.ceil_mode else [])
+
+
+_WORDS = {
+    Conv: _conv_words,
+    ConvTranspose: _conv_transpose_words,
+    Pool: _pool_words,
+    AdaptivePool: lambda layer: [f"adaptive{layer.op}pool", _sizes(layer.output, "x")],
+    GlobalPool: lambda layer: [f"global{layer.op}pool"],
+    ZeroPad: lambda layer: ["zeropad", _padding(layer.padding)],
+    Flatten: lambda layer: ["flatten"],
+    Dense: lambda layer: ["dense", term(layer.units)] + ([] if layer.bias else ["nobias"]),
+    Dropout: lambda layer: ["dropout", str(layer.rate)],
+    Activation: lambda layer: [layer.function],
+    BatchNorm: lambda layer: ["batchnorm"] + ([] if layer.eps is None else ["eps", str(layer.eps)])
+                             + ([] if layer.affine else ["affine", "false"]),
+    LRN: lambda layer: ["lrn"] + ([] if layer.size == 5 else [term(layer.size)]),
+}
+
+
+def unparse(layer, name: bool = True) -> str:
+    """A layer in the inline grammar: ``parse_layer_inline(unparse(layer)) == layer``
+    for every layer the grammar can write (names of plain characters: the
+    inline grammar has no quotes).  ``name=False`` leaves the name out (a
+    table shows it in its own column).
+
+    >>> unparse(Conv(None, (3, 3), stride=2, padding=1, depthwise=True))
+    'depthwise 3x3 stride 2 padding 1'
+    >>> unparse(Pool("max", 3, dilation=2)), unparse(ZeroPad((1, 0)))
+    ('maxpool 3 dilation 2', 'zeropad 1,0')
+    >>> unparse(Residual((Conv(64, (3, 3), padding=1), Activation("relu")), (), name="block1"))
+    'residual(conv 64 3x3 padding 1 -> relu) name block1'
+    """
+    if isinstance(layer, Residual):
+        parts = [layer.body] + ([layer.shortcut] if layer.shortcut else [])
+        words = [f"residual({' | '.join(unparse_layers(part) for part in parts)})"]
+    elif isinstance(layer, Concat):
+        words = [f"concat({' | '.join(unparse_layers(branch) for branch in layer.branches)})"]
+    else:
+        words = _WORDS[type(layer)](layer)
+    return " ".join(words + (_name(layer) if name else []))
+
+
+def unparse_layers(layers) -> str:
+    """Layers joined by '->', as the inline grammar writes a stack."""
+    return " -> ".join(unparse(layer) for layer in layers)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -571,7 +703,7 @@ def without_padding(spec: StackSpec) -> StackSpec:
     layers dropped): what a student computes who forgets the padding.
 
     >>> s = without_padding(parse_inline("32x32x3 -> conv 10 5x5 pad 2 -> zeropad 1 -> maxpool 2"))
-    >>> [layer.describe() for layer in s.layers]
+    >>> [unparse(layer) for layer in s.layers]
     ['conv 10 5x5', 'maxpool 2']
     """
     from dataclasses import replace

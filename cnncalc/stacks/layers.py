@@ -297,16 +297,6 @@ class Conv:
     multiplier: object = 1
     kind = "conv"
 
-    def describe(self) -> str:
-        if self.depthwise:
-            return f"depthwise {_dims(self.kernel) if isinstance(self.kernel, tuple) else term(self.kernel)}" + (f" multiplier {self.multiplier}" if self.multiplier != 1 else "")
-        text = f"conv {term(self.filters)} {_dims(self.kernel) if isinstance(self.kernel, tuple) else term(self.kernel)}"
-        for key, default in (("stride", 1), ("padding", 0), ("dilation", 1), ("groups", 1)):
-            value = getattr(self, key)
-            if value != default:
-                text += f" {key} {_dims(value) if isinstance(value, tuple) else value}"
-        return text + ("" if self.bias else " nobias")
-
     def type_name(self, x: Shape) -> str:
         return f"conv{x.ndim}d"
 
@@ -375,9 +365,6 @@ class ConvTranspose:
     name: str | None = None
     kind = "convtranspose"
 
-    def describe(self) -> str:
-        return f"convtranspose {term(self.filters)} {term(self.kernel) if not isinstance(self.kernel, tuple) else _dims(self.kernel)} stride {self.stride}"
-
     def type_name(self, x: Shape) -> str:
         return f"convtranspose{x.ndim}d"
 
@@ -431,14 +418,6 @@ class Pool:
     ceil_mode: bool = False
     name: str | None = None
     kind = "pool"
-
-    def describe(self) -> str:
-        text = f"{self.op}pool {term(self.kernel) if not isinstance(self.kernel, tuple) else _dims(self.kernel)}"
-        if self.stride is not None:
-            text += f" stride {self.stride if not isinstance(self.stride, tuple) else _dims(self.stride)}"
-        if self.padding != 0:
-            text += f" pad {self.padding}"
-        return text + (" ceil" if self.ceil_mode else "")
 
     def type_name(self, x: Shape) -> str:
         return f"{self.op}pool{x.ndim}d"
@@ -499,14 +478,11 @@ class AdaptivePool:
     name: str | None = None
     kind = "adaptivepool"
 
-    def describe(self) -> str:
-        return f"adaptive{self.op}pool {term(self.output) if not isinstance(self.output, tuple) else _dims(self.output)}"
-
     def type_name(self, x: Shape) -> str:
         return f"adaptive{self.op}pool{x.ndim}d"
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
-        _need_image(x, where, self.describe().split()[0])
+        _need_image(x, where, f"adaptive{self.op}pool")
         outs = per_axis(self.output, x.ndim, "output size")
         kernels, strides = [], []
         for n, o in zip(x.spatial, outs):
@@ -534,14 +510,11 @@ class GlobalPool:
     name: str | None = None
     kind = "globalpool"
 
-    def describe(self) -> str:
-        return f"global{self.op}pool"
-
     def type_name(self, x: Shape) -> str:
         return f"global{self.op}pool"
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
-        _need_image(x, where, self.describe())
+        _need_image(x, where, f"global{self.op}pool")
         out = Shape((), x.channels)
         return Effect(out, window=GLOBAL, formulas=(("output", f"one value per channel: {term(x.channels)}"), ("params", "0")))
 
@@ -557,9 +530,6 @@ class ZeroPad:
     padding: object
     name: str | None = None
     kind = "zeropad"
-
-    def describe(self) -> str:
-        return f"zeropad {self.padding}"
 
     def type_name(self, x: Shape) -> str:
         return f"zeropad{x.ndim}d"
@@ -590,9 +560,6 @@ class Flatten:
     name: str | None = None
     kind = "flatten"
 
-    def describe(self) -> str:
-        return "flatten"
-
     def type_name(self, x: Shape) -> str:
         return "flatten"
 
@@ -614,9 +581,6 @@ class Dense:
     bias: bool = True
     name: str | None = None
     kind = "dense"
-
-    def describe(self) -> str:
-        return f"dense {term(self.units)}" + ("" if self.bias else " nobias")
 
     def type_name(self, x: Shape) -> str:
         return "dense"
@@ -645,9 +609,6 @@ class Dropout:
     name: str | None = None
     kind = "dropout"
 
-    def describe(self) -> str:
-        return f"dropout {self.rate}"
-
     def type_name(self, x: Shape) -> str:
         return "dropout"
 
@@ -664,9 +625,6 @@ class Activation:
     function: ActivationName
     name: str | None = None
     kind = "activation"
-
-    def describe(self) -> str:
-        return self.function
 
     def type_name(self, x: Shape) -> str:
         return self.function
@@ -690,9 +648,6 @@ class BatchNorm:
     name: str | None = None
     kind = "batchnorm"
 
-    def describe(self) -> str:
-        return "batchnorm"
-
     def type_name(self, x: Shape) -> str:
         return "batchnorm"
 
@@ -715,9 +670,6 @@ class LRN:
     name: str | None = None
     kind = "lrn"
 
-    def describe(self) -> str:
-        return "lrn"
-
     def type_name(self, x: Shape) -> str:
         return "lrn"
 
@@ -735,9 +687,6 @@ class Residual:
     name: str | None = None
     kind = "residual"
 
-    def describe(self) -> str:
-        return "residual"
-
 
 @dataclass(frozen=True)
 class Concat:
@@ -746,9 +695,6 @@ class Concat:
     branches: tuple
     name: str | None = None
     kind = "concat"
-
-    def describe(self) -> str:
-        return f"concat of {len(self.branches)} branches"
 
 
 BLOCKS = (Residual, Concat)

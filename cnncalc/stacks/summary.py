@@ -33,6 +33,7 @@ from fractions import Fraction
 from ..display import NotebookDisplay
 from ..errors import ShapeError
 from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
+from .grammar import unparse
 from .shapes import Shape, fmt, is_int, term
 
 # Limits of a stack walk (docs/limits.md)
@@ -389,7 +390,7 @@ class _Walker:
             units = out.units
             self.rows.append(
                 Row(
-                    name, layer.type_name(shape), layer.describe(), depth, shape, out, units,
+                    name, layer.type_name(shape), unparse(layer, name=False), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
                     units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
                     effect.in_place, self.ctx.convention == "keras", layer,
@@ -441,10 +442,15 @@ class _Walker:
             )
             type_name = "concat"
         self.rows.append(
-            Row(name, type_name, block.describe(), depth, shape, out, out.units, 0, 0, 0, 0,
+            Row(name, type_name, _block_label(block), depth, shape, out, out.units, 0, 0, 0, 0,
                 out.units * self.ctx.dtype_bytes, new_rf, None, formulas, ())
         )
         return out, new_rf, out.spatial if not out.flat else extent
+
+
+def _block_label(block: Residual | Concat) -> str:
+    """A block's merge row: 'residual' or 'concat of 4 branches' (the layers inside have rows of their own)."""
+    return "residual" if isinstance(block, Residual) else f"concat of {len(block.branches)} branches"
 
 
 def summarize(input_shape: Shape, layers, context: Context | None = None, name: str = "stack") -> StackSummary:

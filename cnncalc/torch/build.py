@@ -26,6 +26,7 @@ from ..stacks.layers import (
     LRN, Activation, AdaptivePool, BatchNorm, Concat, Context, Conv, ConvTranspose, Dense, Dropout, Flatten,
     GlobalPool, Pool, Residual, ZeroPad,
 )
+from ..stacks.grammar import unparse
 from ..stacks.shapes import Shape, is_int
 
 
@@ -240,14 +241,14 @@ def layer_module(layer, x: Shape, ctx: Context, where: str) -> nn.Module:
     """The torch module for one (non-block) layer applied to input shape ``x``."""
     build = MODULES.get(type(layer))
     if build is None:
-        raise SpecError(f"{where}: torch cannot express layer {layer.describe()}")
+        raise SpecError(f"{where}: torch cannot express layer {unparse(layer)}")
     return build(layer, x, ctx, where)
 
 
 def _build(layers, x: Shape, ctx: Context, where: str):
     nodes = []
     for i, layer in enumerate(layers, 1):
-        here = f"{where} layer {i} ({layer.describe()})"
+        here = f"{where} layer {i} ({unparse(layer, name=False)})"
         _concrete(x, here)
         if isinstance(layer, Residual):
             body, body_out = _build(layer.body, x, ctx, here)
