@@ -150,10 +150,37 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
     Raises a one-line :class:`InputError` naming the files that could not be
     fetched and where to put them.
     """
+    created = _missing_folders(Path(root))
+    make_folder(root, "MNIST folder")
+    try:
+        return _fetch_missing(Path(root), timeout, mirrors, log)
+    except BaseException:
+        _remove_empty(created)  # a failed download leaves no empty folders behind
+        raise
+
+
+def _missing_folders(path: Path) -> list[Path]:
+    """The folders of ``path`` (itself and its parents) that do not exist yet, deepest first."""
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders we created, deepest first, each only while it is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (a file was kept), or gone: leave it
+            return
+
+
+def _fetch_missing(root: Path, timeout: float, mirrors, log) -> list[tuple]:
     import urllib.error
     import urllib.request
 
-    make_folder(root, "MNIST folder")
     failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
     for name, path, state in status(root):
         if state == "ok":

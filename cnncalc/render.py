@@ -23,7 +23,6 @@ from .pool import PoolResult
 from .textgrid import labelled_slices
 from .values import Exact
 
-TIMES = "×"
 NAMED_SUM_LENGTH = 40  # a softmax sum written longer than this is named once (S = ...) and not in every cell
 
 

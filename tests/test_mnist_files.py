@@ -150,3 +150,15 @@ def test_data_command_accepts_an_existing_copy(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["data", "mnist", str(REAL)])
     assert result.exit_code == 0, result.output
     assert result.output.count("already present and whole") == 4
+
+
+def test_a_failed_download_leaves_no_folder_it_created(tmp_path):
+    target = tmp_path / "new" / "mnist"
+    with pytest.raises(InputError, match="could not download"):
+        mnist.download(target, timeout=0.5, mirrors=["http://127.0.0.1:9/"])  # nothing listens on port 9
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    with pytest.raises(InputError):
+        mnist.download(kept, timeout=0.5, mirrors=["http://127.0.0.1:9/"])
+    assert kept.is_dir()  # a folder that was there before stays

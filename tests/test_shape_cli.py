@@ -253,3 +253,10 @@ def test_readme_yaml_example_runs(tmp_path):
     assert data["name"] == "alexnet-start" and data["output"] == {"features": 4096}
     concat = next(layer for layer in data["layers"] if layer["type"] == "concat")
     assert concat["output"] == {"height": 27, "width": 27, "channels": 64 + 32}
+
+
+def test_markdown_memory_writes_the_short_form_only_where_it_is_shorter():
+    table = out("8x8x3", "--markdown")
+    assert "| input | input | 8x8x3 | 192 | 0 | 1 / 1 |" in table and "192 (192)" not in table
+    assert "| 224x224x3 | 150,528 (150K) |" in out("vgg16", "--markdown")
+    assert "192 (192)" not in out("8x8x3 -> relu")

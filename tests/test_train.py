@@ -28,6 +28,15 @@ pytestmark = pytest.mark.slow
 CHANCE = 0.1
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    """Training shares the machine with the rest of the suite: one torch thread, restored after."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture(scope="module")
 def subset():
     return mnist_data.load(REAL, "cpu", limit=3000)

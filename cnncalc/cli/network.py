@@ -21,9 +21,10 @@ if TYPE_CHECKING:  # annotations only: the command starts without importing thes
 
 def _show(title: str, output: Exact, form: str | None, digits: int | None, full: bool, out: str | None,
           formula: str | None = None, steps: list[str] | None = None, definitions: Sequence[str] = (),
-          cells: np.ndarray | None = None, decimals: np.ndarray | None = None) -> None:
+          cells: np.ndarray | None = None, decimals: np.ndarray | None = None, beside: bool = False) -> None:
     """Print one result.  ``cells`` are the texts the terminal shows (named
-    sums, decimals); ``decimals`` the JSON's "decimal" field."""
+    sums, decimals); ``decimals`` the JSON's "decimal" field; ``beside``: the
+    terminal shows the decimals too, under the exact cells (where any differs)."""
     from .. import render
 
     def json_data() -> dict:
@@ -53,7 +54,12 @@ def _show(title: str, output: Exact, form: str | None, digits: int | None, full:
         parts = [Text(title, style="bold")] + ([Text(formula)] if formula else [])
         parts += [Text(line) for line in definitions]
         parts += [Text(s) for s in steps or []]
-        parts.append(array_group(cells if cells is not None else output, width, limits=limits, digits=digits))
+        if beside and decimals is not None and cells is not None and (cells != decimals).any():
+            parts.append(array_group(cells if cells is not None else output, width, limits=limits))
+            parts.append(Text(f"≈ to {digits} significant digits:"))
+            parts.append(array_group(decimals, width, limits=limits))
+        else:
+            parts.append(array_group(cells if cells is not None else output, width, limits=limits, digits=digits))
         return Group(*parts)
 
     emit(form, json_data, markdown, latex, terminal, full=full, out=out)
@@ -89,8 +95,9 @@ def act_command(function: str, input: str, slope: str, explain: bool, digits: in
         ins = result.input.values().flat
         steps = [f"{result.op}({format_value(i)}) = {text}" + (f" ≈ {decimal}" if digits else "")
                  for i, text, decimal in zip(ins, cells.flat, (decimals if digits else cells).flat)]
-    _show(result.op, result.output, form, digits, full, out, result.formula, steps, definitions,
-          decimals if digits else cells, decimals)
+    # the exact forms, and with --digits their decimals under them (as the README promises)
+    _show(result.op, result.output, form, digits, full, out, result.formula, steps, definitions, cells, decimals,
+          beside=True)
 
 
 @main.command("dense", context_settings={"ignore_unknown_options": True})

@@ -134,13 +134,6 @@ def block_lines(row: Row, layout: str) -> list[str]:
     return lines
 
 
-@dataclass
-class _Placed:
-    parts: list
-    width: float
-    height: float
-
-
 class _Diagram:
     def __init__(self, layout: str) -> None:
         self.layout = layout

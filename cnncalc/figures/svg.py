@@ -92,14 +92,6 @@ def cell_classes(scene: Scene, frame: Frame | None, revealed: set | None) -> dic
     return classes
 
 
-def revealed_cells(scene: Scene, upto: int) -> set:
-    """Output cells shown after frames 0..upto."""
-    out = set()
-    for frame in scene.frames[:upto + 1]:
-        out.update((m.panel, m.row, m.col) for m in frame.reveals)
-    return out
-
-
 def svg_body(scene: Scene, layout: Layout, frame: int | None = 0, revealed: set | None = None,
              prefix: str = "") -> list[str]:
     """The SVG elements of a scene (without the <svg> wrapper); ``revealed`` None shows every output."""

@@ -376,8 +376,6 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
     >>> match_answers(["width", "units"], {"Units": "290400", "widht": "55", "colour": "red"})[1]
     ["answer under 'Units' graded as 'units'", "unknown question 'widht' (did you mean 'width'?): graded as 'width'", "unknown question 'colour' (did you mean one of: width, units?); not graded"]
     """
-    import difflib
-
     if all(key in question_ids for key in answers):
         return dict(answers), []  # the usual case: every id as written in the exercise
     matched: dict = {}

@@ -25,11 +25,11 @@ from fractions import Fraction
 from ..errors import InputError, SpecError, did_you_mean
 from ..geometry import PADDING_MODES
 from .layers import (
-    ACTIVATIONS, CONVENTIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout,
-    Flatten, GlobalPool, Pool, Residual, ZeroPad,
+    ACTIVATIONS, CONVENTIONS, LRN, POOL_OPS, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense,
+    Dropout, Flatten, GlobalPool, Pool, PoolOp, Residual, ZeroPad,
 )
 from .shapes import Shape, term
-from ..yamlio import YamlDocument, load_yaml
+from ..yamlio import YamlDocument
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,16 @@ _POOL_KEYS = {
 }
 
 
-def _pool(op):
+def _pool(op: PoolOp):
     return lambda p: Pool(op, **p)
+
+
+def _adaptive(op: PoolOp):
+    return lambda p: AdaptivePool(op, **p)
+
+
+def _global(op: PoolOp):
+    return lambda p: GlobalPool(op, **p)
 
 
 KINDS = {
@@ -200,14 +208,6 @@ KINDS = {
     "convtranspose": (("filters", "kernel"), {**_CONV_KEYS, "padding": lambda v: parse_sizes(v, "padding"),
                                               "output_padding": lambda v: parse_sizes(v, "output padding")},
                       lambda p: ConvTranspose(**p)),
-    "maxpool": (("kernel",), _POOL_KEYS, _pool("max")),
-    "avgpool": (("kernel",), _POOL_KEYS, _pool("avg")),
-    "adaptiveavgpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
-                        lambda p: AdaptivePool("avg", **p)),
-    "adaptivemaxpool": (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
-                        lambda p: AdaptivePool("max", **p)),
-    "globalavgpool": ((), {"name": parse_name}, lambda p: GlobalPool("avg", **p)),
-    "globalmaxpool": ((), {"name": parse_name}, lambda p: GlobalPool("max", **p)),
     "zeropad": (("padding",), {"padding": lambda v: parse_sizes(v, "padding"), "name": parse_name}, lambda p: ZeroPad(**p)),
     "flatten": ((), {"name": parse_name}, lambda p: Flatten(**p)),
     "dense": (("units",), {"units": lambda v: parse_size(v, "units"), "bias": parse_bool, "name": parse_name},
@@ -216,6 +216,11 @@ KINDS = {
     "batchnorm": ((), {"eps": parse_rate, "affine": parse_bool, "name": parse_name}, lambda p: BatchNorm(**p)),
     "lrn": (("size",), {"size": lambda v: parse_size(v, "size"), "name": parse_name}, lambda p: LRN(**p)),
 }
+for _op in POOL_OPS:  # maxpool, avgpool, adaptivemaxpool, ...: one of each per pooling operation
+    KINDS[f"{_op}pool"] = (("kernel",), _POOL_KEYS, _pool(_op))
+    KINDS[f"adaptive{_op}pool"] = (("output",), {"output": lambda v: parse_sizes(v, "output size"), "name": parse_name},
+                                   _adaptive(_op))
+    KINDS[f"global{_op}pool"] = ((), {"name": parse_name}, _global(_op))
 for _fn in ACTIVATIONS:
     KINDS[_fn] = ((), {"name": parse_name}, (lambda fn: lambda p: Activation(fn, **p))(_fn))
 

@@ -98,9 +98,10 @@ def format_json(summary: StackSummary, dtype: str = "float32") -> str:
     return json.dumps(summary_json(summary, dtype))  # compact: the C encoder; pipe to `python -m json.tool` to read
 
 
-def _memory_text(row: Row) -> str:
-    short = human(row.units)
-    return fmt(row.units) if short == str(row.units) else f"{fmt(row.units)} ({short})"
+def _memory_text(units) -> str:
+    """'3,211,264 (3.2M)' as the course's VGG16 table writes memory; '192' where the short form adds nothing."""
+    short = human(units)
+    return fmt(units) if short == str(units) else f"{fmt(units)} ({short})"
 
 
 def _params_text(row: Row) -> str:
@@ -131,11 +132,11 @@ def _totals_lines(summary: StackSummary, dtype: str) -> list[str]:
 
 def format_markdown(summary: StackSummary, layout: str = "hwc", dtype: str = "float32") -> str:
     out = ["| layer | type | output | memory | params | receptive field (size / jump) |", "| --- | --- | --- | --- | --- | --- |"]
-    out.append(f"| input | input | {summary.input.text(layout)} | {fmt(summary.input.units)} ({human(summary.input.units)}) | 0 | 1 / 1 |")
+    out.append(f"| input | input | {summary.input.text(layout)} | {_memory_text(summary.input.units)} | 0 | 1 / 1 |")
     for row in summary.rows:
         indent = "&nbsp;&nbsp;" * row.depth
         out.append(
-            f"| {indent}{row.name} | {row.type} | {row.output.text(layout)} | {_memory_text(row)} | "
+            f"| {indent}{row.name} | {row.type} | {row.output.text(layout)} | {_memory_text(row.units)} | "
             f"{_params_text(row)} | {rf_text(row.rf)} |"
         )
     out.append("")
@@ -201,10 +202,10 @@ def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32
     for header, justify in (("layer", "left"), ("type", "left"), ("output", "right"), ("memory (values)", "right"),
                             ("params", "right"), ("MACs", "right"), ("RF size / jump", "right")):
         table.add_column(header, justify=justify)
-    table.add_row("input", "input", summary.input.text(layout), f"{fmt(summary.input.units)} ({human(summary.input.units)})", "0", "0", "1 / 1")
+    table.add_row("input", "input", summary.input.text(layout), _memory_text(summary.input.units), "0", "0", "1 / 1")
     for row in summary.rows:
         table.add_row(
-            "  " * row.depth + row.name, row.type, row.output.text(layout), _memory_text(row), _params_text(row),
+            "  " * row.depth + row.name, row.type, row.output.text(layout), _memory_text(row.units), _params_text(row),
             fmt(row.macs), rf_text(row.rf),
         )
     parts = [table, Text("\n".join(_totals_lines(summary, dtype)))]

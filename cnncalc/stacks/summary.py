@@ -107,7 +107,6 @@ class StackSummary(NotebookDisplay):
     output: Shape
     rows: tuple
     context: Context
-    input_rf: tuple | None = None
     layers: tuple = ()
 
     def _sum(self, attr, rows=None):
@@ -461,7 +460,7 @@ def summarize(input_shape: Shape, layers, context: Context | None = None, name: 
     rf = None if input_shape.flat else tuple((1, 1, 0) for _ in input_shape.spatial)
     walker = _Walker(ctx)
     out, _, _ = walker.run(layers, input_shape, rf, input_shape.spatial, "", 0)
-    return StackSummary(name, input_shape, out, tuple(walker.rows), ctx, rf, layers)
+    return StackSummary(name, input_shape, out, tuple(walker.rows), ctx, layers)
 
 
 def _check_input(shape: Shape) -> None:

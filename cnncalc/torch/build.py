@@ -136,9 +136,6 @@ class StackModule(nn.Module):
     def forward(self, x, trace=None):
         return self.body(x, trace)
 
-    def leaves(self):
-        return [m for m in self.modules() if isinstance(m, (Leaf, Block))]
-
 
 ACTIVATION_MODULES = {
     "relu": nn.ReLU, "relu6": nn.ReLU6, "leakyrelu": nn.LeakyReLU, "prelu": nn.PReLU, "elu": nn.ELU,

@@ -145,8 +145,9 @@ class Runner:
             model.body.nodes = model.body.nodes[:-1]
         return model, engine, torch_count
 
-    def _train_net(self, task: str, name: str, stack: StackSpec, description: str, optimizer_name: str,
-                   optimizer, loss_kind: str, drop_softmax: bool = False) -> ModelResult:
+    def _train_net(self, task: str, name: str, stack: StackSpec, description: str, optimizer,
+                   loss_kind: str, drop_softmax: bool = False) -> ModelResult:
+        """Train one network; ``optimizer`` is (torch class, keyword arguments)."""
         s = self.settings
         model, engine, torch_count = self._build(stack, name, drop_softmax)
         opt_cls, kwargs = optimizer
@@ -181,13 +182,13 @@ class Runner:
 
     def mlp(self) -> ModelResult:
         if "mlp" not in self.results:
-            self._train_net("mlp", "mlp", get("mnist-mlp"), "784-256-128-64-10 ReLU, log-softmax", "SGD",
+            self._train_net("mlp", "mlp", get("mnist-mlp"), "784-256-128-64-10 ReLU, log-softmax",
                             (torch.optim.SGD, {"lr": 0.01, "momentum": 0.5}), "nll")
         return self.results["mlp"]
 
     def cnn(self) -> ModelResult:
         if "cnn" not in self.results:
-            self._train_net("cnn", "cnn", get("mnist-cnn"), "the course's CNN (sheet 000, Q3.2)", "Adam",
+            self._train_net("cnn", "cnn", get("mnist-cnn"), "the course's CNN (sheet 000, Q3.2)",
                             (torch.optim.Adam, {"lr": 1e-3}), "nll")
         return self.results["cnn"]
 
@@ -199,7 +200,7 @@ class Runner:
             self.reporter.note(f"mlp-matched: hidden sizes {hidden} give {count:,} parameters; "
                                f"the CNN has {target:,} (difference {count - target:+,})")
             result = self._train_net("mlp-matched", "mlp-matched", mlp_stack(hidden, "mlp-matched"),
-                                     f"784-{'-'.join(map(str, hidden))}-10 ReLU, log-softmax", "SGD",
+                                     f"784-{'-'.join(map(str, hidden))}-10 ReLU, log-softmax",
                                      (torch.optim.SGD, {"lr": 0.01, "momentum": 0.5}), "nll")
             result.extra.update(hidden=list(hidden), cnn_params=target, difference=count - target)
         return self.results["mlp-matched"]
@@ -251,7 +252,7 @@ class Runner:
         for name, optimizer in OPTIMIZERS.items():
             key = f"keras-task {name}"
             if key not in self.results:
-                self._train_net("optimizers", key, stack, "the programming task's network (lecture 004)", name,
+                self._train_net("optimizers", key, stack, "the programming task's network (lecture 004)",
                                 optimizer, "ce", drop_softmax=True)
             histories[name] = self.results[key].history
         self.tables["optimizers"] = histories
