@@ -213,8 +213,8 @@ def generate_command(exercise, seed, out):
 
     \b
     Examples:
-      cnncalc generate exercises/output-size.yaml --seed 7
-      cnncalc generate exercises/output-size.yaml --seed 7 --out variants/
+      cnncalc generate exercises/lecture001-convolution.yaml --seed 7
+      cnncalc generate exercises/lecture001-convolution.yaml --seed 7 --out variants/
     """
     from ..exercises.exercise import load_exercise
     from ..exercises.solution import solution_markdown
