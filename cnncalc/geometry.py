@@ -327,19 +327,7 @@ def resolve_padding(
     """
     ndim = len(kernel_sizes)
     if isinstance(padding, str):
-        mode = padding.lower()
-        if mode == "valid":
-            return tuple(AxisPadding(0, 0) for _ in range(ndim))
-        if mode == "same":
-            return tuple(
-                same_padding(n, k, s, d)
-                for n, k, s, d in zip(input_sizes, kernel_sizes, strides, dilations)
-            )
-        if mode == "full":
-            return tuple(full_padding(k, d) for k, d in zip(kernel_sizes, dilations))
-        raise ShapeError(
-            f"padding '{padding}' is not a padding mode; use a number, {', '.join(map(repr, PADDING_MODES))}"
-        )
+        return _mode_padding(padding, input_sizes, kernel_sizes, strides, dilations)
     if isinstance(padding, (list, tuple)):
         values = tuple(padding)
         if len(values) == 2 * ndim and ndim > 1 or (len(values) == 2 and ndim == 1):
@@ -348,13 +336,24 @@ def resolve_padding(
             pairs = tuple(AxisPadding(p, p) for p in per_axis(values, ndim, "padding"))
     else:
         pairs = tuple(AxisPadding(padding, padding) for _ in range(ndim))
-    for pair in pairs:
-        for p in pair:
-            if _is_int(p) and p < 0:
-                raise ShapeError(f"padding {p} is negative; padding counts zeros added, use 0 or more")
-            if not _is_int(p) and not hasattr(p, "free_symbols"):  # a size is an int or a formula
-                raise ShapeError(f"padding {p!r} is not a whole number; use e.g. 1, one per axis, or valid/same/full")
+    for p in (p for pair in pairs for p in pair):
+        if _is_int(p) and p < 0:
+            raise ShapeError(f"padding {p} is negative; padding counts zeros added, use 0 or more")
+        if not _is_int(p) and not hasattr(p, "free_symbols"):  # a size is an int or a formula
+            raise ShapeError(f"padding {p!r} is not a whole number; use e.g. 1, one per axis, or valid/same/full")
     return pairs
+
+
+def _mode_padding(mode: str, input_sizes, kernel_sizes, strides, dilations) -> tuple[AxisPadding, ...]:
+    """The pairs of a padding mode: 'valid' none, 'same' Keras's rule, 'full' every overlap."""
+    name = mode.lower()
+    if name == "valid":
+        return tuple(AxisPadding(0, 0) for _ in kernel_sizes)
+    if name == "same":
+        return tuple(same_padding(n, k, s, d) for n, k, s, d in zip(input_sizes, kernel_sizes, strides, dilations))
+    if name == "full":
+        return tuple(full_padding(k, d) for k, d in zip(kernel_sizes, dilations))
+    raise ShapeError(f"padding '{mode}' is not a padding mode; use a number, {', '.join(map(repr, PADDING_MODES))}")
 
 
 def check_window(

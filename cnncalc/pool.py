@@ -137,6 +137,8 @@ def pool(
 
 
 def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> WindowSpec:
+    """The windows of a pooling, each rule checked: whole positive sizes, at most half a window of
+    padding (torch's rule), at least one window, no window of padding only."""
     kernel = per_axis(window, nd, "window")
     strides = per_axis(kernel if stride is None else stride, nd, "stride")
     dilations = per_axis(dilation, nd, "dilation")
@@ -154,7 +156,14 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"pooling pads at most {k // 2} (window // 2), as torch does"
             )
     spec = WindowSpec(kernel, strides, pads, dilations)
-    for n, k, s, p, d, axis in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd]):
+    _check_windows(sizes, spec, op, ceil_mode, AXIS_NAMES[nd])
+    return spec
+
+
+def _check_windows(sizes, spec: WindowSpec, op: str, ceil_mode: bool, axes) -> None:
+    """At least one window per axis, the padded input within the limits, and no window that
+    covers padding only (dilation can skip every real cell)."""
+    for n, k, s, p, d, axis in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, axes):
         if output_size(n, k, s, (p.before, p.after), d, ceil_mode) < 1:
             raise ShapeError(
                 f"window {k}{f' (dilation {d})' if d > 1 else ''} is larger than the input {axis} {n}"
@@ -162,10 +171,10 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"use a window of at most {n + p.before + p.after}{' or --ceil' if not ceil_mode else ''}"
             )
     out_sizes = spec.output_sizes(sizes, ceil_mode)
-    extents = [n + p.before + p.after + e for n, p, e in zip(sizes, pads, _extra_after(sizes, spec, out_sizes))]
+    extents = [n + p.before + p.after + e for n, p, e in zip(sizes, spec.padding, _extra_after(sizes, spec, out_sizes))]
     check_count(math.prod(extents), MAX_VALUES, f"the padded input ({'x'.join(map(str, extents))})",
                 "use a smaller window or less padding")
-    for n, k, s, p, d, axis, o in zip(sizes, kernel, strides, pads, dilations, AXIS_NAMES[nd], out_sizes):
+    for n, k, s, p, d, axis, o in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, axes, out_sizes):
         # only a window that starts in the padding before the input can miss every real cell
         # (torch drops a last window that would start after it)
         starts_in_padding = min(o, -(-p.before // s))
@@ -175,7 +184,6 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
                 f"window {empty[0] + 1} along the {axis} covers only padding (dilation {d} skips the {n} real "
                 f"cell{'s' * (n != 1)}), so it has no {op}; torch returns -inf there. Use less padding or dilation 1"
             )
-    return spec
 
 
 def _extra_after(sizes, spec: WindowSpec, out_sizes) -> list[int]:

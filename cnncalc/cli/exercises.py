@@ -39,6 +39,81 @@ def _clip(value, width: int = 40) -> str:
     return " ".join(kept) + f" (+{rest} more value{'s' * (rest != 1)}; --json for all)"
 
 
+def _check_rows(target: str) -> tuple[list, int]:
+    """(file, CheckRow) for every question of every exercise of ``target``, and the number of exercises;
+    an unreadable exercise in a folder is an 'invalid' row, the one exercise named raises."""
+    from ..errors import CnnCalcError
+    from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
+    from ..exercises.variants import hard_coded
+    from ..grading.selfcheck import grading_problems
+
+    rows, count = [], 0
+    for path in exercise_files(target):
+        count += 1
+        try:
+            exercise = load_exercise(path)
+            checked = check_exercise(exercise)
+            problems = grading_problems(exercise) + hard_coded(exercise)
+        except CnnCalcError as error:
+            if not Path(target).is_dir():
+                raise  # one exercise named: its error is the one line to print
+            rows.append((str(path), CheckRow(path.stem, "-", "invalid", None, None, " ".join(str(error).split()))))
+            continue
+        rows += [(str(path), r) for r in checked]
+        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems]
+    return rows, count
+
+
+def _computed(row) -> str:
+    from ..exercises.solution import answer_inline
+
+    return answer_inline(row.reference) if row.reference is not None else ""
+
+
+def _check_json(rows: list, count: int, failures: list) -> dict:
+    return {
+        "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
+        "mismatches": sum(1 for r in failures if r.status == "mismatch"),
+        "errata": sum(1 for _, r in rows if r.status == "erratum"),
+        "ungradable": sum(1 for r in failures if r.status == "ungradable"),
+        "invalid": sum(1 for r in failures if r.status == "invalid"),
+        "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
+                  "computed": _computed(r), "published": None if r.published is None else str(r.published),
+                  "note": r.note}
+                 for f, r in rows],
+    }
+
+
+def _print_check(rows: list, count: int, failures: list) -> None:
+    """The table of every row, then each erratum and failure in a line, then the counts."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..printable import printable  # text from an exercise file: ESC is shown, never obeyed
+
+    errata = [r for _, r in rows if r.status == "erratum"]
+    table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} rows", title_justify="left")
+    for column in ("exercise", "question", "status", "computed", "published", "note"):
+        table.add_column(column, overflow="fold")
+    for _, r in rows:
+        table.add_row(Text(printable(r.exercise)), Text(printable(r.question)),
+                      Text(r.status, style=_status_style(r.status)), Text(printable(_clip(_computed(r)))),
+                      Text(printable(_clip(r.published))), Text(printable(r.note)))
+    console = Console(highlight=False)
+    console.print(table)
+    for r in errata:
+        console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, 80)}, "
+                                     f"computed {_clip(_computed(r), 80)}: {r.note}")))
+    for r in failures:
+        console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
+    agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
+    console.print(f"{agree} agree or computed, {len(errata)} errata, "
+                  f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "
+                  f"{sum(1 for r in failures if r.status == 'ungradable')} ungradable, "
+                  f"{sum(1 for r in failures if r.status == 'invalid')} unreadable exercises")
+
+
 @main.command("check")
 @click.argument("target", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: every question's status and values.")
@@ -61,69 +136,12 @@ def check_command(target, as_json):
       cnncalc check exercises/
       cnncalc check exercises/alexnet.yaml --json
     """
-    from ..errors import CnnCalcError
-    from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
-    from ..exercises.solution import answer_inline
-    from ..exercises.variants import hard_coded
-    from ..grading.selfcheck import grading_problems
-
-    rows, count = [], 0
-    for path in exercise_files(target):
-        count += 1
-        try:
-            exercise = load_exercise(path)
-            checked = check_exercise(exercise)
-            problems = grading_problems(exercise) + hard_coded(exercise)
-        except CnnCalcError as error:
-            if not Path(target).is_dir():
-                raise  # one exercise named: its error is the one line to print
-            rows.append((str(path), CheckRow(path.stem, "-", "invalid", None, None, " ".join(str(error).split()))))
-            continue
-        rows += [(str(path), r) for r in checked]
-        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems]
+    rows, count = _check_rows(target)
     failures = [r for _, r in rows if r.status in ("mismatch", "ungradable", "invalid")]
-    errata = [r for _, r in rows if r.status == "erratum"]
-
-    def computed(r) -> str:
-        return answer_inline(r.reference) if r.reference is not None else ""
-
     if as_json:
-        click.echo(json.dumps({
-            "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
-            "mismatches": sum(1 for r in failures if r.status == "mismatch"), "errata": len(errata),
-            "ungradable": sum(1 for r in failures if r.status == "ungradable"),
-            "invalid": sum(1 for r in failures if r.status == "invalid"),
-            "rows": [{"file": f, "exercise": r.exercise, "question": r.question, "status": r.status,
-                      "computed": computed(r),
-                      "published": None if r.published is None else str(r.published), "note": r.note}
-                     for f, r in rows],
-        }, ensure_ascii=False))
+        click.echo(json.dumps(_check_json(rows, count, failures), ensure_ascii=False))
     else:
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title=f"{count} exercise{'s' * (count != 1)}, {len(rows)} rows", title_justify="left")
-        for column in ("exercise", "question", "status", "computed", "published", "note"):
-            table.add_column(column, overflow="fold")
-        from ..printable import printable  # text from an exercise file: ESC is shown, never obeyed
-
-        for _, r in rows:
-            table.add_row(Text(printable(r.exercise)), Text(printable(r.question)),
-                          Text(r.status, style=_status_style(r.status)), Text(printable(_clip(computed(r)))),
-                          Text(printable(_clip(r.published))), Text(printable(r.note)))
-        console = Console(highlight=False)
-        console.print(table)
-        for r in errata:
-            console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, 80)}, "
-                                         f"computed {_clip(computed(r), 80)}: {r.note}")))
-        for r in failures:
-            console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
-        agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
-        console.print(f"{agree} agree or computed, {len(errata)} errata, "
-                      f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "
-                      f"{sum(1 for r in failures if r.status == 'ungradable')} ungradable, "
-                      f"{sum(1 for r in failures if r.status == 'invalid')} unreadable exercises")
+        _print_check(rows, count, failures)
     if failures:
         sys.exit(1)
 

@@ -47,14 +47,7 @@ def load_stack(source: str | dict, layout: str = "hwc", *, document: YamlDocumen
     from .zoo import NETWORKS, get
 
     if isinstance(source, dict):
-        document = document or YamlDocument(source, "<given>")
-        if "network" in source:
-            if set(source) - {"network"}:
-                extra = sorted(set(source) - {"network"})[0]
-                raise SpecError(f"{document.where(f'{path}.{extra}' if path else str(extra))}: a built-in network "
-                                "takes no other keys; write input/layers to describe your own")
-            return get(str(source["network"]))
-        return stack_from_data(source, document, path, layout)
+        return _from_mapping(source, layout, document or YamlDocument(source, "<given>"), path)
     if not isinstance(source, str):
         where = document.where(path) if document is not None else "network"
         raise SpecError(f"{where}: a network is a built-in name, input/layers, or an inline description")
@@ -70,6 +63,19 @@ def load_stack(source: str | dict, layout: str = "hwc", *, document: YamlDocumen
             f"description; see cnncalc shape --list, or write e.g. \"32x32x3 -> conv 10 5x5\""
         )
     return parse_inline(text, layout)
+
+
+def _from_mapping(source: dict, layout: str, document: YamlDocument, path: str) -> StackSpec:
+    """``{network: NAME}`` (a built-in network, nothing else) or ``{input: ..., layers: [...]}``."""
+    from .zoo import get
+
+    if "network" not in source:
+        return stack_from_data(source, document, path, layout)
+    if set(source) - {"network"}:
+        extra = sorted(set(source) - {"network"})[0]
+        raise SpecError(f"{document.where(f'{path}.{extra}' if path else str(extra))}: a built-in network "
+                        "takes no other keys; write input/layers to describe your own")
+    return get(str(source["network"]))
 
 
 def _yaml_file(path: str, layout: str) -> StackSpec:

@@ -79,43 +79,81 @@ def _kind(row) -> str:
     return t
 
 
+def _bias_units(row) -> object:
+    """One addition per output value where the layer has biases."""
+    return row.output.units if row.biases else 0
+
+
+def _batchnorm(row, kind: str, convention: str):
+    affine, values = bool(row.weights), row.input.units
+    return {"torchinfo": row.weights + row.biases, "fvcore": (2 if affine else 4) * values,
+            "thop": (4 if affine else 2) * values, "ptflops": (2 if affine else 1) * values}[convention]
+
+
+def _weighted(row, kind: str, convention: str):
+    """conv and dense: the weights' MACs, and a bias per output value for torchinfo and ptflops."""
+    return row.macs + (_bias_units(row) if convention in ("torchinfo", "ptflops") else 0)
+
+
+def _transposed(row, kind: str, convention: str):
+    y = row.output
+    if convention in ("thop", "torchinfo"):
+        # both count as for a convolution: output values x C_in/groups x kernel cells
+        per_output = row.weights // y.channels if isinstance(row.weights, int) else row.weights / y.channels
+        return y.units * per_output + (_bias_units(row) if convention == "torchinfo" else 0)
+    return row.macs + (_bias_units(row) if convention == "ptflops" else 0)
+
+
+def _window_pool(row, kind: str, convention: str):
+    if convention == "ptflops":
+        return row.input.units
+    return row.output.units if convention == "thop" and kind == "avgpool" else 0
+
+
+def _adaptive_average(row, kind: str, convention: str):
+    if convention == "thop":
+        return _thop_adaptive_average(row.input, row.output)
+    return {"torchinfo": 0, "fvcore": row.input.units, "ptflops": row.input.units}[convention]
+
+
+def _adaptive_max(row, kind: str, convention: str):
+    return row.input.units if convention == "ptflops" else 0
+
+
+def _relu_like(row, kind: str, convention: str):
+    return row.input.units if convention == "ptflops" or (convention == "thop" and kind == "prelu") else 0
+
+
+def _softmax(row, kind: str, convention: str):
+    if convention != "thop":
+        return 0
+    x, c = row.input, row.input.channels
+    return (3 * c - 1) * (x.units // c if isinstance(x.units, int) and isinstance(c, int) else x.units / c)
+
+
+#: (kinds of layer, how the tools other than cnncalc and torchvision count them); the rest count 0
+_RULES = (
+    (("batchnorm",), _batchnorm),
+    (("conv", "dense"), _weighted),
+    (("convtranspose",), _transposed),
+    (("avgpool", "maxpool"), _window_pool),
+    (("adaptiveavgpool", "globalavgpool"), _adaptive_average),
+    (("adaptivemaxpool", "globalmaxpool"), _adaptive_max),
+    (_RELU_LIKE, _relu_like),
+    (("softmax",), _softmax),
+)
+
+
 def count(row, convention: str):
     """One layer's count under ``convention`` (see the module docstring)."""
     kind = _kind(row)
-    x, y = row.input, row.output
-    weights_macs = row.macs if kind in ("conv", "convtranspose", "dense") else 0
-    bias_units = y.units if row.biases else 0  # one bias added per output value
     if convention == "cnncalc":
         return row.macs
-    if convention == "torchvision":
-        return weights_macs
-    if kind == "batchnorm":
-        affine = bool(row.weights)
-        return {"torchinfo": row.weights + row.biases, "fvcore": (2 if affine else 4) * x.units,
-                "thop": (4 if affine else 2) * x.units, "ptflops": (2 if affine else 1) * x.units}[convention]
-    if kind in ("conv", "dense"):
-        return weights_macs + (bias_units if convention in ("torchinfo", "ptflops") else 0)
-    if kind == "convtranspose":
-        if convention in ("thop", "torchinfo"):
-            # both count as for a convolution: output values x C_in/groups x kernel cells
-            per_output = row.weights // y.channels if isinstance(row.weights, int) else row.weights / y.channels
-            return y.units * per_output + (bias_units if convention == "torchinfo" else 0)
-        return weights_macs + (bias_units if convention == "ptflops" else 0)
-    if kind in ("avgpool", "maxpool"):
-        if convention == "ptflops":
-            return x.units
-        return y.units if convention == "thop" and kind == "avgpool" else 0
-    if kind in ("adaptiveavgpool", "globalavgpool"):
-        if convention == "thop":
-            return _thop_adaptive_average(x, y)
-        return {"torchinfo": 0, "fvcore": x.units, "ptflops": x.units}[convention]
-    if kind in ("adaptivemaxpool", "globalmaxpool"):
-        return x.units if convention == "ptflops" else 0
-    if kind in _RELU_LIKE:
-        return x.units if convention == "ptflops" or (convention == "thop" and kind == "prelu") else 0
-    if kind == "softmax" and convention == "thop":
-        c = x.channels
-        return (3 * c - 1) * (x.units // c if isinstance(x.units, int) and isinstance(c, int) else x.units / c)
+    if convention == "torchvision":  # the weights' MACs only
+        return row.macs if kind in ("conv", "convtranspose", "dense") else 0
+    for kinds, rule in _RULES:
+        if kind in kinds:
+            return rule(row, kind, convention)
     return 0
 
 

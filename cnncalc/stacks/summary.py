@@ -400,51 +400,57 @@ class _Walker:
 
     def block(self, block, shape: Shape, rf, extent, prefix: str, depth: int):
         name = self.name_for(block, prefix)
-        inner = f"{name}."
         if isinstance(block, Residual):
-            body = self.run(block.body, shape, rf, extent, inner, depth + 1)
-            short = self.run(block.shortcut, shape, rf, extent, inner, depth + 1) if block.shortcut else (shape, rf, extent)
-            if not _same_shape(body[0], short[0]):
-                what = "projection shortcut" if block.shortcut else "identity shortcut"
-                raise ShapeError(
-                    f"layer {name}: residual body gives {body[0].text()} but the {what} gives {short[0].text()}; "
-                    f"shapes must be equal to add: use a projection shortcut (conv with {term(body[0].channels)} "
-                    f"filters 1x1 and the body's stride) or match the body's stride and filters"
-                )
-            out = body[0]
-            new_rf = _merge_rf([body[1], short[1]])
-            formulas = (("output", f"{body[0].text()} + {short[0].text()} = {out.text()}"), ("params", "0 (addition)"))
+            out, new_rf, formulas = self.residual(block, name, shape, rf, extent, depth)
             type_name = "add"
         else:
-            results = []
-            for i, branch in enumerate(block.branches, 1):
-                results.append(self.run(branch, shape, rf, extent, f"{inner}b{i}.", depth + 1))
-            first = results[0][0]
-            if first.flat:
-                raise ShapeError(f"layer {name}: branches to concatenate must be images, not flat vectors; concatenate before flatten")
-            for i, (branch_shape, _, _) in enumerate(results[1:], 2):
-                if branch_shape.flat or len(branch_shape.spatial) != len(first.spatial) or not all(
-                    same_size(a, b) for a, b in zip(branch_shape.spatial, first.spatial)
-                ):
-                    raise ShapeError(
-                        f"layer {name}: branch {i} gives {branch_shape.text()} but branch 1 gives {first.text()}; "
-                        f"concatenation needs equal spatial sizes: give the branches the same strides and 'same' padding"
-                    )
-            channels = 0
-            for branch_shape, _, _ in results:
-                channels = channels + branch_shape.channels
-            out = Shape(first.spatial, channels)
-            new_rf = _merge_rf([r[1] for r in results])
-            formulas = (
-                ("output", "channels " + " + ".join(term(r[0].channels) for r in results) + f" = {fmt(channels)}"),
-                ("params", "0 (concatenation)"),
-            )
+            out, new_rf, formulas = self.concat(block, name, shape, rf, extent, depth)
             type_name = "concat"
         self.rows.append(
             Row(name, type_name, _block_label(block), depth, shape, out, out.units, 0, 0, 0, 0,
                 out.units * self.ctx.dtype_bytes, new_rf, None, formulas, ())
         )
         return out, new_rf, out.spatial if not out.flat else extent
+
+    def residual(self, block: Residual, name: str, shape: Shape, rf, extent, depth: int):
+        """The body and the shortcut (identity when empty), added: their shapes must be equal."""
+        inner = f"{name}."
+        body = self.run(block.body, shape, rf, extent, inner, depth + 1)
+        short = self.run(block.shortcut, shape, rf, extent, inner, depth + 1) if block.shortcut else (shape, rf, extent)
+        if not _same_shape(body[0], short[0]):
+            what = "projection shortcut" if block.shortcut else "identity shortcut"
+            raise ShapeError(
+                f"layer {name}: residual body gives {body[0].text()} but the {what} gives {short[0].text()}; "
+                f"shapes must be equal to add: use a projection shortcut (conv with {term(body[0].channels)} "
+                f"filters 1x1 and the body's stride) or match the body's stride and filters"
+            )
+        out = body[0]
+        formulas = (("output", f"{body[0].text()} + {short[0].text()} = {out.text()}"), ("params", "0 (addition)"))
+        return out, _merge_rf([body[1], short[1]]), formulas
+
+    def concat(self, block: Concat, name: str, shape: Shape, rf, extent, depth: int):
+        """The branches side by side along channels: their spatial sizes must be equal."""
+        results = [self.run(branch, shape, rf, extent, f"{name}.b{i}.", depth + 1)
+                   for i, branch in enumerate(block.branches, 1)]
+        first = results[0][0]
+        if first.flat:
+            raise ShapeError(f"layer {name}: branches to concatenate must be images, not flat vectors; concatenate before flatten")
+        for i, (branch_shape, _, _) in enumerate(results[1:], 2):
+            if branch_shape.flat or len(branch_shape.spatial) != len(first.spatial) or not all(
+                same_size(a, b) for a, b in zip(branch_shape.spatial, first.spatial)
+            ):
+                raise ShapeError(
+                    f"layer {name}: branch {i} gives {branch_shape.text()} but branch 1 gives {first.text()}; "
+                    f"concatenation needs equal spatial sizes: give the branches the same strides and 'same' padding"
+                )
+        channels = 0
+        for branch_shape, _, _ in results:
+            channels = channels + branch_shape.channels
+        formulas = (
+            ("output", "channels " + " + ".join(term(r[0].channels) for r in results) + f" = {fmt(channels)}"),
+            ("params", "0 (concatenation)"),
+        )
+        return Shape(first.spatial, channels), _merge_rf([r[1] for r in results]), formulas
 
 
 def _block_label(block: Residual | Concat) -> str:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from ..errors import CnnCalcError, InputError, did_you_mean
 from ..geometry import per_axis, resolve_padding
-from .layers import Activation, BatchNorm, Concat, Conv, Dropout, Pool, Residual
+from .layers import Activation, Concat, Conv, Pool, Residual
 
 #: optimizer -> (values of state per trainable parameter, keeps a step counter per parameter tensor)
 OPTIMIZERS = {"sgd": (0, False), "momentum": (1, False), "adam": (2, True), "adamw": (2, True),
@@ -143,84 +143,116 @@ class _Tensor:
 def training_memory(summary, layers, optimizer: str = "sgd") -> TrainingMemory:
     """Walk the summary's rows with the layer tree and collect what a training step keeps."""
     optimizer = check_optimizer(optimizer)
-    rows = iter(summary.rows)
-    dtype = summary.context.dtype_bytes
-    out: list[LayerMemory] = []
-
-    def keep(tensor: _Tensor, what: str, saved: list):
-        if not tensor.kept:
-            tensor.kept = True
-            saved.append(Saved(what, tensor.values, dtype))
-
-    def walk(items, current: _Tensor) -> _Tensor:
-        for layer in items:
-            if isinstance(layer, (Residual, Concat)):
-                branches = [layer.body, layer.shortcut] if isinstance(layer, Residual) else list(layer.branches)
-                ends = [walk(branch, current) if branch else current for branch in branches]
-                row = next(rows)
-                out.append(LayerMemory(row.name, row.type, (), 0, 0, 0))
-                current = _Tensor(row.output.units, any(t.grad for t in ends))
-                continue
-            row = next(rows)
-            saved: list[Saved] = []
-            result = _Tensor(row.output.units)
-            kind = layer.kind
-            if not current.grad and not row.trainable:
-                # before the first parameter torch records no graph: nothing is kept
-                result.grad = False
-                if kind == "flatten" or (isinstance(layer, Activation) and layer.function == "identity"):
-                    result = current
-            elif kind in ("conv", "convtranspose"):
-                padded = _asymmetric_padding(layer, row)
-                if padded is not None:
-                    saved.append(Saved("padded input", padded, dtype))
-                else:
-                    keep(current, "input", saved)
-            elif kind == "dense":
-                keep(current, "input", saved)
-            elif isinstance(layer, Activation):
-                if layer.function == "identity":
-                    result = current
-                elif layer.function in SAVE_OUTPUT:
-                    keep(result, "output", saved)
-                else:
-                    keep(current, "input", saved)
-            elif isinstance(layer, Pool):
-                padded = _asymmetric_padding(layer, row)
-                if padded is not None:
-                    saved.append(Saved("padded input", padded, dtype))
-                else:
-                    keep(current, "input", saved)
-                if layer.op == "max":
-                    saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
-            elif kind in ("adaptivepool", "globalpool"):
-                if layer.op == "max":
-                    keep(current, "input", saved)
-                    saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
-                elif not all(size == 1 for size in row.output.spatial):
-                    keep(current, "input", saved)  # to a single cell torch takes a mean, which keeps nothing
-            elif isinstance(layer, BatchNorm):
-                keep(current, "input", saved)
-                saved.append(Saved("batch mean and inverse deviation", 2 * row.input.channels, 4, per_example=False))
-            elif isinstance(layer, Dropout):
-                if layer.rate:
-                    saved.append(Saved("dropout mask", row.input.units, dtype))
-            elif kind == "lrn":
-                # torch builds LRN from several operations; modelled as keeping its input and output
-                keep(current, "input", saved)
-                keep(result, "output", saved)
-            elif kind == "flatten":
-                result = current  # a view of the same values
-            tensors = int(bool(row.weights)) + int(bool(row.biases))
-            out.append(LayerMemory(row.name, row.type, tuple(saved), row.trainable, row.non_trainable, tensors))
-            current = result
-        return current
-
-    walk(layers, _Tensor(summary.input.units, grad=False))
+    walk = _TrainingWalk(summary)
+    walk.run(layers, _Tensor(summary.input.units, grad=False))
+    out = walk.out
     params = sum((m.params for m in out), 0)
     buffers = sum((m.buffers for m in out), 0)
     tensors = sum(m.tensors for m in out)
-    return TrainingMemory(optimizer, dtype, tuple(out), params, buffers, tensors)
+    return TrainingMemory(optimizer, walk.dtype, tuple(out), params, buffers, tensors)
+
+
+class _TrainingWalk:
+    """The rows of a summary in the order of its layer tree; each leaf says what
+    autograd keeps for the backward pass (torch's rules, layer by layer)."""
+
+    def __init__(self, summary) -> None:
+        self.rows = iter(summary.rows)
+        self.dtype = summary.context.dtype_bytes
+        self.out: list[LayerMemory] = []
+
+    def run(self, items, current: _Tensor) -> _Tensor:
+        for layer in items:
+            current = self.block(layer, current) if isinstance(layer, (Residual, Concat)) else self.leaf(layer, current)
+        return current
+
+    def block(self, layer, current: _Tensor) -> _Tensor:
+        branches = [layer.body, layer.shortcut] if isinstance(layer, Residual) else list(layer.branches)
+        ends = [self.run(branch, current) if branch else current for branch in branches]
+        row = next(self.rows)
+        self.out.append(LayerMemory(row.name, row.type, (), 0, 0, 0))
+        return _Tensor(row.output.units, any(t.grad for t in ends))
+
+    def leaf(self, layer, current: _Tensor) -> _Tensor:
+        row = next(self.rows)
+        saved: list[Saved] = []
+        result = _Tensor(row.output.units)
+        if not current.grad and not row.trainable:
+            # before the first parameter torch records no graph: nothing is kept
+            result.grad = False
+            if layer.kind == "flatten" or (isinstance(layer, Activation) and layer.function == "identity"):
+                result = current
+        else:
+            result = self.kept(layer, row, current, result, saved)
+        tensors = int(bool(row.weights)) + int(bool(row.biases))
+        self.out.append(LayerMemory(row.name, row.type, tuple(saved), row.trainable, row.non_trainable, tensors))
+        return result
+
+    def keep(self, tensor: _Tensor, what: str, saved: list) -> None:
+        """Save a tensor once, however many layers keep it."""
+        if not tensor.kept:
+            tensor.kept = True
+            saved.append(Saved(what, tensor.values, self.dtype))
+
+    def kept(self, layer, row, current: _Tensor, result: _Tensor, saved: list) -> _Tensor:
+        """What one leaf keeps (appended to ``saved``); returns its output tensor."""
+        rule = _KEPT.get(layer.kind)
+        return result if rule is None else rule(self, layer, row, current, result, saved) or result
+
+    def window(self, layer, row, current, result, saved) -> None:
+        """A convolution or pooling keeps its input, or the padded copy where torch pads explicitly;
+        max pooling its argmax indices too."""
+        padded = _asymmetric_padding(layer, row)
+        if padded is not None:
+            saved.append(Saved("padded input", padded, self.dtype))
+        else:
+            self.keep(current, "input", saved)
+        if isinstance(layer, Pool) and layer.op == "max":
+            saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
+
+    def input(self, layer, row, current, result, saved) -> None:
+        self.keep(current, "input", saved)
+
+    def batchnorm(self, layer, row, current, result, saved) -> None:
+        self.keep(current, "input", saved)
+        saved.append(Saved("batch mean and inverse deviation", 2 * row.input.channels, 4, per_example=False))
+
+    def activation(self, layer, row, current, result, saved) -> _Tensor | None:
+        if layer.function == "identity":
+            return current
+        if layer.function in SAVE_OUTPUT:
+            self.keep(result, "output", saved)
+        else:
+            self.keep(current, "input", saved)
+        return None
+
+    def adaptive(self, layer, row, current, result, saved) -> None:
+        if layer.op == "max":
+            self.keep(current, "input", saved)
+            saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
+        elif not all(size == 1 for size in row.output.spatial):
+            self.keep(current, "input", saved)  # to a single cell torch takes a mean, which keeps nothing
+
+    def dropout(self, layer, row, current, result, saved) -> None:
+        if layer.rate:
+            saved.append(Saved("dropout mask", row.input.units, self.dtype))
+
+    def lrn(self, layer, row, current, result, saved) -> None:
+        # torch builds LRN from several operations; modelled as keeping its input and output
+        self.keep(current, "input", saved)
+        self.keep(result, "output", saved)
+
+    def flatten(self, layer, row, current, result, saved) -> _Tensor:
+        return current  # a view of the same values
+
+
+#: layer kind -> what it keeps (zero padding keeps nothing)
+_KEPT = {
+    "conv": _TrainingWalk.window, "convtranspose": _TrainingWalk.window, "pool": _TrainingWalk.window,
+    "dense": _TrainingWalk.input, "batchnorm": _TrainingWalk.batchnorm, "activation": _TrainingWalk.activation,
+    "adaptivepool": _TrainingWalk.adaptive, "globalpool": _TrainingWalk.adaptive, "dropout": _TrainingWalk.dropout,
+    "lrn": _TrainingWalk.lrn, "flatten": _TrainingWalk.flatten,
+}
 
 
 def _asymmetric_padding(layer, row):
