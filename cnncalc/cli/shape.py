@@ -47,7 +47,7 @@ Inline grammar (layers separated by '->'):
   relu, tanh, sigmoid, softmax, logsoftmax, ... (activations)
   residual(BODY | SHORTCUT)  residual(BODY): identity shortcut, outputs added
   concat(BRANCH | BRANCH | ...): channels concatenated (inception)
-  any layer: name NAME
+  any layer or block: name NAME
 
 \b
 Conventions:
