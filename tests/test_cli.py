@@ -165,3 +165,16 @@ def test_negative_numbers_stay_values():
     assert result.exit_code == 0 and json.loads(result.output)["output"] == [[1, 0], [0, 1]]
     result = CliRunner().invoke(main, ["act", "leaky-relu", "-3 2", "--slope", "-0.5", "--json"])
     assert json.loads(result.output)["output"] == ["3/2", 2]
+
+
+def test_a_defect_is_one_line_and_exit_3_not_a_traceback(monkeypatch):
+    import cnncalc.cli.conv as command
+
+    def broken(*args, **kwargs):
+        raise TypeError("simulated defect")
+
+    monkeypatch.setattr(command, "conv", broken)
+    result = CliRunner().invoke(main, ["conv", "1 2; 3 4", "1"])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.output.startswith("error: cnncalc met an internal error (TypeError: simulated defect)")
+    assert len(result.output.strip().splitlines()) == 1

@@ -8,6 +8,7 @@ function and renders the result.  :func:`main` is the one place that turns a
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 
@@ -113,6 +114,18 @@ class CnnCalcGroup(click.Group):
             message = printable(" ".join(str(error).split("\n")))
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own usage errors and exits
+        except BrokenPipeError:  # cnncalc ... | head: the reader has all it wanted
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as error:  # a defect of cnncalc: still one line, never a traceback
+            if os.environ.get("CNNCALC_DEBUG"):
+                raise
+            detail = printable(" ".join(str(error).split()))[:200]
+            click.echo(f"error: cnncalc met an internal error ({type(error).__name__}: {detail}); this is a defect "
+                       "of cnncalc: please report it with the command (CNNCALC_DEBUG=1 shows the traceback)", err=True)
+            sys.exit(3)
 
 
 @click.group(cls=CnnCalcGroup, context_settings={"help_option_names": ["-h", "--help"]})
