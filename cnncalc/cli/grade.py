@@ -42,8 +42,8 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
     Each wrong answer is compared with the reference recomputed under the usual
     mistakes (no +1, no bias, no padding, kernel flipped, ...) and the feedback
     names the one it matches.  Exit code 0 when everything was graded, 1 when
-    some files were invalid or some questions could not be graded (each is
-    listed with the reason), 2 on a usage error.
+    some files or answers were invalid or some questions could not be graded
+    (each is listed with the reason), 2 on a usage error.
 
     \b
     Examples:
@@ -81,5 +81,7 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
             console.print(part)
         if csv_target:
             click.echo(f"wrote {csv_target}")
-    if any(g.invalid or g.errors for g in grades):
+    # 1 when something needs a look: a file that could not be graded, a question cnncalc could not grade,
+    # or an answer that could not be read (each is in the output with its reason)
+    if any(g.invalid or g.errors or any(q.status == "invalid" for q in g.questions) for g in grades):
         sys.exit(1)
