@@ -134,7 +134,7 @@ def test_missing_and_invalid_and_text():
     "(" * 5000 + "1" + ")" * 5000,
     "lambda: 0",
     "exec('import os')",
-])
+], ids=lambda hostile: hostile if len(hostile) < 40 else f"{hostile[:12]}...({len(hostile):,} chars)")
 def test_hostile_answers_are_invalid(hostile, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     q, _ = grade(ALEXNET, {"units": hostile, "conv1-output": hostile, "parameters": hostile})
