@@ -33,7 +33,9 @@ from .scope import Given, Scope, read_given
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
-                 "erratum", "tolerance", "mistakes", "hint", "manual")
+                 "erratum", "tolerance", "mistakes", "hint", "manual", "visibility")
+#: When students see a question's result on a platform that can hide it (Gradescope's test visibility).
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Question:
     hint: str | None
     path: str  # key path in the file, for messages
     manual: bool = False  # graded by a person: left out of the automatic score
+    visibility: str = "visible"  # one of VISIBILITIES: when students see this question's result
 
 
 @dataclass
@@ -239,6 +242,7 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         erratum=str(erratum) if erratum is not None else None, tolerance=tolerance,
         mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
         manual=_flag(raw.get("manual", False), f"{path}.manual", document),
+        visibility=_visibility(raw.get("visibility", "visible"), f"{path}.visibility", document),
     )
 
 
@@ -246,6 +250,13 @@ def _flag(value, path: str, document: YamlDocument) -> bool:
     if not isinstance(value, bool):
         raise SpecError(f"{document.where(path)}: '{value}' is not true or false; write true or false")
     return value
+
+
+def _visibility(value, path: str, document: YamlDocument) -> str:
+    if value not in VISIBILITIES:
+        raise SpecError(f"{document.where(path)}: visibility '{value}' is not one of {', '.join(VISIBILITIES)}; "
+                        "after_due_date hides the result until the due date")
+    return str(value)
 
 
 def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:

@@ -1,0 +1,283 @@
+"""A question's reference as the blanks a platform asks for.
+
+cnncalc grades a whole answer (a matrix, a shape, a formula) exactly.  A quiz
+platform asks for blanks: one number per blank, text matched as typed.  This
+module splits each reference into such fields, each with its exact value and its
+share of the points, and says how a platform that reads only decimals can ask
+for a value without losing it:
+
+==============  =========================================================
+reference       fields
+==============  =========================================================
+number          one number (an exact int or fraction)
+matrix          one number per cell, row by row, labelled "row 1, column 2"
+shape           one number per size, labelled height, width, channels
+formula         one text field: the formula, in the spellings a platform can match
+text            one text field: the model answer, the accepted phrases, key words
+choices         one choice field
+manual          one field a person grades (a table, an explanation)
+==============  =========================================================
+
+A number a platform reads as a decimal (Moodle, Canvas) is asked as
+:func:`decimal_answer` says: exactly when its decimal terminates; rounded to a
+stated number of places, with a margin of half a unit, when it does not (103/9
+is asked as 11.444 to 3 decimal places); within the question's own tolerance
+when it has one (significant figures become a margin around the rounded value).
+
+>>> [decimal_answer(Fraction(45)).alternatives, decimal_answer(Fraction(45, 4)).alternatives]
+[(('45', '0'),), (('11.25', '0'),)]
+>>> a = decimal_answer(Fraction(103, 9)); a.alternatives, a.instruction, a.exact
+((('11.444', '0.0005'),), 'to 3 decimal places', False)
+>>> decimal_answer(Fraction(7, 3), Tolerance(significant=3)).alternatives
+(('2.33', '0.005'),)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..exercises.answers import Answer, Tolerance, round_significant
+from ..exercises.exercise import Exercise, Question
+
+#: Decimal places a platform asks for when an exact fraction does not terminate.
+PLACES = 3
+#: How a shape's sizes are labelled (the course writes height x width x channels).
+SHAPE_LABELS = {1: ("features",), 2: ("height", "width"), 3: ("height", "width", "channels"),
+                4: ("depth", "height", "width", "channels")}
+
+
+@dataclass(frozen=True)
+class NumberField:
+    """One number: its exact value, its label within the question, its points."""
+
+    label: str
+    value: int | Fraction
+    points: Fraction
+    tolerance: Tolerance
+    cell: tuple | None = None  # (row, column) counted from 0 for a matrix cell
+
+
+@dataclass(frozen=True)
+class TextField:
+    """Text a platform matches: the spellings it accepts, key words for partial credit.
+
+    ``kind`` is ``formula`` (equivalent formulas are all right, but a platform
+    can match only the spellings listed) or ``text``."""
+
+    label: str
+    accepted: tuple[str, ...]
+    points: Fraction
+    kind: str
+    keywords: tuple[str, ...] = ()
+    cell: tuple | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceField:
+    label: str
+    choices: tuple[str, ...]
+    answer: str
+    points: Fraction
+
+
+@dataclass(frozen=True)
+class ManualField:
+    """Graded by a person; ``reference`` is what the grader compares with."""
+
+    label: str
+    reference: str
+    points: Fraction
+
+
+Field = NumberField | TextField | ChoiceField | ManualField
+
+
+def _exact(value: object) -> bool:
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+def formula_spellings(value: object) -> tuple[str, ...]:
+    """The spellings of a formula a platform without algebra can match: cnncalc's
+    form, without spaces, and a sum in the other order.
+
+    >>> import sympy
+    >>> H = sympy.Symbol("H")
+    >>> formula_spellings(795 * H + 10)
+    ('795*H + 10', '795*H+10', '10 + 795*H', '10+795*H')
+    """
+    from ..render import format_value
+
+    text = format_value(value)
+    spellings = [text, text.replace(" ", "")]
+    args = getattr(value, "args", ())
+    if getattr(value, "is_Add", False) and len(args) == 2:
+        flipped = " + ".join(format_value(a) for a in reversed(sorted(args, key=lambda a: a.is_number)))
+        if flipped != text:
+            spellings += [flipped, flipped.replace(" ", "")]
+    return tuple(dict.fromkeys(spellings))
+
+
+def _value_field(label: str, value: object, points: Fraction, question: Question,
+                 cell: tuple | None = None) -> NumberField | TextField:
+    if _exact(value):
+        return NumberField(label, value, points, question.tolerance, cell)
+    return TextField(label, formula_spellings(value), points, "formula", cell=cell)
+
+
+def cell_label(index: tuple, shape: tuple) -> str:
+    """'row 1, column 2' (from 1), 'entry 3' for a vector, channel first for a stack.
+
+    >>> cell_label((0, 1), (2, 2)), cell_label((2,), (4,)), cell_label((1, 0, 0), (2, 2, 2))
+    ('row 1, column 2', 'entry 3', 'channel 2, row 1, column 1')
+    """
+    if len(shape) == 1:
+        return f"entry {index[0] + 1}"
+    names = ["row", "column"] if len(shape) == 2 else ["channel", "row", "column"] if len(shape) == 3 else \
+        [f"axis {k + 1}" for k in range(len(shape))]
+    return ", ".join(f"{n} {i + 1}" for n, i in zip(names, index))
+
+
+def question_fields(question: Question, reference: Answer) -> list[Field]:
+    """The fields of one question, whose points add up to the question's points."""
+    points = question.points
+    if question.manual:
+        from ..exercises.solution import answer_inline
+
+        shown = str(reference.value) if reference.kind == "table" else answer_inline(reference)
+        return [ManualField("", shown, points)]
+    if question.choices:
+        return [ChoiceField("", tuple(question.choices), str(reference.value), points)]
+    if reference.kind == "matrix":
+        import numpy as np
+
+        values = reference.value.reduced().values()
+        shape = values.shape
+        share = points / max(1, values.size)
+        return [_value_field(cell_label(index, shape), values[index], share, question, index)
+                for index in np.ndindex(*shape)]
+    if reference.kind == "shape":
+        sizes = tuple(reference.value)
+        labels = SHAPE_LABELS.get(len(sizes), tuple(f"size {k + 1}" for k in range(len(sizes))))
+        share = points / len(sizes)
+        return [_value_field(label, size, share, question) for label, size in zip(labels, sizes)]
+    if reference.kind in ("number", "formula"):
+        return [_value_field("", reference.value, points, question)]
+    accepted = tuple(dict.fromkeys([str(reference.value), *question.accept]))
+    return [TextField("", accepted, points, "text", tuple(question.keywords))]
+
+
+def exercise_fields(exercise: Exercise) -> list[tuple[Question, Answer, list[Field]]]:
+    """Every question of an exercise (a variant: its own numbers), its reference and its fields."""
+    return [(q, ref, question_fields(q, ref)) for q, ref in zip(exercise.questions, exercise.references())]
+
+
+# --------------------------------------------------------------------------- decimals
+
+def terminates(value: Fraction) -> bool:
+    """Whether the decimal of ``value`` is finite (its denominator has no prime but 2 and 5)."""
+    q = Fraction(value).denominator
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def decimal_text(value: Fraction) -> str:
+    """The exact decimal of a terminating fraction.
+
+    >>> decimal_text(Fraction(45, 4)), decimal_text(Fraction(-1, 8)), decimal_text(Fraction(62000000))
+    ('11.25', '-0.125', '62000000')
+    """
+    from ..render import format_value
+
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    if not terminates(value):
+        raise ValueError(f"{value} has no finite decimal")
+    text = format_value(value)
+    return text if "/" not in text else _long_decimal(value)
+
+
+def _long_decimal(value: Fraction) -> str:
+    sign = "-" if value < 0 else ""
+    whole, rest = divmod(abs(value.numerator), value.denominator)
+    digits = []
+    while rest:
+        rest *= 10
+        digit, rest = divmod(rest, value.denominator)
+        digits.append(str(digit))
+    return f"{sign}{whole}." + "".join(digits)
+
+
+def round_places(value: Fraction, places: int) -> Fraction:
+    """Round half away from zero to ``places`` decimal places, exactly.
+
+    >>> round_places(Fraction(103, 9), 3), round_places(Fraction(-5, 2), 0)
+    (Fraction(2861, 250), Fraction(-3, 1))
+    """
+    unit = Fraction(1, 10 ** places) if places >= 0 else Fraction(10 ** -places)
+    scaled = abs(Fraction(value)) / unit
+    whole = int(scaled) + (1 if scaled - int(scaled) >= Fraction(1, 2) else 0)
+    return (-1 if value < 0 else 1) * whole * unit
+
+
+def _sig_unit(value: Fraction, digits: int) -> Fraction:
+    """The unit of the last of ``digits`` significant figures of ``value``."""
+    rounded = abs(round_significant(Fraction(value), digits)) or Fraction(1)
+    exponent = 0
+    while Fraction(10) ** (exponent + 1) <= rounded:
+        exponent += 1
+    while Fraction(10) ** exponent > rounded:
+        exponent -= 1
+    return Fraction(10) ** (exponent - digits + 1)
+
+
+@dataclass(frozen=True)
+class DecimalAnswer:
+    """How a decimal-only platform asks for one exact value.
+
+    ``alternatives`` are (value, margin) pairs as decimal text, any of which is
+    right; ``exact`` says whether they accept exactly what cnncalc accepts;
+    ``instruction`` is what the student is told ("to 3 decimal places")."""
+
+    alternatives: tuple[tuple[str, str], ...]
+    exact: bool
+    instruction: str = ""
+
+
+def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, places: int = PLACES) -> DecimalAnswer:
+    """How to ask for ``value`` in a platform that reads decimals only (see the module docstring)."""
+    value = Fraction(value)
+    tolerance = tolerance or Tolerance()
+    if tolerance.exact:
+        if terminates(value):
+            return DecimalAnswer(((decimal_text(value), "0"),), True)
+        unit = Fraction(1, 10 ** places)
+        return DecimalAnswer(((decimal_text(round_places(value, places)), decimal_text(unit / 2)),), False,
+                             f"to {places} decimal places")
+    alternatives = []
+    instructions = []
+    if tolerance.significant is not None:
+        unit = _sig_unit(value, tolerance.significant)
+        alternatives.append((decimal_text(round_significant(value, tolerance.significant)), decimal_text(unit / 2)))
+        instructions.append(f"{tolerance.significant} significant figures suffice")
+    center = decimal_text(value) if terminates(value) else decimal_text(round_places(value, 12))
+    slack = Fraction(0) if terminates(value) else Fraction(1, 10 ** 12)
+    if tolerance.absolute is not None:
+        margin = tolerance.absolute + slack
+        alternatives.append((center, decimal_text(margin) if terminates(margin) else
+                             decimal_text(round_places(margin, 12))))
+        instructions.append(f"within {decimal_text(tolerance.absolute) if terminates(tolerance.absolute) else tolerance.absolute}")
+    if tolerance.relative is not None:
+        margin = tolerance.relative * abs(value) + slack
+        alternatives.append((center, decimal_text(round_places(margin, 12)) if not terminates(margin)
+                             else decimal_text(margin)))
+        instructions.append(f"within {float(tolerance.relative * 100):g}%")
+    return DecimalAnswer(tuple(alternatives), True, "; ".join(instructions))
+
+
+__all__ = ["NumberField", "TextField", "ChoiceField", "ManualField", "Field", "question_fields", "exercise_fields",
+           "decimal_answer", "DecimalAnswer", "decimal_text", "round_places", "terminates", "formula_spellings",
+           "cell_label", "PLACES"]
