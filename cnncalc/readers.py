@@ -72,6 +72,20 @@ def read_stdin(name: str = "matrix") -> Exact:
 
 def parse_literal(text: str, name: str = "matrix") -> Exact:
     """Parse a typed matrix: bracket lists, or ';' rows with '|' channels."""
+    cells = literal_cells(text, name)
+    try:
+        return Exact.from_nested(cells)
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
+
+
+def literal_cells(text: str, name: str = "matrix"):
+    """The structure of a typed matrix with every cell still as its text
+    (nested lists of str): what :func:`parse_literal` reads each cell from.
+
+    >>> literal_cells("1 2; 3 4.50")
+    [['1', '2'], ['3', '4.50']]
+    """
     if len(text) > MAX_LITERAL:
         raise InputError(f"{name} literal is {len(text)} characters long; save large arrays as .npy and pass the path")
     stripped = text.strip()
@@ -79,8 +93,8 @@ def parse_literal(text: str, name: str = "matrix") -> Exact:
         raise InputError(f"{name} is empty; type values such as \"1 2; 3 4\"")
     try:
         if stripped.startswith("["):
-            return Exact.from_nested(_parse_brackets(stripped, name))
-        return Exact.from_nested(parse_rows(stripped))
+            return _parse_brackets(stripped, name)
+        return parse_rows(stripped)
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
 

@@ -190,8 +190,14 @@ def _sym(value):
 
 
 def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = None,
-            accept: tuple = (), keywords: tuple = (), skip: tuple = ()) -> Comparison:
-    """Compare an answer with a reference of the same kind."""
+            accept: tuple = (), keywords: tuple = (), skip: tuple = (), reject: tuple = (),
+            wrong: tuple = ()) -> Comparison:
+    """Compare an answer with a reference of the same kind.
+
+    ``skip`` are matrix cells left out (a published '?'), ``wrong`` matrix cells
+    counted wrong whatever they hold (a student's '?'); ``accept``, ``keywords``
+    and ``reject`` are a text question's (see :mod:`cnncalc.exercises.text`).
+    """
     tolerance = tolerance or Tolerance()
     kind = reference.kind
     if kind in ("number", "formula"):
@@ -202,22 +208,28 @@ def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = Non
             ok = _same(ref, got)
         return Comparison(ok, Fraction(int(ok)))
     if kind == "shape":
-        ref, got = tuple(reference.value), tuple(answer.value)
-        if ref == got:
-            return Comparison(True, Fraction(1))
-        if len(ref) == 3 and got == (ref[2], ref[0], ref[1]):
-            return Comparison(True, Fraction(1), "read in channels-first order")
-        return Comparison(False, Fraction(0))
+        return _compare_shape(tuple(reference.value), tuple(answer.value))
     if kind == "matrix":
-        return _compare_matrix(reference.value, answer.value, tolerance, skip)
-    return _compare_text(reference.value, answer.value, accept, keywords)
+        return _compare_matrix(reference.value, answer.value, tolerance, skip, wrong)
+    return _compare_text(reference.value, answer.value, accept, keywords, reject)
+
+
+def _compare_shape(ref: tuple, got: tuple) -> Comparison:
+    if ref == got:
+        return Comparison(True, Fraction(1))
+    if len(ref) == 3 and got == (ref[2], ref[0], ref[1]):
+        return Comparison(True, Fraction(1), "read in channels-first order")
+    if len(got) > len(ref) and _squeezed(got) == _squeezed(ref) and got[-len(ref):] == ref:
+        # 1x1x4096 for a dense layer's 4096 outputs, as the VGG16 slide writes it
+        return Comparison(True, Fraction(1), f"read {'x'.join(map(str, got))} as {'x'.join(map(str, ref))}")
+    return Comparison(False, Fraction(0))
 
 
 def _squeezed(shape: tuple) -> tuple:
     return tuple(n for n in shape if n != 1)
 
 
-def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance, skip: tuple = ()) -> Comparison:
+def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance, skip: tuple = (), forced: tuple = ()) -> Comparison:
     if ref.shape != got.shape and _squeezed(ref.shape) == _squeezed(got.shape):
         got = got.reshape(ref.shape)  # "55" for a 1x1 result, "1 2 3" for a 1x3 one
     if ref.shape != got.shape:
@@ -225,12 +237,13 @@ def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance, skip: tuple = 
         return Comparison(False, Fraction(0), f"shape {'x'.join(map(str, got.shape))} where {shape} is expected")
     wrong = []
     ref_values, got_values = ref.values(), got.values()
-    cells = [i for i in _indices(ref.shape) if i not in set(skip)]
+    skipped, forced = set(skip), set(forced)
+    cells = [i for i in _indices(ref.shape) if i not in skipped]
     for index in cells:
         a, b = ref_values[index], got_values[index]
         ok = tolerance.accepts(a, b) if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)) \
             else _same(a, b)
-        if not ok:
+        if not ok or index in forced:
             wrong.append(index)
     total = max(1, len(cells))
     share = Fraction(total - len(wrong), total)
@@ -243,22 +256,8 @@ def _indices(shape):
     return list(np.ndindex(*shape))
 
 
-def normalize_text(text: str) -> str:
-    """Case, punctuation and spacing ignored: 'Thin  horizontal-line!' -> 'thin horizontal line'."""
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+def _compare_text(model: str, given: str, accept: tuple, keywords: tuple, reject: tuple = ()) -> Comparison:
+    from .text import TextKey, grade_text
 
-
-def _compare_text(model: str, given: str, accept: tuple, keywords: tuple) -> Comparison:
-    given_n = normalize_text(given)
-    for phrase in (model,) + tuple(accept):
-        if normalize_text(phrase) == given_n:
-            return Comparison(True, Fraction(1))
-    if keywords:
-        words = set(given_n.split())
-        found = [k for k in keywords if set(normalize_text(k).split()) <= words]
-        if len(found) == len(keywords):
-            return Comparison(True, Fraction(1), "key words found")
-        if found:
-            return Comparison(False, Fraction(len(found), len(keywords)),
-                              f"key words found: {', '.join(found)}")
-    return Comparison(False, Fraction(0))
+    graded = grade_text(TextKey(str(model), tuple(accept), tuple(keywords), tuple(reject)), str(given))
+    return Comparison(graded.correct, graded.fraction, graded.note)

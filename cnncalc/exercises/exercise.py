@@ -33,7 +33,8 @@ from .scope import Given, Scope, read_given
 
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
-                 "erratum", "tolerance", "mistakes", "hint", "manual", "visibility")
+                 "erratum", "tolerance", "mistakes", "hint", "manual", "exact", "rounded_credit", "carried", "reject",
+                 "visibility")
 #: When students see a question's result on a platform that can hide it (Gradescope's test visibility).
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
@@ -55,6 +56,10 @@ class Question:
     hint: str | None
     path: str  # key path in the file, for messages
     manual: bool = False  # graded by a person: left out of the automatic score
+    exact: bool = False  # a correctly rounded decimal earns only rounded_credit
+    rounded_credit: Fraction = Fraction(0)  # the share a rounded decimal earns where exact is asked
+    carried: Fraction = Fraction(1)  # the share an answer right for the student's own earlier answer earns
+    reject: tuple = ()  # words of competing answers that make a text answer wrong
     visibility: str = "visible"  # one of VISIBILITIES: when students see this question's result
 
 
@@ -242,8 +247,24 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         erratum=str(erratum) if erratum is not None else None, tolerance=tolerance,
         mistakes=tuple(raw.get("mistakes") or ()), hint=raw.get("hint"), path=path,
         manual=_flag(raw.get("manual", False), f"{path}.manual", document),
+        exact=_flag(raw.get("exact", False), f"{path}.exact", document),
+        rounded_credit=_share(raw.get("rounded_credit", 0), f"{path}.rounded_credit", document),
+        carried=_share(raw.get("carried", 1), f"{path}.carried", document),
+        reject=tuple(str(r) for r in raw.get("reject") or ()) + tuple(c for c in choices if c != str(raw.get("answer"))),
         visibility=_visibility(raw.get("visibility", "visible"), f"{path}.visibility", document),
     )
+
+
+def _share(value, path: str, document: YamlDocument) -> Fraction:
+    """A share of a question's points, from 0 to 1."""
+    try:
+        share = Fraction(parse_scalar(value, allow_symbols=False))
+    except (CnnCalcError, TypeError, ValueError):
+        raise SpecError(f"{document.where(path)}: '{value}' is not a share of the points; write a number "
+                        "from 0 to 1 such as 0.5") from None
+    if not 0 <= share <= 1:
+        raise SpecError(f"{document.where(path)}: {value} is not a share of the points; write a number from 0 to 1")
+    return share
 
 
 def _flag(value, path: str, document: YamlDocument) -> bool:
@@ -298,7 +319,7 @@ def check_exercise(exercise: Exercise) -> list[CheckRow]:
             continue
         try:
             published, unknown = read_published(ref, q.expected)
-            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords, unknown)
+            outcome = compare(ref, published, q.tolerance, q.accept, q.keywords, unknown, q.reject)
         except CnnCalcError as error:
             raise SpecError(f"{exercise.where(q.path + '.expected')}: {error}") from None
         if q.erratum is not None:

@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import CnnCalcError, InputError, InternalError
-from ..exercises.answers import Answer, compare
+from ..exercises.answers import Answer, Comparison, compare, round_significant
 from ..exercises.exercise import Exercise, Question
 from ..yamlio import load_yaml_file
 from .mistakes import Mistake, mistaken_references
-from .reading import read_student, typed_text
+from .reading import Interpretation, Reading, read_student, typed_text
 
 ANSWER_FILE_KEYS = ("exercise", "seed", "student", "answers")
 ANSWER_SUFFIXES = (".yaml", ".yml")
@@ -356,13 +356,6 @@ def _inline(answer: Answer) -> str:
     return answer_inline(answer)
 
 
-def _matches(reference: Answer, answer: Answer, question: Question) -> bool:
-    try:
-        return compare(reference, answer, question.tolerance, question.accept, question.keywords).correct
-    except CnnCalcError:
-        return False
-
-
 def grade_prepared(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
     """Grade one answer; a failure inside cnncalc is this question's ``error``, never a crash."""
     question = prepared.question
@@ -372,6 +365,15 @@ def grade_prepared(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
         message = str(InternalError.wrap(error, "grading this answer"))
         return QuestionGrade(question.id, Fraction(0), question.points, "error", "", f"error: {message}",
                              typed=typed_text(raw))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The chosen reading of an answer and how it compares with the reference."""
+
+    reading: Interpretation
+    outcome: Comparison
+    mistake: Mistake | None = None
 
 
 def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
@@ -389,19 +391,118 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
     if reading.invalid:
         return QuestionGrade(question.id, Fraction(0), points, "invalid", "", f"invalid: {reading.invalid}",
                              typed=typed)
-    if reading.answer is None:
+    if not reading.interpretations:
         feedback = "no answer" + (f" ({reading.note})" if reading.note else "")
         return QuestionGrade(question.id, Fraction(0), points, "missing", "", feedback, typed=typed)
-    answer = reading.answer
-    read_as = _inline(answer)
+    return feedback_grade(prepared, judge(prepared, reading), typed)
+
+
+def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
+    """The reading that is right; else one that matches a known mistake; else the best partial one."""
+    question, reference = prepared.question, prepared.reference
+    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in reading.interpretations]
+    for item, outcome in outcomes:
+        if outcome.correct:
+            return Judgement(item, outcome)
+    for item, outcome in outcomes:
+        mistake = next((m for m in prepared.mistakes if _matches(m.answer, item, question)), None)
+        if mistake is not None:
+            return Judgement(item, outcome, mistake)
+    best = max(outcomes, key=lambda pair: pair[1].fraction)  # the first among equals
+    return Judgement(best[0], best[1])
+
+
+def compare_reading(reference: Answer, item: Interpretation, question: Question, typed: str = "") -> Comparison:
+    """Compare one reading with the reference: exactly (or within the tolerance), then
+    allowing a decimal correctly rounded to at least 3 significant figures (only
+    ``rounded_credit`` where the question is ``exact``), and the course's 2-figure
+    K/M rounding where the question asks for a network's memory."""
+    outcome = compare(reference, item.answer, question.tolerance, question.accept, question.keywords,
+                      reject=question.reject, wrong=item.unknown_cells)
+    if outcome.correct or reference.kind not in ("number", "matrix"):
+        return outcome
+    if reference.kind == "number":
+        return _rounded_number(reference.value, item, question, typed) or outcome
+    return _rounded_cells(reference, item, question, outcome)
+
+
+def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
+    if not isinstance(digits, int) or digits < least:
+        return False
+    if not isinstance(exact, (int, Fraction)) or not isinstance(given, (int, Fraction)):
+        return False
+    return round_significant(Fraction(exact), digits) == given
+
+
+def _rounded_number(exact: object, item: Interpretation, question: Question, typed: str) -> Comparison | None:
+    from ..render import format_value
+
+    given = item.answer.value
+    if _rounded(exact, given, item.digits):
+        note = f"a decimal rounded to {item.digits} significant figures; the exact value is {format_value(exact)}"
+        if question.exact:
+            return Comparison(False, question.rounded_credit, note + " (this question asks for the exact value)")
+        return Comparison(True, Fraction(1), note)
+    if _course_rounding(question) and isinstance(exact, int) and re.search(r"\d\s*[KkMmGg]\b", typed) \
+            and isinstance(given, (int, Fraction)) and round_significant(Fraction(exact), 2) == given:
+        return Comparison(True, Fraction(1), f"the slides' rounding of {exact:,} (2 significant figures)")
+    return None
+
+
+def _course_rounding(question: Question) -> bool:
+    """The VGG16 table's memory column rounds to two figures (3.2M, 800K, 25K)."""
+    compute = question.compute
+    return isinstance(compute, dict) and isinstance(compute.get("network"), dict) \
+        and compute["network"].get("value") == "memory"
+
+
+def _rounded_cells(reference: Answer, item: Interpretation, question: Question, outcome: Comparison) -> Comparison:
+    """Wrong cells that are correctly rounded decimals count as right (or as rounded_credit)."""
+    if item.digits is None or not outcome.wrong_cells:
+        return outcome
+    exact_values, given_values = reference.value.values(), item.answer.value.values()
+    if exact_values.shape != given_values.shape:
+        return outcome
+    unknown = set(item.unknown_cells)
+    rounded = [c for c in outcome.wrong_cells if c not in unknown
+               and _rounded(exact_values[c], given_values[c], item.digits[c])]
+    if not rounded:
+        return outcome
+    total = exact_values.size
+    still_wrong = tuple(c for c in outcome.wrong_cells if c not in set(rounded))
+    credit = Fraction(1) if not question.exact else question.rounded_credit
+    share = (Fraction(total - len(outcome.wrong_cells)) + credit * len(rounded)) / total
+    note = f"{len(rounded)} cell{'s' * (len(rounded) != 1)} given as correctly rounded decimals"
+    if question.exact:
+        note += " (this question asks for exact values)"
+    if still_wrong:
+        note += f"; {len(still_wrong)} of {total} cells differ"
+    return Comparison(not still_wrong and not question.exact, share, note, still_wrong)
+
+
+def _matches(mistaken: Answer, item: Interpretation, question: Question) -> bool:
+    """Whether a reading equals a mistaken reference (a decimal may be that value rounded)."""
     try:
-        outcome = compare(reference, answer, question.tolerance, question.accept, question.keywords)
-    except CnnCalcError as error:
-        return QuestionGrade(question.id, Fraction(0), points, "invalid", read_as, f"invalid: {error}", typed=typed)
+        if compare(mistaken, item.answer, question.tolerance, question.accept, question.keywords).correct:
+            return True
+    except CnnCalcError:
+        return False
+    if mistaken.kind == "number":
+        return _rounded(mistaken.value, item.answer.value, item.digits, least=2)
+    return False
+
+
+def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
+                   extra: str = "") -> QuestionGrade:
+    """The grade and the feedback a student reads for one judged answer."""
+    question, reference = prepared.question, prepared.reference
+    points = question.points
+    item, outcome, matched = judgement.reading, judgement.outcome, judgement.mistake
+    read_as = _inline(item.answer)
+    how = f"read as {read_as}: {item.note}" if item.note else ""
     if outcome.correct:
-        parts = ["correct"] + [n for n in (reading.note, outcome.note) if n]
+        parts = ["correct"] + [n for n in (outcome.note, how, extra) if n]
         return QuestionGrade(question.id, points, points, "correct", read_as, "; ".join(parts), typed=typed)
-    matched = next((m for m in prepared.mistakes if _matches(m.answer, answer, question)), None)
     share = max(outcome.fraction, matched.credit if matched else Fraction(0))
     status: Status = "partial" if share > 0 else "wrong"
     parts = []
@@ -413,8 +514,10 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
         parts.append(_cell_feedback(reference, outcome.wrong_cells))
     elif reference.steps and reference.kind != "text":
         parts.append(f"the worked step: {reference.steps[-1]}")
-    if reading.note:
-        parts.append(reading.note)
+    if how:
+        parts.append(how)
+    if extra:
+        parts.append(extra)
     return QuestionGrade(question.id, points * share, points, status, read_as, "; ".join(parts) or "wrong",
                          matched.message if matched else "", typed=typed)
 

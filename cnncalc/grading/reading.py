@@ -5,22 +5,21 @@ an answer says (``/etc/passwd`` and ``-`` are answers, not paths), and answer
 files are read with ``yamlio``'s ``typed=True``, so ``290.400``, ``0012345``,
 ``yes`` and ``[1x1x4096]`` arrive here exactly as written.
 
-Numbers: 290400, 290,400, 290 400, 290.400 (a thousands separator where the
-reference is a whole number and the decimal reading would be wrong), 103/9,
-13.75, 55*55*96, (227-11)/4+1, 2^3, 35K.  Shapes: 55x55x96, 55×55×96,
-[55, 55, 96], (96, 55, 55) in either layout.  Matrices: nested lists, rows
-split by ';' or new lines, or bracketed rows ``[1 2]`` one per line.
-Formulas (where the reference has a symbol): ``795*H + 10``.  Text: as written.
+A text may mean more than one thing (``34.944`` is a decimal, or 34,944 with a
+thousands separator; ``5x5`` is 25, or a 5x5 output).  The reader returns every
+plausible :class:`Interpretation` (the notations are in
+:mod:`cnncalc.grading.notation`), the most literal first, each with a note
+saying how it was read; the grader picks the one that is right, else the one
+that matches a known mistake, else the first.
 
 Everything goes through cnncalc's own parsers (never eval, exec, sympify or
 parse_expr) with limits on length, nesting, matrix size and exponents, so a
 hostile answer is marked invalid with the reason and costs next to nothing.
 
 >>> from cnncalc.exercises.answers import Answer
->>> r = read_student(Answer("number", 34944), "34.944")
->>> r.answer.value, r.note
-(34944, 'read 34.944 as 34944 (a thousands separator)')
->>> read_student(Answer("number", 290400), "55*55*96").answer.value
+>>> [(i.answer.value, i.note) for i in read_student(Answer("number", 34944), "34.944").interpretations]
+[(Fraction(4368, 125), ''), (34944, 'read 34.944 as 34944 (a thousands separator)')]
+>>> read_student(Answer("number", 290400), "290 400 units").answer.value
 290400
 >>> read_student(Answer("matrix", None), "/etc/passwd").invalid
 "'/etc/passwd' is not a matrix of numbers; write the values, e.g. 1 2; 3 4"
@@ -33,30 +32,49 @@ from dataclasses import dataclass
 
 from ..errors import CnnCalcError, InputError
 from ..exercises.answers import Answer, read_answer, read_number
+from ..expr import normalize
 from ..yamlio import RefusedTag, Repeated, TypedList
+from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
 
 MAX_ANSWER_CHARS = 20_000
 MAX_NESTING = 8
 MAX_CELLS = 10_000
 
 #: What students write for "no answer"; read as a missing answer, not a wrong one.
-NO_ANSWER = {"-", "--", "---", "–", "—", "?", "??", "n/a", "na", "tbd", "todo", "idk", "skip", "skipped",
-             "no answer", "don't know", "dont know", "not sure"}
+NO_ANSWER = {"-", "--", "---", "–", "—", "?", "??", "???", "n/a", "na", "tbd", "todo", "idk", "skip", "skipped",
+             "no answer", "don't know", "dont know", "not sure", "no idea", "i don't know", "i dont know", "pass"}
 
 _THOUSANDS = re.compile(r"^\s*([+-]?)(\d{1,3})((?:[,.\s\u202f\u00a0']\d{3})+)\s*$")
+_UNKNOWN_CELL = ("?", "??", "_")
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """One reading of a student's text: the answer, how it was read, and what
+    rounding a grader may allow (significant figures as written)."""
+
+    answer: Answer
+    note: str = ""
+    digits: object = None  # number: significant figures of a written decimal; matrix: an array of them per cell
+    unknown_cells: tuple = ()  # matrix cells written '?': wrong, whatever they stand for
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What was read: an answer, or None (missing, or invalid with the reason).
+    """What was read: every plausible interpretation (the first is the most literal),
+    or none (missing, or invalid with the reason).
 
     ``typed`` is the answer exactly as the student typed it (shown in the
     feedback and to whoever grades a manual question)."""
 
-    answer: Answer | None
+    interpretations: tuple[Interpretation, ...] = ()
     note: str = ""
     invalid: str = ""
     typed: str = ""
+
+    @property
+    def answer(self) -> Answer | None:
+        return self.interpretations[0].answer if self.interpretations else None
 
 
 def typed_text(raw: object) -> str:
@@ -114,94 +132,169 @@ def _shown(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def _short(message: str, width: int = 160) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= width else message[:width - 1] + "…"
+
+
 def read_student(reference: Answer, raw: object) -> Reading:
     """Read ``raw`` as an answer of the reference's kind; never raises on bad input."""
     if raw is None:
-        return Reading(None)
+        return Reading()
     if isinstance(raw, RefusedTag):
-        return Reading(None, invalid=f"a YAML tag ({raw.tag.rsplit(':', 1)[-1]}) is not an answer; "
-                                     "write the value itself")
+        return Reading(invalid=f"a YAML tag ({raw.tag.rsplit(':', 1)[-1]}) is not an answer; write the value itself")
     if isinstance(raw, Repeated):
         shown = " and ".join(_shown(typed_text(v), 30) for v in raw.values)
         lines = ", ".join(map(str, raw.lines))
-        return Reading(None, invalid=f"answered {len(raw.values)} times (lines {lines}): {shown}; keep one answer",
+        return Reading(invalid=f"answered {len(raw.values)} times (lines {lines}): {shown}; keep one answer",
                        typed=typed_text(raw))
     if isinstance(raw, dict):
-        return Reading(None, invalid="a mapping (key: value pairs) is not an answer; write the value itself")
+        return Reading(invalid="a mapping (key: value pairs) is not an answer; write the value itself")
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, list)):
-        return Reading(None, invalid=f"an answer must be text, a number or a list, not {type(raw).__name__}")
+        return Reading(invalid=f"an answer must be text, a number or a list, not {type(raw).__name__}")
     text = typed_text(raw)
     if not text.strip():
-        return Reading(None)
-    if text.strip().lower() in NO_ANSWER:
-        return Reading(None, note=f"read '{text.strip()}' as no answer", typed=text)
+        return Reading()
+    if text.strip().lower().rstrip(".!") in NO_ANSWER:
+        return Reading(note=f"read '{text.strip()}' as no answer", typed=text)
     problem = _check_limits(text)
     if problem:
-        return Reading(None, invalid=problem, typed=_shown(text))
+        return Reading(invalid=problem, typed=_shown(text))
     try:
-        reading = _read(reference, raw, text)
+        interpretations = _read(reference, raw, text)
     except CnnCalcError as error:
-        return Reading(None, invalid=_short(str(error)), typed=text)
+        return Reading(invalid=_short(str(error)), typed=text)
     except (RecursionError, MemoryError, OverflowError, ValueError, TypeError, ZeroDivisionError) as error:
-        return Reading(None, invalid=f"cannot be read ({type(error).__name__})", typed=text)
-    return Reading(reading.answer, reading.note, reading.invalid, text)
-
-
-def _read(reference: Answer, raw: object, text: str) -> Reading:
-    kind = reference.kind
-    if kind == "number" and not isinstance(reference.value, (int, type(None))) and _symbolic(reference.value):
-        kind = "formula"  # a count such as 795*H + 10: the student writes the formula
-    if kind == "number":
-        return _read_number(reference, text)
-    if kind == "formula":
-        return Reading(read_answer(Answer("formula", None), text))
-    if kind == "matrix":
-        return Reading(Answer("matrix", _read_matrix(reference, raw, text)))
-    if kind == "shape":
-        return Reading(read_answer(reference, text))
-    return Reading(Answer("text", text.strip()))
+        return Reading(invalid=f"cannot be read ({type(error).__name__})", typed=text)
+    return Reading(tuple(interpretations), typed=text)
 
 
 def _symbolic(value: object) -> bool:
     return bool(getattr(value, "free_symbols", None))
 
 
-def _read_number(reference: Answer, text: str) -> Reading:
-    whole = _thousands(text)
+def _read(reference: Answer, raw: object, text: str) -> list[Interpretation]:
+    """Every interpretation of the text that parses; the first parse error if none does."""
+    kind = reference.kind
+    if kind == "number" and _symbolic(reference.value):
+        kind = "formula"  # a count such as 795*H + 10: the student writes the formula
+    if kind == "matrix":
+        return [_read_matrix(reference, raw, text)]
+    if kind not in ("number", "formula", "shape"):
+        return [Interpretation(Answer("text", text.strip()))]
+    if isinstance(raw, list) and kind != "shape" and len(raw) == 1:
+        text = typed_text(raw[0])  # [4096] for a number
+    candidates = {"number": number_candidates, "formula": _formula_candidates, "shape": shape_candidates}[kind](text)
+    found: list[Interpretation] = []
+    first_error: CnnCalcError | None = None
+    for candidate in candidates:
+        try:
+            found += _interpret(kind, reference, candidate)
+        except CnnCalcError as error:
+            first_error = first_error or error
+    if not found:
+        raise first_error or InputError(f"'{_shown(text)}' cannot be read")
+    unique: list[Interpretation] = []
+    for item in found:
+        if all(not _same_value(item.answer, u.answer) for u in unique):
+            unique.append(item)
+    return unique
+
+
+def _same_value(a: Answer, b: Answer) -> bool:
+    if type(a.value) is not type(b.value):
+        return False
     try:
-        value = read_number(text)
+        return bool(a.value == b.value)
+    except Exception:  # a comparison that refuses: keep both readings
+        return False
+
+
+def _formula_candidates(text: str) -> list[Candidate]:
+    cleaned, _ = clean(text)
+    out = [Candidate(cleaned)]
+    if "=" in cleaned:
+        out.insert(0, Candidate(cleaned.rsplit("=", 1)[1].strip(), "the value after the last '='"))
+    # 795H + 10: a number written against a name is a product
+    implicit = re.sub(r"(\d)\s*(?=[A-DF-Za-df-z_(])", r"\1*", out[0].text)
+    if implicit != out[0].text:
+        out.append(Candidate(implicit, f"read {out[0].text} as {implicit}"))
+    return out
+
+
+def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Interpretation]:
+    if kind == "shape":
+        return [Interpretation(read_answer(reference, candidate.text), candidate.note)]
+    if kind == "formula":
+        return [Interpretation(read_answer(Answer("formula", None), candidate.text), candidate.note)]
+    whole = _thousands(candidate.text)
+    out = []
+    try:
+        value = normalize(read_number(candidate.text) * candidate.scale)
     except InputError:
-        if whole is not None:
-            return Reading(Answer("number", whole), f"read {text.strip()} as {whole} (thousands separators)")
-        raise
-    # "34.944" where 34,944 is meant: the decimal reading is wrong and the reference is whole
-    if (whole is not None and whole != value and isinstance(reference.value, int)
-            and value != reference.value and whole == reference.value):
-        return Reading(Answer("number", whole), f"read {text.strip()} as {whole} (a thousands separator)")
-    if whole is not None and whole != value and isinstance(reference.value, int) and not isinstance(value, int):
-        # neither reading is right; prefer the whole-number reading for integer questions
-        return Reading(Answer("number", whole), f"read {text.strip()} as {whole} (a thousands separator)")
-    return Reading(Answer("number", value))
+        if whole is None:
+            raise
+        value = None  # "290 400": only the thousands reading parses
+    if value is not None:
+        digits = significant_digits(candidate.text) if candidate.scale == 1 else None
+        out.append(Interpretation(Answer("number", value), candidate.note, digits))
+    if whole is not None and whole * candidate.scale != value:
+        note = f"read {candidate.text} as {whole} (a thousands separator)"
+        out.append(Interpretation(Answer("number", normalize(whole * candidate.scale)),
+                                  "; ".join(n for n in (candidate.note, note) if n)))
+    return out
 
 
 # --------------------------------------------------------------------------- matrices
 
-def _read_matrix(reference: Answer, raw: object, text: str):
-    """A matrix from a YAML list (cells, or rows as strings) or from text, never from a file."""
-    from ..readers import parse_literal, split_values
+def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
+    """A matrix from a YAML list (cells, or rows as strings) or from text, never from a
+    file; '?' cells are kept as unknown (wrong) cells."""
+    from ..readers import literal_cells, split_values
+
+    note = ""
+    if isinstance(raw, list):
+        cells = _list_cells(raw, split_values)
+    else:
+        text, notes = matrix_text(text)
+        note = "; ".join(notes)
+        if "\n" in text.strip() and "[" not in text:
+            _refuse_several(reference, text)
+        if not re.search(r"[\d\[]", text):
+            raise InputError(f"'{_shown(text)}' is not a matrix of numbers; write the values, e.g. 1 2; 3 4")
+        cells = literal_cells(text, "answer")
+    matrix, digits, unknown = _cells_to_matrix(cells)
+    ref_shape = reference.value.shape if reference.value is not None else None
+    if ref_shape is not None and matrix.ndim == len(ref_shape) + 1 and matrix.shape[0] > 1 \
+            and matrix.shape[1:] == ref_shape:
+        raise InputError(f"{matrix.shape[0]} matrices given; give one")
+    return Interpretation(Answer("matrix", matrix), note, digits, unknown)
+
+
+def _cells_to_matrix(cells) -> tuple:
+    """(Exact matrix, significant figures per cell, '?' cells) from nested cell texts."""
+    import numpy as np
+
     from ..values import Exact
 
-    if isinstance(raw, list):
-        return Exact.from_nested(_list_cells(raw, split_values))
-    if "\n" in text.strip() and "[" not in text:
-        _refuse_several(reference, text)
-    if not re.search(r"[\d\[]", text):
-        raise InputError(f"'{_shown(text)}' is not a matrix of numbers; write the values, e.g. 1 2; 3 4")
-    matrix = parse_literal(text, "answer")
-    ref_ndim = reference.value.ndim if reference.value is not None else 2
-    if matrix.ndim == ref_ndim + 1 and matrix.shape[0] > 1 and matrix.shape[1:] == reference.value.shape:
-        raise InputError(f"{matrix.shape[0]} matrices given; give one")
-    return matrix
+    unknown: list[tuple] = []
+
+    def cell(text: object, index: tuple) -> str:
+        text = str(text).strip()
+        if text in _UNKNOWN_CELL:
+            unknown.append(index)
+            return "0"
+        return clean(text)[0]
+
+    def walk(node, index: tuple):
+        if isinstance(node, list):
+            return [walk(item, index + (i,)) for i, item in enumerate(node)]
+        return cell(node, index)
+
+    texts = walk(cells, ())
+    matrix = Exact.from_nested(texts)  # a ragged matrix gets its one-line error here
+    digits = np.frompyfunc(significant_digits, 1, 1)(np.array(texts, dtype=object)) if matrix.ndim else None
+    return matrix, digits, tuple(unknown)
 
 
 def _list_cells(items: list, split_values) -> list:
@@ -229,9 +322,4 @@ def _refuse_several(reference: Answer, text: str) -> None:
         raise InputError(f"{len(blocks)} matrices given (separated by a blank line); give one")
 
 
-def _short(message: str, width: int = 160) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= width else message[:width - 1] + "…"
-
-
-__all__ = ["Reading", "read_student", "typed_text", "NO_ANSWER"]
+__all__ = ["Interpretation", "Reading", "read_student", "typed_text", "NO_ANSWER"]

@@ -1,0 +1,160 @@
+"""Grading a free-text answer by what it says, not by the words it contains.
+
+How credit is computed (docs/grading.md has the same rules with examples):
+
+1. The answer, with case, punctuation, spacing and a leading article ignored,
+   equals the model answer or one of the question's ``accept:`` phrases
+   (matched whole): correct.
+2. Otherwise the answer is split into clauses (at , ; . and at "but",
+   "however", "whereas", "rather than", "instead of" ...), and every key word
+   (``keywords:``; ``a|b`` lists alternatives of one key word) and every
+   rejected word (``reject:``, and the other ``choices:`` of a choice
+   question) found in it is classified:
+
+   * negated: a negation (not, no, never, isn't, neither, nor, without,
+     rather than, instead of, except, ...) stands before it in its clause;
+   * hedged: its clause hedges (maybe, perhaps, possibly, probably, might,
+     could, guess, unsure, either, or a question mark), or it is one of
+     several alternatives joined by "or";
+   * asserted: neither.
+
+3. A rejected word that is asserted makes the answer wrong: it names a
+   competing answer ("horizontal and vertical lines" where a horizontal line
+   is right).
+4. Otherwise the credit is the share of key words asserted: all of them is
+   correct, some of them is partial, none is wrong.
+
+>>> key = TextKey("thin horizontal line", keywords=("horizontal",), reject=("vertical", "diagonal"))
+>>> [grade_text(key, a).fraction for a in ("A thin horizontal line!", "horizontal", "not horizontal, vertical",
+...                                          "horizontal and vertical lines", "maybe horizontal")]
+[Fraction(1, 1), Fraction(1, 1), Fraction(0, 1), Fraction(0, 1), Fraction(0, 1)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+NEGATIONS = ("not", "no", "never", "isnt", "isn't", "arent", "aren't", "doesnt", "doesn't", "dont", "don't",
+             "wont", "won't", "cannot", "cant", "can't", "neither", "nor", "without", "except", "hardly", "none",
+             "rather than", "instead of", "other than", "nothing like", "opposite of")
+HEDGES = ("maybe", "perhaps", "possibly", "probably", "might", "could", "guess", "unsure", "not sure", "either",
+          "likely", "unclear", "or so", "i think", "i believe", "kind of", "sort of")
+CLAUSE_BREAKS = r"[,;.!:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bthough\b|\byet\b|\bso\b"
+NEGATION_WINDOW = 4  # words before a term in which a negation applies
+
+
+def normalize_text(text: str) -> str:
+    """Case, punctuation and spacing ignored: 'Thin  horizontal-line!' -> 'thin horizontal line'."""
+    return " ".join(re.sub(r"[^\w']+", " ", str(text).lower().replace("’", "'")).split())
+
+
+def _bare(text: str) -> str:
+    """Normalized, without a leading article: 'A thin horizontal line' -> 'thin horizontal line'."""
+    words = normalize_text(text).replace("'", "").split()
+    while words and words[0] in ("a", "an", "the", "it", "its", "is", "detects", "it's"):
+        words = words[1:]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class TextKey:
+    """What a text question accepts: the model answer, whole phrases also accepted,
+    key words for (partial) credit, words of competing answers that make it wrong."""
+
+    model: str
+    accept: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    reject: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextGrade:
+    correct: bool
+    fraction: Fraction
+    note: str = ""
+    found: tuple[str, ...] = field(default=())
+
+
+def _alternatives(term: str) -> list[list[str]]:
+    return [normalize_text(alt).replace("'", "").split() for alt in str(term).split("|") if normalize_text(alt)]
+
+
+def _clauses(text: str) -> list[list[str]]:
+    lowered = str(text).lower().replace("’", "'").replace("-", " ").replace("/", " ")
+    parts = re.split(CLAUSE_BREAKS, lowered)
+    return [normalize_text(p).replace("'", "").split() for p in parts if normalize_text(p)]
+
+
+def _find(words: list[str], phrase: list[str]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(words) - n + 1) if words[i:i + n] == phrase]
+
+
+def _negated(words: list[str], start: int) -> bool:
+    before = words[max(0, start - NEGATION_WINDOW):start]
+    joined = " " + " ".join(before) + " "
+    return any(f" {neg.replace(chr(39), '')} " in joined for neg in NEGATIONS)
+
+
+def _hedged(words: list[str], start: int, end: int, raw_clause_has_question: bool) -> bool:
+    joined = " " + " ".join(words) + " "
+    if raw_clause_has_question or any(f" {h} " in joined for h in HEDGES):
+        return True
+    # "horizontal or vertical": alternatives joined by "or"
+    neighbours = words[max(0, start - 2):start] + words[end:end + 2]
+    return "or" in neighbours
+
+
+def classify(text: str, term: str) -> str:
+    """'asserted', 'negated', 'hedged' or 'absent' for one key word (with | alternatives) in a text.
+
+    >>> classify("definitely not horizontal, it is vertical", "horizontal")
+    'negated'
+    >>> classify("a line from bottom-left to top-right", "bottom left to top right|anti diagonal")
+    'asserted'
+    """
+    questions = [bool(re.search(r"\?", part)) for part in re.split(CLAUSE_BREAKS, str(text))]
+    states = []
+    for index, words in enumerate(_clauses(text)):
+        question = questions[index] if index < len(questions) else False
+        for phrase in _alternatives(term):
+            for start in _find(words, phrase):
+                end = start + len(phrase)
+                if _negated(words, start):
+                    states.append("negated")
+                elif _hedged(words, start, end, question):
+                    states.append("hedged")
+                else:
+                    states.append("asserted")
+    if not states:
+        return "absent"
+    return "asserted" if "asserted" in states else ("negated" if "negated" in states else "hedged")
+
+
+def grade_text(key: TextKey, given: str) -> TextGrade:
+    """Credit for a text answer by the rules of the module docstring."""
+    answer = _bare(given)
+    for phrase in (key.model, *key.accept):
+        if answer and answer == _bare(phrase):
+            return TextGrade(True, Fraction(1))
+    competing = [term for term in key.reject if classify(given, term) == "asserted"]
+    if competing:
+        shown = competing[0].split("|")[0]
+        return TextGrade(False, Fraction(0), f"names '{shown}', which is not the answer ({key.model})")
+    if not key.keywords:
+        return TextGrade(False, Fraction(0))
+    states = {term: classify(given, term) for term in key.keywords}
+    asserted = tuple(t.split("|")[0] for t, s in states.items() if s == "asserted")
+    cancelled = [(t.split("|")[0], s) for t, s in states.items() if s in ("negated", "hedged")]
+    note_parts = []
+    if asserted:
+        note_parts.append("key words: " + ", ".join(asserted))
+    if cancelled:
+        note_parts.append("; ".join(f"'{t}' is {s}" for t, s in cancelled))
+    share = Fraction(len(asserted), len(key.keywords))
+    return TextGrade(share == 1, share, "; ".join(note_parts), asserted)
+
+
+__all__ = ["TextKey", "TextGrade", "grade_text", "classify", "normalize_text"]
