@@ -20,7 +20,7 @@ from ..errors import CnnCalcError
 COMMANDS = {
     "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
     "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises", "grade": "grade",
-    "verify": "verify", "train": "train", "data": "data",
+    "verify": "verify", "train": "train", "data": "data", "export": "export",
 }
 
 

@@ -5,8 +5,10 @@ and imports: ``imsmanifest.xml`` listing one assessment per variant, each in a
 folder with its QTI file (``questestinterop`` > ``assessment`` > ``section``) and
 Canvas's ``assessment_meta.xml``.  Per field (``fields``):
 
-- a number, a matrix cell, a size: a ``numerical_question``; its answer is the
-  exact decimal, or the value rounded as ``fields.decimal_answer`` says, checked as
+- a number, a matrix cell, a size: a ``numerical_question`` whose answers are
+  what cnncalc accepts, as decimals (``fields.decimal_answer``: the exact decimal,
+  each correct rounding of 3 or more significant figures, the tolerance as a
+  margin), each checked as
   ``<or><varequal>V</varequal><and><vargte>V - m</vargte><varlte>V + m</varlte></and></or>``
   (Canvas's "exact answer with margin");
 - text and formulas: a ``short_answer_question`` accepting each listed spelling;
@@ -18,11 +20,13 @@ The exercise's statement and the variant's givens are the quiz description.
 Each variant is a quiz of its own (Canvas's question groups draw questions, not
 whole variants), to assign to students or sections ("Assign to").
 
-What Canvas cannot hold, and how it is asked instead: non-terminating fractions
-as decimals to 3 places; formulas as the spellings cnncalc writes; key words
-not at all (a short answer is right or wrong); points of a matrix cell that do
-not terminate (3 points over 9 cells) rounded to 4 decimals with the remainder
-on the last cell, so that each question's points stay exact.
+What Canvas cannot hold, and how it is asked instead: a fraction whose decimal
+does not end (874/9) as decimals of 3 to 10 significant figures; partial credit
+for a rounded decimal where the question is ``exact`` (left out); formulas as the
+spellings cnncalc writes; key words not at all (a short answer is right or
+wrong); points of a matrix cell that do not end (3 points over 9 cells) rounded
+to 4 decimals with the remainder on the last cell, so each question's points stay
+exact.
 
 >>> [decimal_text(p) for p in cell_points([Fraction(1, 3)] * 3)]
 ['0.3333', '0.3333', '0.3334']
@@ -42,7 +46,7 @@ from ..errors import InputError
 from ..exercises.exercise import Exercise
 from . import Written
 from .bundle import zip_write
-from .fields import (ChoiceField, Field, ManualField, NumberField, TextField, decimal_answer, decimal_text,
+from .fields import (ChoiceField, Field, ManualField, NumberField, TextField, decimal_text,
                      exercise_fields, round_places, terminates)
 from .html import escape, givens_html, markdown_html
 from .roster import variant
@@ -107,7 +111,7 @@ def _item(section: ET.Element, ident: str, title: str, kind: str, points: Fracti
 
 def _numerical(section: ET.Element, ident: str, title: str, field: NumberField, text: str, feedback: str,
                points: Fraction) -> None:
-    answer = decimal_answer(field.value, field.tolerance)
+    answer = field.decimal()
     if answer.instruction:
         text += f"<p><em>({escape(answer.instruction)})</em></p>"
     item = _item(section, ident, title, "numerical_question", points, text)
@@ -115,12 +119,17 @@ def _numerical(section: ET.Element, ident: str, title: str, field: NumberField, 
     ET.SubElement(ET.SubElement(response, "render_fib", {"fibtype": "Decimal"}), "response_label", {"ident": "answer1"})
     resprocessing = ET.SubElement(item, "resprocessing")
     _outcomes(resprocessing)
-    for value, margin in answer.alternatives:
+    # Canvas gives every answer of a numerical question full marks: a rounded decimal of an exact: true
+    # question is therefore left out rather than given full credit (the export's notes say so)
+    for accepted in answer.alternatives:
+        if accepted.credit < 1:
+            continue
         condition = ET.SubElement(resprocessing, "respcondition", {"continue": "No"})
         either = ET.SubElement(ET.SubElement(condition, "conditionvar"), "or")
-        ET.SubElement(either, "varequal", {"respident": "response1"}).text = value
+        ET.SubElement(either, "varequal", {"respident": "response1"}).text = accepted.value
         both = ET.SubElement(either, "and")
-        low, high = Fraction(value) - Fraction(margin), Fraction(value) + Fraction(margin)
+        low = Fraction(accepted.value) - Fraction(accepted.margin)
+        high = Fraction(accepted.value) + Fraction(accepted.margin)
         ET.SubElement(both, "vargte", {"respident": "response1"}).text = decimal_text(low)
         ET.SubElement(both, "varlte", {"respident": "response1"}).text = decimal_text(high)
         _full_score(condition)
@@ -282,7 +291,7 @@ def canvas_zip(exercises: list[Exercise], seeds: list[int]) -> tuple[bytes, list
                 idents.append(ident)
                 for question, _reference, fields in items:
                     where = f"{original.id}/{question.id}"
-                    if any(isinstance(f, NumberField) and not decimal_answer(f.value, f.tolerance).exact for f in fields):
+                    if any(isinstance(f, NumberField) and not f.decimal().exact for f in fields):
                         lossy.add(where)
                     if any(isinstance(f, TextField) and f.kind == "formula" for f in fields):
                         formulas.add(where)
@@ -293,8 +302,8 @@ def canvas_zip(exercises: list[Exercise], seeds: list[int]) -> tuple[bytes, list
         zip_write(archive, "imsmanifest.xml", _manifest(idents))
     notes = []
     if lossy:
-        notes.append("exact fractions asked as decimals to 3 places (numerical questions read no fractions): "
-                     + ", ".join(sorted(lossy)))
+        notes.append("fractions without a finite decimal asked as decimals of 3 to 10 significant figures "
+                     "(numerical questions read no fractions): " + ", ".join(sorted(lossy)))
     if formulas:
         notes.append("formulas as short answers accepting cnncalc's spellings only: " + ", ".join(sorted(formulas)))
     if keywords:

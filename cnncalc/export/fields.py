@@ -19,17 +19,18 @@ manual          one field a person grades (a table, an explanation)
 ==============  =========================================================
 
 A number a platform reads as a decimal (Moodle, Canvas) is asked as
-:func:`decimal_answer` says: exactly when its decimal terminates; rounded to a
-stated number of places, with a margin of half a unit, when it does not (103/9
-is asked as 11.444 to 3 decimal places); within the question's own tolerance
-when it has one (significant figures become a margin around the rounded value).
+:func:`decimal_answer` says, accepting what cnncalc's grader accepts: the exact
+decimal when it ends, and each correctly rounded decimal of 3 or more
+significant figures (11.3 for 11.25; 11.4, 11.44, 11.444, ... for 103/9, whose
+fraction a decimal-only platform cannot take); the question's own tolerance
+becomes a margin (significant figures: around the rounded value).
 
->>> [decimal_answer(Fraction(45)).alternatives, decimal_answer(Fraction(45, 4)).alternatives]
-[(('45', '0'),), (('11.25', '0'),)]
->>> a = decimal_answer(Fraction(103, 9)); a.alternatives, a.instruction, a.exact
-((('11.444', '0.0005'),), 'to 3 decimal places', False)
->>> decimal_answer(Fraction(7, 3), Tolerance(significant=3)).alternatives
-(('2.33', '0.005'),)
+>>> decimal_answer(Fraction(45)).pairs, decimal_answer(Fraction(45, 4)).pairs
+((('45', '0'),), (('11.25', '0'), ('11.3', '0')))
+>>> a = decimal_answer(Fraction(103, 9)); a.pairs[:3], len(a.pairs), a.exact
+((('11.4', '0'), ('11.44', '0'), ('11.444', '0')), 8, False)
+>>> decimal_answer(Fraction(7, 3), Tolerance(significant=3)).pairs[0]
+('2.33', '0.005')
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ from fractions import Fraction
 from ..exercises.answers import Answer, Tolerance, round_significant
 from ..exercises.exercise import Exercise, Question
 
-#: Decimal places a platform asks for when an exact fraction does not terminate.
-PLACES = 3
+#: The significant figures of a correctly rounded decimal that cnncalc's grader takes for an exact value,
+#: and the most a platform is given as separate answers.
+MIN_DIGITS = 3
+MAX_DIGITS = 10
 #: How a shape's sizes are labelled (the course writes height x width x channels).
 SHAPE_LABELS = {1: ("features",), 2: ("height", "width"), 3: ("height", "width", "channels"),
                 4: ("depth", "height", "width", "channels")}
@@ -56,6 +59,12 @@ class NumberField:
     points: Fraction
     tolerance: Tolerance
     cell: tuple | None = None  # (row, column) counted from 0 for a matrix cell
+    exact_only: bool = False  # the question is exact: a rounded decimal earns rounded_credit only
+    rounded_credit: Fraction = Fraction(0)
+
+    def decimal(self) -> "DecimalAnswer":
+        """How a decimal-only platform asks for this number."""
+        return decimal_answer(self.value, self.tolerance, self.exact_only, self.rounded_credit)
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,8 @@ def formula_spellings(value: object) -> tuple[str, ...]:
 def _value_field(label: str, value: object, points: Fraction, question: Question,
                  cell: tuple | None = None) -> NumberField | TextField:
     if _exact(value):
-        return NumberField(label, value, points, question.tolerance, cell)
+        return NumberField(label, value, points, question.tolerance, cell, bool(getattr(question, "exact", False)),
+                           Fraction(getattr(question, "rounded_credit", 0)))
     return TextField(label, formula_spellings(value), points, "formula", cell=cell)
 
 
@@ -235,49 +245,76 @@ def _sig_unit(value: Fraction, digits: int) -> Fraction:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """One answer a decimal-only platform accepts: ``value`` within ``margin``
+    (decimal text; "0" for that value exactly), for ``credit`` of the points."""
+
+    value: str
+    margin: str
+    credit: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True)
 class DecimalAnswer:
     """How a decimal-only platform asks for one exact value.
 
-    ``alternatives`` are (value, margin) pairs as decimal text, any of which is
-    right; ``exact`` says whether they accept exactly what cnncalc accepts;
-    ``instruction`` is what the student is told ("to 3 decimal places")."""
+    ``alternatives`` are the answers it accepts; ``exact`` says whether the exact
+    value itself can be typed (False for a fraction whose decimal does not end);
+    ``instruction`` is what the student is told."""
 
-    alternatives: tuple[tuple[str, str], ...]
+    alternatives: tuple[Accepted, ...]
     exact: bool
     instruction: str = ""
 
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((a.value, a.margin) for a in self.alternatives)
 
-def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, places: int = PLACES) -> DecimalAnswer:
-    """How to ask for ``value`` in a platform that reads decimals only (see the module docstring)."""
+
+def _text(value: Fraction) -> str:
+    return decimal_text(value) if terminates(value) else decimal_text(round_places(value, 15))
+
+
+def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, exact_only: bool = False,
+                   rounded_credit: Fraction = Fraction(0)) -> DecimalAnswer:
+    """What cnncalc's grader accepts for ``value``, as decimals (see the module docstring).
+
+    The grader takes the exact value, a value within the question's tolerance, and
+    a decimal correctly rounded to 3 or more significant figures (only
+    ``rounded_credit`` where the question is ``exact``).  A platform gets the
+    exact decimal when it ends, the tolerance as a margin, and each correct
+    rounding from 3 to :data:`MAX_DIGITS` significant figures as a value of its
+    own, so that 97.14 is no more right in Moodle than in cnncalc for 874/9."""
     value = Fraction(value)
     tolerance = tolerance or Tolerance()
-    if tolerance.exact:
-        if terminates(value):
-            return DecimalAnswer(((decimal_text(value), "0"),), True)
-        unit = Fraction(1, 10 ** places)
-        return DecimalAnswer(((decimal_text(round_places(value, places)), decimal_text(unit / 2)),), False,
-                             f"to {places} decimal places")
-    alternatives = []
-    instructions = []
+    alternatives: list[Accepted] = []
+    instructions: list[str] = []
+    if terminates(value):
+        alternatives.append(Accepted(decimal_text(value), "0"))
     if tolerance.significant is not None:
         unit = _sig_unit(value, tolerance.significant)
-        alternatives.append((decimal_text(round_significant(value, tolerance.significant)), decimal_text(unit / 2)))
+        alternatives.append(Accepted(decimal_text(round_significant(value, tolerance.significant)),
+                                     decimal_text(unit / 2)))
         instructions.append(f"{tolerance.significant} significant figures suffice")
-    center = decimal_text(value) if terminates(value) else decimal_text(round_places(value, 12))
-    slack = Fraction(0) if terminates(value) else Fraction(1, 10 ** 12)
     if tolerance.absolute is not None:
-        margin = tolerance.absolute + slack
-        alternatives.append((center, decimal_text(margin) if terminates(margin) else
-                             decimal_text(round_places(margin, 12))))
-        instructions.append(f"within {decimal_text(tolerance.absolute) if terminates(tolerance.absolute) else tolerance.absolute}")
+        alternatives.append(Accepted(_text(value), _text(tolerance.absolute)))
+        instructions.append(f"within {_text(tolerance.absolute)}")
     if tolerance.relative is not None:
-        margin = tolerance.relative * abs(value) + slack
-        alternatives.append((center, decimal_text(round_places(margin, 12)) if not terminates(margin)
-                             else decimal_text(margin)))
+        alternatives.append(Accepted(_text(value), _text(tolerance.relative * abs(value))))
         instructions.append(f"within {float(tolerance.relative * 100):g}%")
-    return DecimalAnswer(tuple(alternatives), True, "; ".join(instructions))
+    credit = rounded_credit if exact_only else Fraction(1)
+    if value.denominator != 1 and credit > 0:
+        for digits in range(MIN_DIGITS, MAX_DIGITS + 1):
+            rounded = round_significant(value, digits)
+            if rounded == value:
+                break
+            if not any(abs(rounded - Fraction(a.value)) <= Fraction(a.margin) for a in alternatives):
+                alternatives.append(Accepted(decimal_text(rounded), "0", credit))
+    if not terminates(value) and tolerance.exact:
+        instructions.insert(0, f"a decimal of {MIN_DIGITS} to {MAX_DIGITS} significant figures")
+    return DecimalAnswer(tuple(alternatives), terminates(value), "; ".join(instructions))
 
 
 __all__ = ["NumberField", "TextField", "ChoiceField", "ManualField", "Field", "question_fields", "exercise_fields",
            "decimal_answer", "DecimalAnswer", "decimal_text", "round_places", "terminates", "formula_spellings",
-           "cell_label", "PLACES"]
+           "cell_label", "Accepted", "MIN_DIGITS", "MAX_DIGITS"]

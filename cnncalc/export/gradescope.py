@@ -52,6 +52,7 @@ ROOT="${CNNCALC_AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"
 VENV="$ROOT/cnncalc-venv"
 PYTHON="${CNNCALC_PYTHON:-python3}"
+cd "$ROOT"  # Python puts the working folder first on its path: never a checkout's cnncalc
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   # Gradescope's Ubuntu base images may lack pip and venv
   apt-get update && apt-get install -y python3 python3-venv python3-pip
@@ -71,6 +72,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: it grades $ROOT/submission into $ROOT/results/results.json
 # (written by `cnncalc export gradescope`; CNNCALC_AUTOGRADER_ROOT replaces /autograder for a test).
 ROOT="${CNNCALC_AUTOGRADER_ROOT:-/autograder}"
+cd "$ROOT"  # Gradescope's working folder; and Python puts it first on its path
 mkdir -p "$ROOT/results"
 if ! "$ROOT/cnncalc-venv/bin/python" -m cnncalc.export.gradescope "$ROOT"; then
   cat > "$ROOT/results/results.json" <<'JSON'

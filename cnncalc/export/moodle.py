@@ -16,8 +16,11 @@ each student one variant.
 What Moodle cannot hold, and how it is asked instead (``Written.notes`` lists
 each case):
 
-- an exact fraction whose decimal does not terminate (103/9): NUMERICAL reads
-  decimals only, so it is asked "to 3 decimal places" with a margin of half a unit;
+- an exact fraction whose decimal does not end (103/9): NUMERICAL reads
+  decimals only, so the blank accepts what cnncalc accepts besides the fraction:
+  each correct rounding of 3 to 10 significant figures (11.4, 11.44, 11.444, ...),
+  and the student is told so; where the question is ``exact``, those earn its
+  ``rounded_credit`` (``%50%``) and full credit cannot be had;
 - a formula (795*H + 10): Cloze has no algebra, so a SHORTANSWER accepts the
   spellings cnncalc writes (``fields.formula_spellings``); other equivalent forms
   are marked wrong and need a manual regrade;
@@ -40,7 +43,7 @@ from ..errors import InputError
 from ..exercises.exercise import Exercise
 from ..exercises.solution import solution_markdown
 from . import Written
-from .fields import (ChoiceField, Field, ManualField, NumberField, TextField, decimal_answer, exercise_fields)
+from .fields import ChoiceField, Field, ManualField, NumberField, TextField, exercise_fields
 from .html import escape, givens_html, markdown_html, matrix_html
 from .roster import variant
 
@@ -70,8 +73,9 @@ def blank(field: Field, factor: int) -> str:
     """One Cloze blank for a field (its weight is its points times ``factor``)."""
     weight = int(field.points * factor)
     if isinstance(field, NumberField):
-        answer = decimal_answer(field.value, field.tolerance)
-        alternatives = "~".join(f"={value}:{margin}" for value, margin in answer.alternatives)
+        answer = field.decimal()
+        alternatives = "~".join(("=" if a.credit == 1 else f"%{int(a.credit * 100)}%") + f"{a.value}:{a.margin}"
+                                for a in answer.alternatives)
         hint = f" <em>({escape(answer.instruction)})</em>" if answer.instruction else ""
         return "{" + f"{weight}:NUMERICAL:{alternatives}" + "}" + hint
     if isinstance(field, TextField):
@@ -152,7 +156,7 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
             for question, reference, fields in items:
                 where = f"{original.id}/{question.id}"
                 for field in fields:
-                    if isinstance(field, NumberField) and not decimal_answer(field.value, field.tolerance).exact:
+                    if isinstance(field, NumberField) and not field.decimal().exact:
                         lossy.setdefault(where, set()).add(field.label or "the value")
                     if isinstance(field, TextField) and field.kind == "formula":
                         formulas.add(where)
@@ -165,7 +169,8 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
     notes = []
     if lossy:
-        notes.append("exact fractions asked as decimals to 3 places (Moodle's numerical blanks read no fractions): "
+        notes.append("fractions without a finite decimal asked as decimals of 3 to 10 significant figures (Moodle's "
+                     "numerical blanks read no fractions): "
                      + ", ".join(f"{w} ({_count(cells)})" for w, cells in sorted(lossy.items())))
     if formulas:
         notes.append("formulas asked as short answers that accept cnncalc's spellings only (Moodle has no algebra): "
@@ -176,7 +181,7 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
 
 
 def _count(cells: set[str]) -> str:
-    return "the value" if cells == {"the value"} else f"cells in some variants: up to {len(cells)}"
+    return "the value" if cells == {"the value"} else "matrix cells"
 
 
 def _essay(quiz: ET.Element, name: str, prompt: str, field: ManualField, points: Fraction) -> None:

@@ -213,7 +213,6 @@ def write_prairielearn(exercises: list[Exercise], out: str | os.PathLike) -> Wri
     manual = [f"{ex.id}/{q.id}" for ex in exercises for q in ex.questions if q.manual]
     if manual:
         written.notes.append("graded by hand (give them manual points in the assessment): " + ", ".join(manual))
-    written.notes.append("--variants and --seed do not apply: every PrairieLearn variant seed is a cnncalc variant")
     return written
 
 
