@@ -43,11 +43,11 @@ def export_command(format_name, exercises, variants, seed, roster, out_path):
 
     \b
     Examples:
-      cnncalc export gradescope exercises/lecture001-convolution.yaml exercises/alexnet.yaml --roster roster.csv
+      cnncalc export gradescope exercises/lecture001-convolution.yaml exercises/alexnet.yaml --roster examples/roster.csv
       cnncalc export moodle exercises/ --variants 20 --seed 100 --out quiz.xml
       cnncalc export canvas exercises/sheet-q1-convolution.yaml --variants 3
       cnncalc export prairielearn exercises/ --out pl-course/
-      cnncalc export sheets exercises/lecture001-convolution.yaml --roster roster.csv --out sheets/
+      cnncalc export sheets exercises/lecture001-convolution.yaml --roster examples/roster.csv --out sheets/
     """
     from ..exercises.exercise import exercise_files, load_exercise
     from ..export.roster import read_roster, variant_seeds

@@ -293,7 +293,9 @@ def grade(text: str, data: dict) -> None:
         if answer is not None:
             names[q.id] = element_name(n, q)
             typed[q.id] = answer
-    result = Grader(exercise).grade(typed, "", "", seed)
+    result = Grader(original).grade(typed, "", "", seed)  # the grader builds (and caches) the variant itself
+    if result.invalid:
+        raise InputError(f"cnncalc could not grade this variant: {result.invalid}")
     scores = data.setdefault("partial_scores", {})
     feedback = data.setdefault("feedback", {})
     for graded in result.questions:
