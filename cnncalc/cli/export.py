@@ -25,7 +25,8 @@ DEFAULT_OUT = {"gradescope": "autograder.zip", "moodle": "cnncalc-moodle.xml", "
 @click.option("--out", "out_path", type=click.Path(), default=None,
               help="Where to write (default: autograder.zip, cnncalc-moodle.xml, cnncalc-canvas-qti.zip, "
                    "prairielearn/, sheets/).")
-def export_command(format_name, exercises, variants, seed, roster, out_path):
+def export_command(format_name: str, exercises: tuple[str, ...], variants: int | None, seed: int,
+                   roster: str | None, out_path: str | None) -> None:
     """Export EXERCISE files or folders for a learning platform, one variant per student.
 
     \b

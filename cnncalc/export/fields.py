@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from ..exercises.answers import Answer, Tolerance, round_significant
 from ..exercises.exercise import Exercise, Question
@@ -275,6 +276,7 @@ def _text(value: Fraction) -> str:
     return decimal_text(value) if terminates(value) else decimal_text(round_places(value, 15))
 
 
+@lru_cache(maxsize=65_536)  # a class's variants share many values (every 0, 45, 11.25 ...)
 def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, exact_only: bool = False,
                    rounded_credit: Fraction = Fraction(0)) -> DecimalAnswer:
     """What cnncalc's grader accepts for ``value``, as decimals (see the module docstring).
@@ -287,20 +289,26 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
     own, so that 97.14 is no more right in Moodle than in cnncalc for 874/9."""
     value = Fraction(value)
     tolerance = tolerance or Tolerance()
+    intervals: list[tuple[Fraction, Fraction]] = []  # (value, margin) of each alternative, as numbers
     alternatives: list[Accepted] = []
     instructions: list[str] = []
+
+    def accept(center: Fraction, margin: Fraction, credit: Fraction = Fraction(1)) -> None:
+        if not terminates(center):  # written to 15 places: widen by what the rounding moved it
+            margin += Fraction(1, 10 ** 15)
+        intervals.append((center, margin))
+        alternatives.append(Accepted(_text(center), _text(margin), credit))
+
     if terminates(value):
-        alternatives.append(Accepted(decimal_text(value), "0"))
+        accept(value, Fraction(0))
     if tolerance.significant is not None:
-        unit = _sig_unit(value, tolerance.significant)
-        alternatives.append(Accepted(decimal_text(round_significant(value, tolerance.significant)),
-                                     decimal_text(unit / 2)))
+        accept(round_significant(value, tolerance.significant), _sig_unit(value, tolerance.significant) / 2)
         instructions.append(f"{tolerance.significant} significant figures suffice")
     if tolerance.absolute is not None:
-        alternatives.append(Accepted(_text(value), _text(tolerance.absolute)))
+        accept(value, tolerance.absolute)
         instructions.append(f"within {_text(tolerance.absolute)}")
     if tolerance.relative is not None:
-        alternatives.append(Accepted(_text(value), _text(tolerance.relative * abs(value))))
+        accept(value, tolerance.relative * abs(value))
         instructions.append(f"within {float(tolerance.relative * 100):g}%")
     credit = rounded_credit if exact_only else Fraction(1)
     if value.denominator != 1 and credit > 0:
@@ -308,8 +316,8 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
             rounded = round_significant(value, digits)
             if rounded == value:
                 break
-            if not any(abs(rounded - Fraction(a.value)) <= Fraction(a.margin) for a in alternatives):
-                alternatives.append(Accepted(decimal_text(rounded), "0", credit))
+            if not any(abs(rounded - center) <= margin for center, margin in intervals):
+                accept(rounded, Fraction(0), credit)
     if not terminates(value) and tolerance.exact:
         instructions.insert(0, f"a decimal of {MIN_DIGITS} to {MAX_DIGITS} significant figures")
     return DecimalAnswer(tuple(alternatives), terminates(value), "; ".join(instructions))

@@ -186,7 +186,8 @@ def grade_submission(exercises: list[Exercise], folder: Path, who: Submitter) ->
     for path in files:
         shown = path.relative_to(folder).as_posix()
         try:
-            found.setdefault(read_submission(str(path), who.name, only).exercise, []).append((shown, path))
+            submission = read_submission(str(path), who.name, only)
+            found.setdefault(submission.exercise, []).append((shown, submission))
         except CnnCalcError as error:
             unreadable.append(f"{shown}: {' '.join(str(error).split())}")
     known = {ex.id for ex in exercises}
@@ -212,8 +213,7 @@ def grade_submission(exercises: list[Exercise], folder: Path, who: Submitter) ->
             else:
                 grades.append(Grader(ex).grade({}, who.name, "", seed, (reason,)))
             continue
-        shown, path = mine[0]
-        submission = read_submission(str(path), who.name, only)
+        shown, submission = mine[0]
         extra = []
         if ex.variants and submission.seed is not None and submission.seed != seed:
             extra.append(f"your file says seed {submission.seed}; your variant is seed {seed}, graded with that")

@@ -13,6 +13,7 @@ with raw HTML disabled, so an exercise cannot inject markup; values are escaped.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Callable
 
@@ -24,11 +25,16 @@ TABLE_STYLE = "border-collapse:collapse"
 CELL_STYLE = "border:1px solid #999;padding:2px 8px;text-align:right"
 
 
-def markdown_html(text: str) -> str:
-    """Markdown (CommonMark with tables) as HTML, raw HTML escaped."""
+@lru_cache(maxsize=1)
+def _markdown():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text).strip()
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark with tables) as HTML, raw HTML escaped."""
+    return _markdown().render(text).strip()
 
 
 def matrix_rows(array: Exact) -> list[tuple[str, list[list[object]]]]:

@@ -60,7 +60,8 @@ def variant_seeds(base: int, count: int) -> list[int]:
     return [base + i for i in range(count)]
 
 
-_VARIANTS: dict[tuple[int, int | None], Exercise] = {}
+# (id of the exercise, seed) -> (the exercise, its variant); the exercise is kept so that its id is not reused
+_VARIANTS: dict[tuple[int, int], tuple[Exercise, Exercise]] = {}
 
 
 def variant(exercise: Exercise, seed: int | None) -> Exercise:
@@ -69,18 +70,19 @@ def variant(exercise: Exercise, seed: int | None) -> Exercise:
     if seed is None or not exercise.variants:
         return exercise
     key = (id(exercise), seed)
-    if key not in _VARIANTS:
+    cached = _VARIANTS.get(key)
+    if cached is None or cached[0] is not exercise:
         from ..exercises.variants import generate
 
         if len(_VARIANTS) > 4096:
             _VARIANTS.clear()
-        _VARIANTS[key] = generate(exercise, seed)[0]
-    return _VARIANTS[key]
+        cached = _VARIANTS[key] = (exercise, generate(exercise, seed)[0])
+    return cached[1]
 
 
-def seed_for(exercise: Exercise, seed: int | None) -> int | None:
-    """The seed that matters for this exercise: None when it has no variants."""
-    return seed if exercise.variants else None
+def forget_variants() -> None:
+    """Drop the variants built so far (a long-running process, a benchmark)."""
+    _VARIANTS.clear()
 
 
 # --------------------------------------------------------------------------- rosters
@@ -191,5 +193,5 @@ def roster_csv(students: list[Student]) -> str:
     return out.getvalue()
 
 
-__all__ = ["Student", "student_seed", "variant_seeds", "variant", "seed_for", "read_roster", "parse_roster",
+__all__ = ["Student", "student_seed", "variant_seeds", "variant", "forget_variants", "read_roster", "parse_roster",
            "roster_csv", "SEED_BOUND"]
