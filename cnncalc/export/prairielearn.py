@@ -110,6 +110,8 @@ def _number_attributes(question: Question) -> str:
 
 def question_html(exercise: Exercise) -> str:
     """question.html: the same for every variant; the numbers come from ``params``."""
+    from ..render import format_value
+
     weights = _weights(exercise)
     parts = ["<pl-question-panel>", f"<h4>{escape(exercise.title)}</h4>",
              "{{{params.statement_html}}}", "{{{params.givens_html}}}", "</pl-question-panel>", ""]
@@ -117,7 +119,7 @@ def question_html(exercise: Exercise) -> str:
     for n, (q, ref) in enumerate(zip(exercise.questions, exercise.references()), start=1):
         name = element_name(n, q)
         kind = _element(ref, q)
-        points = f"{q.points} point{'s' * (q.points != 1)}"
+        points = f"{format_value(q.points)} point{'s' * (q.points != 1)}"
         parts += ['<div class="card my-2"><div class="card-body">',
                   f"<pl-question-panel><p><strong>{escape(q.id)}</strong> ({points}"
                   f"{', graded by hand' if q.manual else ''})</p>{{{{{{params.prompt_{name}}}}}}}</pl-question-panel>"]
@@ -126,11 +128,8 @@ def question_html(exercise: Exercise) -> str:
             parts.append(f'<pl-number-input answers-name="{name}" {_number_attributes(q)} allow-fractions="true" '
                          f'{weight} label="{escape(q.id)} ="></pl-number-input>')
         elif kind == "matrix":
-            t = q.tolerance
-            attributes = (f'comparison="sigfig" digits="{t.significant}"' if t.significant is not None
-                          else _number_attributes(q))
-            parts.append(f'<pl-matrix-component-input answers-name="{name}" {attributes} allow-fractions="true" '
-                         f'allow-partial-credit="true" {weight}></pl-matrix-component-input>')
+            parts.append(f'<pl-matrix-component-input answers-name="{name}" {_number_attributes(q)} '
+                         f'allow-fractions="true" allow-partial-credit="true" {weight}></pl-matrix-component-input>')
         elif kind == "choice":
             answers = "".join(f'<pl-answer correct="{"true" if c == str(q.answer) else "false"}">{escape(c)}</pl-answer>'
                               for c in q.choices)

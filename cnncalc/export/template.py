@@ -88,7 +88,9 @@ def expected_form(question: Question, reference: Answer) -> str:
             return "a number, e.g. 12.5 (within the question's tolerance)"
         if _whole(value):
             return "a whole number, e.g. 12"
-        return "an exact number: a fraction such as 7/3 or a decimal such as 2.5"
+        if getattr(question, "exact", False):
+            return "the exact value: a fraction such as 7/3 (a rounded decimal earns part of the points)"
+        return "a number: a fraction such as 7/3, or a decimal of 3 or more significant figures"
     if question.keywords:
         return "a few words (the key words earn credit)"
     return "a few words"
