@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .display import NotebookDisplay
 from .errors import ShapeError
 from .expr import parse_scalar
 from .readers import read_matrix, read_vector
@@ -33,7 +34,7 @@ FUNCTIONS = ("relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax")
 
 
 @dataclass(frozen=True)
-class ActivationResult:
+class ActivationResult(NotebookDisplay):
     op: str
     input: Exact
     output: Exact
@@ -134,7 +135,7 @@ def activate(name: str, input, slope="0.01") -> ActivationResult:
 
 
 @dataclass(frozen=True)
-class DenseResult:
+class DenseResult(NotebookDisplay):
     input: Exact
     weights: Exact
     bias: Exact | None

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .display import NotebookDisplay
 from .errors import ShapeError
 from .exact_blas import choose_method, correlate_integers, filter_l1
 from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axis, resolve_padding
@@ -39,7 +40,7 @@ from .readers import read_matrix, read_vector
 from .values import Exact, max_abs, scale
 
 @dataclass(frozen=True)
-class ConvResult:
+class ConvResult(NotebookDisplay):
     """A convolution's value together with everything its derivation needs.
 
     ``padded`` and ``kernel`` are in canonical layout, (N, C, *S) and

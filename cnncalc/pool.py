@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .display import NotebookDisplay
 from .errors import ShapeError
 from .exact_blas import windows
 from .geometry import AXIS_NAMES, WindowSpec, effective_kernel, output_size, per_axis, resolve_padding
@@ -40,7 +41,7 @@ _ALIASES = {"mean": "avg", "average": "avg", "maximum": "max", "minimum": "min"}
 
 
 @dataclass(frozen=True)
-class PoolResult:
+class PoolResult(NotebookDisplay):
     """A pooling's value and what its derivation needs (canonical (N, C, *S) layout)."""
 
     output: Exact

@@ -104,7 +104,12 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
     if len(text) > MAX_BYTES:
         raise InputError(f"{source}: {len(text):,} characters is more than {MAX_BYTES:,}; split the file")
     # libyaml's parser when present (several times faster); both only compose nodes
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    if typed:
+        # every value is kept as its text, so YAML's implicit typing is not needed: the base
+        # loader skips it (explicit tags such as !!python/... are still seen and refused)
+        loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    else:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     document = YamlDocument(None, source, tags=tags, typed=typed, text=text)
     try:
         node = loader.get_single_node()

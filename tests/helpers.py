@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cnncalc.idx import idx_bytes
 
@@ -53,3 +54,12 @@ def torch_conv2d(x, w, **kw) -> list:
 def as_fractions(nested) -> np.ndarray:
     arr = np.array(nested, dtype=object)
     return np.frompyfunc(Fraction, 1, 1)(arr)
+
+
+def examples(ci: int) -> settings:
+    """Hypothesis settings for a test that needs fewer examples than the profile in CI
+    (a slow property): ``ci`` examples in the default profile, the profile's own
+    number under HYPOTHESIS_PROFILE=thorough, so a thorough run reaches every test."""
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    count = ci if profile == "ci" else settings.get_profile(profile).max_examples
+    return settings(max_examples=count, deadline=None, suppress_health_check=[HealthCheck.too_slow])

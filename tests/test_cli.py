@@ -145,3 +145,23 @@ def test_pipe_conv_into_pool():
     conv_json = CliRunner().invoke(main, ["conv", IMAGE, "1 1 1; 1 0 1; 1 1 1", "--json"]).output
     result = CliRunner().invoke(main, ["pool", "-", "--json"], input=conv_json)
     assert json.loads(result.output)["output"] == [[566, 552], [1488, 1320]]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["pool", "1 2; 3 4", "--windw", "2"], "No such option '--windw' (did you mean '--window'?)"),
+    (["shape", "alexnet", "--jsn"], "No such option '--jsn' (did you mean '--json'?)"),
+    (["shape", "227x227x3 -> relu", "--jsn"], "No such option '--jsn' (did you mean '--json'?)"),
+    (["conf", "1 2", "1"], "No such command 'conf' (did you mean 'conv'?)"),
+    (["grade", "exercises/alexnet.yaml", "x.yaml", "--sumary"], "(did you mean '--summary'?)"),
+])
+def test_typos_in_options_and_commands_are_named(args, message):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_negative_numbers_stay_values():
+    result = CliRunner().invoke(main, ["conv", "-1 0; 0 -1", "-1", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["output"] == [[1, 0], [0, 1]]
+    result = CliRunner().invoke(main, ["act", "leaky-relu", "-3 2", "--slope", "-0.5", "--json"])
+    assert json.loads(result.output)["output"] == ["3/2", 2]

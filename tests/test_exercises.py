@@ -15,7 +15,6 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.errors import CnnCalcError
 from cnncalc.exercises.exercise import check_exercise, load_exercise, parse_exercise
-from cnncalc.exercises.solution import solution_markdown
 from cnncalc.exercises.variants import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,12 +203,26 @@ def test_a_wrong_published_answer_fails_check(tmp_path):
 
 
 @pytest.mark.parametrize("path", sorted(EXERCISES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_solutions_are_up_to_date(path):
-    """solutions/ is written by `cnncalc solve exercises/ --markdown --out solutions/`."""
+def test_solutions_are_up_to_date(path, tmp_path):
+    """solutions/ is written by `cnncalc solve exercises/ --markdown --out solutions/`: the text, and its
+    figures beside it (SVGs byte for byte; a GIF's bytes depend on Pillow's version, so its frame count)."""
+    from PIL import Image
+
+    from cnncalc.exercises.figures import write_solution
+
+    stale = "solutions/ is stale: run cnncalc solve exercises/ --markdown --out solutions/"
     golden = SOLUTIONS / f"{path.stem}.md"
     assert golden.exists(), "run: cnncalc solve exercises/ --markdown --out solutions/"
-    assert solution_markdown(load_exercise(path)) == golden.read_text(encoding="utf-8"), \
-        "solutions/ is stale: run cnncalc solve exercises/ --markdown --out solutions/"
+    fresh, *figures = write_solution(load_exercise(path), tmp_path / golden.name)
+    assert fresh.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8"), stale
+    for figure in figures:
+        committed = SOLUTIONS / "figures" / figure.name
+        assert committed.exists(), stale
+        if figure.suffix == ".svg":
+            assert figure.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), stale
+        else:
+            with Image.open(figure) as new, Image.open(committed) as old:
+                assert (new.n_frames, new.size) == (old.n_frames, old.size), stale
 
 
 @pytest.mark.parametrize("name", ["sheet-q1-convolution", "lecture001-convolution", "lecture004-convolution"])
@@ -276,8 +289,13 @@ def test_the_documented_example_is_a_valid_exercise(tmp_path):
 
     text = (ROOT / "docs" / "exercises.md").read_text(encoding="utf-8")
     block = re.search(r"## A complete example\n\n```yaml\n(.*?)```", text, re.S).group(1)
-    rows = {r.question: r for r in check_exercise(parse_exercise(block, "docs/exercises.md"))}
+    exercise = parse_exercise(block, "docs/exercises.md")
+    rows = {r.question: r for r in check_exercise(exercise)}
     assert rows["pooled"].status == "ok" and rows["size"].status == "ok" and rows["units"].status == "ok"
+    from cnncalc.exercises.variants import hard_coded
+    from cnncalc.grading.selfcheck import grading_problems
+
+    assert hard_coded(exercise) == [] and grading_problems(exercise) == []  # check would pass it whole
     assert rows["total"].status == "erratum"
     # by hand: I - I shifted by (1, 1), then the maxima of the 2x2 windows (ceil mode keeps the partial ones)
     assert rows["conv"].reference.value.tolist() == [[1, 0, 5], [1, -1, -5], [-2, -4, 1]]

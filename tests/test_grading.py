@@ -98,8 +98,8 @@ def test_output_size_mistakes():
         assert q["q"].status == "wrong" and mistake in q["q"].feedback
     ex = parse_exercise("id: s\ntitle: s\nquestions:\n  - id: q\n"
                         "    compute: {output_size: {n: 7, kernel: 3, stride: 3}}\n", "s.yaml")
-    q, _ = grade(ex, {"q": "2.33"})
-    assert "did not floor" in q["q"].feedback or q["q"].status == "wrong"
+    q, _ = grade(ex, {"q": "2.33"})  # 7/3 to 3 figures: the unfloored value
+    assert q["q"].status == "wrong" and "did not floor" in q["q"].feedback
     q, _ = grade(ex, {"q": "7/3"})
     assert "did not floor" in q["q"].feedback
 

@@ -13,11 +13,13 @@ nn = torch.nn
 
 from cnncalc.errors import CnnCalcError  # noqa: E402
 from cnncalc.stacks.layers import Context, Conv, Dense, Flatten, Pool  # noqa: E402
+
+from .helpers import examples  # noqa: E402
 from cnncalc.stacks.shapes import Shape  # noqa: E402
 from cnncalc.stacks.grammar import symbol  # noqa: E402
 from cnncalc.stacks.summary import summarize  # noqa: E402
 
-SETTINGS = settings(max_examples=int(__import__("os").environ.get("CNNCALC_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = examples(60)
 
 
 @st.composite

@@ -170,7 +170,7 @@ def test_without_torch_one_line_names_the_extra(command):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 2
     lines = (out.stdout + out.stderr).strip().splitlines()
-    assert len(lines) == 1 and 'pip install "cnncalc[train]"' in lines[0] and "Traceback" not in lines[0]
+    assert len(lines) == 1 and 'pip install -e ".[train]"' in lines[0] and "Traceback" not in lines[0]
 
 
 def test_help_of_train_has_examples():

@@ -17,7 +17,9 @@ from torch import nn  # noqa: E402
 
 from cnncalc.cli import main  # noqa: E402
 from cnncalc.errors import ShapeError  # noqa: E402
-from cnncalc.stacks.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa: E402
+from cnncalc.stacks.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa
+
+from .helpers import examples  # noqa: E402: E402
 from cnncalc.stacks.shapes import Shape  # noqa: E402
 from cnncalc.stacks.grammar import StackSpec  # noqa: E402
 from cnncalc.torch import build  # noqa: E402
@@ -100,7 +102,7 @@ def plain_shapes(spec):
     return shapes
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(stacks())
 def test_verify_agrees_on_drawn_stacks(spec):
     ctx = Context(convention=spec.convention)
@@ -118,7 +120,7 @@ def test_verify_agrees_on_drawn_stacks(spec):
         assert [c.torch_shape for c in report.checks] == plain_shapes(spec)
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(st.integers(1, 5), st.integers(1, 3), st.integers(4, 9))
 def test_keras_same_padding_keeps_ceil_n_over_s(k, s, n):
     spec = StackSpec(Shape((n, n), 1), (Conv(3, k, stride=s, padding="same"),), "same", "keras")

@@ -7,6 +7,7 @@ import click
 from ..conv import conv
 from ..explain import conv_steps, parse_cell
 from . import main
+from .drawing import RESULT_FORMATS, draw_option, draw_result
 from .options import emit, output_options, parse_ints, parse_padding
 
 
@@ -22,8 +23,9 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--flip", is_flag=True, help="True convolution: flip the kernel first (default: cross-correlation, as torch and Keras compute).")
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for 1-D kernels, else 2).")
 @click.option("--as-matrix", is_flag=True, help="Also show the convolution as a sparse matrix times the flattened input.")
+@draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
-def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix,
+def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, draw_path,
                  explain, cells, digits, form):
     """Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).
 
@@ -38,15 +40,19 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
       cnncalc conv "0 80 40; 20 40 0; 0 0 40" "0 0.25; 0.5 1" --flip --explain
       cnncalc conv image.txt "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9" --cell 1,1
       cnncalc conv "1 2 3 4 5" "1 0 -1" --padding 1 --json
+      cnncalc conv "0 80 40; 20 40 0; 0 0 40" "0 0.25; 0.5 1" --flip --draw flip.gif
     """
     result = conv(input, kernel, bias=bias, stride=parse_ints(stride, "stride"),
                   padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
                   groups=groups, flip=flip, dims=dims)
     steps = None
+    chosen = [parse_cell(c, result.output.shape) for c in cells]
     if cells:
-        steps = conv_steps(result, [parse_cell(c, result.output.shape) for c in cells])
+        steps = conv_steps(result, chosen)
     elif explain:
         steps = conv_steps(result)
+    if draw_path:
+        draw_result(result, draw_path, chosen)
     from .. import render
 
     matrix = None

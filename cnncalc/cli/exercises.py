@@ -33,7 +33,9 @@ def check_command(target, as_json):
     reported with both values.  Every question's grading path runs too (the
     reference written as a student would must grade as correct, an empty answer
     as missing, each diagnosed mistake without error): a question no student
-    could earn is 'ungradable'.  Exit code 1 on any mismatch, ungradable
+    could earn is 'ungradable'; an exercise with variants whose prompt or
+    compute writes a value the variants change (instead of its {placeholder})
+    is 'ungradable' too.  Exit code 1 on any mismatch, ungradable
     question or unreadable exercise in a folder (the other files are still
     checked); exit code 2 when the one exercise named cannot be read.
 
@@ -45,6 +47,7 @@ def check_command(target, as_json):
     from ..errors import CnnCalcError
     from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
     from ..exercises.solution import answer_inline
+    from ..exercises.variants import hard_coded
     from ..grading.selfcheck import grading_problems
 
     rows, count = [], 0
@@ -53,7 +56,7 @@ def check_command(target, as_json):
         try:
             exercise = load_exercise(path)
             checked = check_exercise(exercise)
-            problems = grading_problems(exercise)
+            problems = grading_problems(exercise) + hard_coded(exercise)
         except CnnCalcError as error:
             if not Path(target).is_dir():
                 raise  # one exercise named: its error is the one line to print
@@ -116,14 +119,19 @@ def solve_command(exercise, form, out):
 
     EXERCISE is a .yaml file, or a folder: then --out names a folder and every
     exercise's solution is written there as NAME.md (or NAME.tex with --latex).
+    A Markdown solution written with --out gets its figures beside it, in
+    figures/ (an SVG and a GIF per convolution or pooling answer, a diagram per
+    network), linked from the text.
 
     \b
     Examples:
       cnncalc solve exercises/sheet-q1-convolution.yaml
       cnncalc solve exercises/alexnet.yaml --latex
       cnncalc solve exercises/ --markdown --out solutions/     # refresh solutions/
+      cnncalc solve exercises/sheet-q1-convolution.yaml --markdown --out q1/   # q1/NAME.md and q1/figures/
     """
     from ..exercises.exercise import exercise_files, load_exercise
+    from ..exercises.figures import write_solution
     from ..exercises.solution import solution_latex, solution_markdown, solution_renderable
 
     if Path(exercise).is_dir():
@@ -134,14 +142,22 @@ def solve_command(exercise, form, out):
         suffix = ".tex" if form == "latex" else ".md"
         for path in exercise_files(exercise):
             ex = load_exercise(path)
-            text = solution_latex(ex) if form == "latex" else solution_markdown(ex)
-            (folder / (path.stem + suffix)).write_text(text, encoding="utf-8")
-            click.echo(f"wrote {folder / (path.stem + suffix)}")
+            if form == "latex":
+                (folder / (path.stem + suffix)).write_text(solution_latex(ex), encoding="utf-8")
+                click.echo(f"wrote {folder / (path.stem + suffix)}")
+            else:
+                click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
+    if out and (Path(out).is_dir() or out.endswith(("/", "\\"))):  # --out DIR: DIR/NAME.md, figures beside it
+        Path(out).mkdir(parents=True, exist_ok=True)
+        out = str(Path(out) / (Path(exercise).stem + (".tex" if form == "latex" else ".md")))
     if form == "latex":
         text = solution_latex(ex)
-    elif form == "markdown" or out:
+    elif out:
+        click.echo(_wrote(write_solution(ex, out)))
+        return
+    elif form == "markdown":
         text = solution_markdown(ex)
     else:
         from rich.console import Console
@@ -153,6 +169,12 @@ def solve_command(exercise, form, out):
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
+
+
+def _wrote(paths: list[Path]) -> str:
+    figures = len(paths) - 1
+    return f"wrote {paths[0]}" + (f" and {figures} figure{'s' * (figures != 1)} in {paths[0].parent / 'figures'}"
+                                  if figures else "")
 
 
 @main.command("generate")

@@ -7,6 +7,7 @@ import click
 from ..explain import parse_cell, pool_steps
 from ..pool import OPERATIONS, pool
 from . import main
+from .drawing import RESULT_FORMATS, draw_option, draw_result
 from .options import emit, output_options, parse_ints, parse_padding
 
 
@@ -22,9 +23,10 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--exclude-pad", is_flag=True, help="Average only over real cells (torch's count_include_pad=False).")
 @click.option("--global", "global_pool", is_flag=True, help="One window over the whole input (global pooling).")
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for a 1-D input, else 2).")
+@draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
 def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclude_pad, global_pool, dims,
-                 explain, cells, digits, form):
+                 draw_path, explain, cells, digits, form):
     """Pool INPUT exactly: max, avg, min or sum over windows.
 
     INPUT is a typed matrix ("1 2; 3 4", '|' between channels) or a file
@@ -35,15 +37,19 @@ def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclud
       cnncalc pool "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20" --explain
       cnncalc pool "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20" --op avg --json
       cnncalc pool "1 2 3; 4 5 6; 7 8 9" --window 2 --ceil --op avg
+      cnncalc pool "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20" --op avg --draw avg.html
     """
     result = pool(input, op=op, window=parse_ints(window, "window"), stride=parse_ints(stride, "stride"),
                   padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
                   ceil_mode=ceil_mode, count_include_pad=not exclude_pad, global_pool=global_pool, dims=dims)
     steps = None
+    chosen = [parse_cell(c, result.output.shape) for c in cells]
     if cells:
-        steps = pool_steps(result, [parse_cell(c, result.output.shape) for c in cells])
+        steps = pool_steps(result, chosen)
     elif explain:
         steps = pool_steps(result)
+    if draw_path:
+        draw_result(result, draw_path, chosen)
     from .. import render
 
     def terminal():

@@ -25,6 +25,7 @@ Examples:
   cnncalc shape net.yaml --json
   cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
   cnncalc shape --list
+  cnncalc shape resnet50 --draw resnet50.html           # diagram, bars and table
 
 \b
 Inline grammar (layers separated by '->'):
@@ -94,8 +95,11 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--max-stride", default=4, show_default=True, help="Bound for --solve.")
 @click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
 @click.option("--max-padding", default=3, show_default=True, help="Bound for --solve.")
+@click.option("--draw", "draw_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also draw the network into FILE.svg or FILE.html: a block per layer (branches side by side) "
+                   "and per-layer bars of parameters, MACs and memory.")
 def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve,
-          max_kernel, max_stride, max_dilation, max_padding):
+          max_kernel, max_stride, max_dilation, max_padding, draw_path):
     from ..errors import InputError
 
     if list_:
@@ -121,6 +125,10 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
     ctx = Context(convention=convention or stack.convention or "torch", bias=not no_bias, strict=strict,
                   dtype_bytes=DTYPES[dtype])
     summary = summarize(stack.input, stack.layers, ctx, stack.name)
+    if draw_path:
+        from ..figures.network import draw_network
+
+        click.echo(draw_network(summary, draw_path, layout), err=True)
     _print(summary, fmt_, explain, layout, dtype)
 
 

@@ -27,7 +27,7 @@ TASK:
 MNIST is read from --data-dir, else $CNNCALC_DATA, else ~/.cache/cnncalc/mnist
 (`cnncalc data mnist` fetches it).  The data lives on the device, normalised
 once; the engine's parameter count and torch's are printed side by side for
-every model.  Needs the extra: pip install "cnncalc[train]".
+every model.  Needs the extra: pip install -e ".[train]" in the cnncalc checkout.
 
 \b
 Examples:

@@ -17,7 +17,7 @@ shape, trainable parameters and non-trainable values (batch-norm running
 statistics) are compared with the engine's, and for every convolution and
 pooling layer the engine's exact values on a random small-integer input with
 integer weights are compared with torch in float64.  Exit status 1 on any
-difference.  Needs the extra: pip install "cnncalc[train]".
+difference.  Needs the extra: pip install -e ".[train]" in the cnncalc checkout.
 
 \b
 Examples:

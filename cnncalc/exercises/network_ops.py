@@ -8,6 +8,7 @@
 ``value``   output, units, weights, biases, params, trainable, non_trainable,
             macs, memory, receptive_field, jump, fc_params, table
 ``no_bias`` count weights only (the course's VGG16 table)
+``no_padding``  as if every padding were left out (the mistake diagnosis uses it)
 ``convention``  torch (default) or keras
 
 >>> from cnncalc.exercises.scope import Scope
@@ -28,7 +29,7 @@ from .scope import check_keys
 
 VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
           "receptive_field", "jump", "fc_params", "table")
-OPTIONS = ("of", "layer", "value", "no_bias", "convention")
+OPTIONS = ("of", "layer", "value", "no_bias", "convention", "no_padding")
 FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biases": "params", "params": "params",
                "trainable": "params", "macs": "macs", "memory": "units"}
 
@@ -50,6 +51,10 @@ def _summary(params: dict, scope, path: str) -> StackSummary:
     if convention not in ("torch", "keras"):
         raise SpecError(f"{scope.where(path + '.convention')}: convention '{convention}' is not torch or keras")
     context = Context(convention=convention, bias=not params.get("no_bias", False))
+    if params.get("no_padding"):
+        from ..stacks.grammar import without_padding
+
+        stack = without_padding(stack)
     return summarize(stack.input, stack.layers, context, stack.name)
 
 
@@ -80,9 +85,15 @@ def network_fact(params, scope, path: str) -> Answer:
         from ..stacks.render import format_markdown
 
         return Answer("table", format_markdown(summary), (f"{summary.name}: {len(summary.rows)} layers",), summary)
-    if "layer" in params:
-        return _layer_fact(summary, _row(summary, params["layer"], scope, path), value)
-    return _total_fact(summary, value)
+    try:
+        if "layer" in params:
+            return _layer_fact(summary, _row(summary, params["layer"], scope, path), value)
+        return _total_fact(summary, value)
+    except SpecError as error:
+        message = str(error)
+        if message.startswith(scope.where(path).split(":")[0]):
+            raise
+        raise SpecError(f"{scope.where(path + '.value')}: {message}") from None
 
 
 def _layer_fact(summary: StackSummary, row, value: str) -> Answer:
@@ -93,7 +104,8 @@ def _layer_fact(summary: StackSummary, row, value: str) -> Answer:
         return Answer("shape", _shape(row.output), tuple(steps), row)
     if value in ("receptive_field", "jump"):
         if row.rf is None:
-            raise SpecError(f"layer {row.name} has no spatial receptive field (its output is flat)")
+            raise SpecError(f"layer {row.name} has no spatial receptive field (its output is flat); ask for the "
+                            "receptive field of a convolution or pooling layer before flatten")
         size, jump, _ = row.rf[0]
         number = size if value == "receptive_field" else jump
         steps.append(f"receptive field {size}, jump {jump} (input pixels between neighbouring outputs)")
@@ -115,8 +127,11 @@ def _total_fact(summary: StackSummary, value: str) -> Answer:
     if value == "output":
         return Answer("shape", _shape(summary.output), (f"{summary.input.text()} -> {summary.output.text()}",), summary)
     if value in ("receptive_field", "jump"):
-        return _layer_fact(summary, rows[-1] if rows[-1].rf is not None else
-                           [r for r in rows if r.rf is not None][-1], value)
+        spatial = [r for r in rows if r.rf is not None]
+        if not spatial:
+            raise SpecError(f"{summary.name} has no spatial layer, so no receptive field: its input is flat; "
+                            "ask for the receptive field of a network with convolutions or pooling")
+        return _layer_fact(summary, rows[-1] if rows[-1].rf is not None else spatial[-1], value)
     totals = {"units": summary.total_units, "weights": summary.total_weights, "biases": summary.total_biases,
               "params": summary.total_params, "trainable": summary.trainable_params,
               "non_trainable": summary.non_trainable_params, "macs": summary.total_macs,

@@ -11,6 +11,7 @@ is (a number, a formula, a matrix, a network or text).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -37,11 +38,44 @@ class Scope:
     where: object = None  # a callable path -> "file: line N: path" for errors
 
     def lookup(self, name):
+        """A given or an earlier answer by name; ``X[4:6, 4:6]`` is a part of the matrix X."""
         if isinstance(name, str) and name in self.answers:
             return self.answers[name]
         if isinstance(name, str) and name in self.givens:
             return self.givens[name]
+        part = _PART.match(name) if isinstance(name, str) else None
+        if part:
+            whole = self.lookup(part.group(1))
+            if whole is not None and whole.kind == "matrix":
+                return Given("matrix", matrix_part(whole.value, part.group(2), name), name)
         return None
+
+
+_PART = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*\[([^\[\]]+)\]\s*$")
+
+
+def matrix_part(matrix: Exact, spec: str, name: str = "matrix") -> Exact:
+    """Rows and columns counted from 1, both ends included, as the course counts:
+    ``4:6, 4:6`` is the 3x3 window whose top-left cell is (4, 4); ``2, 3`` one cell
+    (as a 1x1 matrix).  With fewer indices than axes, they address the last axes.
+
+    >>> matrix_part(Exact.from_nested([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), "2:3, 1:2").tolist()
+    [[4, 5], [7, 8]]
+    """
+    parts = [s.strip() for s in spec.split(",")]
+    if len(parts) > matrix.ndim:
+        raise SpecError(f"{name}: {len(parts)} indices for a matrix of {matrix.ndim} axes")
+    index: list = [slice(None)] * (matrix.ndim - len(parts))
+    for part, size in zip(parts, matrix.shape[matrix.ndim - len(parts):]):
+        ends = part.split(":")
+        try:
+            low, high = (int(ends[0]), int(ends[-1])) if len(ends) <= 2 else (0, -1)
+        except ValueError:
+            raise SpecError(f"{name}: '{part}' is not an index or a range such as 4:6 (counted from 1)") from None
+        if len(ends) > 2 or not 1 <= low <= high <= size:
+            raise SpecError(f"{name}: '{part}' is not a range within 1..{size}; write e.g. 4:6 (both ends included)")
+        index.append(slice(low - 1, high))
+    return matrix.transform(lambda a: a[tuple(index)].copy())
 
 
 def read_given(raw, document=None, path: str = "") -> Given:

@@ -74,8 +74,14 @@ def _published_markdown(row) -> str:
     return f"\n\n> Published answer: `{row.published}` (agrees).\n"
 
 
-def solution_markdown(exercise: Exercise) -> str:
-    """The whole worked solution as Markdown."""
+def _figures_markdown(links: list[tuple[str, str]]) -> list[str]:
+    """Image links to the figures drawn beside the solution (``cnncalc solve --markdown --out``)."""
+    return [" ".join(f"![{alt}]({link})" for alt, link in links), ""] if links else []
+
+
+def solution_markdown(exercise: Exercise, figures: dict[str, list[tuple[str, str]]] | None = None) -> str:
+    """The whole worked solution as Markdown; ``figures`` links images by question id or given name."""
+    figures = figures or {}
     from .exercise import check_exercise
 
     rows = {r.question: r for r in check_exercise(exercise)}
@@ -89,6 +95,8 @@ def solution_markdown(exercise: Exercise) -> str:
     shown = [(n, g) for n, g in exercise.givens.items()]
     if shown:
         out += ["**Given**", ""] + [_given_markdown(n, g) for n, g in shown] + [""]
+        for name, _ in shown:
+            out += _figures_markdown(figures.get(name, []))
     for q, ref in zip(exercise.questions, exercise.references()):
         out += [f"## {q.id} ({_points(q)})", "", exercise.prompt_text(q).strip(), ""]
         if q.choices:
@@ -98,6 +106,7 @@ def solution_markdown(exercise: Exercise) -> str:
             out += ["**Solution.**", ""] + [f"- {s}" for s in steps] + [""]
         out.append(f"**Answer:**{answer_markdown(ref)}" + _published_markdown(rows.get(q.id)))
         out.append("")
+        out += _figures_markdown(figures.get(q.id, []))
     return "\n".join(out).rstrip() + "\n"
 
 

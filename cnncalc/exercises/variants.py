@@ -7,6 +7,7 @@ from a seed.
       N: {range: [5, 12]}                      # a whole number in [5, 12]
       S: {choices: [1, 2]}                     # one of the listed values
       I: {matrix: [6, 6], range: [0, 255]}     # a 6x6 matrix of whole numbers
+      X: {matrix: [3, 5, 5], range: [0, 9]}    # 3 channels of 5x5
 
 A variant is written as a new exercise (``id`` + seed, the published
 ``expected`` answers dropped since they belong to the original numbers) and
@@ -18,6 +19,7 @@ again, up to a limit.
 from __future__ import annotations
 
 import random
+import re
 
 import yaml
 
@@ -26,6 +28,81 @@ from .exercise import Exercise, build_exercise
 from ..yamlio import YamlDocument
 
 MAX_DRAWS = 50
+
+
+def _names_in(compute: object) -> set[str]:
+    """Every name a compute mapping uses: operands, and names inside expressions and parts (X[1:3, 1:3])."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            found.add(value)
+            found.update(re.findall(r"[A-Za-z_][A-Za-z_0-9-]*", value))
+
+    walk(compute)
+    return found
+
+
+def _runs(matrix, length: int = 3) -> set[str]:
+    """Every run of ``length`` neighbouring values in a row of a matrix, as text ('103 105 108')."""
+    from ..render import format_value
+
+    values = matrix.reduced().values()
+    rows = values.reshape(-1, values.shape[-1]) if values.ndim > 1 else values.reshape(1, -1)
+    runs = set()
+    for row in rows:
+        texts = [format_value(v) for v in row]
+        for i in range(len(texts) - length + 1):
+            runs.add(" ".join(texts[i:i + length]))
+    return runs
+
+
+def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
+    """(question id or 'statement', why) wherever an exercise with variants writes a value
+    the variants change instead of its placeholder: such a variant would print the
+    original numbers while computing others."""
+    from .prompts import without_placeholders
+
+    problems: list[tuple[str, str]] = []
+    uses: dict[str, set[str]] = {}
+    for q in exercise.questions:  # the givens each question depends on, through earlier questions too
+        names = _names_in(q.compute) if q.compute else set()
+        uses[q.id] = {n for n in names if n in exercise.givens} | set().union(*(uses[n] for n in names if n in uses))
+    texts = [("statement", exercise.statement, set(exercise.variants))]
+    texts += [(q.id, q.prompt, uses[q.id]) for q in exercise.questions]
+    for name in exercise.variants:
+        given = exercise.givens[name]
+        for where, text, depends in texts:
+            plain = " ".join(without_placeholders(text).replace(",", " ").split())
+            if given.kind == "matrix":
+                for run in sorted(_runs(given.value)):
+                    if re.search(rf"(?<![\d.]){re.escape(run)}(?![\d.])", plain):
+                        problems.append((where, f"writes '{run}' from {name}, which the variants change; write "
+                                                f"{{{name}}} or a part such as {{{name}[1:3, 1:3]}}"))
+                        break
+            elif given.kind == "number" and name in depends:
+                value = str(given.value)
+                pattern = rf"(?<![\d.]){value}\s*[xX×]\s*{value}(?![\d.])|(?<![\w.]){value}(?![\d.])"
+                if where == "statement":
+                    pattern = rf"(?<![\d.]){value}\s*[xX×]\s*{value}(?![\d.])"
+                if re.search(pattern, plain):
+                    problems.append((where, f"writes {value}, the value of {name} that the variants change; "
+                                            f"write {{{name}}}"))
+    for q in exercise.questions:
+        for literal in _names_in(q.compute) if q.compute else ():
+            for name in exercise.variants:
+                given = exercise.givens[name]
+                if given.kind == "matrix" and any(run in " ".join(literal.replace(";", " ").replace(",", " ").split())
+                                                  for run in _runs(given.value)):
+                    problems.append((q.id, f"computes with values copied from {name} ('{literal[:30]}'), which the "
+                                           f"variants change; use a part of it such as {name}[1:3, 1:3]"))
+    return problems
 
 
 def _draw(rule, rng: random.Random, where: str):
@@ -44,9 +121,15 @@ def _draw(rule, rng: random.Random, where: str):
                 raise SpecError(f"{where}.matrix: give the shape as a list of sizes up to 64, e.g. [6, 6]")
             if len(shape) == 1:
                 return " ".join(str(rng.randint(low, high)) for _ in range(shape[0]))
-            if len(shape) != 2:
-                raise SpecError(f"{where}.matrix: variants draw 1-D or 2-D matrices")
-            return "; ".join(" ".join(str(rng.randint(low, high)) for _ in range(shape[1])) for _ in range(shape[0]))
+            if len(shape) not in (2, 3):
+                raise SpecError(f"{where}.matrix: variants draw 1-D, 2-D or 3-D (channels x rows x columns) matrices")
+
+            def plane(rows: int, columns: int) -> str:
+                return "; ".join(" ".join(str(rng.randint(low, high)) for _ in range(columns)) for _ in range(rows))
+
+            if len(shape) == 3:  # channels, written with '|' between them
+                return " | ".join(plane(shape[1], shape[2]) for _ in range(shape[0]))
+            return plane(shape[0], shape[1])
         return rng.randint(low, high)
     raise SpecError(f"{where}: a variant needs 'range' or 'choices'")
 

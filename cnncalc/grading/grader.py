@@ -67,6 +67,7 @@ class QuestionGrade:
     feedback: str
     mistake: str = ""  # the named mistake it matched, for statistics
     typed: str = ""  # the answer exactly as typed
+    answer: Answer | None = field(default=None, compare=False, repr=False)  # the reading graded (carried forward)
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,11 @@ class Grader:
     def __init__(self, exercise: Exercise):
         self.exercise = exercise
         self._prepared: dict[int | None, list[PreparedQuestion] | str] = {}
+        self._variants: dict[int | None, Exercise] = {}
         # identical answers get identical grades: a class shares many ("55", "290,400")
         self._graded: dict[tuple, QuestionGrade] = {}
+        self._recomputed: dict[tuple, Answer | None] = {}
+        self._dependencies: dict[tuple, list[str]] = {}
 
     def prepared(self, seed: int | None) -> list[PreparedQuestion] | str:
         """The prepared questions of the exercise (or of its variant ``seed``), or
@@ -149,6 +153,7 @@ class Grader:
 
                     exercise, _ = generate(self.exercise, seed)
                 self._prepared[seed] = prepare(exercise)
+                self._variants[seed] = exercise
             except CnnCalcError as error:
                 self._prepared[seed] = f"the variant for seed {seed} cannot be built: {' '.join(str(error).split())}"
             except Exception as error:
@@ -175,10 +180,66 @@ class Grader:
                 if len(self._graded) < 200_000:
                     self._graded[key] = graded
             grades.append(graded)
-        score = sum((g.score for g in grades if g.status != "manual"), Fraction(0))
+        if any(g.status in ("wrong", "partial") for g in grades):
+            grades = self._carry_forward(seed, prepared, matched, grades)
+        score = exact_sum(g.score for g in grades if g.status != "manual")
         return SubmissionGrade(source, student, exercise.id, score, exercise.max_score, tuple(grades),
                                seed=seed, notes=tuple(notes) + tuple(match_notes),
                                manual_max=exercise.manual_points)
+
+    def _carry_forward(self, seed: int | None, prepared: list[PreparedQuestion], answers: dict,
+                       grades: list[QuestionGrade]) -> list[QuestionGrade]:
+        """Give carried-forward credit to answers right for the student's own earlier answers."""
+        from .carried import dependencies
+
+        own: dict[str, Answer] = {}  # earlier answers that differ from the reference, as the student gave them
+        out: list[QuestionGrade] = []
+        for item, graded in zip(prepared, grades):
+            question = item.question
+            key = (seed, question.id)
+            if key not in self._dependencies:
+                earlier = {p.question.id for p in prepared[:prepared.index(item)]}
+                self._dependencies[key] = sorted(dependencies(question.compute, earlier)) if question.compute else []
+            used = {d: own[d] for d in self._dependencies[key] if d in own}
+            if used and graded.status in ("wrong", "partial") and item.reference is not None:
+                references = {p.question.id: p.reference for p in prepared}
+                carried = self._carried(seed, item, used, answers.get(question.id), graded, references)
+                if carried is not None:
+                    graded = carried
+            if graded.answer is not None and (graded.status in ("wrong", "partial")
+                                              or graded.feedback.startswith("error carried forward")) \
+                    and _comparable(item.reference, graded.answer):
+                own[question.id] = graded.answer
+            out.append(graded)
+        return out
+
+    def _carried(self, seed: int | None, item: PreparedQuestion, used: dict[str, Answer], raw: object,
+                 graded: QuestionGrade, references: dict) -> QuestionGrade | None:
+        from ..exercises.solution import answer_inline
+        from .carried import difference, recompute
+
+        key = (seed, item.question.id, tuple((d, answer_inline(a)) for d, a in used.items()))
+        if key not in self._recomputed:
+            self._recomputed[key] = recompute(self._variants.get(seed, self.exercise), item.question, used)
+        reference = self._recomputed[key]
+        if reference is None:
+            return None
+        reading = read_student(reference, raw)
+        if not reading.interpretations:
+            return None
+        own_item = PreparedQuestion(item.question, reference)
+        judgement = judge(own_item, reading)
+        if not judgement.outcome.correct:
+            return None
+        why = "; ".join(f"follows from your {d} answer ({difference(references[d], a)})"
+                        for d, a in used.items() if references.get(d) is not None)
+        share = item.question.carried
+        points = item.question.points
+        status: Status = "correct" if share == 1 else ("partial" if share > 0 else "wrong")
+        feedback = (f"error carried forward ({'full' if share == 1 else share} credit): {why}; "
+                    f"with the right {', '.join(used)} the answer is {answer_inline(item.reference)}")
+        return QuestionGrade(item.question.id, points * share, points, status, graded.read_as, feedback,
+                             graded.mistake, graded.typed, judgement.reading.answer)
 
     def grade_file(self, path: str | os.PathLike, student: str | None = None) -> SubmissionGrade:
         """Grade one answer file; any problem with the file is an invalid row."""
@@ -338,6 +399,24 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
             hint = f"did you mean one of: {', '.join(question_ids[:8])}{', ...' if len(question_ids) > 8 else ''}?"
             notes.append(f"unknown question '{key}' ({hint}); not graded")
     return matched, notes
+
+
+def exact_sum(values) -> Fraction:
+    """A sum of scores, exactly; whole scores (the usual case) are added as ints."""
+    values = list(values)
+    if all(getattr(v, "denominator", 1) == 1 for v in values):
+        return Fraction(sum(int(v) for v in values))
+    return sum(values, Fraction(0))
+
+
+def _comparable(reference: Answer | None, answer: Answer) -> bool:
+    """An earlier answer carries forward only if it is of the reference's kind and shape:
+    an arithmetic slip is carried, a nonsense answer is not."""
+    if reference is None or reference.kind != answer.kind:
+        return False
+    if reference.kind == "matrix":
+        return reference.value.shape == answer.value.shape
+    return True
 
 
 def invalid_grade(path: str, student: str, exercise: str, max_score: Fraction, reason: str,
@@ -502,7 +581,8 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
     how = f"read as {read_as}: {item.note}" if item.note else ""
     if outcome.correct:
         parts = ["correct"] + [n for n in (outcome.note, how, extra) if n]
-        return QuestionGrade(question.id, points, points, "correct", read_as, "; ".join(parts), typed=typed)
+        return QuestionGrade(question.id, points, points, "correct", read_as, "; ".join(parts), typed=typed,
+                             answer=item.answer)
     share = max(outcome.fraction, matched.credit if matched else Fraction(0))
     status: Status = "partial" if share > 0 else "wrong"
     parts = []
@@ -519,7 +599,7 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
     if extra:
         parts.append(extra)
     return QuestionGrade(question.id, points * share, points, status, read_as, "; ".join(parts) or "wrong",
-                         matched.message if matched else "", typed=typed)
+                         matched.message if matched else "", typed=typed, answer=item.answer)
 
 
 def _cell_feedback(reference: Answer, cells: tuple) -> str:

@@ -52,8 +52,15 @@ def _conv_rules(params: dict):
     flipped = bool(params.get("flip"))
     yield _with(flip=not flipped), ("cross-correlation instead of convolution: the kernel was not flipped"
                                     if flipped else "convolution instead of cross-correlation: the kernel was flipped")
-    if params.get("padding") not in (None, 0, "valid", [0, 0]):
+    padding = params.get("padding")
+    if padding == "same":
+        yield _with(padding=0), "'valid' padding (no zeros) where 'same' was asked"
+    elif padding not in (None, 0, "valid", [0, 0]):
         yield _with(padding=0), "forgot the padding (no zeros added around the input)"
+        if not flipped:
+            yield _with(padding=0, flip=True), "forgot the padding and flipped the kernel"
+    if params.get("dilation") not in (None, 1, [1, 1]):
+        yield _with(dilation=1), "ignored the dilation (the kernel cells were taken next to each other)"
     if params.get("stride") not in (None, 1, [1, 1]):
         yield _with(stride=1), "stride ignored: the window moved one cell at a time"
     if params.get("bias") is not None:
@@ -73,16 +80,24 @@ def _pool_rules(params: dict):
 def _output_size_rules(params: dict):
     if params.get("padding") not in (None, 0):
         yield _with(padding=0), "forgot the padding in (N - F + 2P)/S + 1"
+    if params.get("dilation") not in (None, 1):
+        yield _with(dilation=1), "ignored the dilation: a dilated kernel spans d*(F - 1) + 1 cells"
     if params.get("stride") not in (None, 1):
         yield _with(stride=1), "stride ignored: (N - F + 2P)/S + 1 with S = 1"
     if not params.get("exact"):
         yield _with(exact=True), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is not whole"
+    else:
+        yield _with(exact=False), "rounded down: the question asks for (N - F + 2P)/S + 1 without rounding"
 
 
 def _network_rules(params: dict):
     value = params.get("value", "params")
     if value in ("params", "trainable", "fc_params", "biases") and not params.get("no_bias"):
         yield _with(no_bias=True), "forgot the bias (one per filter, or one per output unit of a dense layer)"
+    if value in ("params", "trainable", "weights") and params.get("no_bias"):
+        yield _with(no_bias=False), "counted the biases too (the question asks for the weights only)"
+    if value in ("output", "units", "memory", "macs") and not params.get("no_padding"):
+        yield _with(no_padding=True), "forgot the padding ('valid' where the layer pads, e.g. 'same')"
 
 
 RULES = {"conv": _conv_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
@@ -109,6 +124,11 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
         out += _one_bias_forgotten(reference, row)
     if "layer" not in params or row is None or not hasattr(row, "input"):
         return out
+    if value == "output":
+        unfloored = _unfloored(row)
+        if unfloored is not None:
+            out.append((Answer("shape", unfloored), "did not floor: (N - F + 2P)/S + 1 is rounded down when it is "
+                                                    "not whole"))
     if value == "units" and not row.output.flat:
         out.append((Answer("number", reference.value // row.output.channels),
                     "counted the units without the channels (height x width only)"))
@@ -121,6 +141,33 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
             out.append((Answer("number", per_filter),
                         "left the input channels out of each filter's size and forgot the bias"))
     return out
+
+
+def _unfloored(row) -> tuple | None:
+    """A layer's output shape with (N - F + 2P)/S + 1 not rounded down (13.5x13.5x64), where it is not whole."""
+    from ..geometry import effective_kernel, per_axis, resolve_padding
+    from ..stacks.layers import Conv, Pool
+
+    spec, shape = getattr(row, "spec", None), row.input
+    if not isinstance(spec, (Conv, Pool)) or shape.flat or not all(isinstance(n, int) for n in shape.spatial):
+        return None
+    nd = len(shape.spatial)
+    try:
+        kernels = per_axis(spec.kernel, nd, "kernel")
+        strides = per_axis(spec.kernel if isinstance(spec, Pool) and spec.stride is None else spec.stride, nd, "stride")
+        dilations = per_axis(spec.dilation, nd, "dilation")
+        pads = resolve_padding(spec.padding, shape.spatial, kernels, strides, dilations)
+    except CnnCalcError:
+        return None
+    sizes = []
+    for n, k, s, p, d in zip(shape.spatial, kernels, strides, pads, dilations):
+        if not all(isinstance(v, int) for v in (n, k, s, p.before, p.after, d)):
+            return None
+        exact = Fraction(n + p.before + p.after - effective_kernel(k, d), s) + 1
+        sizes.append(int(exact) if exact.denominator == 1 else exact)
+    if all(isinstance(v, int) for v in sizes):
+        return None
+    return (*sizes, row.output.channels)
 
 
 def _one_bias_forgotten(reference: Answer, summary) -> list[tuple[Answer, str]]:

@@ -132,8 +132,8 @@ def number_candidates(text: str) -> list[Candidate]:
     if percent:
         add(percent.group(1), f"read {text} as {percent.group(1)}/100", Fraction(1, 100))
         add(percent.group(1), f"read {text} as {percent.group(1)} (the % dropped)")
-    remark = re.fullmatch(r"(.+?)\s*\(([^()]*)\)\s*", text)
-    if remark and re.search(r"\d", remark.group(1)):
+    remark = re.fullmatch(r"([^()]*?\d[^()]*?)\s*\((.*)\)\s*", text)  # 5 (7-3+1): a number, then a remark
+    if remark:
         for c in number_candidates(remark.group(1)):
             add(c.text, f"the value before the bracket; '({remark.group(2)})' read as a remark"
                 + (f"; {c.note}" if c.note else ""), c.scale)

@@ -491,3 +491,30 @@ def substitute(spec: StackSpec, values: dict) -> StackSpec:
         return spec
     mapping = {symbol(k): v for k, v in values.items()}
     return _subs(spec, mapping)
+
+
+def without_padding(spec: StackSpec) -> StackSpec:
+    """The same stack with every zero padding left out ('same' read as 'valid', zeropad
+    layers dropped): what a student computes who forgets the padding.
+
+    >>> s = without_padding(parse_inline("32x32x3 -> conv 10 5x5 pad 2 -> zeropad 1 -> maxpool 2"))
+    >>> [layer.describe() for layer in s.layers]
+    ['conv 10 5x5', 'maxpool 2']
+    """
+    from dataclasses import replace
+
+    def strip(layers: tuple) -> tuple:
+        out = []
+        for layer in layers:
+            if isinstance(layer, ZeroPad):
+                continue
+            if isinstance(layer, Residual):
+                layer = replace(layer, body=strip(layer.body), shortcut=strip(layer.shortcut))
+            elif isinstance(layer, Concat):
+                layer = replace(layer, branches=tuple(strip(b) for b in layer.branches))
+            elif isinstance(layer, (Conv, Pool)) and layer.padding != 0:
+                layer = replace(layer, padding=0)
+            out.append(layer)
+        return tuple(out)
+
+    return replace(spec, layers=strip(spec.layers))

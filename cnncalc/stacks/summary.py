@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from ..display import NotebookDisplay
 from ..errors import ShapeError
 from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .shapes import Shape, fmt, is_int, term
@@ -61,6 +62,7 @@ class Row:
     formulas: tuple
     warnings: tuple
     in_place: bool = False
+    spec: object = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
 
     @property
     def trainable(self):
@@ -72,8 +74,8 @@ class Row:
 
 
 @dataclass(frozen=True)
-class StackSummary:
-    """The rows of a stack and its totals."""
+class StackSummary(NotebookDisplay):
+    """The rows of a stack and its totals (``layers``: the specs walked, for a diagram's branches)."""
 
     name: str
     input: Shape
@@ -81,6 +83,7 @@ class StackSummary:
     rows: tuple
     context: Context
     input_rf: tuple | None = None
+    layers: tuple = ()
 
     def _sum(self, attr, rows=None):
         total = 0
@@ -246,7 +249,7 @@ class _Walker:
                     name, layer.type_name(shape), layer.describe(), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
                     units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
-                    effect.in_place,
+                    effect.in_place, layer,
                 )
             )
             shape, rf, extent = out, new_rf, new_extent
@@ -304,11 +307,12 @@ class _Walker:
 def summarize(input_shape: Shape, layers, context: Context | None = None, name: str = "stack") -> StackSummary:
     """Apply ``layers`` to ``input_shape`` and collect every row."""
     ctx = context or Context()
+    layers = tuple(layers)
     _check_input(input_shape)
     rf = None if input_shape.flat else tuple((1, 1, 0) for _ in input_shape.spatial)
     walker = _Walker(ctx)
     out, _, _ = walker.run(layers, input_shape, rf, input_shape.spatial, "", 0)
-    return StackSummary(name, input_shape, out, tuple(walker.rows), ctx, rf)
+    return StackSummary(name, input_shape, out, tuple(walker.rows), ctx, rf, layers)
 
 
 def _check_input(shape: Shape) -> None:

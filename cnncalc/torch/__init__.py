@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..errors import MissingExtraError
 
-EXTRA = 'pip install "cnncalc[train]"'
+# cnncalc is installed from its checkout (it is not on the package index): the extra is named on the path
+EXTRA = 'pip install -e ".[train]" in the cnncalc checkout'
 
 
 def require(what: str = "this command", *modules: str):

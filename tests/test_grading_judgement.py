@@ -1,0 +1,343 @@
+"""Grading with a TA's judgement: the notations students (and the slides) write, text
+answers that mean what they say, errors carried forward, named mistakes, and variants
+whose prompts show their own numbers.  Answer files are written by hand, as students
+write them; every expected grade is a strict TA's."""
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
+from cnncalc.exercises.variants import generate
+from cnncalc.grading.grader import Grader, grade_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+_loaded: dict = {}
+
+
+def grader(name):
+    if name not in _loaded:
+        _loaded[name] = Grader(load_exercise(EXERCISES / f"{name}.yaml"))
+    return _loaded[name]
+
+
+def graded(name, file_text, tmp_path):
+    """Grade one hand-written answer file; {question id: QuestionGrade}."""
+    path = tmp_path / "answer.yaml"
+    path.write_text(file_text, encoding="utf-8")
+    result = grade_paths(grader(name).exercise, [str(path)])[0]
+    assert not result.invalid, result.invalid
+    return {q.id: q for q in result.questions}
+
+
+# --------------------------------------------------------------------------- notations
+
+def test_words_and_units_after_a_number(tmp_path):
+    q = graded("alexnet", """exercise: alexnet
+answers:
+  width: 55px
+  units: 290 400 units
+  parameters: 34944 parameters
+  fully-connected: 39,574,528 weights and biases
+  pool1-parameters: 0 (pooling has no weights)
+  conv1-output: 55x55x96 volume
+""", tmp_path)
+    assert all(q[i].status == "correct" for i in ("width", "units", "parameters", "fully-connected",
+                                                   "pool1-parameters", "conv1-output")), {i: q[i].feedback for i in q}
+    assert "dropped" in q["units"].feedback
+
+
+@pytest.mark.parametrize("text", ["none", "zero", "no parameters", "0 (pooling has no weights)", "Zero."])
+def test_words_for_zero(text, tmp_path):
+    q = graded("alexnet", f"exercise: alexnet\nanswers:\n  pool1-parameters: {text}\n", tmp_path)
+    assert q["pool1-parameters"].status == "correct", q["pool1-parameters"].feedback
+
+
+def test_working_before_the_result(tmp_path):
+    q = graded("programming-task", """exercise: programming-task
+answers:
+  flatten_units: 12 x 12 x 32 = 4608
+  conv1_fits: (28 - 3)/2 + 1 = 13.5
+""", tmp_path)
+    assert q["flatten_units"].status == "correct" and "after the last '='" in q["flatten_units"].feedback
+    assert q["conv1_fits"].status == "correct"
+    q = graded("lecture001-convolution", "exercise: lecture001-convolution\nanswers:\n  same-size: p = 1\n"
+                                         "  output-size: 2 (floor((3+2-3)/2)+1)\n", tmp_path)
+    assert q["same-size"].status == "correct" and q["output-size"].status == "correct"
+    assert "remark" in q["output-size"].feedback
+    q = graded("lecture004-convolution", "exercise: lecture004-convolution\nanswers:\n  stride-1: 5 (7-3+1)\n",
+               tmp_path)
+    assert q["stride-1"].status == "correct"
+
+
+@pytest.mark.parametrize("question, text", [
+    ("first-cell", "−2 + 53"), ("first-cell", "$51$"), ("first-cell", "51."), ("pad-for-5", "$2$"),
+])
+def test_symbols_students_type(question, text, tmp_path):
+    q = graded("lecture004-convolution", f"exercise: lecture004-convolution\nanswers:\n  {question}: '{text}'\n",
+               tmp_path)
+    assert q[question].status == "correct", q[question].feedback
+
+
+@pytest.mark.parametrize("text", ["≈35K", "~35K", "35K", "about 35 thousand", "34,848"])
+def test_approximations_where_the_question_allows_two_figures(text, tmp_path):
+    q = graded("alexnet", f"exercise: alexnet\nanswers:\n  conv1-weights: '{text}'\n", tmp_path)
+    assert q["conv1-weights"].status == "correct", q["conv1-weights"].feedback
+
+
+@pytest.mark.parametrize("text", ["~62M", "62 million", "≈62.4M", "62378344", "6.2e7"])
+def test_approximate_totals(text, tmp_path):
+    q = graded("alexnet", f"exercise: alexnet\nanswers:\n  total: '{text}'\n", tmp_path)
+    assert q["total"].status == "correct", q["total"].feedback  # the question accepts 2 significant figures
+
+
+@pytest.mark.parametrize("text", [r"\frac{874}{9}", "$\\frac{874}{9}$", "97 1/9", "874/9", "97.11", "97.111"])
+def test_fractions_mixed_numbers_latex_and_rounded_decimals(text, tmp_path):
+    q = graded("lecture003-convolutional-layers",
+               f"exercise: lecture003-convolutional-layers\nanswers:\n  window-of-the-slide: '{text}'\n", tmp_path)
+    grade = q["window-of-the-slide"]
+    assert grade.status == "correct", grade.feedback
+    if "." in text:
+        assert "874/9" in grade.feedback  # the exact value is shown
+
+
+def test_eleven_point_four_is_eleven_point_four(tmp_path):
+    # 103/9 = 11.444..., correctly rounded to 3 figures: 11.4
+    exercise = parse_exercise("id: m\ntitle: m\nquestions:\n  - id: q\n    compute: {expr: '103/9'}\n"
+                              "  - id: e\n    exact: true\n    rounded_credit: 0.5\n    compute: {expr: '103/9'}\n",
+                              "m.yaml")
+    g = {q.id: q for q in Grader(exercise).grade({"q": "11.4", "e": "11.44"}).questions}
+    assert g["q"].status == "correct"
+    assert g["e"].status == "partial" and g["e"].score == Fraction(1, 2) and "103/9" in g["e"].feedback
+    g = {q.id: q for q in Grader(exercise).grade({"q": "11.5", "e": "11.45"}).questions}
+    assert g["q"].status == "wrong" and g["e"].status == "wrong"  # not correctly rounded
+    g = {q.id: q for q in Grader(exercise).grade({"q": "11", "e": "103/9"}).questions}
+    assert g["q"].status == "wrong" and g["e"].status == "correct"  # 2 figures are too few; the exact value is exact
+
+
+def test_decimal_comma_percent_and_scientific(tmp_path):
+    q = graded("lecture004-convolution", "exercise: lecture004-convolution\nanswers:\n  stride-3: 2,33\n", tmp_path)
+    assert q["stride-3"].status == "correct" and "decimal comma" in q["stride-3"].feedback
+    q = graded("alexnet", "exercise: alexnet\nanswers:\n  units: 2.904e+5\n  fully-connected: 3.9574528e+7\n",
+               tmp_path)
+    assert q["units"].status == "correct" and q["fully-connected"].status == "correct"
+    ratio = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: share\n    compute: {expr: '1/4'}\n", "r.yaml")
+    g = {q.id: q for q in Grader(ratio).grade({"share": "25%"}).questions}
+    assert g["share"].status == "correct"
+
+
+@pytest.mark.parametrize("question, text", [
+    ("fc1-output", "1x1x4096"), ("fc1-output", "4096"), ("conv1-output", "(None, 224, 224, 64)"),
+    ("conv1-output", "[224x224x64]"), ("conv1-output", "224 × 224 × 64"), ("pool5-output", "[7x7x512]"),
+])
+def test_shapes_as_the_slides_and_keras_write_them(question, text, tmp_path):
+    q = graded("vgg16", f"exercise: vgg16\nanswers:\n  {question}: '{text}'\n", tmp_path)
+    assert q[question].status == "correct", q[question].feedback
+
+
+@pytest.mark.parametrize("text", ["5x5", "5 x 5", "5"])
+def test_a_square_output_size_written_as_a_shape(text, tmp_path):
+    q = graded("lecture004-convolution", f"exercise: lecture004-convolution\nanswers:\n  stride-1: {text}\n", tmp_path)
+    assert q["stride-1"].status == "correct", q["stride-1"].feedback
+
+
+@pytest.mark.parametrize("text", [
+    "\\begin{bmatrix} 566 & 552 \\\\ 1488 & 1320 \\end{bmatrix}",
+    "[566 552; 1488 1320]",
+    "tensor([[ 566.,  552.], [1488., 1320.]], dtype=torch.float64)",
+    "array([[ 566,  552],\n       [1488, 1320]])",
+    "\t566 552\n\t1488 1320",
+])
+def test_matrices_in_latex_matlab_and_printed_arrays(text, tmp_path):
+    path = tmp_path / "a.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump({"exercise": "sheet-q1-convolution", "answers": {"pool": text}}))
+    q = {g.id: g for g in grade_paths(grader("sheet-q1-convolution").exercise, [str(path)])[0].questions}
+    assert q["pool"].status == "correct", q["pool"].feedback
+
+
+def test_a_yaml_list_of_row_strings_and_question_mark_cells(tmp_path):
+    q = graded("sheet-q1-convolution", """exercise: sheet-q1-convolution
+answers:
+  pool:
+    - 566 552
+    - 1488 1320
+  conv: |
+    225 258 250 209
+    458 566 552 472
+    708 981 887 802
+    1000 1488 1320 ?
+""", tmp_path)
+    assert q["pool"].status == "correct"
+    assert q["conv"].status == "partial" and q["conv"].score == Fraction(15, 16) * 4
+    assert "(4, 4)" in q["conv"].feedback
+
+
+def test_the_slides_memory_column(tmp_path):
+    q = graded("vgg16", "exercise: vgg16\nanswers:\n  conv1-memory: 3.2M\n  pool1-memory: 800K\n"
+                        "  pool5-memory: 25K\n  conv1-params: 1.7K\n", tmp_path)
+    assert q["conv1-memory"].status == "correct" and q["pool1-memory"].status == "correct"
+    assert q["pool5-memory"].status == "correct"
+    assert q["conv1-params"].status == "wrong"  # the parameter column is exact: 1,728
+
+
+def test_rounded_matrix_cells():
+    exercise = parse_exercise("id: m\ntitle: m\ngiven:\n  X: '1 2 3; 4 5 6; 7 8 9'\n  K: '1/3 1/3; 1/3 1/3'\n"
+                              "questions:\n  - id: c\n    compute: {conv: {input: X, kernel: K}}\n", "m.yaml")
+    g = {q.id: q for q in Grader(exercise).grade({"c": "4 5.33; 8 9.33"}).questions}
+    assert g["c"].status == "correct" and "rounded" in g["c"].feedback
+    g = {q.id: q for q in Grader(exercise).grade({"c": "4 5.3; 8 9.3"}).questions}
+    assert g["c"].status == "partial" and g["c"].score == Fraction(1, 2)  # 2 figures are not enough
+
+
+# --------------------------------------------------------------------------- text answers
+
+@pytest.mark.parametrize("question, text, status", [
+    ("f3", "not diagonal, vertical lines", "wrong"),
+    ("f1", "horizontal and vertical lines", "wrong"),
+    ("f1", "definitely not horizontal, it is vertical", "wrong"),
+    ("f3", "line from bottom-left to top-right", "correct"),
+    ("f3", "a diagonal line from the lower left to the upper right", "correct"),
+    ("f3", "diagonal from top-left to bottom-right", "wrong"),
+    ("f1", "maybe horizontal lines?", "wrong"),
+    ("f1", "horizontal or vertical edges", "wrong"),
+    ("f1", "It detects thin horizontal lines.", "correct"),
+    ("f2", "a frame (ring) with no centre", "correct"),
+    ("f2", "vertical edges", "wrong"),
+])
+def test_text_answers_mean_what_they_say(question, text, status, tmp_path):
+    q = graded("sheet-q1-convolution", f"exercise: sheet-q1-convolution\nanswers:\n  {question}: {text}\n", tmp_path)
+    assert q[question].status == status, q[question].feedback
+
+
+def test_competing_words_negation_and_reject_lists():
+    g = grader("lecture003-convolutional-layers")
+    q = {x.id: x for x in g.grade({"operation": "average pooling"}).questions}["operation"]
+    assert q.status == "wrong" and "average" in q.feedback
+    q = {x.id: x for x in g.grade({"operation": "max pooling, not average pooling"}).questions}["operation"]
+    assert q.status == "correct"
+    q = {x.id: x for x in g.grade({"operation": "pooling"}).questions}["operation"]
+    assert q.status == "partial"  # half of it: which pooling?
+
+
+# --------------------------------------------------------------------------- carried forward and mistakes
+
+def test_an_error_is_carried_forward(tmp_path):
+    q = graded("sheet-q1-convolution", """exercise: sheet-q1-convolution
+answers:
+  conv: 225 258 250 209; 458 566 562 472; 708 981 887 802; 1000 1488 1320 1224
+  pool: 566 562; 1488 1320
+""", tmp_path)
+    assert q["conv"].status == "partial"
+    assert q["pool"].status == "correct" and q["pool"].score == 2
+    assert "follows from your conv answer (562 where 552 is right" in q["pool"].feedback
+    half = parse_exercise("id: h\ntitle: h\ngiven:\n  I: '1 2; 3 4'\nquestions:\n  - id: a\n"
+                          "    compute: {pool: {input: I, op: max, window: 1}}\n  - id: b\n    carried: 0.5\n"
+                          "    compute: {pool: {input: a, op: max, window: 2}}\n", "h.yaml")
+    g = {x.id: x for x in Grader(half).grade({"a": "1 2; 3 5", "b": "5"}).questions}
+    assert g["b"].status == "partial" and g["b"].score == Fraction(1, 2)
+    g = {x.id: x for x in Grader(half).grade({"a": "1 2; 3 5", "b": "7"}).questions}
+    assert g["b"].status == "wrong"
+
+
+def test_carried_forward_through_an_expression(tmp_path):
+    q = graded("mnist-models", "exercise: mnist-models\nanswers:\n  mlp_params: 242122\n  cnn_params: 21840\n"
+                               "  ratio: 242122/21840\n", tmp_path)
+    assert q["mlp_params"].status == "wrong" and q["ratio"].status == "correct"
+    assert "follows from your mlp_params answer" in q["ratio"].feedback
+
+
+@pytest.mark.parametrize("exercise, question, text, mistake", [
+    ("programming-task", "conv2_output", "12x12x32", "'valid'"),
+    ("programming-task", "conv1_output", "13.5x13.5x64", "did not floor"),
+    ("lecture004-convolution", "stride-3", "2", "rounded down"),
+    ("vgg16", "conv1-params", "1792", "counted the biases too"),
+    ("vgg16", "conv1-output", "222x222x64", "forgot the padding"),
+    ("lecture003-convolutional-layers", "dilation", "5", "ignored the dilation"),
+    ("lecture001-convolution", "padding", "25 60 100; 20 40 70; 0 15 30", "kernel was flipped"),
+])
+def test_mistakes_are_named(exercise, question, text, mistake, tmp_path):
+    q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)
+    assert q[question].status == "wrong" and mistake in q[question].feedback, q[question].feedback
+
+
+def test_a_same_convolution_without_padding_is_named():
+    exercise = parse_exercise("id: s\ntitle: s\ngiven:\n  I: '1 2 3; 4 5 6; 7 8 9'\n  K: '0 1 0; 1 1 1; 0 1 0'\n"
+                              "questions:\n  - id: q\n    compute: {conv: {input: I, kernel: K, padding: same}}\n",
+                              "s.yaml")
+    q = Grader(exercise).grade({"q": "25"}).questions[0]
+    assert q.status == "wrong" and "'valid' padding (no zeros) where 'same' was asked" in q.feedback
+
+
+# --------------------------------------------------------------------------- variants
+
+WITH_VARIANTS = [p for p in exercise_files(EXERCISES) if load_exercise(p).variants]
+
+
+@pytest.mark.parametrize("path", WITH_VARIANTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("seed", [1, 7])
+def test_every_variant_prints_its_own_numbers(path, seed):
+    exercise = load_exercise(path)
+    variant, _ = generate(exercise, seed)
+    for name in exercise.variants:
+        original, drawn = exercise.givens[name], variant.givens[name]
+        if drawn.kind == "number" and drawn.value != original.value:
+            templated = [q for q in exercise.questions if "{" + name + "}" in q.prompt]
+            for q in templated:
+                text = variant.prompt_text(next(v for v in variant.questions if v.id == q.id))
+                assert str(drawn.value) in text and f"{{{name}}}" not in text
+    # the references are recomputed from the variant's givens (checked independently where simple)
+    refs = {q.id: r for q, r in zip(variant.questions, variant.references())}
+    if exercise.id == "lecture004-convolution":
+        n = variant.givens["N"].value
+        assert refs["stride-1"].value == n - 3 + 1 and refs["pad-1"].value == n
+        assert refs["stride-3"].value == Fraction(n - 3, 3) + 1
+        assert f"A {n}x{n} input" in variant.prompt_text(variant.questions[3])
+    if exercise.id == "lecture003-convolutional-layers":
+        x = variant.givens["X"].value.tolist()
+        corner = "; ".join(" ".join(str(v) for v in row[:3]) for row in x[:3])
+        prompt = variant.prompt_text(next(q for q in variant.questions if q.id == "cross-correlation"))
+        assert corner in prompt
+        expected = [[sum(x[i + a][j + b] * k for (a, b), k in zip([(0, 0), (0, 1), (1, 0), (1, 1)], [1, 2, 3, 4]))
+                     for j in range(2)] for i in range(2)]
+        assert refs["cross-correlation"].value.tolist() == expected
+        window = sum(x[r][c] for r in range(3, 6) for c in range(3, 6))
+        assert refs["window-of-the-slide"].value == Fraction(window, 9)
+    # a student answering the printed question of the variant gets full marks
+    from cnncalc.exercises.solution import answer_inline
+
+    answers = {q.id: answer_inline(r) for q, r in zip(variant.questions, variant.references()) if not q.manual}
+    result = Grader(exercise).grade(answers, "v", seed=seed)
+    assert result.score == result.max_score, [(q.id, q.feedback) for q in result.questions if q.status != "correct"]
+
+
+def test_check_refuses_a_variant_that_hard_codes_its_numbers(tmp_path):
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    path = tmp_path / "v.yaml"
+    path.write_text("id: v\ntitle: v\ngiven:\n  N: 7\nquestions:\n  - id: q\n"
+                    "    prompt: A 7x7 input and a 3x3 filter give what output size?\n"
+                    "    compute: {output_size: {n: N, kernel: 3}}\nvariants:\n  N: {range: [5, 9]}\n")
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "writes 7, the value of N" in result.output
+    path.write_text(path.read_text().replace("A 7x7 input", "A {N}x{N} input"))
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
+
+
+def test_variant_matrices_may_have_channels():
+    exercise = parse_exercise("id: c\ntitle: c\ngiven:\n  X: '1 2; 3 4 | 5 6; 7 8'\n  K: '1 0; 0 1 | 0 1; 1 0'\n"
+                              "questions:\n  - id: q\n    compute: {conv: {input: X, kernel: K}}\n"
+                              "variants:\n  X: {matrix: [2, 3, 3], range: [0, 9]}\n", "c.yaml")
+    variant, _ = generate(exercise, 3)
+    x = variant.givens["X"].value.tolist()
+    assert variant.givens["X"].value.shape == (2, 3, 3)
+    ref = variant.references()[0].value.tolist()
+    assert ref == [[x[0][i][j] + x[0][i + 1][j + 1] + x[1][i][j + 1] + x[1][i + 1][j] for j in range(2)]
+                   for i in range(2)]
+    assert re.search(r"\|", variant.prompt_text(variant.questions[0]) + "|")
