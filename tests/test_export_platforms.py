@@ -414,7 +414,22 @@ def test_sheets_one_page_per_student_with_their_numbers(tmp_path):
                     assert all(c in key for c in cells), (q.id, cells)
                 elif ref.kind != "table":
                     assert answer_inline(ref) in key_text, (q.id, answer_inline(ref))
-    assert any("figures" in note for note in written.notes)
+    # figures of the convolution and pooling questions: asking on the sheet, answering on the key
+    sheet_html = (tmp_path / "sheets" / "sheets.html").read_text()
+    key_html = (tmp_path / "sheets" / "answer-keys.html").read_text()
+    first_page = sheet_html.split('<section class="page">')[1]
+    lecture = variant(chosen[1] if chosen[1].id == "lecture001-convolution" else chosen[0], roster[0].seed)
+    convs = [r for r in lecture.references() if r.detail is not None and hasattr(r.detail, "output")]
+    figures = re.findall(r"<svg.*?</svg>", first_page, re.S)
+    assert len(figures) >= len(convs) >= 4
+    pool = next(r for q, r in zip(lecture.questions, lecture.references()) if q.id == "max-pooling")
+    asked = next(f for f in figures if "max pooling" in f)
+    assert re.findall(r">\?<", asked).__len__() == pool.value.values().size  # every output cell a question mark
+    answered = next(f for f in re.findall(r"<svg.*?</svg>", key_html.split('<section class="page">')[1], re.S)
+                    if "max pooling" in f)
+    for v in pool.value.reduced().values().reshape(-1):
+        assert f">{format_value(v)}<" in answered
+    assert written.notes == ["3 students, one page each"]
 
 
 def test_export_command_for_every_course_exercise(tmp_path):

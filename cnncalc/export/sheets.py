@@ -9,9 +9,9 @@ solution of each variant (the engine's references and steps, ``solution``).
 Both are self-contained HTML (no script, no external file): print them from a
 browser, or save them as PDF.
 
-Figures: where cnncalc can draw a question's operation (the pictures of
-issue 15, ``cnncalc.figures``), :func:`figure_html` is the one place that puts
-them on the sheet; until that package is part of cnncalc it returns nothing.
+A convolution or pooling question carries its figure (``cnncalc.figures``,
+drawn from the engine's result): on the sheet with the output as '?', on the
+answer key with the first window worked and the whole output.
 """
 
 from __future__ import annotations
@@ -19,13 +19,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from ..errors import InputError
+from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question
 from ..exercises.solution import solution_markdown
 from . import Written
 from .html import escape, givens_html, markdown_html
 from .roster import Student, variant
 from .template import answer_template
+
+if TYPE_CHECKING:
+    from ..figures.scene import Scene
+
+#: Values a figure may hold and still be read on paper (a 10x10 image, its kernel and output: 173).
+MAX_FIGURE_CELLS = 400
 
 STYLE = """
 body { font-family: Georgia, 'Times New Roman', serif; margin: 2em; color: #111; }
@@ -45,14 +55,37 @@ td, th { border: 1px solid #999; padding: 2px 8px; text-align: right; }
 """
 
 
-def figure_html(exercise: Exercise, question: Question) -> str:
-    """The figure of a question's operation for this variant, where cnncalc can draw one.
+def figure_html(reference: Answer, answer: bool) -> str:
+    """The figure of a convolution or pooling question (``cnncalc.figures``, the engine's own result):
+    on the answer key the window of the first output cell, its products and the whole output; on the
+    exercise sheet the same picture with every output value (and a flipped kernel) shown as '?'."""
+    from ..conv import ConvResult
+    from ..pool import PoolResult
 
-    FIGURES (issue 15): cnncalc.figures draws a convolution or pooling from the
-    engine's result; when it is part of cnncalc, this is where the SVG of the
-    question's reference goes (``exercise.references()``, conv and pool
-    questions).  Until then the sheets have no pictures and the export says so."""
-    return ""
+    result = reference.detail
+    if not isinstance(result, (ConvResult, PoolResult)):
+        return ""
+    from ..figures.files import drawn_cells
+    from ..figures.scene import scene_of
+    from ..figures.svg import scene_svg
+
+    if drawn_cells(result) > MAX_FIGURE_CELLS:
+        return ""  # too many values to read on paper; the tables of the givens are there
+    scene = scene_of(result, [(0,) * result.output.ndim])
+    if not answer:
+        scene = question_scene(scene)
+    return f'<div class="figure">{scene_svg(scene, 0)}</div>'
+
+
+def question_scene(scene: "Scene") -> "Scene":
+    """A figure that asks instead of answering: output cells and the flipped kernel as '?', no window."""
+    hidden = set(scene.panel_index("output"))
+    if scene.panel_index("kernel-given"):
+        hidden |= set(scene.panel_index("kernel"))  # the flip is part of the answer
+    panels = tuple(replace(p, texts=tuple(tuple("?" for _ in row) for row in p.texts)) if i in hidden else p
+                   for i, p in enumerate(scene.panels))
+    first = replace(scene.frames[0], label="", window=(), spans=(), winners=(), targets=(), reveals=(), lines=())
+    return replace(scene, panels=panels, frames=(first,), legend="")
 
 
 def _points(question: Question) -> str:
@@ -86,9 +119,9 @@ def sheet_page(student: Student, exercises: list[Exercise]) -> str:
         if exercise.statement:
             parts.append(markdown_html(exercise.statement_text()))
         parts.append(givens_html(exercise))
-        for question in exercise.questions:
+        for question, reference in zip(exercise.questions, exercise.references()):
             parts.append(f'<div class="question"><p><strong>{escape(question.id)}</strong> ({_points(question)})</p>'
-                         + markdown_html(exercise.prompt_text(question)) + figure_html(exercise, question)
+                         + markdown_html(exercise.prompt_text(question)) + figure_html(reference, answer=False)
                          + '<div class="work"></div></div>')
         parts.append("<p>Your answer file (fill in after each colon; how answers are read: docs/grading.md):</p>")
         parts.append(f"<pre>{escape(answer_template(exercise, seed))}</pre>")
@@ -105,6 +138,10 @@ def key_page(student: Student, exercises: list[Exercise]) -> str:
         markdown = "\n".join("#" + line if line.startswith("#") else line
                               for line in solution_markdown(exercise).splitlines())
         parts.append(markdown_html(markdown))
+        figures = [(q.id, figure_html(ref, answer=True)) for q, ref in zip(exercise.questions, exercise.references())]
+        if any(svg for _, svg in figures):
+            parts.append("<h3>Figures</h3>" + "".join(f"<p><strong>{escape(qid)}</strong></p>{svg}"
+                                                       for qid, svg in figures if svg))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -123,16 +160,7 @@ def write_sheets(exercises: list[Exercise], students: list[Student], out: str | 
     keys = folder / "answer-keys.html"
     sheets.write_text(_document("Exercise sheets", [sheet_page(s, exercises) for s in students]), encoding="utf-8")
     keys.write_text(_document("Answer keys", [key_page(s, exercises) for s in students]), encoding="utf-8")
-    notes = [f"{len(students)} students, one page each"]
-    if not _figures_available():
-        notes.append("no figures: cnncalc.figures (issue 15) is not part of this cnncalc yet")
-    return Written([str(sheets), str(keys)], notes)
-
-
-def _figures_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("cnncalc.figures") is not None
+    return Written([str(sheets), str(keys)], [f"{len(students)} students, one page each"])
 
 
 __all__ = ["write_sheets", "sheet_page", "key_page", "figure_html"]
