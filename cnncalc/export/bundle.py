@@ -57,6 +57,17 @@ def requirement_name(line: str) -> str:
 
 
 def _direct_requirements() -> list[str]:
+    """cnncalc's runtime dependencies: the checkout's pyproject.toml when cnncalc runs from one
+    (what the wheel is built from), else the installed distribution's metadata."""
+    pyproject = package_root().parent / "pyproject.toml"
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = None
+    if tomllib is not None and pyproject.is_file():
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+        if project.get("name") == PACKAGE:
+            return list(project.get("dependencies", []))
     try:
         lines = metadata.requires(PACKAGE) or []
     except metadata.PackageNotFoundError:

@@ -69,15 +69,16 @@ def weight_factor(fields: list[Field]) -> int:
     return factor
 
 
-def blank(field: Field, factor: int) -> str:
-    """One Cloze blank for a field (its weight is its points times ``factor``)."""
+def blank(field: Field, factor: int, hint: bool = True) -> str:
+    """One Cloze blank for a field (its weight is its points times ``factor``), and what the
+    student is told about it (``hint``: after the blank)."""
     weight = int(field.points * factor)
     if isinstance(field, NumberField):
         answer = field.decimal()
         alternatives = "~".join(("=" if a.credit == 1 else f"%{int(a.credit * 100)}%") + f"{a.value}:{a.margin}"
                                 for a in answer.alternatives)
-        hint = f" <em>({escape(answer.instruction)})</em>" if answer.instruction else ""
-        return "{" + f"{weight}:NUMERICAL:{alternatives}" + "}" + hint
+        told = f" <em>({escape(answer.instruction)})</em>" if answer.instruction and hint else ""
+        return "{" + f"{weight}:NUMERICAL:{alternatives}" + "}" + told
     if isinstance(field, TextField):
         alternatives = [f"={cloze_escape(text)}" for text in field.accepted]
         if field.keywords:
@@ -101,7 +102,14 @@ def _question_html(question, reference, fields: list[Field], factor: int, prompt
         return head + "<p><em>Answered in the essay question that follows (graded by hand).</em></p>"
     if reference.kind == "matrix":
         by_cell = {f.cell: f for f in fields}
-        return head + matrix_html(reference.value, lambda index, _value: blank(by_cell[index], factor))
+        numbers = [f for f in fields if isinstance(f, NumberField)]
+        note = ""
+        if any(not f.decimal().exact for f in numbers):
+            note += ("<p><em>A cell whose value has no finite decimal: type a decimal of 3 to 10 significant "
+                     "figures (fractions cannot be typed here).</em></p>")
+        if numbers and not question.tolerance.exact:
+            note += f"<p><em>Every cell: {escape(numbers[0].decimal().instruction.split('; ')[-1])}.</em></p>"
+        return head + matrix_html(reference.value, lambda index, _value: blank(by_cell[index], factor, False)) + note
     if reference.kind == "shape":
         return head + "<p>" + " × ".join(f"{escape(f.label)} {blank(f, factor)}" for f in fields) + "</p>"
     return head + "<p>" + blank(fields[0], factor) + "</p>"
