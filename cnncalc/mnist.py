@@ -183,3 +183,37 @@ def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text:
             f"gzip or raw) into {root}, then run `cnncalc data mnist {root}` again to check them"
         )
     return status(root)
+
+
+@dataclass(frozen=True)
+class PixelStats:
+    """How binary MNIST's pixels are (lecture 001 says "28 x 28 binary pixels")."""
+
+    images: int
+    pixels: int
+    zero: int  # black, 0
+    full: int  # white, 255
+    grey: int  # 1..254
+    distinct: int  # different values used
+    images_with_grey: int
+
+    @property
+    def binary(self) -> bool:
+        return self.grey == 0
+
+    def share(self, count: int) -> str:
+        return f"{100 * count / self.pixels:.2f}%"
+
+
+def pixel_stats(images: np.ndarray) -> PixelStats:
+    """Count black, white and grey pixels exactly.
+
+    >>> s = pixel_stats(np.array([[[0, 255], [128, 0]]], dtype=np.uint8))
+    >>> (s.zero, s.full, s.grey, s.distinct, s.binary)
+    (2, 1, 1, 3, False)
+    """
+    flat = images.reshape(len(images), -1)
+    counts = np.bincount(flat.ravel(), minlength=256)
+    grey_per_image = ((flat > 0) & (flat < 255)).sum(axis=1)
+    return PixelStats(len(images), int(flat.size), int(counts[0]), int(counts[255]), int(counts[1:255].sum()),
+                      int((counts > 0).sum()), int((grey_per_image > 0).sum()))

@@ -42,7 +42,8 @@ def test_sheet_q1():
     conv = F.conv2d(t(image)[None, None], t([[1, 1, 1], [1, 0, 1], [1, 1, 1]])[None, None])
     assert r["conv"].tolist() == conv[0, 0].numpy().tolist()
     assert r["pool"].tolist() == F.max_pool2d(conv, 2, 2)[0, 0].numpy().tolist()
-    assert r["f1"] == "Thin horizontal line"
+    assert (r["f1"], r["f2"]) == ("thin horizontal line", "frame with no centre")  # computed; the sheet: Thin horizontal line, Frame with no center
+    assert r["f3"] == "diagonal line from bottom-left to top-right"
 
 
 def test_lecture001():
@@ -154,7 +155,9 @@ def test_vgg16_rows():
         assert r[f"{name}-memory"] == x[0].numel()
     assert r["total-no-bias"] == sum(m.weight.numel() for m in vgg16_layers() if hasattr(m, "weight")) == 138_344_128
     assert r["total-with-bias"] == params(nn.Sequential(*vgg16_layers())) == 138_357_544
-    assert r["googlenet_vs_alexnet"] == Fraction(62_378_344, 6_624_904)
+    g = refs("googlenet")
+    assert g["fewer_params_course"] == Fraction(62_378_344, 6_624_904)
+    assert g["fewer_params_paper"] == Fraction(60_965_224, 6_998_552)
 
 
 def test_mnist_models():

@@ -54,27 +54,33 @@ def expected_blanks(exercise) -> list[tuple]:
 
 
 def right_for_cnncalc(exact: Fraction, typed: Fraction, question) -> bool:
-    """The grader's rule restated: exact, within the tolerance, or a correct rounding of >= 3 figures."""
-    if typed == exact or (not question.tolerance.exact and question.tolerance.accepts(exact, typed)):
-        return True
-    return exact.denominator != 1 and any(round_significant(exact, d) == typed for d in range(3, 30))
+    """The grader's rule restated: exact, within the tolerance, or a correct rounding of >= 3 figures;
+    in the question's unit (133 for 133 million) or as the whole count."""
+    for value in {exact, exact / question.unit}:
+        if typed == value or (not question.tolerance.exact and question.tolerance.accepts(value, typed)):
+            return True
+        if value.denominator != 1 and any(round_significant(value, d) == typed for d in range(3, 30)):
+            return True
+    return False
 
 
 def check_numeric(exact, intervals, question) -> None:
-    """The platform's full-credit answers: the value (or its 3-figure rounding) among them, and each
-    of them right for cnncalc."""
+    """The platform's full-credit answers: the value as asked (in the question's unit; or its 3-figure
+    rounding) among them, and each of them right for cnncalc."""
     exact = Fraction(exact)
+    for low, high in intervals:
+        if low == high:
+            assert right_for_cnncalc(exact, low, question), (question.id, exact, low)
+        else:
+            assert any(question.tolerance.accepts(v, (low + high) / 2) for v in {exact, exact / question.unit}), \
+                (question.id, exact, low, high)
+    exact = exact / question.unit
     q = exact.denominator
     for p in (2, 5):
         while q % p == 0:
             q //= p
     target = exact if q == 1 else round_significant(exact, 3)
     assert any(low <= target <= high for low, high in intervals), (question.id, exact, intervals)
-    for low, high in intervals:
-        if low == high:
-            assert right_for_cnncalc(exact, low, question), (question.id, exact, low)
-        else:
-            assert question.tolerance.accepts(exact, (low + high) / 2), (question.id, exact, low, high)
 
 
 # --------------------------------------------------------------------------- Moodle
@@ -358,7 +364,8 @@ def test_prairielearn_server_runs_without_prairielearn(prairielearn):
                 assert np.allclose(np.array(correct, dtype=float).reshape(values.shape),
                                    values.astype(float), rtol=1e-15, atol=0)
             elif isinstance(correct, (int, float)):
-                assert correct == (ref.value if isinstance(ref.value, int) else float(ref.value))
+                asked = Fraction(ref.value) / q.unit  # in the question's unit: 132.863336 (millions)
+                assert correct == (int(asked) if asked.denominator == 1 else float(asked))
             else:
                 assert correct == answer_inline(ref)
             assert generated["params"][f"prompt_{name}"]

@@ -62,7 +62,7 @@ answers:
   flatten_units: 12 x 12 x 32 = 4608
   conv1_fits: (28 - 3)/2 + 1 = 13.5
 """, tmp_path)
-    assert q["flatten_units"].status == "correct" and "after the last '='" in q["flatten_units"].feedback
+    assert q["flatten_units"].status == "correct" and "after the working" in q["flatten_units"].feedback
     assert q["conv1_fits"].status == "correct"
     q = graded("lecture001-convolution", "exercise: lecture001-convolution\nanswers:\n  same-size: p = 1\n"
                                          "  output-size: 2 (floor((3+2-3)/2)+1)\n", tmp_path)

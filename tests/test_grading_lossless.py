@@ -16,6 +16,7 @@ from cnncalc.cli import main
 from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
 from cnncalc.exercises.solution import answer_inline
 from cnncalc.grading.grader import Grader, grade_paths
+from cnncalc.grading.selfcheck import as_written
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -65,7 +66,7 @@ def test_every_course_exercise_grades_a_right_a_wrong_and_an_empty_file(path, tm
     exercise = load_exercise(path)
     references = exercise.references()
     auto = [(q, r) for q, r in zip(exercise.questions, references) if not q.manual]
-    right = "\n".join(f"  {q.id}: {json.dumps(answer_inline(r))}" for q, r in auto)
+    right = "\n".join(f"  {q.id}: {json.dumps(as_written(r))}" for q, r in auto)
     write(tmp_path, "a/right.yaml", f"exercise: {exercise.id}\nstudent: right\nanswers:\n{right}\n")
     write(tmp_path, "a/wrong.yaml", f"exercise: {exercise.id}\nstudent: wrong\nanswers:\n"
                                     + "\n".join(f"  {q.id}: '12345'" for q, _ in auto) + "\n")
@@ -131,7 +132,7 @@ def test_an_answer_never_names_a_file_or_a_stream(tmp_path, monkeypatch):
     questions = {q["id"]: q for q in json.loads(result.stdout)[0]["questions"]}
     assert questions["conv"]["status"] == "invalid" and questions["conv"]["score"] == 0
     assert questions["pool"]["status"] == "invalid" and "root" not in questions["pool"]["feedback"]
-    assert questions["f1"]["status"] == "wrong" and questions["f2"]["status"] == "wrong"
+    assert questions["f1"]["status"] == "invalid" and questions["f2"]["status"] == "invalid"  # paths, not answers
     assert questions["f3"]["status"] == "missing"  # '-' is what students write for no answer, never stdin
     big = Grader(ex("sheet-q1-convolution")).grade({"conv": str(tmp_path / "big.csv")})
     assert by_id(big)["conv"].status == "invalid"
@@ -150,7 +151,7 @@ def test_yaml_does_not_change_what_the_student_typed(tmp_path):
     assert q["parameters"].status == "correct" and q["conv1-weights"].status == "correct"
     assert q["width"].typed == ".55e2" and q["width"].status == "correct"
     assert q["conv1-output"].typed == "[55, 55, 96]" and q["conv1-output"].status == "correct"
-    assert q["pool1-parameters"].status == "invalid" and q["pool1-parameters"].typed == "yes"
+    assert q["pool1-parameters"].status == "wrong" and q["pool1-parameters"].typed == "yes"
     cnn = write(tmp_path, "cnn.yaml", "exercise: mnist-models\nanswers:\n  cnn_params: 21.840\n")
     assert by_id(grade_paths(ex("mnist-models"), [str(cnn)])[0])["cnn_params"].status == "correct"
 
@@ -177,7 +178,8 @@ def test_yes_is_never_one_whatever_the_order(tmp_path):
     write(tmp_path, "b/2.yaml", "exercise: one\nanswers:\n  q: 1\n")
     for folder in ("a", "b"):
         grades = {Path(g.source).stem: by_id(g)["q"].status for g in grade_paths(exercise, [str(tmp_path / folder)])}
-        assert grades == ({"1": "correct", "2": "invalid"} if folder == "a" else {"1": "invalid", "2": "correct"})
+        # 'yes' is a word, not the number 1: wrong, in whichever order the files come
+        assert grades == ({"1": "correct", "2": "wrong"} if folder == "a" else {"1": "wrong", "2": "correct"})
 
 
 def test_a_question_answered_twice_is_invalid(tmp_path):

@@ -37,6 +37,18 @@ def alexnet_course():
     )
 
 
+def alexnet_paper():
+    """Krizhevsky et al. 2012 with its two GPUs as groups of 2 (the published 60,965,224 parameters)."""
+    return nn.Sequential(
+        nn.Conv2d(3, 96, 11, stride=4), nn.ReLU(), nn.LocalResponseNorm(5), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, padding=2, groups=2), nn.ReLU(), nn.LocalResponseNorm(5), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(), nn.Conv2d(384, 384, 3, padding=1, groups=2), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1, groups=2), nn.ReLU(), nn.MaxPool2d(3, 2), nn.Flatten(),
+        nn.Linear(256 * 6 * 6, 4096), nn.ReLU(), nn.Dropout(), nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(),
+        nn.Linear(4096, 1000),
+    )
+
+
 def alexnet_torchvision():
     return nn.Sequential(
         nn.Conv2d(3, 64, 11, stride=4, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
@@ -168,6 +180,49 @@ def googlenet():
     )
 
 
+class InceptionPaper(nn.Module):
+    """Szegedy et al.'s module: a real 5x5 branch, biases, ReLU, no batch norm."""
+
+    def __init__(self, cin, c1, c3r, c3, c5r, c5, pool):
+        super().__init__()
+        self.b1 = nn.Sequential(nn.Conv2d(cin, c1, 1), nn.ReLU())
+        self.b2 = nn.Sequential(nn.Conv2d(cin, c3r, 1), nn.ReLU(), nn.Conv2d(c3r, c3, 3, padding=1), nn.ReLU())
+        self.b3 = nn.Sequential(nn.Conv2d(cin, c5r, 1), nn.ReLU(), nn.Conv2d(c5r, c5, 5, padding=2), nn.ReLU())
+        self.b4 = nn.Sequential(nn.MaxPool2d(3, 1, 1), nn.Conv2d(cin, pool, 1), nn.ReLU())
+
+    def forward(self, x):
+        return torch.cat([self.b1(x), self.b2(x), self.b3(x), self.b4(x)], 1)
+
+
+class NaiveInception(nn.Module):
+    """Inception (3a) without the 1x1 reductions: the pooled input passes through whole."""
+
+    def __init__(self):
+        super().__init__()
+        self.b1 = nn.Sequential(nn.Conv2d(192, 64, 1), nn.ReLU())
+        self.b2 = nn.Sequential(nn.Conv2d(192, 128, 3, padding=1), nn.ReLU())
+        self.b3 = nn.Sequential(nn.Conv2d(192, 32, 5, padding=2), nn.ReLU())
+        self.b4 = nn.MaxPool2d(3, 1, 1)
+
+    def forward(self, x):
+        return torch.cat([self.b1(x), self.b2(x), self.b3(x), self.b4(x)], 1)
+
+
+def googlenet_paper():
+    return nn.Sequential(
+        nn.Conv2d(3, 64, 7, stride=2, padding=3), nn.ReLU(), nn.MaxPool2d(3, 2, ceil_mode=True), nn.LocalResponseNorm(5),
+        nn.Conv2d(64, 64, 1), nn.ReLU(), nn.Conv2d(64, 192, 3, padding=1), nn.ReLU(), nn.LocalResponseNorm(5),
+        nn.MaxPool2d(3, 2, ceil_mode=True),
+        InceptionPaper(192, 64, 96, 128, 16, 32, 32), InceptionPaper(256, 128, 128, 192, 32, 96, 64),
+        nn.MaxPool2d(3, 2, ceil_mode=True),
+        InceptionPaper(480, 192, 96, 208, 16, 48, 64), InceptionPaper(512, 160, 112, 224, 24, 64, 64),
+        InceptionPaper(512, 128, 128, 256, 24, 64, 64), InceptionPaper(512, 112, 144, 288, 32, 64, 64),
+        InceptionPaper(528, 256, 160, 320, 32, 128, 128), nn.MaxPool2d(3, 2, ceil_mode=True),
+        InceptionPaper(832, 256, 160, 320, 32, 128, 128), InceptionPaper(832, 384, 192, 384, 48, 128, 128),
+        nn.AvgPool2d(7, 1), nn.Flatten(), nn.Dropout(0.4), nn.Linear(1024, 1000),
+    )
+
+
 def mnist_cnn():
     return nn.Sequential(
         nn.Conv2d(1, 10, 5), nn.MaxPool2d(2), nn.ReLU(), nn.Conv2d(10, 20, 5), nn.Dropout2d(), nn.MaxPool2d(2),
@@ -193,6 +248,7 @@ def keras_task():
 BUILDERS = {
     "lenet5": (lenet5, (1, 32, 32), 61_706),
     "alexnet": (alexnet_course, (3, 227, 227), 62_378_344),
+    "alexnet-paper": (alexnet_paper, (3, 227, 227), 60_965_224),
     "alexnet-torchvision": (alexnet_torchvision, (3, 224, 224), 61_100_840),
     "zfnet": (zfnet, (3, 224, 224), None),
     "vgg11": (lambda: vgg(A), (3, 224, 224), 132_863_336),
@@ -202,6 +258,9 @@ BUILDERS = {
     "vgg16": (lambda: vgg(D), (3, 224, 224), 138_357_544),
     "vgg19": (lambda: vgg(E), (3, 224, 224), 143_667_240),
     "googlenet": (googlenet, (3, 224, 224), 6_624_904),
+    "googlenet-paper": (googlenet_paper, (3, 224, 224), None),
+    "inception3a": (lambda: InceptionPaper(192, 64, 96, 128, 16, 32, 32), (192, 28, 28), None),
+    "inception3a-naive": (lambda: NaiveInception(), (192, 28, 28), None),
     "resnet18": (lambda: resnet(BasicBlock, (2, 2, 2, 2)), (3, 224, 224), 11_689_512),
     "resnet34": (lambda: resnet(BasicBlock, (3, 4, 6, 3)), (3, 224, 224), 21_797_672),
     "resnet50": (lambda: resnet(Bottleneck, (3, 4, 6, 3)), (3, 224, 224), 25_557_032),

@@ -21,7 +21,8 @@ from ..errors import CnnCalcError, InputError, did_you_mean
 COMMANDS = {
     "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
     "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises", "grade": "grade",
-    "verify": "verify", "train": "train", "data": "data", "export": "export",
+    "verify": "verify", "train": "train", "data": "data", "kernel": "kernel", "loss": "loss", "equivariance": "equivariance",
+    "export": "export",
 }
 
 

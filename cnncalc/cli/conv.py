@@ -23,10 +23,14 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--flip", is_flag=True, help="True convolution: flip the kernel first (default: cross-correlation, as torch and Keras compute).")
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for 1-D kernels, else 2).")
 @click.option("--as-matrix", is_flag=True, help="Also show the convolution as a sparse matrix times the flattened input.")
+@click.option("--transposed", is_flag=True,
+              help="Transposed convolution (torch's conv_transpose): each input cell scatters value x kernel; "
+                   "the kernel is (C_in, C_out/groups, kh, kw) as torch stores it.")
+@click.option("--output-padding", default="0", show_default=True, help="With --transposed: extra cells at the end (< stride).")
 @draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
-def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, draw_path,
-                 explain, cells, digits, form):
+def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, transposed,
+                 output_padding, draw_path, explain, cells, digits, form):
     """Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).
 
     INPUT and KERNEL are typed matrices ("1 2; 3 4", rows split by ';';
@@ -41,7 +45,12 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
       cnncalc conv image.txt "1/9 1/9 1/9; 1/9 1/9 1/9; 1/9 1/9 1/9" --cell 1,1
       cnncalc conv "1 2 3 4 5" "1 0 -1" --padding 1 --json
       cnncalc conv "0 80 40; 20 40 0; 0 0 40" "0 0.25; 0.5 1" --flip --draw flip.gif
+      cnncalc conv "1 2; 3 4" "1 1; 1 1" --transposed --stride 2 --explain
     """
+    if transposed:
+        _transposed(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, output_padding,
+                    explain, cells, form, draw_path)
+        return
     result = conv(input, kernel, bias=bias, stride=parse_ints(stride, "stride"),
                   padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
                   groups=groups, flip=flip, dims=dims)
@@ -87,3 +96,32 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
         return text
 
     emit(form, json_data, markdown, lambda: render.conv_latex(result, steps), terminal)
+
+
+def _transposed(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, output_padding,
+                explain, cells, form, draw_path=None):
+    from ..errors import InputError
+    from ..render_reports import transposed_json, transposed_markdown, transposed_text
+    from ..transposed import conv_transpose
+
+    if flip or as_matrix:
+        raise InputError(f"--{'flip' if flip else 'as-matrix'} does not apply to --transposed; drop it")
+    pad = parse_padding(padding)
+    if isinstance(pad, str):
+        raise InputError(f"--padding {pad} does not apply to --transposed; give a number of cells to crop, e.g. 1")
+    result = conv_transpose(input, kernel, bias=bias, stride=parse_ints(stride, "stride"), padding=pad,
+                            output_padding=parse_ints(output_padding, "output-padding", minimum=0),
+                            dilation=parse_ints(dilation, "dilation"), groups=groups, dims=dims)
+    chosen = [parse_cell(c, result.output.shape) for c in cells]
+    if draw_path:
+        draw_result(result, draw_path, chosen or None)
+    if form == "json":
+        import json
+
+        click.echo(json.dumps(transposed_json(result, explain, chosen), ensure_ascii=False))
+    elif form == "markdown":
+        click.echo(transposed_markdown(result, explain, chosen), nl=False)
+    elif form == "latex":
+        raise InputError("--latex is not available with --transposed yet; use --markdown or --json")
+    else:
+        click.echo(transposed_text(result, explain, chosen), nl=False)

@@ -24,6 +24,9 @@ Examples:
   cnncalc shape "N x N x 3 -> conv 10 5x5 pad 2 -> maxpool 2" --set N=32
   cnncalc shape net.yaml --json
   cnncalc shape --solve "7 -> 3"                        # kernel/stride/dilation/padding
+  cnncalc shape inception3a --compare inception3a-naive  # what the 1x1 reductions save
+  cnncalc shape mnist-cnn --macs-convention torchinfo    # 487,600 as torchinfo prints it
+  cnncalc shape mnist-cnn --train --optimizer adam --batch 64   # training memory
   cnncalc shape --list
   cnncalc shape resnet50 --draw resnet50.html           # diagram, bars and table
 
@@ -48,7 +51,9 @@ Conventions:
   counted; pooling, activations, dropout and additions count zero; batch norm
   counts one per value (its scale).
   Batch norm: scale and shift are trainable; running mean and variance are
-  non-trainable, counted apart; total params = trainable + non-trainable.
+  non-trainable buffers, reported apart. Params (total and per layer) are the
+  trainable ones under --convention torch, trainable + non-trainable under keras.
+  --macs-convention counts as torchvision, torchinfo, fvcore, thop or ptflops do.
   Memory: output values of each layer x bytes of --dtype; activation, dropout
   and flatten reuse their input. --no-bias counts weights only (the course's
   VGG16 table). A window that does not fit exactly is floored, with a warning
@@ -91,6 +96,16 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--strict", is_flag=True, help="A window that does not fit exactly is an error, not a warning.")
 @click.option("--set", "assignments", multiple=True, metavar="NAME=NUMBER", help="Give a symbol a value, e.g. --set N=32.")
 @click.option("--solve", is_flag=True, help='SPEC is "INPUT -> OUTPUT" sizes: list kernel/stride/dilation/padding that do it.')
+@click.option("--macs-convention", type=click.Choice(["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]),
+              default=None, help="Count multiply-accumulates as this tool does (bias adds, batch norm, pooling); "
+                                 "prints each layer's count, the total and FLOPs = 2 x MACs.")
+@click.option("--train", "train_memory", is_flag=True,
+              help="Memory of a training step: weights, gradients, optimizer state, activations kept for backward.")
+@click.option("--optimizer", default="sgd", show_default=True,
+              help="With --train: sgd, momentum, adam, adamw, adadelta, rmsprop, adagrad.")
+@click.option("--batch", default="B", show_default=True, help="With --train: the batch size, a number or a symbol.")
+@click.option("--compare", "compare_with", default=None, metavar="SPEC2",
+              help="Print SPEC and SPEC2 side by side: channels, parameters, MACs, units and their ratio.")
 @click.option("--max-kernel", default=7, show_default=True, help="Bound for --solve.")
 @click.option("--max-stride", default=4, show_default=True, help="Bound for --solve.")
 @click.option("--max-dilation", default=2, show_default=True, help="Bound for --solve.")
@@ -98,8 +113,8 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--draw", "draw_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also draw the network into FILE.svg or FILE.html: a block per layer (branches side by side) "
                    "and per-layer bars of parameters, MACs and memory.")
-def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve,
-          max_kernel, max_stride, max_dilation, max_padding, draw_path):
+def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, macs_convention,
+          train_memory, optimizer, batch, compare_with, max_kernel, max_stride, max_dilation, max_padding, draw_path):
     from ..errors import InputError
 
     if list_:
@@ -129,7 +144,55 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         from ..figures.network import draw_network
 
         click.echo(draw_network(summary, draw_path, layout), err=True)
+    if compare_with:
+        from ..stacks.render import format_comparison
+
+        other = substitute(load_stack(compare_with, layout), parse_assignments(assignments))
+        ctx2 = Context(convention=convention or other.convention or "torch", bias=not no_bias, strict=strict,
+                       dtype_bytes=DTYPES[dtype])
+        click.echo(format_comparison(summary, summarize(other.input, other.layers, ctx2, other.name), layout), nl=False)
+        return
+    if train_memory:
+        _train(summary, stack, optimizer, batch, fmt_)
+        return
+    if macs_convention:
+        from ..stacks import render
+
+        if fmt_ == "json":
+            import json
+
+            data = render.summary_json(summary, dtype)
+            data["macs_convention"] = render.macs_convention_json(summary, macs_convention)
+            click.echo(json.dumps(data))
+        else:
+            click.echo(render.format_macs_convention(summary, macs_convention), nl=False)
+        _warn(summary)
+        return
     _print(summary, fmt_, explain, layout, dtype)
+
+
+def _train(summary, stack, optimizer, batch_text, fmt_):
+    from ..errors import InputError
+    from ..stacks import render
+    from ..stacks.training import training_memory
+
+    text = str(batch_text).strip()
+    if text.isdigit() and int(text) > 0:
+        batch = int(text)
+    elif text.isidentifier():
+        import sympy
+
+        batch = sympy.Symbol(text, integer=True, positive=True)
+    else:
+        raise InputError(f"--batch '{batch_text}' is not a batch size; give a whole number such as 64 or a symbol such as B")
+    memory = training_memory(summary, stack.layers, optimizer)
+    if fmt_ == "json":
+        import json
+
+        click.echo(json.dumps(render.training_json(memory, batch)))
+    else:
+        click.echo(render.format_training(memory, batch, summary.name), nl=False)
+    _warn(summary)
 
 
 def _print(summary, fmt_, explain, layout, dtype):

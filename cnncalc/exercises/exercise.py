@@ -34,7 +34,7 @@ from .scope import Given, Scope, read_given
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
                  "erratum", "tolerance", "mistakes", "hint", "manual", "exact", "rounded_credit", "carried", "reject",
-                 "visibility")
+                 "unit", "visibility")
 #: When students see a question's result on a platform that can hide it (Gradescope's test visibility).
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
@@ -60,6 +60,7 @@ class Question:
     rounded_credit: Fraction = Fraction(0)  # the share a rounded decimal earns where exact is asked
     carried: Fraction = Fraction(1)  # the share an answer right for the student's own earlier answer earns
     reject: tuple = ()  # words of competing answers that make a text answer wrong
+    unit: Fraction = Fraction(1)  # the question asks in millions (unit: million): 133 means 133,000,000
     visibility: str = "visible"  # one of VISIBILITIES: when students see this question's result
 
 
@@ -251,8 +252,27 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         rounded_credit=_share(raw.get("rounded_credit", 0), f"{path}.rounded_credit", document),
         carried=_share(raw.get("carried", 1), f"{path}.carried", document),
         reject=tuple(str(r) for r in raw.get("reject") or ()) + tuple(c for c in choices if c != str(raw.get("answer"))),
+        unit=_unit(raw.get("unit", 1), f"{path}.unit", document),
         visibility=_visibility(raw.get("visibility", "visible"), f"{path}.visibility", document),
     )
+
+
+UNITS = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,
+         "billions": 10**9}
+
+
+def _unit(value, path: str, document: YamlDocument) -> Fraction:
+    """The unit a question asks its answer in: thousand, million, billion or a number."""
+    if isinstance(value, str) and value.strip().lower() in UNITS:
+        return Fraction(UNITS[value.strip().lower()])
+    try:
+        unit = Fraction(parse_scalar(value, allow_symbols=False))
+    except (CnnCalcError, TypeError, ValueError):
+        unit = Fraction(0)
+    if unit <= 0:
+        raise SpecError(f"{document.where(path)}: unit '{value}' is not thousand, million, billion or a positive "
+                        "number")
+    return unit
 
 
 def _share(value, path: str, document: YamlDocument) -> Fraction:

@@ -77,6 +77,101 @@ def _dense(params, scope, path):
     return Answer("matrix", result.output, ("y = W x + b",), result)
 
 
+def _kernel(params, scope, path):
+    """The feature a kernel detects (a text answer), with the probes as steps."""
+    from ..kernel import describe_kernel
+
+    check_keys(params, ("of",), scope, path, "kernel")
+    report = describe_kernel(operand(scope, params, "of", path))
+    best = sorted((r for r in report.responses if r.match is not None), key=lambda r: (-abs(r.match), r.match < 0))[:3]
+    steps = (f"probed with {len(report.responses)} patterns of the kernel's size; closest: "
+             + ", ".join(f"{r.pattern} (cosine {r.similarity:+.2f})" for r in best),
+             f"sum of the weights: {report.notes[0]}",
+             "symmetry: " + (", ".join(report.symmetries) or "none"),
+             f"{report.name}: {report.reason}")
+    return Answer("text", report.name, steps, report)
+
+
+def _loss(params, scope, path):
+    """A loss (cnncalc loss) or its argmax prediction, exactly."""
+    from ..loss import loss
+
+    check_keys(params, ("kind", "input", "target", "inputs", "reduction", "one_based", "value"), scope, path, "loss")
+    value = params.get("value", "loss")
+    if value not in ("loss", "prediction"):
+        raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; use loss or prediction")
+    target = operand(scope, params, "target", path)
+    result = loss(str(params.get("kind", "cross-entropy")), operand(scope, params, "input", path),
+                  target.tolist() if isinstance(target, Exact) else target,
+                  inputs=params.get("inputs"), reduction=str(params.get("reduction", "mean")),
+                  one_based=bool(params.get("one_based", False)))
+    steps = result.steps()
+    if value == "prediction":
+        base = 1 if result.one_based else 0
+        predictions = [e.prediction + base for e in result.examples]
+        return Answer("number", predictions[0] if len(predictions) == 1 else predictions, steps, result)
+    return Answer("number", result.total, steps, result)
+
+
+def _classes(params, scope, path):
+    """How many different values (classes) a list of targets holds."""
+    check_keys(params, ("of",), scope, path, "classes")
+    values = operand(scope, params, "of", path)
+    flat = list(values.values().flat) if isinstance(values, Exact) else [values]
+    distinct = sorted(set(flat), key=lambda v: (str(type(v)), v))
+    listed = ", ".join(_fmt(v) for v in distinct)
+    return Answer("number", len(distinct), (f"the values {listed}: {len(distinct)} different", ))
+
+
+def _window(params, scope, path):
+    """The simplest window (kernel, stride, dilation, padding) that maps n_in to n_out
+    (cnncalc shape --solve), optionally with some of them given."""
+    from ..stacks.solve import solve_window
+
+    keys = ("n_in", "n_out", "kernel", "stride", "dilation", "padding", "value")
+    check_keys(params, keys, scope, path, "window")
+    value = params.get("value", "kernel")
+    if value not in ("kernel", "stride", "dilation", "padding"):
+        raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; use kernel, stride, dilation or padding")
+    n_in, n_out = int(number_operand(scope, params, "n_in", path)), int(number_operand(scope, params, "n_out", path))
+    fixed = {k: int(number_operand(scope, params, k, path)) for k in ("kernel", "stride", "dilation", "padding") if k in params}
+    found = [c for c in solve_window(n_in, n_out) if all(getattr(c, k) == v for k, v in fixed.items())]
+    if not found:
+        raise SpecError(f"{scope.where(path)}: no window maps {n_in} to {n_out} with {fixed}; check the sizes")
+    best = found[0]
+    shown = "; ".join(f"kernel {c.kernel}, stride {c.stride}, dilation {c.dilation}, padding {c.padding}"
+                      for c in found[:4])
+    steps = (f"windows that map {n_in} to {n_out}" + (f" with {', '.join(f'{k} {v}' for k, v in fixed.items())}" if fixed else "")
+             + f", simplest first (exact fit, no dilation, no skipped cells, no padding, odd kernel): {shown}",
+             f"floor(({n_in} + 2*{best.padding} - {best.dilation}*({best.kernel} - 1) - 1)/{best.stride}) + 1 = {n_out}")
+    return Answer("number", getattr(best, value), steps, best)
+
+
+def _equivariance(params, scope, path):
+    """conv(shift x) against shift(conv x): how many cells agree (or, with pool, how many
+    pooled values the shift leaves unchanged)."""
+    from ..equivariance import shift_check
+
+    check_keys(params, ("image", "kernel", "shift", "pool", "value"), scope, path, "equivariance")
+    value = params.get("value", "equal_cells")
+    if value not in ("equal_cells", "differing_cells", "pooled_unchanged"):
+        raise SpecError(f"{scope.where(path + '.value')}: value '{value}' is unknown; use equal_cells, "
+                        "differing_cells or pooled_unchanged")
+    shift = params.get("shift", [0, 1])
+    report = shift_check(operand(scope, params, "image", path), operand(scope, params, "kernel", path),
+                         tuple(shift) if isinstance(shift, list) else shift, params.get("pool"))
+    steps = [f"conv(shift(x)) = shift(conv(x)) on {report.equal_cells} of {report.cells} cells"
+             + (f"; they differ at {', '.join(str(tuple(i + 1 for i in c)) for c in report.differing)}, where the "
+                "shift brought zeros in" if report.differing else "")]
+    if report.pooled is not None:
+        steps.append(f"{report.pooled_unchanged} of {report.pooled.size} max-pooled values unchanged by the shift")
+    number = {"equal_cells": report.equal_cells, "differing_cells": len(report.differing),
+              "pooled_unchanged": report.pooled_unchanged}[value]
+    if number is None:
+        raise SpecError(f"{scope.where(path + '.pool')}: pooled_unchanged needs pool: a window such as 2")
+    return Answer("number", number, tuple(steps), report)
+
+
 def _output_size(params, scope, path):
     """floor((n + 2p - k_eff) / s) + 1, or with ``exact`` the unfloored value."""
     from ..geometry import effective_kernel
@@ -134,9 +229,11 @@ def _expr(params, scope, path):
                 mapping[sym] = found.value if not isinstance(found.value, Fraction) else \
                     sympy.Rational(found.value.numerator, found.value.denominator)
         if mapping:
-            shown = text
-            for sym, v in mapping.items():
-                shown = shown.replace(str(sym), str(v))
+            import re
+
+            # whole names only: "params" must not touch "alexnet_params"
+            values = {str(sym): str(v) for sym, v in mapping.items()}
+            shown = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: values.get(m.group(0), m.group(0)), text)
             steps.append(shown)
             value = normalize(value.subs(mapping))
     kind = "number" if isinstance(value, (int, Fraction)) else "formula"
@@ -210,6 +307,11 @@ OPERATIONS = {
     "pool": _pool,
     "act": _act,
     "dense": _dense,
+    "kernel": _kernel,
+    "equivariance": _equivariance,
+    "window": _window,
+    "loss": _loss,
+    "classes": _classes,
     "output_size": _output_size,
     "same_padding": _same_padding,
     "expr": _expr,

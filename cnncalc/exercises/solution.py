@@ -102,7 +102,7 @@ def solution_markdown(exercise: Exercise, figures: dict[str, list[tuple[str, str
         if q.choices:
             out += ["Choices: " + "; ".join(q.choices), ""]
         steps = [s for s in ref.steps]
-        if steps and ref.kind != "text":
+        if steps and (ref.kind != "text" or ref.detail is not None):  # a computed text has steps
             out += ["**Solution.**", ""] + [f"- {s}" for s in steps] + [""]
         out.append(f"**Answer:**{answer_markdown(ref)}" + _published_markdown(rows.get(q.id)))
         out.append("")
@@ -117,7 +117,7 @@ def solution_latex(exercise: Exercise) -> str:
         out += [_tex(exercise.statement_text().strip()), ""]
     for q, ref in zip(exercise.questions, exercise.references()):
         out += [f"\\subsection*{{{_tex(q.id)} ({_tex(_points(q))})}}", _tex(exercise.prompt_text(q).strip()), ""]
-        if ref.steps and ref.kind != "text":
+        if ref.steps and (ref.kind != "text" or ref.detail is not None):
             out.append("\\begin{itemize}")
             out += [f"  \\item \\verb|{s}|" if "|" not in s else f"  \\item {_tex(s)}" for s in ref.steps]
             out.append("\\end{itemize}")

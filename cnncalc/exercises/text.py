@@ -158,3 +158,58 @@ def grade_text(key: TextKey, given: str) -> TextGrade:
 
 
 __all__ = ["TextKey", "TextGrade", "grade_text", "classify", "normalize_text"]
+
+
+# --------------------------------------------------------------------------- computed answers (a kernel's feature)
+
+#: Words that name a feature's orientation, and the phrases a student may use for each.
+ORIENTATIONS = {
+    "horizontal": "horizontal|horizontally|sideways",
+    "vertical": "vertical|vertically|upright",
+    "bottom-left to top-right": "bottom left to top right|lower left to upper right|anti diagonal|antidiagonal|"
+                                "rising diagonal|ascending diagonal|45 degree|45 degrees|diagonal",
+    "top-left to bottom-right": "top left to bottom right|upper left to lower right|main diagonal|"
+                                "falling diagonal|descending diagonal|135 degree|135 degrees|diagonal",
+}
+#: What kind of pattern a feature is, and the words a student may use for it.
+OBJECTS = {
+    "line": "line|lines|stripe|stripes|bar|bars",
+    "edge": "edge|edges|boundary|boundaries|transition|gradient|derivative",
+    "frame": "frame|ring|border|surround|hollow|frame with no centre|frame with no center",
+    "point": "point|points|dot|spot|blob|pixel",
+    "blur": "blur|blurring|average|averaging|mean|smooth|smoothing|low pass",
+    "laplacian": "laplacian|laplace|second derivative",
+    "sharpen": "sharpen|sharpening|unsharp",
+}
+
+
+def computed_key(report, accept: tuple = (), keywords: tuple = (), reject: tuple = ()) -> TextKey:
+    """The text key of an answer the engine computed (what a kernel detects): its name
+    and synonyms are accepted whole, its orientation and kind of pattern are the key
+    words, another orientation or another kind of pattern is a competing answer.
+
+    >>> from cnncalc.kernel import describe_kernel
+    >>> key = computed_key(describe_kernel("-20 -10 0 5 10; -10 0 5 10 5; 0 5 10 5 0; 5 10 5 0 -10; 10 5 0 -10 -20"))
+    >>> grade_text(key, "line from bottom-left to top-right").correct, grade_text(key, "top-left to bottom-right line").correct
+    (True, False)
+    """
+    name = str(report.name).lower()
+    orientation = next((o for o in ORIENTATIONS if o in name), None)
+    kind = next((k for k in OBJECTS if k in name or (k == "blur" and "mean" in name)), None)
+    words: list[str] = []
+    if orientation:
+        words.append(ORIENTATIONS[orientation])
+    if kind:
+        words.append(OBJECTS[kind])
+    competing: list[str] = []
+    if orientation:
+        own = set(ORIENTATIONS[orientation].split("|"))
+        for other, phrases in ORIENTATIONS.items():
+            if other != orientation:
+                competing.append("|".join(p for p in phrases.split("|") if p not in own))
+    if kind:
+        related = {"line": ("edge",), "edge": ("line",), "frame": ("point", "laplacian"), "point": ("frame",),
+                   "laplacian": ("frame", "point", "edge"), "blur": (), "sharpen": ()}.get(kind, ())
+        competing += [OBJECTS[o] for o in OBJECTS if o != kind and o not in related]
+    return TextKey(str(report.name), tuple(report.accepted) + tuple(accept),
+                   tuple(keywords) or tuple(words), tuple(reject) + tuple(c for c in competing if c))

@@ -62,10 +62,22 @@ class NumberField:
     cell: tuple | None = None  # (row, column) counted from 0 for a matrix cell
     exact_only: bool = False  # the question is exact: a rounded decimal earns rounded_credit only
     rounded_credit: Fraction = Fraction(0)
+    unit: Fraction = Fraction(1)  # the question asks in millions (unit 10**6): 133 means 133,000,000
+
+    @property
+    def asked(self) -> int | Fraction:
+        """The value as the question asks for it: in its unit (133 for 132,863,336 in millions)."""
+        return self.value if self.unit == 1 else Fraction(self.value) / self.unit
 
     def decimal(self) -> "DecimalAnswer":
-        """How a decimal-only platform asks for this number."""
-        return decimal_answer(self.value, self.tolerance, self.exact_only, self.rounded_credit)
+        """How a decimal-only platform asks for this number: in the question's unit, and (as cnncalc
+        also takes it) the whole count."""
+        asked = decimal_answer(self.asked, self.tolerance, self.exact_only, self.rounded_credit)
+        if self.unit == 1:
+            return asked
+        whole = decimal_answer(self.value, self.tolerance, self.exact_only, self.rounded_credit)
+        instruction = "; ".join(t for t in (f"in {unit_name(self.unit)}", asked.instruction) if t)
+        return DecimalAnswer(asked.alternatives + whole.alternatives, asked.exact, instruction)
 
 
 @dataclass(frozen=True)
@@ -128,11 +140,22 @@ def formula_spellings(value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(spellings))
 
 
+def unit_name(unit: Fraction) -> str:
+    """How a question's unit is said: 10**6 -> 'millions'.
+
+    >>> unit_name(Fraction(10**6)), unit_name(Fraction(1000)), unit_name(Fraction(60))
+    ('millions', 'thousands', 'units of 60')
+    """
+    names = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}
+    return names.get(unit, f"units of {unit}")
+
+
 def _value_field(label: str, value: object, points: Fraction, question: Question,
                  cell: tuple | None = None) -> NumberField | TextField:
     if _exact(value):
         return NumberField(label, value, points, question.tolerance, cell, bool(getattr(question, "exact", False)),
-                           Fraction(getattr(question, "rounded_credit", 0)))
+                           Fraction(getattr(question, "rounded_credit", 0)),
+                           Fraction(getattr(question, "unit", 1)) if question else Fraction(1))
     return TextField(label, formula_spellings(value), points, "formula", cell=cell)
 
 
@@ -325,4 +348,4 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
 
 __all__ = ["NumberField", "TextField", "ChoiceField", "ManualField", "Field", "question_fields", "exercise_fields",
            "decimal_answer", "DecimalAnswer", "decimal_text", "round_places", "terminates", "formula_spellings",
-           "cell_label", "Accepted", "MIN_DIGITS", "MAX_DIGITS"]
+           "cell_label", "unit_name", "Accepted", "MIN_DIGITS", "MAX_DIGITS"]

@@ -227,13 +227,14 @@ def _exercise(text: str) -> Exercise:
     return _LOADED[key]
 
 
-def _correct(kind: str, reference) -> object:
-    """The element's correct answer: a number, rows of numbers, or the answer as cnncalc writes it."""
+def _correct(kind: str, reference, question: Question) -> object:
+    """The element's correct answer: a number (in the question's unit), rows of numbers, or the answer
+    as cnncalc writes it."""
     from ..exercises.solution import answer_inline
 
     if kind == "number":
-        value = reference.value
-        return value if isinstance(value, int) else float(value)
+        value = Fraction(reference.value) / question.unit
+        return int(value) if value.denominator == 1 else float(value)
     if kind == "matrix":
         values = reference.value.reduced().values()
         rows = values.reshape(1, -1) if values.ndim <= 1 else values
@@ -258,7 +259,7 @@ def generate(text: str, data: dict) -> None:
         kind = _element(ref, q)
         params[f"prompt_{name}"] = markdown_html(exercise.prompt_text(q))
         if kind not in ("choice", "manual"):
-            correct[name] = _correct(kind, ref)
+            correct[name] = _correct(kind, ref, q)
     params["solution_html"] = markdown_html(solution_markdown(exercise))
 
 

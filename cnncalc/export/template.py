@@ -82,6 +82,12 @@ def expected_form(question: Question, reference: Answer) -> str:
     if symbols:
         return f"a formula in {', '.join(symbols)}, e.g. 2*{symbols[0]} + 1"
     if kind in ("number", "formula"):
+        unit = getattr(question, "unit", 1)
+        if unit != 1:
+            from .fields import unit_name
+
+            figures = f"; {tolerance.significant} significant figures are enough" if tolerance.significant else ""
+            return f"a number in {unit_name(Fraction(unit))}{figures}, e.g. 1.23 (the whole count also works)"
         if tolerance.significant is not None:
             return f"a number; {tolerance.significant} significant figures are enough, e.g. 1.23 or 45,600"
         if not tolerance.exact:

@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
 from ..errors import CnnCalcError, InputError, InternalError
+from ..expr import normalize
 from ..exercises.answers import Answer, Comparison, compare, round_significant
 from ..exercises.exercise import Exercise, Question
 from ..yamlio import load_yaml_file
@@ -414,8 +415,8 @@ def _comparable(reference: Answer | None, answer: Answer) -> bool:
     an arithmetic slip is carried, a nonsense answer is not."""
     if reference is None or reference.kind != answer.kind:
         return False
-    if reference.kind == "matrix":
-        return reference.value.shape == answer.value.shape
+    if reference.kind == "matrix":  # a map of the right rank (a 3x3 map where 4x4 is right is still carried)
+        return reference.value.ndim == answer.value.ndim and (answer.value.size > 1 or reference.value.size == 1)
     return True
 
 
@@ -470,6 +471,9 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
     if reading.invalid:
         return QuestionGrade(question.id, Fraction(0), points, "invalid", "", f"invalid: {reading.invalid}",
                              typed=typed)
+    if reading.wrong:
+        return QuestionGrade(question.id, Fraction(0), points, "wrong", "", f"{reading.wrong}; the worked step: "
+                             f"{reference.steps[-1] if reference.steps else _inline(reference)}", typed=typed)
     if not reading.interpretations:
         feedback = "no answer" + (f" ({reading.note})" if reading.note else "")
         return QuestionGrade(question.id, Fraction(0), points, "missing", "", feedback, typed=typed)
@@ -479,7 +483,15 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
 def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
     """The reading that is right; else one that matches a known mistake; else the best partial one."""
     question, reference = prepared.question, prepared.reference
-    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in reading.interpretations]
+    items = list(reading.interpretations)
+    if question.unit != 1 and reference.kind == "number" and not _SCALED.search(reading.typed):
+        for item in reading.interpretations:  # 133 where the question asks in millions
+            if isinstance(item.answer.value, (int, Fraction)):
+                scaled = normalize(item.answer.value * question.unit)
+                note = f"read as {_unit_name(question.unit)} (the question asks in {_unit_name(question.unit)})"
+                items.append(replace(item, answer=Answer("number", scaled), digits=item.digits or _digits(item),
+                                     note="; ".join(n for n in (item.note, note) if n)))
+    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in items]
     for item, outcome in outcomes:
         if outcome.correct:
             return Judgement(item, outcome)
@@ -496,21 +508,114 @@ def compare_reading(reference: Answer, item: Interpretation, question: Question,
     allowing a decimal correctly rounded to at least 3 significant figures (only
     ``rounded_credit`` where the question is ``exact``), and the course's 2-figure
     K/M rounding where the question asks for a network's memory."""
+    if reference.kind == "matrix":
+        item = _fit_shape(reference, item)
+    precise = _precise(reference, item, question)
+    if precise is not None:
+        return precise
     outcome = compare(reference, item.answer, question.tolerance, question.accept, question.keywords,
                       reject=question.reject, wrong=item.unknown_cells)
     if outcome.correct or reference.kind not in ("number", "matrix"):
         return outcome
     if reference.kind == "number":
         return _rounded_number(reference.value, item, question, typed) or outcome
+    if item.answer.value.shape != reference.value.shape:
+        return _part_of(reference, item, outcome)
     return _rounded_cells(reference, item, question, outcome)
 
 
+def _fit_shape(reference: Answer, item: Interpretation) -> Interpretation:
+    """Values written on one line: the whole matrix row by row (45 110 40 40 for 2x2),
+    or its first row."""
+    from dataclasses import replace
+
+    got, shape = item.answer.value, reference.value.shape
+    if got.ndim != 1 or len(shape) < 2:
+        return item
+    if got.size == reference.value.size:
+        target, note = shape, f"read the {got.size} values row by row as {'x'.join(map(str, shape))}"
+    elif got.size == shape[-1]:
+        target, note = (1,) * (len(shape) - 1) + (got.size,), "read the values as the first row"
+    else:
+        return item
+    import numpy as np
+
+    digits = item.digits.reshape(target) if item.digits is not None else None
+    unknown = tuple(tuple(int(i) for i in np.unravel_index(cell[0], target)) for cell in item.unknown_cells)
+    return replace(item, answer=Answer("matrix", got.reshape(target)), digits=digits, unknown_cells=unknown,
+                   note="; ".join(n for n in (item.note, note) if n))
+
+
+def _part_of(reference: Answer, item: Interpretation, outcome: Comparison) -> Comparison:
+    """A smaller matrix whose cells are the reference's top-left cells, all right: the
+    share of the cells given (a first row only, a 3x3 corner of a 4x4 answer)."""
+    got, ref = item.answer.value, reference.value
+    if got.ndim != ref.ndim or any(g > r for g, r in zip(got.shape, ref.shape)) or item.unknown_cells:
+        return outcome
+    corner = ref.transform(lambda a: a[tuple(slice(0, g) for g in got.shape)].copy())
+    if not corner.equals(got):
+        return outcome
+    missing = ref.size - got.size
+    return Comparison(False, Fraction(got.size, ref.size),
+                      f"the {got.size} cells given are right, {missing} of {ref.size} are missing "
+                      f"({'x'.join(map(str, got.shape))} where {'x'.join(map(str, ref.shape))} is expected)")
+
+
+_SCALED = re.compile(r"\d\s*(?:[KkMmGgBb]\b|thousand|million|billion|mio\b)", re.I)
+
+
+def _unit_name(unit: Fraction) -> str:
+    names = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}
+    return names.get(unit, f"units of {unit}")
+
+
+def _digits(item: Interpretation) -> int | None:
+    """Significant figures an answer claims: a decimal's as written, a whole number's
+    without its trailing zeros (138,000,000: 3; 138,357,544: 9)."""
+    if isinstance(item.digits, int):
+        return item.digits
+    value = item.answer.value
+    if isinstance(value, int) and value != 0:
+        return len(str(abs(value)).rstrip("0"))
+    return None
+
+
+def _precise(reference: Answer, item: Interpretation, question: Question) -> Comparison | None:
+    """Where a question allows k significant figures, an answer written with more figures
+    claims them: 34,944 is not 35K's 34,848, though both round to 35K."""
+    significant = question.tolerance.significant
+    value = item.answer.value
+    if reference.kind != "number" or significant is None or not isinstance(reference.value, (int, Fraction)) \
+            or not isinstance(value, (int, Fraction)):
+        return None
+    written = _digits(item)
+    if written is None or written <= significant:
+        return None
+    if round_significant(Fraction(reference.value), written) == value:
+        return Comparison(True, Fraction(1))
+    return Comparison(False, Fraction(0), f"given to {written} significant figures, which the value does not have")
+
+
 def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
-    if not isinstance(digits, int) or digits < least:
+    """Whether ``given`` is ``exact`` correctly rounded to ``digits`` (at least ``least``)
+    significant figures; ``exact`` may be a closed form such as log(e + e^2 + e^3) - 3."""
+    if not isinstance(digits, int) or digits < least or not isinstance(given, (int, Fraction)):
         return False
-    if not isinstance(exact, (int, Fraction)) or not isinstance(given, (int, Fraction)):
-        return False
-    return round_significant(Fraction(exact), digits) == given
+    value = exact_decimal(exact)
+    return value is not None and round_significant(value, digits) == given
+
+
+def exact_decimal(value: object, digits: int = 40) -> Fraction | None:
+    """A number as a Fraction: itself when rational, else its closed form evaluated to
+    ``digits`` significant figures (far beyond any rounding a student writes)."""
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if getattr(value, "free_symbols", None) or not hasattr(value, "evalf"):
+        return None
+    try:
+        return Fraction(str(value.evalf(digits)))
+    except (TypeError, ValueError):
+        return None
 
 
 def _rounded_number(exact: object, item: Interpretation, question: Question, typed: str) -> Comparison | None:

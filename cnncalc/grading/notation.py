@@ -9,7 +9,7 @@ written                       read as
 ============================  =================================================
 ``290 400 units``             290400 (the words after the number dropped)
 ``62 million``, ``35K``       62000000, 35000
-``12 x 12 x 32 = 4608``       4608 (the value after the last '=')
+``12 x 12 x 32 = 4608``       4608 (the value after the last '=', '->', '≈' or 'so')
 ``5 (7-3+1)``                 5 (the leading number; the bracket is a remark)
 ``none``, ``zero``            0
 ``97 1/9``                    874/9 (a mixed number)
@@ -24,8 +24,10 @@ mistake, else the first: an ambiguous notation gets the benefit of the doubt,
 and the feedback always says how the answer was read.  Nothing here
 evaluates text: every candidate goes through cnncalc's own parsers.
 
->>> [c.text for c in number_candidates("12 x 12 x 32 = 4608")]
-['4608', '12 x 12 x 32', '12 * 12 * 32']
+>>> [c.text for c in number_candidates("12 x 12 x 32 = 4608")]   # the result counts, not the working
+['4608']
+>>> [c.text for c in number_candidates("5x5")]
+['5x5', '5 * 5', '5']
 >>> clean("$\\\\frac{874}{9}$")
 ('(874)/(9)', [])
 >>> clean("−2")
@@ -44,6 +46,11 @@ ZERO_WORDS = re.compile(r"^(none|zero|nothing|nil|no(ne)?\s+[a-z ]+|0\s+[a-z ]+|
 _UNICODE = {"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-",
             "\u00d7": "*", "\u22c5": "*", "\u00b7": "*", "\u2217": "*", "\u2715": "*",
             "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u200a": " ", "\u3000": " "}
+_LABEL = re.compile(r"^\s*(?:(?:yes|no|nope|yep|true|false)\s*[,;:.\-]|[A-Za-z][A-Za-z ()'\-]{0,40}:)\s*", re.I)
+_SCALAR_WRAPPER = re.compile(r"(?:torch\.|np\.|numpy\.)?(?:tensor|float64|float32|int64|array)\(\s*([^(),]*?)\.?\s*"
+                             r"(?:,\s*\w+\s*=[^()]*)?\)")
+#: What separates working from the result a student gives ("12 x 12 x 32 = 4608", "13.5 -> 13", "≈ 9.4").
+WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b|\bi\.e\.)\s*")
 _APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approx\.?|approximately|roughly|around|ca\.?|circa)\s*", re.I)
 _PREFIX = re.compile(r"^\s*(?:answer|ans|a|result|solution)\s*[:=]\s*", re.I)
 _NUMBER = r"[+-]?(?:\d[\d,.' ]*\d|\d)(?:[eE][+-]?\d+)?"
@@ -72,16 +79,36 @@ def clean(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"\\[,;:! ]", " ", text)                              # thin spaces: 290\,400
     text = re.sub(r"\\(?:times|cdot|ast)\b", "*", text)
     text = re.sub(r"\\(?:left|right)\b", "", text)
+    text = re.sub(r"\\(?:approx|simeq|sim)\b", "≈", text)
     text = text.replace("\\%", "%")
-    stripped = _PREFIX.sub("", text)
-    if stripped != text:
-        text = stripped
+    text = _PREFIX.sub("", text)
+    label = _LABEL.match(text)
+    if label and re.search(r"\d", text[label.end():]):
+        text = text[label.end():]  # "Trainable params: 1,191,338", "No, 13.5"
+    scalar = _SCALAR_WRAPPER.fullmatch(text.strip())
+    if scalar:
+        text = scalar.group(1)  # tensor(45.), np.float64(45.0)
     approx = _APPROX.match(text)
     if approx:
         notes.append(f"read '{text.strip()}' as an approximation")
         text = text[approx.end():]
     text = text.strip().rstrip(".").strip() if not re.search(r"\d\.$", text.strip()) else text.strip()
     return text, notes
+
+
+def split_working(text: str) -> tuple[str, str]:
+    """(the result, the working before it): the value after the last '=', '->', '≈' or 'so'.
+
+    >>> split_working("12 x 12 x 32 = 4608"), split_working("13.5 -> 13, so 13 x 13 x 64")
+    (('4608', '12 x 12 x 32'), ('13 x 13 x 64', '13.5 -> 13,'))
+    >>> split_working("(227 - 11)/4 + 1")
+    ('(227 - 11)/4 + 1', '')
+    """
+    separators = list(WORKING.finditer(text))
+    if not separators or not text[separators[-1].end():].strip():
+        return text, ""
+    last = separators[-1]
+    return text[last.end():].strip(), text[:last.start()].strip()
 
 
 def _products(text: str) -> str:
@@ -104,15 +131,14 @@ def number_candidates(text: str) -> list[Candidate]:
     lowered = text.lower().strip()
     if ZERO_WORDS.match(lowered):
         add("0", f"read '{text}' as 0")
-    if "=" in text:
-        parts = [p.strip() for p in text.split("=")]
-        if parts[-1]:
-            for c in number_candidates(parts[-1]):
-                add(c.text, f"the value after the last '=': {parts[-1]}" + (f"; {c.note}" if c.note else ""), c.scale)
-        if parts[0]:
-            for c in number_candidates(parts[0]):
-                add(c.text, f"the working before '=': {parts[0]}" + (f"; {c.note}" if c.note else ""), c.scale)
+    final, working = split_working(text)
+    if working:
+        for c in number_candidates(final):
+            add(c.text, f"the value after the working: {final}" + (f"; {c.note}" if c.note else ""), c.scale)
         return out
+    batch = re.fullmatch(r"(?:torch\.Size\()?[\[(]\s*(?:None|1)\s*,\s*(\d[\d,.' ]*?)\s*,?\s*[\])]\)?", text)
+    if batch:  # (None, 4608) or torch.Size([1, 320]): a flat vector's size
+        add(batch.group(1), f"read {text} as {batch.group(1)} values (the batch axis dropped)")
     add(text)
     if re.search(r"\d\s*[xX]\s*\d", text):
         factors = [f.strip() for f in re.split(r"\s*[xX*]\s*", text) if f.strip()]
@@ -162,14 +188,21 @@ def shape_candidates(text: str) -> list[Candidate]:
         if candidate_text.strip() and all(c.text != candidate_text.strip() for c in out):
             out.append(Candidate(candidate_text.strip(), note))
 
-    if "=" in text:
-        add(text.rsplit("=", 1)[1], "the value after the last '='")
-        add(text.split("=", 1)[0], "the working before '='")
+    final, working = split_working(text)
+    if working:
+        for c in shape_candidates(final):
+            add(c.text, f"the shape after the working: {final}" + (f"; {c.note}" if c.note else ""))
         return out
+    torch_size = re.fullmatch(r"torch\.Size\(\s*\[\s*1\s*,\s*([^\[\]]*)\]\s*\)", text)
+    if torch_size:
+        add(f"({torch_size.group(1)})", f"read {text} as ({torch_size.group(1)}): torch's channels-first shape "
+                                        "without the batch axis")
     add(text)
-    keras = re.fullmatch(r"[\[(]\s*(?:None|none|null|\?|batch|N)\s*,\s*(.*?)[\])]", text)
+    keras = re.fullmatch(r"[\[(]\s*(?:None|none|null|\?|batch|N|1)\s*,\s*(.*?)[\])]", text)
     if keras:
-        add(f"({keras.group(1)})", f"read {text} without the batch axis (None)")
+        add(f"({keras.group(1)})", f"read {text} without the batch axis")
+    if re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+        add(re.sub(r"[.,]", "", text), f"read {text} as {re.sub(r'[.,]', '', text)} (a thousands separator)")
     remark = re.fullmatch(r"(.+?)\s*\(([^()]*[A-Za-z][^()]*)\)\s*", text)
     if remark:
         add(remark.group(1), f"'({remark.group(2)})' read as a remark")
@@ -186,9 +219,26 @@ _WRAPPER = re.compile(r"^\s*(?:torch\.|np\.|numpy\.)?(?:tensor|array|Tensor|matr
 _LATEX_MATRIX = re.compile(r"\\begin\{([bpvBV]?matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}", re.S)
 
 
-def matrix_text(text: str) -> tuple[str, list[str]]:
-    """A matrix as rows split by ';', from LaTeX bmatrix, MATLAB [1 2; 3 4],
-    a printed tensor([[...]]) or array([[...]]), or rows of text."""
+@dataclass(frozen=True)
+class MatrixText:
+    """A student's matrix as rows split by ';' (what cnncalc's literal reader takes),
+    a factor written before it (``\\frac{1}{9} \\begin{bmatrix}...``), and how it was read."""
+
+    text: str
+    notes: tuple[str, ...] = ()
+    factor: str = ""
+
+
+def matrix_text(text: str) -> MatrixText:
+    """A matrix as rows split by ';', from LaTeX bmatrix, MATLAB [1 2; 3 4], a printed
+    tensor([[...]]) or array([[...]]), a tuple (1, 0, -1), or rows of text with comments
+    (% or #), remarks after '->' and lines of prose, which are dropped.
+
+    >>> matrix_text("1 2   % row one\\n3 4 -> not the same").text
+    '1 2\\n3 4'
+    >>> matrix_text("\\\\frac{1}{9} \\\\begin{bmatrix} 1 & 2 \\\\\\\\ 3 & 4 \\\\end{bmatrix}").factor
+    '(1)/(9)'
+    """
     notes: list[str] = []
     text = str(text)
     for old, new in _UNICODE.items():
@@ -196,38 +246,54 @@ def matrix_text(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"^\s*\$+|\$+\s*$", "", text)
     latex = _LATEX_MATRIX.search(text)
     if latex:
+        factor = clean(text[:latex.start()].strip().rstrip("*").strip())[0]
         body = latex.group(2)
         rows = [r for r in re.split(r"\\\\", body) if r.strip()]
         text = "; ".join(" ".join(c.strip() for c in r.split("&")) for r in rows)
-        notes.append("read the LaTeX matrix")
         text = re.sub(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", text)
-        return text, notes
+        return MatrixText(text, ("read the LaTeX matrix",), factor if re.search(r"\d", factor) else "")
     wrapper = _WRAPPER.match(text)
     if wrapper:
         notes.append("read the printed array")
         text = wrapper.group(1)
         text = re.sub(r"(?<=\d)\.(?=[\s,\]])", "", text)  # 45. -> 45 (numpy prints floats so)
+    lines = []
+    for line in text.splitlines() or [text]:
+        line = re.sub(r"\s+(?:%|#|//).*$", "", line)  # a comment after the values
+        line = re.sub(r"\s*(?:->|=>|→)\s*[A-Za-z].*$", "", line)  # 1160 1212 -> not the same
+        if len(re.findall(r"[A-Za-z]{2,}", line)) >= 2 and not _WRAPPER.match(line):
+            notes.append(f"dropped the line '{line.strip()[:40]}'")
+            continue
+        lines.append(line)
+    text = "\n".join(lines).strip()
     stripped = text.strip()
     matlab = re.fullmatch(r"\[([^\[\]]*;[^\[\]]*)\]", stripped)
     if matlab:
         notes.append("read [a b; c d] as rows split by ';'")
-        return matlab.group(1).strip().rstrip(";"), notes
+        return MatrixText(matlab.group(1).strip().rstrip(";"), tuple(notes))
+    vector = re.fullmatch(r"\(([^()]*,[^()]*)\)", stripped)
+    if vector:  # (1, 0, -1): a vector written as a tuple
+        return MatrixText(f"[{vector.group(1)}]", tuple(notes))
+    if re.search(r"\d,\d", text) and not re.search(r",\s|\[", text):
+        text = text.replace(",", ".")  # 11,25 22,5: decimal commas between values split by spaces
+        notes.append("read the commas as decimal commas")
     if "\t" in text:
         text = "\n".join(line.strip() for line in text.splitlines())
-    return text, notes
+    return MatrixText(text, tuple(notes))
 
 
 def significant_digits(text: str) -> int | None:
     """Significant figures of a decimal as written (None for an integer or a fraction).
 
-    >>> significant_digits("97.11"), significant_digits("0.0450"), significant_digits("55")
-    (4, 3, None)
+    >>> significant_digits("97.11"), significant_digits("0.0450"), significant_digits("55"), significant_digits("62.4M")
+    (4, 3, None, 3)
     """
-    match = re.fullmatch(r"[+-]?(\d*)\.(\d+)(?:[eE][+-]?\d+)?", str(text).strip())
+    match = re.fullmatch(r"[+-]?(\d*)\.(\d+)(?:[eE][+-]?\d+|\s*[KkMmGgBb])?", str(text).strip())
     if not match:
         return None
     digits = (match.group(1) + match.group(2)).lstrip("0")
     return len(digits) if digits else None
 
 
-__all__ = ["Candidate", "clean", "number_candidates", "shape_candidates", "matrix_text", "significant_digits"]
+__all__ = ["Candidate", "MatrixText", "clean", "number_candidates", "shape_candidates", "matrix_text",
+           "significant_digits", "split_working"]

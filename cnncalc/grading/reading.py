@@ -22,7 +22,7 @@ hostile answer is marked invalid with the reason and costs next to nothing.
 >>> read_student(Answer("number", 290400), "290 400 units").answer.value
 290400
 >>> read_student(Answer("matrix", None), "/etc/passwd").invalid
-"'/etc/passwd' is not a matrix of numbers; write the values, e.g. 1 2; 3 4"
+"'/etc/passwd' looks like code or a path, not an answer"
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class Reading:
     note: str = ""
     invalid: str = ""
     typed: str = ""
+    wrong: str = ""  # an attempt that gives no single value (hedged, or prose): graded wrong, with why
 
     @property
     def answer(self) -> Answer | None:
@@ -155,18 +156,56 @@ def read_student(reference: Answer, raw: object) -> Reading:
     text = typed_text(raw)
     if not text.strip():
         return Reading()
-    if text.strip().lower().rstrip(".!") in NO_ANSWER:
-        return Reading(note=f"read '{text.strip()}' as no answer", typed=text)
+    if text.strip().lower().rstrip(".!") in NO_ANSWER or _ELSEWHERE.search(text):
+        return Reading(note=f"read '{_shown(text)}' as no answer", typed=text)
     problem = _check_limits(text)
     if problem:
         return Reading(invalid=problem, typed=_shown(text))
+    if looks_like_code(text):
+        return Reading(invalid=f"'{_shown(text)}' looks like code or a path, not an answer", typed=text)
+    if reference.kind != "text" and re.search(r"\d", text) and (
+            _HEDGED_WORDS.search(text) or reference.kind != "matrix" and text.rstrip().endswith("?")):
+        return Reading(wrong=f"hedged: '{_shown(text)}' does not commit to one answer", typed=text)
     try:
         interpretations = _read(reference, raw, text)
     except CnnCalcError as error:
+        if reference.kind != "text" and not isinstance(raw, list) and _attempt(text, reference.kind):
+            return Reading(wrong=f"not read as a {_KIND_NAMES.get(reference.kind, reference.kind)}: "
+                                 f"{_short(str(error))}", typed=text)
         return Reading(invalid=_short(str(error)), typed=text)
     except (RecursionError, MemoryError, OverflowError, ValueError, TypeError, ZeroDivisionError) as error:
         return Reading(invalid=f"cannot be read ({type(error).__name__})", typed=text)
     return Reading(tuple(interpretations), typed=text)
+
+
+_ELSEWHERE = re.compile(r"\b(?:see|on|in)\s+(?:my|the|attached)?\s*(?:paper|sheet|notes|notebook|attachment|pdf)\b"
+                        r"|\btoo long to (?:type|write)\b", re.I)
+_HEDGED_WORDS = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|not sure|guess)\b", re.I)
+_KIND_NAMES = {"number": "number", "formula": "formula", "shape": "shape", "matrix": "matrix of numbers"}
+_CODE = re.compile(r"[<>{}`@$\\]|__\w+__|\*\*|;\s*--|\b(?:import|exec|eval|lambda|system|select|drop|"
+                   r"script|onerror|jndi|php|rm\s+-rf)\b|^\s*(?:/|~/|\.\./|[A-Za-z]:\\)", re.I)
+
+
+def looks_like_code(text: str) -> bool:
+    """A path, markup or a program where an answer should be (``/etc/passwd``, ``<img onerror=...>``,
+    ``__import__('os')``, ``'; DROP TABLE``): an invalid answer, not a wrong one.
+
+    >>> looks_like_code("/etc/passwd"), looks_like_code("horizontal lines"), looks_like_code("$55$")
+    (True, False, False)
+    """
+    stripped = re.sub(r"^\s*\$+|\$+\s*$", "", text)  # $55$ is LaTeX maths, not code
+    if re.search(r"\\(?:[dt]?frac|begin|end|times|cdot|approx|text)\b", stripped):  # LaTeX maths
+        stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! ]|[{}&]", " ", stripped)
+    stripped = re.sub(r"->|=>|<-|<=|>=", " ", stripped)  # working: 13.5 -> 13
+    return bool(_CODE.search(stripped))
+
+
+def _attempt(text: str, kind: str) -> bool:
+    """Prose or working a student wrote (graded wrong), as opposed to something unreadable
+    (a ragged matrix stays invalid: its reason is worth more than a 'wrong')."""
+    if kind == "matrix":
+        return bool(re.search(r"[A-Za-z]{2,}", text))
+    return bool(re.search(r"[A-Za-z]{2,}|\d", text))
 
 
 def _symbolic(value: object) -> bool:
@@ -184,7 +223,11 @@ def _read(reference: Answer, raw: object, text: str) -> list[Interpretation]:
         return [Interpretation(Answer("text", text.strip()))]
     if isinstance(raw, list) and kind != "shape" and len(raw) == 1:
         text = typed_text(raw[0])  # [4096] for a number
-    candidates = {"number": number_candidates, "formula": _formula_candidates, "shape": shape_candidates}[kind](text)
+    if kind == "formula":
+        symbols = tuple(sorted(str(s) for s in getattr(reference.value, "free_symbols", ())))
+        candidates = _formula_candidates(text, symbols)
+    else:
+        candidates = {"number": number_candidates, "shape": shape_candidates}[kind](text)
     found: list[Interpretation] = []
     first_error: CnnCalcError | None = None
     for candidate in candidates:
@@ -210,15 +253,32 @@ def _same_value(a: Answer, b: Answer) -> bool:
         return False
 
 
-def _formula_candidates(text: str) -> list[Candidate]:
+def _formula_candidates(text: str, symbols: tuple[str, ...] = ()) -> list[Candidate]:
+    """A formula as written, after its working, without a remark or trailing words,
+    with products written side by side (795H, HW) made explicit."""
+    from .notation import split_working
+
     cleaned, _ = clean(text)
-    out = [Candidate(cleaned)]
-    if "=" in cleaned:
-        out.insert(0, Candidate(cleaned.rsplit("=", 1)[1].strip(), "the value after the last '='"))
-    # 795H + 10: a number written against a name is a product
-    implicit = re.sub(r"(\d)\s*(?=[A-DF-Za-df-z_(])", r"\1*", out[0].text)
-    if implicit != out[0].text:
-        out.append(Candidate(implicit, f"read {out[0].text} as {implicit}"))
+    final, working = split_working(cleaned)
+    bases = [Candidate(final, f"the formula after the working: {final}" if working else "")]
+    remark = re.fullmatch(r"([^()]*?)\s*\(([^()]*[A-Za-z]{2,}[^()]*)\)\s*", final)
+    if remark:  # H-2 (and the width becomes W-2)
+        bases.append(Candidate(remark.group(1), f"'({remark.group(2)})' read as a remark"))
+    words = re.fullmatch(r"(.*?[\w)])\s+((?:[a-z]{3,}\s*)+)", final)
+    if words:  # H*W parameters
+        bases.append(Candidate(words.group(1), f"the words after the formula ('{words.group(2).strip()}') dropped"))
+    out = list(bases)
+    for base in bases:
+        implicit = re.sub(r"(\d)\s*(?=[A-DF-Za-df-z_(])", r"\1*", base.text)  # 795H + 10
+        if "x" not in symbols:  # H x W
+            implicit = re.sub(r"(?<=[\w)])\s*[xX]\s*(?=[A-Za-z(\d])(?![A-Za-z]{2})", "*", implicit) \
+                if re.search(r"\s[xX]\s", implicit) else implicit
+        if symbols:  # HW, where H and W are the symbols of the question
+            pattern = "|".join(sorted(map(re.escape, symbols), key=len, reverse=True))
+            implicit = re.sub(rf"\b(?:{pattern}){{2,}}\b",
+                              lambda m: "*".join(re.findall(pattern, m.group(0))), implicit)
+        if implicit != base.text:
+            out.append(Candidate(implicit, "; ".join(n for n in (base.note, f"read {base.text} as {implicit}") if n)))
     return out
 
 
@@ -252,23 +312,39 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     file; '?' cells are kept as unknown (wrong) cells."""
     from ..readers import literal_cells, split_values
 
-    note = ""
+    note, factor = "", ""
     if isinstance(raw, list):
         cells = _list_cells(raw, split_values)
     else:
-        text, notes = matrix_text(text)
-        note = "; ".join(notes)
+        written = matrix_text(text)
+        text, note, factor = written.text, "; ".join(written.notes), written.factor
         if "\n" in text.strip() and "[" not in text:
             _refuse_several(reference, text)
         if not re.search(r"[\d\[]", text):
             raise InputError(f"'{_shown(text)}' is not a matrix of numbers; write the values, e.g. 1 2; 3 4")
         cells = literal_cells(text, "answer")
     matrix, digits, unknown = _cells_to_matrix(cells)
+    if factor:
+        matrix, digits = _times(matrix, factor), None
+        note = "; ".join(n for n in (note, f"multiplied by the factor {factor} written before it") if n)
     ref_shape = reference.value.shape if reference.value is not None else None
     if ref_shape is not None and matrix.ndim == len(ref_shape) + 1 and matrix.shape[0] > 1 \
             and matrix.shape[1:] == ref_shape:
         raise InputError(f"{matrix.shape[0]} matrices given; give one")
     return Interpretation(Answer("matrix", matrix), note, digits, unknown)
+
+
+def _times(matrix, factor: str):
+    """The matrix times a number written before it (1/9 [ ... ])."""
+    from fractions import Fraction
+
+    from ..expr import parse_scalar
+    from ..values import Exact, scale
+
+    value = Fraction(parse_scalar(factor, allow_symbols=False))
+    if matrix.is_symbolic:
+        raise InputError(f"a factor {factor} before a matrix of formulas; multiply it in")
+    return Exact(scale(matrix.numerators, value.numerator), matrix.denominator * value.denominator).reduced()
 
 
 def _cells_to_matrix(cells) -> tuple:

@@ -21,6 +21,8 @@ mistake's answer must grade without an error.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..exercises.exercise import Exercise
 from .grader import grade_prepared, prepare
 
@@ -38,7 +40,7 @@ def grading_problems(exercise: Exercise) -> list[tuple[str, str]]:
             continue
         if item.question.manual or item.reference is None:
             continue
-        right = answer_inline(item.reference)
+        right = as_written(item.reference)
         graded = grade_prepared(item, right)
         if graded.status != "correct":
             problems.append((qid, f"the reference written as a student would ('{right[:60]}') is graded "
@@ -55,4 +57,26 @@ def grading_problems(exercise: Exercise) -> list[tuple[str, str]]:
     return problems
 
 
-__all__ = ["grading_problems"]
+def as_written(reference) -> str:
+    """The reference as a student writes it: its exact form, or a decimal where the exact
+    form is a closed expression (log, exp) no student is asked to type."""
+    from ..exercises.solution import answer_inline
+    from .grader import exact_decimal
+
+    def decimal(value) -> str:
+        if isinstance(value, (int, Fraction)) or getattr(value, "free_symbols", None):
+            return ""
+        exact = exact_decimal(value, 60)
+        return "" if exact is None else f"{float(exact):.12g}" if abs(exact) > 1e-300 else "0"
+
+    if reference.kind == "number" and decimal(reference.value):
+        return decimal(reference.value)
+    if reference.kind == "matrix" and reference.value.is_symbolic:
+        values = reference.value.values()
+        texts = [decimal(v) or str(v) for v in values.flat]
+        rows = values.shape[-1] if values.ndim else 1
+        return "; ".join(" ".join(texts[i:i + rows]) for i in range(0, len(texts), rows))
+    return answer_inline(reference)
+
+
+__all__ = ["grading_problems", "as_written"]

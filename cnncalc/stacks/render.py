@@ -236,3 +236,130 @@ def format_solutions(n_in, n_out, found, bounds: dict, keep: dict) -> str:
         lines.append("  none within these bounds; raise --max-kernel, --max-stride or --max-padding")
     lines.append("padding that keeps a size with stride 1: (F - 1)/2 -> " + ", ".join(f"F={k}: {p}" for k, p in keep.items()))
     return "\n".join(lines) + "\n"
+
+
+def format_comparison(first: StackSummary, second: StackSummary, layout: str = "hwc") -> str:
+    """Two stacks side by side (``cnncalc shape A --compare B``): totals and their ratio.
+
+    What 1x1 reductions buy an inception module is read off this table.
+    """
+    def ratio(a, b) -> str:
+        if not (isinstance(a, int) and isinstance(b, int)) or a == 0:
+            return "-"
+        return f"{b / a:.2f}x"
+
+    rows = [
+        ("input", first.input.text(layout), second.input.text(layout), "-"),
+        ("output", first.output.text(layout), second.output.text(layout), "-"),
+        ("output channels", fmt(first.output.channels), fmt(second.output.channels),
+         ratio(first.output.channels, second.output.channels)),
+        ("parameters (trainable)", fmt(first.trainable_params), fmt(second.trainable_params),
+         ratio(first.trainable_params, second.trainable_params)),
+        ("MACs", fmt(first.total_macs), fmt(second.total_macs), ratio(first.total_macs, second.total_macs)),
+        ("units (stored values)", fmt(first.total_units), fmt(second.total_units),
+         ratio(first.total_units, second.total_units)),
+    ]
+    header = ("", first.name, second.name, "second / first")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
+    lines = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in [header] + rows]
+    return "\n".join(lines) + "\n"
+
+
+def macs_convention_json(summary: StackSummary, convention: str) -> dict:
+    """Per-layer and total counts under one tool's convention (see :mod:`cnncalc.stacks.macs`)."""
+    from .macs import EXPLAIN, count, total
+
+    value = total(summary, convention)
+    return {
+        "convention": convention,
+        "counts": EXPLAIN[convention],
+        "total_macs": json_value(value),
+        "total_flops": json_value(2 * value),
+        "layers": {row.name: json_value(count(row, convention)) for row in summary.rows},
+    }
+
+
+def format_macs_convention(summary: StackSummary, convention: str) -> str:
+    """The layers whose count is not 0 under ``convention``, beside cnncalc's MACs, and the totals."""
+    from .macs import EXPLAIN, count, total
+
+    rows = [(row.name, row.type, count(row, convention), row.macs) for row in summary.rows]
+    shown = [r for r in rows if r[2] != 0 or r[3] != 0]
+    header = ("layer", "type", convention, "cnncalc MACs")
+    table = [header] + [(n, t, fmt(c), fmt(m)) for n, t, c, m in shown]
+    widths = [max(len(str(r[i])) for r in table) for i in range(4)]
+    lines = ["  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in table]
+    value = total(summary, convention)
+    lines += [
+        f"({len(rows) - len(shown)} more layers count 0 in both)" if len(rows) > len(shown) else "",
+        f"{convention} counts: {EXPLAIN[convention]}",
+        f"Total ({convention}): {fmt(value)} multiply-accumulates; FLOPs = 2 x MACs = {fmt(2 * value)}"
+        + (f" ({human(value)} MACs, {human(2 * value)} FLOPs)" if isinstance(value, int) else ""),
+    ]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _bytes_text(value) -> str:
+    if not isinstance(value, int):
+        return str(value)
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= size:
+            return f"{fmt(value)} bytes = {value / size:.1f} {unit}"
+    return f"{fmt(value)} bytes"
+
+
+def training_json(memory, batch) -> dict:
+    from .training import OPTIMIZERS
+
+    factor, steps = OPTIMIZERS[memory.optimizer]
+    return {
+        "optimizer": memory.optimizer, "bytes_per_value": memory.dtype_bytes,
+        "batch": json_value(batch),
+        "weights_bytes": json_value(memory.weights_bytes), "gradients_bytes": json_value(memory.gradients_bytes),
+        "optimizer_bytes": json_value(memory.optimizer_bytes), "optimizer_values_per_parameter": factor,
+        "step_counters": memory.tensors if steps else 0,
+        "activations_bytes_per_example": json_value(memory.per_example_bytes),
+        "activations_fixed_bytes": json_value(memory.activations_fixed_bytes),
+        "fixed_bytes": json_value(memory.fixed_bytes),
+        "total_bytes": json_value(memory.total(batch)),
+        "formula": f"{memory.fixed_bytes} + {memory.per_example_bytes} * B",
+        "layers": [{"name": m.name, "type": m.type, "kept": [
+            {"what": s.what, "values": json_value(s.values), "bytes": json_value(s.bytes), "per_example": s.per_example}
+            for s in m.saved]} for m in memory.layers],
+    }
+
+
+def format_training(memory, batch, name: str) -> str:
+    """Training memory per layer (what autograd keeps) and in total, as a formula in B."""
+    from .training import OPTIMIZERS
+
+    table = [("layer", "type", "kept for the backward pass (one example)", "values", "bytes")]
+    for m in memory.layers:
+        if not m.saved:
+            continue
+        for i, s in enumerate(m.saved):
+            what = s.what + ("" if s.per_example else " (once per batch)")
+            table.append((m.name if i == 0 else "", m.type if i == 0 else "", what, fmt(s.values), fmt(s.bytes)))
+    widths = [max(len(str(r[i])) for r in table) for i in range(5)]
+    lines = [f"training memory of {name}: optimizer {memory.optimizer}, batch {batch}, "
+             f"{memory.dtype_bytes} bytes per value"]
+    lines += ["  ".join(str(c).ljust(w) if i < 3 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+              for r in table]
+    factor, steps = OPTIMIZERS[memory.optimizer]
+    d = memory.dtype_bytes
+    state = f"{factor} x {fmt(memory.params)} x {d}" + (f" + {memory.tensors} step counters x 4" if steps else "")
+    total = memory.total(batch)
+    lines += [
+        "",
+        f"weights:         ({fmt(memory.params)} parameters + {fmt(memory.buffers)} running statistics) x {d} = "
+        f"{fmt(memory.weights_bytes)} bytes",
+        f"gradients:       {fmt(memory.params)} x {d} = {fmt(memory.gradients_bytes)} bytes",
+        f"optimizer state: {memory.optimizer}: {state} = {fmt(memory.optimizer_bytes)} bytes",
+        f"activations:     {fmt(memory.per_example_bytes)} x B bytes"
+        + (f" + {fmt(memory.activations_fixed_bytes)} (batch-norm statistics)" if memory.activations_fixed_bytes else ""),
+        f"total:           {fmt(memory.fixed_bytes)} + {fmt(memory.per_example_bytes)} x B bytes"
+        + ("" if not isinstance(total, int) else f"; B = {batch}: {_bytes_text(total)}"),
+    ]
+    return "\n".join(lines) + "\n"

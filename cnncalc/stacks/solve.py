@@ -7,6 +7,8 @@ stride, dilation and (symmetric) padding within small bounds for which
 
 >>> [c[:4] for c in solve_window(7, 3, max_kernel=3, max_stride=2, max_dilation=1, max_padding=0)]  # 3x3/2 fits, 2x2/2 floors
 [(3, 2, 1, 0), (2, 2, 1, 0)]
+>>> [c[:4] for c in solve_window(5, 3)][:2]  # with stride 2, the second animation's padding 1 is next
+[(3, 1, 1, 0), (3, 2, 1, 1)]
 >>> keep_size_padding(5)
 2
 """
@@ -45,8 +47,22 @@ def solve_window(n_in: int, n_out: int, max_kernel: int = 7, max_stride: int = 4
                         continue
                     if output_size(n_in, k, s, p, d) == n_out:
                         found.append(Candidate(k, s, d, p, fits(n_in, k, s, p, d), p <= k // 2))
-    found.sort(key=lambda c: (not c.exact, c.dilation, c.padding, c.stride, c.kernel))
+    found.sort(key=simplicity)
     return found
+
+
+def simplicity(c: Candidate) -> tuple:
+    """The order of the candidates, simplest first: an exact fit, no dilation, windows that
+    touch every input cell (stride <= kernel), no padding, an odd kernel (it has a centre,
+    as the course's 3x3 and 5x5 filters), then the smaller kernel and stride.
+
+    Lecture 003's first animation, 5 -> 2: the course's 3x3 window at stride 2 comes first
+    (a 4x4 window at stride 1 fits too, but has no centre; 2x2 at stride 3 skips cells):
+
+    >>> solve_window(5, 2)[0][:4]
+    (3, 2, 1, 0)
+    """
+    return (not c.exact, c.dilation, c.stride > c.kernel, c.padding, c.kernel % 2 == 0, c.kernel, c.stride)
 
 
 def keep_size_padding(kernel: int, dilation: int = 1):

@@ -26,6 +26,7 @@ The first layers of AlexNet (lecture 004):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -62,6 +63,7 @@ class Row:
     formulas: tuple
     warnings: tuple
     in_place: bool = False
+    counts_non_trainable: bool = False  # the keras convention: params include running statistics
     spec: object = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
 
     @property
@@ -70,7 +72,9 @@ class Row:
 
     @property
     def params(self):
-        return self.weights + self.biases + self.non_trainable
+        """Parameters as the convention counts them, the same rule as the stack's total:
+        torch counts what ``parameters()`` holds (trainable); keras adds the non-trainable."""
+        return self.trainable + self.non_trainable if self.counts_non_trainable else self.trainable
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,25 @@ def _min(a, b):
     return sympy.Min(a, b)
 
 
+def _rational(value) -> bool:
+    return is_int(value) or isinstance(value, Fraction)
+
+
+def _ceil(value: Fraction) -> int:
+    return -((-value.numerator) // value.denominator)
+
+
+def _whole(value, up: bool):
+    """A receptive-field size (rounded up) or start (rounded down) in whole input pixels."""
+    if isinstance(value, Fraction):
+        return _ceil(value) if up else value.numerator // value.denominator
+    if is_int(value):
+        return value
+    import sympy
+
+    return (sympy.ceiling if up else sympy.floor)(value)
+
+
 def _norm(value):
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator
@@ -190,19 +213,113 @@ def _advance_rf(rf, extent, effect, out_shape):
     if window is None:
         new = rf
     elif window == GLOBAL:
-        new = tuple((r + (n - 1) * j, j * n, start) for (r, j, start), n in zip(rf, extent))
+        new = tuple(_whole_extent(axis, n) for axis, n in zip(rf, extent))
         return new, (1,) * len(new)  # every later layer sees the whole input already
     else:
         new = []
-        for (r, j, start), k, s, before, div in zip(
+        for axis, k, s, before, div in zip(
             rf, window.kernel, window.stride, window.before,
             effect.jump_divisor if isinstance(effect.jump_divisor, tuple) else (effect.jump_divisor,) * len(rf),
         ):
-            if div != 1:
-                j = _norm(Fraction(j, div)) if is_int(j, div) else j / div
+            r, j, start = axis[:3]
+            if (div != 1 or len(axis) > 3) and is_int(k, s, before, div, r, start) and _rational(j):
+                new.append(_phase_step(axis, k, s, before, div))  # exact, position by position
+                continue
+            if div != 1:  # symbolic sizes: the bound ceil(k/div) units
+                units = k / div
+                new.append((_whole(r + (units - 1) * j, up=True), j / div, _whole(start, up=False)))
+                continue
             new.append((_norm(r + (k - 1) * j), _norm(j * s), _norm(start - before * j)))
         new = tuple(new)
     return new, (out_shape.spatial if not out_shape.flat else extent)
+
+
+def _phases(axis) -> tuple:
+    """(period P, ((first, last) input pixel of unit u) for u in range(P)) of one axis.
+
+    While every jump is a whole number all units see fields of one size, and
+    (size, jump, start) says everything.  After a transposed layer (jump 1/s)
+    the field differs from one output position to the next, repeating every P
+    positions; the table holds one period, unit u + P seeing P * jump pixels further."""
+    if len(axis) > 3:
+        return axis[3]
+    r, _, start = axis[:3]
+    return 1, ((start, start + r - 1),)
+
+
+def _pixel(table, period, jump, u: int, end: int):
+    q, m = divmod(u, period)
+    entry = table[m]
+    return entry[end] + q * period * jump
+
+
+def _phase_step(axis, k, s, before, div):
+    """One layer on an axis with a phase table: a window k (effective), stride s and
+    ``before`` zeros (div = 1), or a transposed layer of stride div: output o sees the
+    input units ceil((o + before - k + 1)/div) .. floor((o + before)/div)."""
+    _, j, _ = axis[:3]
+    period, table = _phases(axis)
+    j = Fraction(j)
+    if div == 1:
+        new_period = period // math.gcd(period, s)
+        spans = [(u * s - before, u * s - before + k - 1) for u in range(new_period)]
+        new_jump = j * s
+    else:
+        new_period = period * div
+        spans = [(-((k - 1 - before - o) // div), (o + before) // div) for o in range(new_period)]
+        new_jump = j / div
+    entries = []
+    for lo, hi in spans:
+        if lo > hi:  # a stride wider than the kernel leaves positions that no input reaches
+            entries.append(None)
+            continue
+        # the units lo..hi, less those that see nothing (their fields grow with u)
+        seeing = [u for u in range(lo, hi + 1) if table[u % period] is not None]
+        if not seeing:
+            entries.append(None)
+            continue
+        first, last = _pixel(table, period, j, seeing[0], 0), _pixel(table, period, j, seeing[-1], 1)
+        entries.append((_norm(Fraction(first)), _norm(Fraction(last))))
+    seen = [e for e in entries if e is not None]
+    size = max(b - a + 1 for a, b in seen) if seen else 0
+    start = entries[0][0] if entries[0] is not None else min(a for a, _ in seen) if seen else 0
+    new_jump = _norm(new_jump)
+    if new_period == 1 and is_int(new_jump):
+        return (size, new_jump, start)
+    return (size, new_jump, start, (new_period, tuple(entries)))
+
+
+def _whole_extent(axis, n):
+    """The field of a layer that sees all n positions of its input (dense after flatten, global pooling)."""
+    r, j, start = axis[:3]
+    if len(axis) > 3 and is_int(n):
+        period, table = _phases(axis)
+        seeing = [u for u in range(n) if table[u % period] is not None]
+        if not seeing:
+            return (0, j * n, start)
+        first, last = _pixel(table, period, Fraction(j), seeing[0], 0), _pixel(table, period, Fraction(j), seeing[-1], 1)
+        return (_norm(Fraction(last - first + 1)), _norm(Fraction(j) * n), _norm(Fraction(first)))
+    return (r + (n - 1) * j, j * n, start)
+
+
+def _merge_axis(a, b):
+    if (len(a) > 3 or len(b) > 3) and _rational(a[1]) and a[1] == b[1] and is_int(a[0], a[2], b[0], b[2]):
+        (pa, ta), (pb, tb) = _phases(a), _phases(b)
+        period = pa * pb // math.gcd(pa, pb)
+        entries = []
+        for u in range(period):
+            ea, eb = ta[u % pa], tb[u % pb]
+            if ea is None or eb is None:
+                entries.append(ea or eb)
+                continue
+            shift_a, shift_b = (u // pa) * pa * Fraction(a[1]), (u // pb) * pb * Fraction(b[1])
+            entries.append((_norm(min(ea[0] + shift_a, eb[0] + shift_b)),
+                            _norm(max(ea[1] + shift_a, eb[1] + shift_b))))
+        # entries hold absolute pixels for u < period: shift back to the table's convention
+        seen = [e for e in entries if e is not None]
+        size = max(e[1] - e[0] + 1 for e in seen)
+        return (size, a[1], entries[0][0] if entries[0] else seen[0][0], (period, tuple(entries)))
+    return (_norm(_max(a[2] + a[0], b[2] + b[0]) - _min(a[2], b[2])), _max(a[1], b[1]), _min(a[2], b[2]))
 
 
 def _merge_rf(fields):
@@ -211,9 +328,9 @@ def _merge_rf(fields):
         return None
     merged = fields[0]
     for other in fields[1:]:
-        merged = tuple(
-            (_max(a[0], b[0]), _max(a[1], b[1]), _min(a[2], b[2])) for a, b in zip(merged, other)
-        )
+        # the combined field runs from the first branch's start to the last branch's end, so
+        # branches that are not centred (a stride on one only) still give the true extent
+        merged = tuple(_merge_axis(a, b) for a, b in zip(merged, other))
     return merged
 
 
@@ -249,7 +366,7 @@ class _Walker:
                     name, layer.type_name(shape), layer.describe(), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
                     units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
-                    effect.in_place, layer,
+                    effect.in_place, self.ctx.convention == "keras", layer,
                 )
             )
             shape, rf, extent = out, new_rf, new_extent
@@ -343,7 +460,7 @@ def _subs_shape(shape: Shape, mapping) -> Shape:
 def _subs_rf(rf, mapping):
     if rf is None:
         return None
-    return tuple(tuple(_subs_value(v, mapping) for v in axis) for axis in rf)
+    return tuple(tuple(_subs_value(v, mapping) for v in axis[:3]) + tuple(axis[3:]) for axis in rf)
 
 
 def substitute_summary(summary: StackSummary, values: dict) -> StackSummary:

@@ -5,7 +5,7 @@ convention it was published with.  Totals are not stored here: they are
 computed by the engine, and tests compare them with torch modules.
 
 >>> sorted(NETWORKS)[:3]
-['alexnet', 'alexnet-torchvision', 'googlenet']
+['alexnet', 'alexnet-paper', 'alexnet-torchvision']
 >>> get("lenet5").input.text()
 '32x32x1'
 """
@@ -105,6 +105,41 @@ def _googlenet() -> str:
     return " -> ".join(parts)
 
 
+def _inception_paper(c1, c3r, c3, c5r, c5, pool) -> str:
+    """An inception module as Szegedy et al. built it: a real 5x5 branch, biases, ReLU, no batch norm."""
+    return (
+        f"concat(conv {c1} 1x1 -> relu | conv {c3r} 1x1 -> relu -> conv {c3} 3x3 pad 1 -> relu"
+        f" | conv {c5r} 1x1 -> relu -> conv {c5} 5x5 pad 2 -> relu"
+        f" | maxpool 3 stride 1 pad 1 -> conv {pool} 1x1 -> relu)"
+    )
+
+
+def _googlenet_paper() -> str:
+    """Szegedy et al. 2014, Table 1 (Caffe's pooling rounds up; the auxiliary heads are dropped at inference)."""
+    parts = [
+        "224x224x3", "conv 64 7x7 stride 2 pad 3 -> relu", "maxpool 3 stride 2 ceil", "lrn",
+        "conv 64 1x1 -> relu", "conv 192 3x3 pad 1 -> relu", "lrn", "maxpool 3 stride 2 ceil",
+        _inception_paper(64, 96, 128, 16, 32, 32), _inception_paper(128, 128, 192, 32, 96, 64),
+        "maxpool 3 stride 2 ceil",
+        _inception_paper(192, 96, 208, 16, 48, 64), _inception_paper(160, 112, 224, 24, 64, 64),
+        _inception_paper(128, 128, 256, 24, 64, 64), _inception_paper(112, 144, 288, 32, 64, 64),
+        _inception_paper(256, 160, 320, 32, 128, 128), "maxpool 3 stride 2 ceil",
+        _inception_paper(256, 160, 320, 32, 128, 128), _inception_paper(384, 192, 384, 48, 128, 128),
+        "avgpool 7 stride 1", "flatten", "dropout 0.4", "dense 1000 name fc",
+    ]
+    return " -> ".join(parts)
+
+
+ALEXNET_PAPER = (
+    # Krizhevsky et al. 2012: two GPUs; CONV2, CONV4 and CONV5 see only their own GPU's half (groups 2)
+    "227x227x3 -> conv 96 11x11 stride 4 name conv1 -> relu -> lrn name norm1 -> maxpool 3 stride 2 name pool1"
+    " -> conv 256 5x5 pad 2 groups 2 name conv2 -> relu -> lrn name norm2 -> maxpool 3 stride 2 name pool2"
+    " -> conv 384 3x3 pad 1 name conv3 -> relu -> conv 384 3x3 pad 1 groups 2 name conv4 -> relu"
+    " -> conv 256 3x3 pad 1 groups 2 name conv5 -> relu -> maxpool 3 stride 2 name pool3"
+    " -> flatten -> dense 4096 name fc6 -> relu -> dropout 0.5 -> dense 4096 name fc7 -> relu -> dropout 0.5"
+    " -> dense 1000 name fc8"
+)
+
 ALEXNET = (
     "227x227x3 -> conv 96 11x11 stride 4 pad 0 name conv1 -> relu -> maxpool 3 stride 2 name pool1 -> lrn name norm1"
     " -> conv 256 5x5 pad 2 name conv2 -> relu -> maxpool 3 stride 2 name pool2 -> lrn name norm2"
@@ -121,6 +156,7 @@ NETWORKS = {
         "LeNet-5 (LeCun 1998): 5x5 convs 6-16-120, 2x2 pooling, 84-10",
     ),
     "alexnet": ZooEntry(ALEXNET, "AlexNet as in the course (227x227x3, 96/256/384/384/256, 4096-4096-1000, no groups)"),
+    "alexnet-paper": ZooEntry(ALEXNET_PAPER, "AlexNet as the paper built it: two GPUs, CONV2/4/5 in 2 groups"),
     "alexnet-torchvision": ZooEntry(
         "224x224x3 -> conv 64 11x11 stride 4 pad 2 -> relu -> maxpool 3 stride 2 -> conv 192 5x5 pad 2 -> relu"
         " -> maxpool 3 stride 2 -> conv 384 3x3 pad 1 -> relu -> conv 256 3x3 pad 1 -> relu -> conv 256 3x3 pad 1"
@@ -153,6 +189,16 @@ NETWORKS = {
         "VGG configuration E (19 weight layers)",
     ),
     "googlenet": ZooEntry(_googlenet(), "GoogLeNet as torchvision builds it (batch norm, no auxiliary heads)"),
+    "googlenet-paper": ZooEntry(_googlenet_paper(), "GoogLeNet as the paper built it: 5x5 branches, biases, LRN, no batch norm"),
+    "inception3a": ZooEntry(
+        "28x28x192 -> " + _inception_paper(64, 96, 128, 16, 32, 32),
+        "GoogLeNet's inception (3a) on 28x28x192, with its 1x1 reductions",
+    ),
+    "inception3a-naive": ZooEntry(
+        "28x28x192 -> concat(conv 64 1x1 -> relu | conv 128 3x3 pad 1 -> relu | conv 32 5x5 pad 2 -> relu"
+        " | maxpool 3 stride 1 pad 1)",
+        "the same module without 1x1 reductions (the paper's naive version, Figure 2a)",
+    ),
     "resnet18": ZooEntry(_resnet((2, 2, 2, 2), False), "torchvision ResNet-18"),
     "resnet34": ZooEntry(_resnet((3, 4, 6, 3), False), "torchvision ResNet-34"),
     "resnet50": ZooEntry(_resnet((3, 4, 6, 3), True), "torchvision ResNet-50 (bottleneck, v1.5)"),

@@ -1,0 +1,98 @@
+"""How often cnncalc grades a hand-written class as a strict TA did.
+
+tests/ta_class/ holds 109 answer files written by hand by a TA who never saw the
+grader (notations, mistakes, hedged text, typos in ids, broken and hostile
+files), and expected.yaml the TA's grade for every question.  This module
+grades the class and compares, question by question (status, and the score of
+partial answers); tests/test_ta_class.py asserts the agreement, and
+
+    python -m tests.ta_agreement
+
+prints the figure and every disagreement.  Disagreements the project decided to
+keep (an issue asks for another rule than this TA applied) are listed in
+KNOWN with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CLASS = Path(__file__).resolve().parent / "ta_class"
+
+#: (file, question) -> why the grader deliberately differs from this TA.
+KNOWN: dict[tuple[str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    file: str
+    question: str
+    expected: str
+    got: str
+    feedback: str
+
+
+def expected_grades() -> dict:
+    return yaml.safe_load((CLASS / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def compare_class() -> tuple[int, int, list[Disagreement]]:
+    """(questions compared, questions agreed, disagreements)."""
+    from cnncalc.exercises.exercise import exercise_files, load_exercise
+    from cnncalc.grading.grader import grade_paths
+
+    exercises = [load_exercise(p) for p in exercise_files(ROOT / "exercises")]
+    expected = expected_grades()
+    total = agreed = 0
+    disagreements: list[Disagreement] = []
+    for folder in sorted(p for p in CLASS.iterdir() if p.is_dir()):
+        grades = {str(Path(g.source).relative_to(CLASS)): g for g in grade_paths(exercises, [str(folder)])}
+        for name, grade in grades.items():
+            want = expected.get(name)
+            if want is None:
+                continue
+            if want.get("file") == "invalid" or grade.invalid:
+                total += 1
+                ok = (want.get("file") == "invalid") == bool(grade.invalid)
+                agreed += ok
+                if not ok:
+                    disagreements.append(Disagreement(name, "(file)", want.get("file", "graded"),
+                                                      "invalid" if grade.invalid else "graded", grade.invalid))
+                continue
+            got = {q.id: q for q in grade.questions}
+            for qid, decision in want.get("questions", {}).items():
+                status = decision["status"] if isinstance(decision, dict) else decision
+                score = Fraction(str(decision["score"])) if isinstance(decision, dict) and "score" in decision else None
+                q = got.get(qid)
+                total += 1
+                if q is None:
+                    disagreements.append(Disagreement(name, qid, status, "(no such question)", ""))
+                    continue
+                same = q.status == status and (score is None or q.score == score)
+                if same:
+                    agreed += 1
+                else:
+                    shown = q.status + (f" {q.score}" if q.status == "partial" else "")
+                    wanted = status + (f" {score}" if score is not None else "")
+                    disagreements.append(Disagreement(name, qid, wanted, shown, q.feedback))
+    return total, agreed, disagreements
+
+
+def main() -> None:
+    total, agreed, disagreements = compare_class()
+    known = [d for d in disagreements if (d.file, d.question) in KNOWN]
+    print(f"agreement: {agreed} of {total} questions ({agreed / total:.1%}); "
+          f"{len(known)} known disagreements, {len(disagreements) - len(known)} others")
+    for d in disagreements:
+        why = KNOWN.get((d.file, d.question))
+        print(f"  {d.file} {d.question}: TA {d.expected}, cnncalc {d.got}"
+              + (f"  [kept: {why}]" if why else f"  | {d.feedback[:150]}"))
+
+
+if __name__ == "__main__":
+    main()
