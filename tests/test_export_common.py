@@ -21,6 +21,7 @@ from cnncalc.export.fields import decimal_answer, question_fields
 from cnncalc.export.roster import parse_roster, read_roster, roster_csv, student_seed, variant
 from cnncalc.export.template import answer_template
 from cnncalc.grading.grader import Grader, read_submission
+from tests.export_helpers import constant, typed_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = [load_exercise(p) for p in exercise_files(ROOT / "exercises")]
@@ -77,11 +78,15 @@ def test_bad_rosters_get_one_line(text, words):
 
 # --------------------------------------------------------------------------- decimals
 
-def accepted_by_cnncalc(exact: Fraction, typed: Fraction, tolerance: Tolerance = Tolerance()) -> bool:
-    """The grader's rule, restated: the exact value, the tolerance, or a correct rounding of >= 3 figures."""
-    if typed == exact or (not tolerance.exact and tolerance.accepts(exact, typed)):
-        return True
-    return any(round_significant(exact, d) == typed for d in range(3, 30))
+def accepted_by_cnncalc(exact: Fraction, typed: Fraction, tolerance: Tolerance = Tolerance(), unit: int = 1) -> bool:
+    """The grader's rule, restated: the exact value, the tolerance, or a correct rounding of >= 3 figures;
+    in the question's unit (133 for 133 million) or as the whole count."""
+    for value in {exact, exact / unit}:
+        if typed == value or (not tolerance.exact and tolerance.accepts(value, typed)):
+            return True
+        if any(round_significant(value, d) == typed for d in range(3, 30)):
+            return True
+    return False
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -120,16 +125,24 @@ def test_every_decimal_a_platform_accepts_is_what_the_grader_accepts(exercise):
             if not hasattr(field, "tolerance"):
                 continue
             answer = field.decimal()
+            true_value = constant(field.constant) if field.constant is not None else Fraction(field.value)
+            exact = true_value / question.unit
+            if question.exact and not _terminating(exact):  # only the fraction earns full credit
+                assert field.fraction_spellings()[0] == f"{exact.numerator}/{exact.denominator}"
+                assert all(a.credit == question.rounded_credit for a in answer.alternatives)
+                continue
             for accepted in answer.alternatives:
                 low = Fraction(accepted.value) - Fraction(accepted.margin)
                 high = Fraction(accepted.value) + Fraction(accepted.margin)
                 for typed in (low, Fraction(accepted.value), high):
                     if Fraction(accepted.margin) == 0 or question.tolerance.significant is None:
-                        assert accepted_by_cnncalc(Fraction(field.value), typed, question.tolerance), (question.id, typed)
-            exact = Fraction(field.value)
-            target = exact if exact.denominator in _terminating(exact) else round_significant(exact, 3)
+                        assert accepted_by_cnncalc(true_value, typed, question.tolerance,
+                                                   question.unit), (question.id, typed)
+            exact = true_value / question.unit  # as the question asks for it
+            ends = field.constant is None and exact.denominator in _terminating(exact)
+            target = exact if ends else round_significant(exact, 3)
             assert any(abs(target - Fraction(a.value)) <= Fraction(a.margin) for a in answer.alternatives)
-            wrong = exact + 1 + 2 * max(Fraction(a.margin) for a in answer.alternatives)
+            wrong = true_value + question.unit + 2 * max(Fraction(a.margin) for a in answer.alternatives)
             assert not any(abs(wrong - Fraction(a.value)) <= Fraction(a.margin) for a in answer.alternatives)
 
 
@@ -168,7 +181,7 @@ def test_template_lists_every_question_and_grades_as_missing_then_right(exercise
     graded = Grader(exercise).grade(blank.answers, "s", str(path), seed)
     assert {q.status for q in graded.questions} <= {"missing", "manual"}
     filled = yaml.safe_load(text)
-    filled["answers"] = {q.id: answer_inline(r) for q, r in zip(ex.questions, ex.references())}
+    filled["answers"] = {q.id: typed_answer(r) for q, r in zip(ex.questions, ex.references())}
     path.write_text(yaml.safe_dump(filled), encoding="utf-8")
     submission = read_submission(str(path))
     graded = Grader(exercise).grade(submission.answers, "s", str(path), submission.seed)

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from cnncalc.exercises.exercise import load_exercise
-from cnncalc.exercises.solution import answer_inline
+from tests.export_helpers import typed_answer
 from cnncalc.export.gradescope import build_autograder, run_autograder
 from cnncalc.export.roster import read_roster, student_seed, variant
 
@@ -128,7 +128,7 @@ def submit(root: Path, user: dict, files: dict) -> None:
 
 def right_file(exercise, seed) -> str:
     ex = variant(exercise, seed)
-    answers = {q.id: answer_inline(r) for q, r in zip(ex.questions, ex.references()) if not q.manual}
+    answers = {q.id: typed_answer(r) for q, r in zip(ex.questions, ex.references()) if not q.manual}
     return yaml.safe_dump({"exercise": exercise.id, "answers": answers}, sort_keys=False)
 
 

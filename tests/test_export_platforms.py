@@ -28,10 +28,30 @@ from cnncalc.export.prairielearn import pl_seed
 from cnncalc.export.roster import parse_roster, variant
 from cnncalc.export.sheets import write_sheets
 from cnncalc.render import format_value
+from tests.export_helpers import constant, typed_answer, typed_value
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = [load_exercise(p) for p in exercise_files(ROOT / "exercises")]
 SEEDS = [3, 4]
+
+
+def _ends(value: Fraction) -> bool:
+    q = Fraction(value).denominator
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def _number_kind(question, value) -> str:
+    """An exact question whose value has no finite decimal is asked as a fraction, typed as text."""
+    if constant(value) is not None:
+        return "number"
+    return "fraction" if question.exact and not _ends(Fraction(value) / question.unit) else "number"
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (int, Fraction)) or constant(value) is not None
 
 
 def expected_blanks(exercise) -> list[tuple]:
@@ -42,12 +62,11 @@ def expected_blanks(exercise) -> list[tuple]:
             continue
         if ref.kind == "matrix":
             values = ref.value.reduced().values().reshape(-1)
-            out += [(q, "number" if isinstance(v, (int, Fraction)) else "text", v, q.points / len(values))
-                    for v in values]
+            out += [(q, _number_kind(q, v) if _numeric(v) else "text", v, q.points / len(values)) for v in values]
         elif ref.kind == "shape":
             out += [(q, "number", size, q.points / len(ref.value)) for size in ref.value]
-        elif ref.kind in ("number", "formula") and isinstance(ref.value, (int, Fraction)):
-            out.append((q, "number", ref.value, q.points))
+        elif ref.kind in ("number", "formula") and _numeric(ref.value):
+            out.append((q, _number_kind(q, ref.value), ref.value, q.points))
         else:
             out.append((q, "text", ref.value, q.points))
     return out
@@ -67,7 +86,8 @@ def right_for_cnncalc(exact: Fraction, typed: Fraction, question) -> bool:
 def check_numeric(exact, intervals, question) -> None:
     """The platform's full-credit answers: the value as asked (in the question's unit; or its 3-figure
     rounding) among them, and each of them right for cnncalc."""
-    exact = Fraction(exact)
+    irrational = constant(exact) is not None
+    exact = constant(exact) if irrational else Fraction(exact)
     for low, high in intervals:
         if low == high:
             assert right_for_cnncalc(exact, low, question), (question.id, exact, low)
@@ -75,11 +95,7 @@ def check_numeric(exact, intervals, question) -> None:
             assert any(question.tolerance.accepts(v, (low + high) / 2) for v in {exact, exact / question.unit}), \
                 (question.id, exact, low, high)
     exact = exact / question.unit
-    q = exact.denominator
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    target = exact if q == 1 else round_significant(exact, 3)
+    target = exact if _ends(exact) and not irrational else round_significant(exact, 3)
     assert any(low <= target <= high for low, high in intervals), (question.id, exact, intervals)
 
 
@@ -152,6 +168,11 @@ def test_every_moodle_blank_against_the_engine(moodle):
                 assert blank["type"] == "NUMERICAL"
                 check_numeric(value, [(v - m, v + m) for credit, v, m in blank["alternatives"] if credit == 100],
                               question)
+            elif kind == "fraction":
+                assert blank["type"] == "SHORTANSWER"
+                exact = Fraction(value) / question.unit
+                assert [a for credit, a, _ in blank["alternatives"] if credit == 100][0] == \
+                    f"{exact.numerator}/{exact.denominator}"
             else:
                 assert blank["type"] == "SHORTANSWER"
                 accepted = [a for credit, a, _ in blank["alternatives"] if credit == 100]
@@ -161,17 +182,27 @@ def test_every_moodle_blank_against_the_engine(moodle):
 
 
 def test_moodle_text_blanks_match_what_cnncalc_accepts(moodle):
+    """Every phrase a text blank takes for full marks is one cnncalc grades right."""
+    from cnncalc.grading.grader import Grader
+
     quiz, _ = moodle
+    sheet_exercise = next(e for e in EXERCISES if e.id == "sheet-q1-convolution")
     sheet = next(q for q in quiz if q.get("type") == "cloze" and q.find("idnumber").text == "sheet-q1-convolution-seed3")
     blanks = [b for b in cloze_blanks(sheet.find("questiontext/text").text) if b["type"] == "SHORTANSWER"]
     f1 = blanks[0]["alternatives"]
-    assert (100, "Thin horizontal line", None) in f1 and (100, "*horizontal*", None) in f1
+    assert (100, "thin horizontal line", None) in f1 and (100, "horizontal line", None) in f1
+    grader = Grader(sheet_exercise)
+    for question_id, blank in zip(("f1", "f2", "f3"), blanks):
+        for credit, phrase, _ in blank["alternatives"]:
+            graded = {q.id: q for q in grader.grade({question_id: phrase}, "s", "", 3).questions}[question_id]
+            assert credit < 100 or graded.status == "correct", (question_id, phrase, graded.feedback)
 
 
 def test_moodle_notes_name_what_it_cannot_hold(moodle):
     _, notes = moodle
     text = "\n".join(notes)
     assert "lecture003-convolutional-layers/window-of-the-slide" in text  # 874/9
+    assert "exact fractions (exact: true questions)" in text and "/mean-filter" in text
     assert "mnist-models/fc_params" in text  # 795*H + 10: a formula
     assert "lecture001-convolution" not in text  # its values all have finite decimals
 
@@ -234,6 +265,10 @@ def test_every_canvas_item_against_the_engine(canvas):
                     assert low <= Fraction(either.find(f"{QTI}varequal").text) <= high
                     intervals.append((low, high))
                 check_numeric(value, intervals, question)
+            elif kind == "fraction":
+                exact = Fraction(value) / question.unit
+                assert _meta(item, "question_type") == "short_answer_question"
+                assert f"{exact.numerator}/{exact.denominator}" in [v.text for v in item.iter(f"{QTI}varequal")]
             else:
                 accepted = [v.text for v in item.iter(f"{QTI}varequal")]
                 shown = format_value(value) if not isinstance(value, str) else value
@@ -250,6 +285,7 @@ def test_canvas_notes(canvas):
     _, notes = canvas
     text = "\n".join(notes)
     assert "mnist-models/ratio" in text and "sheet-q1-convolution/f1" in text and "lecture001-convolution/padding" in text
+    assert "lecture003-convolutional-layers/mean-filter" in text  # exact ninths: a fraction typed as text
 
 
 # --------------------------------------------------------------------------- PrairieLearn
@@ -295,12 +331,12 @@ def _raw(exercise, cells: dict | None = None) -> dict:
     for name, q, ref in zip(_names(exercise), exercise.questions, exercise.references()):
         if q.manual or q.choices:
             continue
-        if ref.kind == "matrix" and all(isinstance(v, (int, Fraction)) for v in ref.value.values().reshape(-1)):
+        if ref.kind == "matrix" and all(_numeric(v) for v in ref.value.values().reshape(-1)):
             values = ref.value.reduced().values().reshape(-1)
             for k, v in enumerate(values, start=1):
-                raw[f"{name}{k}"] = (cells or {}).get((q.id, k), format_value(v))
+                raw[f"{name}{k}"] = (cells or {}).get((q.id, k), typed_value(v))
         else:
-            raw[name] = (cells or {}).get((q.id, 0), answer_inline(ref))
+            raw[name] = (cells or {}).get((q.id, 0), typed_answer(ref))
     return raw
 
 
@@ -361,10 +397,10 @@ def test_prairielearn_server_runs_without_prairielearn(prairielearn):
             correct = generated["correct_answers"][name]
             if ref.kind == "matrix" and isinstance(correct, list):
                 values = ref.value.reduced().values()
-                assert np.allclose(np.array(correct, dtype=float).reshape(values.shape),
-                                   values.astype(float), rtol=1e-15, atol=0)
+                expected_cells = [float(constant(v) or v) for v in values.reshape(-1)]
+                assert np.allclose(np.array(correct, dtype=float).reshape(-1), expected_cells, rtol=1e-15, atol=0)
             elif isinstance(correct, (int, float)):
-                asked = Fraction(ref.value) / q.unit  # in the question's unit: 132.863336 (millions)
+                asked = (constant(ref.value) or Fraction(ref.value)) / q.unit  # in the question's unit: 132.86 (millions)
                 assert correct == (int(asked) if asked.denominator == 1 else float(asked))
             else:
                 assert correct == answer_inline(ref)

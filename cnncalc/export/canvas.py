@@ -21,8 +21,9 @@ Each variant is a quiz of its own (Canvas's question groups draw questions, not
 whole variants), to assign to students or sections ("Assign to").
 
 What Canvas cannot hold, and how it is asked instead: a fraction whose decimal
-does not end (874/9) as decimals of 3 to 10 significant figures; partial credit
-for a rounded decimal where the question is ``exact`` (left out); formulas as the
+does not end (874/9) as decimals of 3 to 10 significant figures, or, where the
+question is ``exact``, as a short answer taking the reduced fraction as text
+(partial credit for a rounded decimal is left out); formulas as the
 spellings cnncalc writes; key words not at all (a short answer is right or
 wrong); points of a matrix cell that do not end (3 points over 9 cells) rounded
 to 4 decimals with the remainder on the last cell, so each question's points stay
@@ -221,7 +222,13 @@ def assessment_xml(exercise: Exercise, ident: str, title: str) -> tuple[str, Fra
             item_ident = f"{ident}_q{n}_{k}"
             title = f"{question.id}: {field.label}" if field.label else question.id
             text = (f"<p>{escape(question.id)}, {escape(field.label)}:</p>" if several else head + prompt)
-            if isinstance(field, NumberField):
+            if isinstance(field, NumberField) and field.needs_fraction:
+                # an exact question: only the fraction earns credit, and a numerical question reads none
+                fraction = TextField(field.label, field.fraction_spellings(), field.points, "fraction")
+                _short_answer(section, item_ident, title, fraction,
+                              text + "<p><em>(the exact fraction, such as 7/3)</em></p>",
+                              f"<p>Exact answer: {escape(format_value(field.value))}</p>", share)
+            elif isinstance(field, NumberField):
                 exact = format_value(field.value)
                 step = _cell_step(reference, field)
                 feedback = f"<p>Exact answer: {escape(exact)}</p>" + (f"<p>{escape(step)}</p>" if step else "")
@@ -274,6 +281,7 @@ def canvas_zip(exercises: list[Exercise], seeds: list[int]) -> tuple[bytes, list
     buffer = io.BytesIO()
     idents: list[str] = []
     lossy: set[str] = set()
+    fractions: set[str] = set()
     formulas: set[str] = set()
     keywords: set[str] = set()
     rounded_points: set[str] = set()
@@ -291,11 +299,13 @@ def canvas_zip(exercises: list[Exercise], seeds: list[int]) -> tuple[bytes, list
                 idents.append(ident)
                 for question, _reference, fields in items:
                     where = f"{original.id}/{question.id}"
-                    if any(isinstance(f, NumberField) and not f.decimal().exact for f in fields):
+                    if any(isinstance(f, NumberField) and f.needs_fraction for f in fields):
+                        fractions.add(where)
+                    elif any(isinstance(f, NumberField) and not f.decimal().exact for f in fields):
                         lossy.add(where)
                     if any(isinstance(f, TextField) and f.kind == "formula" for f in fields):
                         formulas.add(where)
-                    if any(isinstance(f, TextField) and f.keywords for f in fields):
+                    if any(isinstance(f, TextField) and f.kind == "text" for f in fields):
                         keywords.add(where)
                     if cell_points([f.points for f in fields]) != [f.points for f in fields]:
                         rounded_points.add(where)
@@ -304,10 +314,14 @@ def canvas_zip(exercises: list[Exercise], seeds: list[int]) -> tuple[bytes, list
     if lossy:
         notes.append("fractions without a finite decimal asked as decimals of 3 to 10 significant figures "
                      "(numerical questions read no fractions): " + ", ".join(sorted(lossy)))
+    if fractions:
+        notes.append("exact fractions (exact: true questions) as short answers: only the reduced fraction p/q is "
+                     "recognised, and a rounded decimal earns nothing: " + ", ".join(sorted(fractions)))
     if formulas:
         notes.append("formulas as short answers accepting cnncalc's spellings only: " + ", ".join(sorted(formulas)))
     if keywords:
-        notes.append("no partial credit for key words (a short answer is right or wrong): " + ", ".join(sorted(keywords)))
+        notes.append("text answers matched as typed against the phrases cnncalc lists, right or wrong (no partial "
+                     "credit for key words, no reading of negation): " + ", ".join(sorted(keywords)))
     if rounded_points:
         notes.append("cell points rounded to 4 decimals, the remainder on the last cell: "
                      + ", ".join(sorted(rounded_points)))

@@ -63,19 +63,32 @@ class NumberField:
     exact_only: bool = False  # the question is exact: a rounded decimal earns rounded_credit only
     rounded_credit: Fraction = Fraction(0)
     unit: Fraction = Fraction(1)  # the question asks in millions (unit 10**6): 133 means 133,000,000
+    constant: object = None  # an irrational value (a sympy constant); ``value`` is then its 40-figure stand-in
 
     @property
     def asked(self) -> int | Fraction:
         """The value as the question asks for it: in its unit (133 for 132,863,336 in millions)."""
         return self.value if self.unit == 1 else Fraction(self.value) / self.unit
 
+    @property
+    def needs_fraction(self) -> bool:
+        """Only the exact fraction earns full credit (an ``exact`` question whose value has no
+        finite decimal): a decimal-only blank cannot take it, so a platform asks for it as text."""
+        return self.exact_only and self.constant is None and not terminates(Fraction(self.asked))
+
+    def fraction_spellings(self) -> tuple[str, ...]:
+        """The reduced fraction as a student types it: '1211/9', '1211 / 9'."""
+        value = Fraction(self.asked)
+        return (f"{value.numerator}/{value.denominator}", f"{value.numerator} / {value.denominator}")
+
     def decimal(self) -> "DecimalAnswer":
         """How a decimal-only platform asks for this number: in the question's unit, and (as cnncalc
         also takes it) the whole count."""
-        asked = decimal_answer(self.asked, self.tolerance, self.exact_only, self.rounded_credit)
+        irrational = self.constant is not None
+        asked = decimal_answer(self.asked, self.tolerance, self.exact_only, self.rounded_credit, irrational)
         if self.unit == 1:
             return asked
-        whole = decimal_answer(self.value, self.tolerance, self.exact_only, self.rounded_credit)
+        whole = decimal_answer(self.value, self.tolerance, self.exact_only, self.rounded_credit, irrational)
         instruction = "; ".join(t for t in (f"in {unit_name(self.unit)}", asked.instruction) if t)
         return DecimalAnswer(asked.alternatives + whole.alternatives, asked.exact, instruction)
 
@@ -119,6 +132,26 @@ def _exact(value: object) -> bool:
     return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
 
 
+#: Digits of the rational stand-in for an irrational constant: ample for roundings of up to MAX_DIGITS figures.
+CONSTANT_DIGITS = 40
+
+
+def numeric_constant(value: object) -> Fraction | None:
+    """A real constant without symbols (the softmax's e^3/(e + e^2 + e^3)) as a rational accurate to
+    :data:`CONSTANT_DIGITS` figures; None for a number cnncalc holds exactly or a formula in symbols.
+
+    >>> import sympy
+    >>> float(numeric_constant(sympy.log(2)))
+    0.6931471805599453
+    """
+    if _exact(value) or not hasattr(value, "free_symbols") or value.free_symbols:
+        return None
+    approximation = value.evalf(CONSTANT_DIGITS)
+    if not approximation.is_real or not approximation.is_number:
+        return None
+    return Fraction(str(approximation))
+
+
 def formula_spellings(value: object) -> tuple[str, ...]:
     """The spellings of a formula a platform without algebra can match: cnncalc's
     form, without spaces, and a sum in the other order.
@@ -152,10 +185,11 @@ def unit_name(unit: Fraction) -> str:
 
 def _value_field(label: str, value: object, points: Fraction, question: Question,
                  cell: tuple | None = None) -> NumberField | TextField:
-    if _exact(value):
-        return NumberField(label, value, points, question.tolerance, cell, bool(getattr(question, "exact", False)),
-                           Fraction(getattr(question, "rounded_credit", 0)),
-                           Fraction(getattr(question, "unit", 1)) if question else Fraction(1))
+    constant = numeric_constant(value)
+    if _exact(value) or constant is not None:
+        return NumberField(label, value if constant is None else constant, points, question.tolerance, cell,
+                           bool(getattr(question, "exact", False)), Fraction(getattr(question, "rounded_credit", 0)),
+                           Fraction(getattr(question, "unit", 1)), None if constant is None else value)
     return TextField(label, formula_spellings(value), points, "formula", cell=cell)
 
 
@@ -197,7 +231,10 @@ def question_fields(question: Question, reference: Answer) -> list[Field]:
         return [_value_field(label, size, share, question) for label, size in zip(labels, sizes)]
     if reference.kind in ("number", "formula"):
         return [_value_field("", reference.value, points, question)]
-    accepted = tuple(dict.fromkeys([str(reference.value), *question.accept]))
+    # the engine may know more right phrasings than the exercise lists (a kernel's feature: its synonyms)
+    known = getattr(reference.detail, "accepted", ())
+    known = tuple(k for k in known if isinstance(k, str)) if isinstance(known, (tuple, list)) else ()
+    accepted = tuple(dict.fromkeys([str(reference.value), *question.accept, *known]))
     return [TextField("", accepted, points, "text", tuple(question.keywords))]
 
 
@@ -301,7 +338,7 @@ def _text(value: Fraction) -> str:
 
 @lru_cache(maxsize=65_536)  # a class's variants share many values (every 0, 45, 11.25 ...)
 def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, exact_only: bool = False,
-                   rounded_credit: Fraction = Fraction(0)) -> DecimalAnswer:
+                   rounded_credit: Fraction = Fraction(0), irrational: bool = False) -> DecimalAnswer:
     """What cnncalc's grader accepts for ``value``, as decimals (see the module docstring).
 
     The grader takes the exact value, a value within the question's tolerance, and
@@ -309,7 +346,8 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
     ``rounded_credit`` where the question is ``exact``).  A platform gets the
     exact decimal when it ends, the tolerance as a margin, and each correct
     rounding from 3 to :data:`MAX_DIGITS` significant figures as a value of its
-    own, so that 97.14 is no more right in Moodle than in cnncalc for 874/9."""
+    own, so that 97.14 is no more right in Moodle than in cnncalc for 874/9.  ``irrational``:
+    ``value`` stands in for an irrational constant (the exact value has no decimal at all)."""
     value = Fraction(value)
     tolerance = tolerance or Tolerance()
     intervals: list[tuple[Fraction, Fraction]] = []  # (value, margin) of each alternative, as numbers
@@ -317,12 +355,13 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
     instructions: list[str] = []
 
     def accept(center: Fraction, margin: Fraction, credit: Fraction = Fraction(1)) -> None:
-        if not terminates(center):  # written to 15 places: widen by what the rounding moved it
+        if not terminates(center) or (irrational and center == value):  # written to 15 places: widen by that
             margin += Fraction(1, 10 ** 15)
         intervals.append((center, margin))
         alternatives.append(Accepted(_text(center), _text(margin), credit))
 
-    if terminates(value):
+    ends = terminates(value) and not irrational
+    if ends:
         accept(value, Fraction(0))
     if tolerance.significant is not None:
         accept(round_significant(value, tolerance.significant), _sig_unit(value, tolerance.significant) / 2)
@@ -334,18 +373,18 @@ def decimal_answer(value: int | Fraction, tolerance: Tolerance | None = None, ex
         accept(value, tolerance.relative * abs(value))
         instructions.append(f"within {float(tolerance.relative * 100):g}%")
     credit = rounded_credit if exact_only else Fraction(1)
-    if value.denominator != 1 and credit > 0:
+    if (value.denominator != 1 or irrational) and credit > 0:
         for digits in range(MIN_DIGITS, MAX_DIGITS + 1):
             rounded = round_significant(value, digits)
-            if rounded == value:
+            if rounded == value and not irrational:
                 break
             if not any(abs(rounded - center) <= margin for center, margin in intervals):
                 accept(rounded, Fraction(0), credit)
-    if not terminates(value) and tolerance.exact:
+    if not ends and tolerance.exact:
         instructions.insert(0, f"a decimal of {MIN_DIGITS} to {MAX_DIGITS} significant figures")
-    return DecimalAnswer(tuple(alternatives), terminates(value), "; ".join(instructions))
+    return DecimalAnswer(tuple(alternatives), ends, "; ".join(instructions))
 
 
 __all__ = ["NumberField", "TextField", "ChoiceField", "ManualField", "Field", "question_fields", "exercise_fields",
-           "decimal_answer", "DecimalAnswer", "decimal_text", "round_places", "terminates", "formula_spellings",
+           "decimal_answer", "DecimalAnswer", "numeric_constant", "decimal_text", "round_places", "terminates", "formula_spellings",
            "cell_label", "unit_name", "Accepted", "MIN_DIGITS", "MAX_DIGITS"]

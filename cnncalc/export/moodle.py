@@ -19,16 +19,19 @@ each case):
 - an exact fraction whose decimal does not end (103/9): NUMERICAL reads
   decimals only, so the blank accepts what cnncalc accepts besides the fraction:
   each correct rounding of 3 to 10 significant figures (11.4, 11.44, 11.444, ...),
-  and the student is told so; where the question is ``exact``, those earn its
-  ``rounded_credit`` (``%50%``) and full credit cannot be had;
+  and the student is told so; where the question is ``exact`` (only the fraction
+  earns full credit), the blank is a SHORTANSWER taking the reduced fraction as
+  text (``103/9``; not 206/18), the rounded decimals at its ``rounded_credit``;
 - a formula (795*H + 10): Cloze has no algebra, so a SHORTANSWER accepts the
   spellings cnncalc writes (``fields.formula_spellings``); other equivalent forms
   are marked wrong and need a manual regrade;
-- key words (partial credit for "horizontal"): a ``*word*`` wildcard at the
-  share of one word; punctuation is not ignored as cnncalc ignores it.
+- text answers: matched as typed (case ignored) against the phrases cnncalc
+  lists (the exercise's ``accept``, a kernel's synonyms); cnncalc's reading
+  (punctuation, negation, partial credit) is lost, and an exercise's key words
+  become ``*word*`` wildcards at the share of one word.
 
->>> cloze_escape('a}b#c~d/e"f\\\\g*h')
-'a\\\\}b\\\\#c\\\\~d\\\\/e\\\\"f\\\\\\\\g\\\\*h'
+>>> print(cloze_escape("795*H + 10"), cloze_escape("a}b#c~d"), cloze_escape("1211/9"))
+795\\*H + 10 a\\}b\\#c\\~d 1211/9
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ from .roster import variant
 
 
 def cloze_escape(text: str) -> str:
-    """An answer as Cloze reads it: } # ~ / " \\ and the wildcard * escaped with a backslash."""
+    """An answer as Cloze reads it: } and # escaped with a backslash (Moodle's parser removes
+    those), ~ too (it would end the answer), and * (a short answer's wildcard) as \\*."""
     out = []
     for ch in text:
-        out.append("\\" + ch if ch in '}#~/"\\*' else ch)
+        out.append("\\" + ch if ch in "}#~*" else ch)
     return escape("".join(out), quote=False)
 
 
@@ -73,6 +77,12 @@ def blank(field: Field, factor: int, hint: bool = True) -> str:
     """One Cloze blank for a field (its weight is its points times ``factor``), and what the
     student is told about it (``hint``: after the blank)."""
     weight = int(field.points * factor)
+    if isinstance(field, NumberField) and field.needs_fraction:
+        # an exact question: only the fraction earns full credit, and NUMERICAL reads no fractions
+        alternatives = [f"={cloze_escape(text)}" for text in field.fraction_spellings()]
+        alternatives += [f"%{int(a.credit * 100)}%{cloze_escape(a.value)}" for a in field.decimal().alternatives]
+        told = " <em>(the exact fraction, such as 7/3)</em>" if hint else ""
+        return "{" + f"{weight}:SHORTANSWER:" + "~".join(alternatives) + "}" + told
     if isinstance(field, NumberField):
         answer = field.decimal()
         alternatives = "~".join(("=" if a.credit == 1 else f"%{int(a.credit * 100)}%") + f"{a.value}:{a.margin}"
@@ -104,7 +114,9 @@ def _question_html(question, reference, fields: list[Field], factor: int, prompt
         by_cell = {f.cell: f for f in fields}
         numbers = [f for f in fields if isinstance(f, NumberField)]
         note = ""
-        if any(not f.decimal().exact for f in numbers):
+        if any(f.needs_fraction for f in numbers):
+            note += "<p><em>Give exact values: a fraction such as 7/3 where the decimal does not end.</em></p>"
+        elif any(not f.decimal().exact for f in numbers):
             note += ("<p><em>A cell whose value has no finite decimal: type a decimal of 3 to 10 significant "
                      "figures (fractions cannot be typed here).</em></p>")
         if numbers and not question.tolerance.exact:
@@ -144,6 +156,7 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
     ``variants:``) and the notes on what Moodle cannot express."""
     quiz = ET.Element("quiz")
     lossy: dict[str, set[str]] = {}
+    fractions: set[str] = set()
     formulas: set[str] = set()
     keywords: set[str] = set()
     for original in exercises:
@@ -164,11 +177,13 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
             for question, reference, fields in items:
                 where = f"{original.id}/{question.id}"
                 for field in fields:
-                    if isinstance(field, NumberField) and not field.decimal().exact:
+                    if isinstance(field, NumberField) and field.needs_fraction:
+                        fractions.add(where)
+                    elif isinstance(field, NumberField) and not field.decimal().exact:
                         lossy.setdefault(where, set()).add(field.label or "the value")
                     if isinstance(field, TextField) and field.kind == "formula":
                         formulas.add(where)
-                    if isinstance(field, TextField) and field.keywords:
+                    if isinstance(field, TextField) and field.kind == "text":
                         keywords.add(where)
                 if fields and isinstance(fields[0], ManualField):
                     _essay(quiz, f"{label}: {question.id}", exercise.prompt_text(question), fields[0],
@@ -180,11 +195,16 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
         notes.append("fractions without a finite decimal asked as decimals of 3 to 10 significant figures (Moodle's "
                      "numerical blanks read no fractions): "
                      + ", ".join(f"{w} ({_count(cells)})" for w, cells in sorted(lossy.items())))
+    if fractions:
+        notes.append("exact fractions (exact: true questions) asked as short answers: only the reduced fraction "
+                     "p/q is recognised, not 2422/18 or a decimal: " + ", ".join(sorted(fractions)))
     if formulas:
         notes.append("formulas asked as short answers that accept cnncalc's spellings only (Moodle has no algebra): "
                      + ", ".join(sorted(formulas)))
     if keywords:
-        notes.append("key-word credit as *word* wildcards (punctuation is not ignored): " + ", ".join(sorted(keywords)))
+        notes.append("text answers matched as typed (case ignored) against the phrases cnncalc lists; cnncalc's "
+                     "reading (punctuation, negation, partial credit for key words) is lost, key words become "
+                     "*word* wildcards where the exercise lists them: " + ", ".join(sorted(keywords)))
     return text, notes
 
 

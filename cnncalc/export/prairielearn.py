@@ -44,6 +44,7 @@ from ..errors import InputError
 from ..exercises.exercise import Exercise, Question, parse_exercise
 from . import Written
 from .bundle import copy_package
+from .fields import numeric_constant
 from .html import escape, givens_html, markdown_html
 from .roster import SEED_BOUND, variant
 
@@ -90,11 +91,16 @@ def _element(reference, question: Question) -> str:
         return "choice"
     if reference.kind == "matrix":
         values = reference.value.reduced().values()
-        exact = values.size > 0 and all(isinstance(v, (int, Fraction)) for v in values.reshape(-1))
-        return "matrix" if exact and values.ndim <= 2 else "string"
-    if reference.kind in ("number", "formula") and isinstance(reference.value, (int, Fraction)):
+        numbers = values.size > 0 and all(_numeric(v) for v in values.reshape(-1))
+        return "matrix" if numbers and values.ndim <= 2 else "string"
+    if reference.kind in ("number", "formula") and _numeric(reference.value):
         return "number"
     return "string"
+
+
+def _numeric(value: object) -> bool:
+    """A number an element can hold: exact, or a real constant such as e^3/(e + e^2 + e^3)."""
+    return isinstance(value, (int, Fraction)) or numeric_constant(value) is not None
 
 
 # --------------------------------------------------------------------------- the question files
@@ -233,13 +239,18 @@ def _correct(kind: str, reference, question: Question) -> object:
     from ..exercises.solution import answer_inline
 
     if kind == "number":
-        value = Fraction(reference.value) / question.unit
+        value = _rational(reference.value) / question.unit
         return int(value) if value.denominator == 1 else float(value)
     if kind == "matrix":
         values = reference.value.reduced().values()
         rows = values.reshape(1, -1) if values.ndim <= 1 else values
-        return [[v if isinstance(v, int) else float(v) for v in row] for row in rows.tolist()]
+        return [[v if isinstance(v, int) else float(_rational(v)) for v in row] for row in rows.tolist()]
     return answer_inline(reference)
+
+
+def _rational(value: object) -> Fraction:
+    constant = numeric_constant(value)
+    return Fraction(value) if constant is None else constant
 
 
 def generate(text: str, data: dict) -> None:
@@ -273,7 +284,12 @@ def _typed(kind: str, name: str, reference, data: dict) -> object:
     cells = [raw.get(f"{name}{k}") for k in range(1, rows * columns + 1)]
     if any(c is None for c in cells):
         return None
-    return [[str(cells[i * columns + j]) for j in range(columns)] for i in range(rows)]
+    cells = [str(c).strip() for c in cells]
+    if all(c and not re.search(r"[\s;,\[\]]", c) for c in cells):
+        # the text form, as a student types a matrix: the grader then also knows each cell's figures
+        # (a correctly rounded decimal of an irrational softmax value is right)
+        return "; ".join(" ".join(cells[i * columns:(i + 1) * columns]) for i in range(rows))
+    return [[cells[i * columns + j] for j in range(columns)] for i in range(rows)]
 
 
 def grade(text: str, data: dict) -> None:

@@ -65,6 +65,11 @@ def expected_form(question: Question, reference: Answer) -> str:
     kind, value = reference.kind, reference.value
     tolerance = question.tolerance
     if kind == "matrix":
+        if value.is_symbolic:  # irrational cells (a softmax): decimals are what a student writes
+            example = _example_rows(value.shape)
+            example = " ".join(f"0.{t * 3}" if t.isdigit() and len(t) == 1 else t for t in example.split(" "))
+            return (f"{'x'.join(map(str, value.shape))} values, decimals of 3 or more significant figures, "
+                    f"e.g. \"{example}\"")
         shape = value.shape
         if len(shape) == 1:
             return f"{shape[0]} values split by spaces, e.g. \"{_example_rows(shape)}\"; fractions as 1/9"
@@ -79,6 +84,8 @@ def expected_form(question: Question, reference: Answer) -> str:
             return "a shape height x width x channels, e.g. 4x4x8 (channels first also works: 8x4x4)"
         return "a shape, e.g. " + "x".join(str(4 + k) for k in range(sizes))
     symbols = sorted(str(s) for s in getattr(value, "free_symbols", ()))
+    if not symbols and hasattr(value, "free_symbols") and kind in ("number", "formula"):
+        return "a number: a decimal of 3 or more significant figures, e.g. 0.245"
     if symbols:
         return f"a formula in {', '.join(symbols)}, e.g. 2*{symbols[0]} + 1"
     if kind in ("number", "formula"):
