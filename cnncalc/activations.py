@@ -39,6 +39,9 @@ class ActivationResult(NotebookDisplay):
     input: Exact
     output: Exact
     formula: str  # the rule applied, e.g. "sigmoid(x) = 1/(1 + exp(-x))"
+    # softmax and log-softmax: per row (in np.ndindex order of the leading axes)
+    # the shared sum S = sum_j exp(x_j); empty for element-wise activations
+    sums: tuple = ()
 
 
 def relu(input) -> ActivationResult:
@@ -98,16 +101,29 @@ def _along_last_axis(input):
 
 
 def softmax(input) -> ActivationResult:
-    """exp(x_i) / sum_j exp(x_j) along the last axis."""
+    """exp(x_i) / sum_j exp(x_j) along the last axis, as exact expressions.
+
+    Each row's sum S and its inverse are built once and every value is
+    exp(x_i) * (1/S): linear in the row length.  sympy still cancels what
+    cancels by itself (equal values give 1/n); nothing calls ``simplify``,
+    whose cost grows faster than the row.
+
+    >>> [str(v) for v in softmax("1 2 3").output.tolist()]
+    ['E/(E + exp(2) + exp(3))', 'exp(2)/(E + exp(2) + exp(3))', 'exp(3)/(E + exp(2) + exp(3))']
+    """
     import sympy
 
     x = _along_last_axis(input)
     exps = np.frompyfunc(sympy.exp, 1, 1)(x.symbols)
     out = np.empty_like(exps)
+    sums = []
     for lead in np.ndindex(*exps.shape[:-1]):
         total = sympy.Add(*exps[lead])
-        out[lead] = [sympy.simplify(e / total) if not e.free_symbols else e / total for e in exps[lead]]
-    return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)")
+        inverse = 1 / total
+        out[lead] = [e * inverse for e in exps[lead]]
+        sums.append(total)
+    return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)",
+                            tuple(sums))
 
 
 def log_softmax(input) -> ActivationResult:
@@ -116,11 +132,14 @@ def log_softmax(input) -> ActivationResult:
 
     x = _along_last_axis(input)
     out = np.empty_like(x.symbols)
+    sums = []
     for lead in np.ndindex(*x.shape[:-1]):
-        log_total = sympy.log(sympy.Add(*[sympy.exp(v) for v in x.symbols[lead]]))
+        total = sympy.Add(*[sympy.exp(v) for v in x.symbols[lead]])
+        log_total = sympy.log(total)
         out[lead] = [v - log_total for v in x.symbols[lead]]
+        sums.append(total)
     return ActivationResult("log-softmax", x, Exact(symbols=out),
-                            "log_softmax(x)_i = x_i - log(sum_j exp(x_j))")
+                            "log_softmax(x)_i = x_i - log(sum_j exp(x_j))", tuple(sums))
 
 
 def activate(name: str, input, slope="0.01") -> ActivationResult:
@@ -132,6 +151,56 @@ def activate(name: str, input, slope="0.01") -> ActivationResult:
     if key not in table:
         raise ShapeError(f"activation '{name}' is unknown; use one of {', '.join(FUNCTIONS)}")
     return table[key](input)
+
+
+def decimal_values(result: ActivationResult, digits: int) -> np.ndarray:
+    """The values with every exact expression replaced by a decimal (a sympy
+    ``Float`` of ``digits`` significant digits); ints and fractions stay exact
+    (the formatter writes their decimals).
+
+    softmax and log-softmax evaluate each row's sum once, at ``digits`` plus
+    guard digits, instead of once per value: sympy's ``evalf`` of each value
+    re-evaluates the whole sum, O(n^2) for a row of n.  The terms of a sum of
+    exponentials are all positive, so no digits cancel there; a log-softmax
+    value close to 0 (x_i near log S) loses digits to cancellation and is then
+    evaluated by sympy's own adaptive ``evalf``.
+
+    >>> [str(v) for v in decimal_values(softmax("1 2 3"), 6)]
+    ['0.0900306', '0.244728', '0.665241']
+    >>> decimal_values(relu("-1 2.5"), 3).tolist()
+    [0, Fraction(5, 2)]
+    """
+    values = result.output.values()
+    out = np.empty(values.shape, dtype=object)
+    if not result.sums or any(getattr(s, "free_symbols", None) for s in result.sums):
+        for index, value in np.ndenumerate(values):
+            out[index] = _decimal(value, digits)
+        return out
+    import sympy
+
+    work = digits + 15
+    inputs = result.input.values()
+    for total, lead in zip(result.sums, np.ndindex(*values.shape[:-1])):
+        total_value = sympy.N(total, work)
+        log_total = sympy.log(total_value)
+        for i, (x, exact) in enumerate(zip(inputs[lead], values[lead])):
+            index = lead + (i,)
+            if isinstance(exact, (int, Fraction)):  # what cancelled to a number (1/4) stays exact
+                out[index] = exact
+            elif result.op == "softmax":
+                out[index] = sympy.Float(sympy.N(sympy.exp(x), work) / total_value, digits)
+            else:
+                approx = sympy.N(x, work) - log_total
+                cancelled = approx == 0 or abs(approx) * 10**12 < abs(log_total)  # 12 or more digits lost
+                out[index] = _decimal(exact, digits) if cancelled else sympy.Float(approx, digits)
+    return out
+
+
+def _decimal(value, digits: int):
+    """One value: ints and fractions as they are, an expression evaluated by sympy."""
+    if isinstance(value, (int, Fraction)):
+        return value
+    return value.evalf(digits)
 
 
 @dataclass(frozen=True)

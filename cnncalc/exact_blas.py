@@ -25,6 +25,7 @@ Python integers: still exact, still vectorised.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -56,15 +57,53 @@ def windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np.
     return view[index]
 
 
+class Workspace(threading.local):
+    """Scratch arrays kept from one call to the next (one set per thread).
+
+    A convolution needs the input as floats, the column matrix and the
+    product: several MB for an MNIST batch.  Fresh arrays of that size come
+    from the operating system page by page (mmap, then a fault per 4 KiB page),
+    or from the heap, depending on what the process freed before: the same
+    convolution then ran 4-6x slower or faster with the history of the
+    process.  Kept buffers make every call alike.  Arrays above ``MAX_KEPT``
+    bytes are not kept: holding them would cost more memory than it saves time.
+    """
+
+    MAX_KEPT = 64 * 2**20
+
+    def __init__(self) -> None:
+        self.buffers: dict = {}
+
+    def array(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        """A scratch array of ``shape``, uninitialised, valid until the next
+        request for ``name`` in this thread."""
+        dtype = np.dtype(dtype)
+        size = math.prod(shape)
+        if size * dtype.itemsize > self.MAX_KEPT:
+            return np.empty(shape, dtype)
+        buffer = self.buffers.get((name, dtype))
+        if buffer is None or buffer.size < size:
+            buffer = np.empty(size, dtype)
+            self.buffers[(name, dtype)] = buffer
+        return buffer[:size].reshape(shape)
+
+
+WORKSPACE = Workspace()
+
+
 def _correlate_float(x: np.ndarray, w: np.ndarray, stride, dilation, groups, dtype) -> np.ndarray:
     """im2col and one matrix product (batched over groups) in ``dtype``.
 
     The column matrix is laid out (C*K, N*out): one row per kernel cell, so
     the copy that builds it moves contiguous runs of the input, several times
-    cheaper than the (N*out, C*K) layout for small kernels.
+    cheaper than the (N*out, C*K) layout for small kernels.  The float input,
+    the columns and the product live in the :data:`WORKSPACE`; only the
+    integer result is a new array.
     """
     nd = w.ndim - 2
-    view = windows(x.astype(dtype, copy=False), w.shape[2:], stride, dilation)
+    floats = WORKSPACE.array("input", x.shape, dtype)
+    np.copyto(floats, x, casting="unsafe")  # exact: every value is an integer below 2^24 (2^53)
+    view = windows(floats, w.shape[2:], stride, dilation)
     n, c = view.shape[:2]
     out_sizes = view.shape[2:2 + nd]
     f = w.shape[0]
@@ -72,15 +111,21 @@ def _correlate_float(x: np.ndarray, w: np.ndarray, stride, dilation, groups, dty
     per_group = (c // groups) * math.prod(w.shape[2:])
     # (C, *kernel, N, *out): each column of the matrix is one window
     order = (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
-    columns = np.ascontiguousarray(view.transpose(order)).reshape(c * math.prod(w.shape[2:]), positions)
+    arranged = view.transpose(order)
+    columns = WORKSPACE.array("columns", arranged.shape, dtype)
+    np.copyto(columns, arranged)
+    columns = columns.reshape(c * math.prod(w.shape[2:]), positions)
     weights = w.astype(dtype, copy=False).reshape(f, -1)
     if groups == 1:
-        product = weights @ columns  # (F, N*out)
+        product = np.matmul(weights, columns, out=WORKSPACE.array("product", (f, positions), dtype))
     else:
-        product = (weights.reshape(groups, f // groups, per_group)
-                   @ columns.reshape(groups, per_group, positions)).reshape(f, positions)
+        product = np.matmul(weights.reshape(groups, f // groups, per_group),
+                            columns.reshape(groups, per_group, positions),
+                            out=WORKSPACE.array("product", (groups, f // groups, positions), dtype))
     product = product.reshape((f, n) + out_sizes)
-    return np.swapaxes(product, 0, 1).astype(np.int64)
+    result = np.empty((n, f) + out_sizes, dtype=np.int64)
+    np.copyto(result, np.swapaxes(product, 0, 1), casting="unsafe")
+    return result
 
 
 def _limbs(a: np.ndarray, bits: int) -> list[np.ndarray]:

@@ -72,12 +72,13 @@ class _Parser:
     """Recursive descent: sum := term (('+'|'-') term)*; term := unary (('*'|'/') unary)*;
     unary := ('-'|'+') unary | power; power := atom ('^' unary)?; atom := number | name | '(' sum ')'."""
 
-    def __init__(self, text: str, allow_symbols: bool):
+    def __init__(self, text: str, allow_symbols: bool, names=None):
         self.text = text
         self.tokens = _tokens(text)
         self.pos = 0
         self.depth = 0
         self.allow_symbols = allow_symbols
+        self.names = names
 
     def fail(self, why: str):
         raise InputError(f"'{self.text}' is not a valid number or formula: {why}")
@@ -151,6 +152,10 @@ class _Parser:
                 self.fail("a number too small to represent exactly")
             return value
         if kind == "name":
+            if self.names is not None:  # a name that stands for a number is that number: no sympy
+                known = self.names(text)
+                if isinstance(known, (int, Fraction)):
+                    return known
             if not self.allow_symbols:
                 self.fail(f"'{text}' is a name, and only numbers are allowed here")
             import sympy
@@ -198,9 +203,14 @@ def _power(base, exponent, fail):
     return _to_sympy(base) ** exponent
 
 
-def parse_scalar(text, allow_symbols: bool = True):
+def parse_scalar(text, allow_symbols: bool = True, names=None):
     """Parse one exact value from text (or pass a number through).
 
+    ``names``, if given, maps a name to the number it stands for (or None):
+    such a name is read as its number, and no sympy object is built.
+
+    >>> parse_scalar("units / 2", names={"units": 290400}.get)
+    145200
     >>> parse_scalar("-3"), parse_scalar("13.75"), parse_scalar("2^3")
     (-3, Fraction(55, 4), 8)
     >>> parse_scalar("__import__('os')")
@@ -227,4 +237,4 @@ def parse_scalar(text, allow_symbols: bool = True):
         raise InputError(
             f"a value of {len(text)} characters is longer than {MAX_LENGTH}; write one number per cell"
         )
-    return _Parser(text, allow_symbols).parse()
+    return _Parser(text, allow_symbols, names).parse()

@@ -43,21 +43,98 @@ def _is_int(*values) -> bool:
 
 
 def floor_div(a: Size, b: Size) -> Size:
-    """floor(a / b) for ints, or sympy's ``floor`` where a symbol appears."""
+    """floor(a / b) for ints, or sympy's ``floor`` where a symbol appears.
+
+    A floor inside is absorbed: for an integer c and a positive integer b,
+    floor((floor(y) + c) / b) = floor((y + c) / b), so a stack of stride-2
+    layers gives floor((N - 1)/4) rather than floor(floor((N - 1)/2)/2), and
+    each layer's formula stays as short as the first one's.
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> floor_div(floor_div(N - 1, 2) + 1 - 1, 2)
+    floor(N/4 - 1/4)
+    """
     if _is_int(a, b):
         return a // b
     import sympy
 
-    return sympy.floor(sympy.sympify(a) / b)
+    return _round_symbolic(_absorb_inner(sympy.sympify(a), b, sympy.floor) / b, sympy.floor)
 
 
 def ceil_div(a: Size, b: Size) -> Size:
-    """ceil(a / b) for ints, or sympy's ``ceiling`` where a symbol appears."""
+    """ceil(a / b) for ints, or sympy's ``ceiling`` where a symbol appears
+    (an inner ceiling is absorbed as in :func:`floor_div`).
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> ceil_div(ceil_div(N, 2) + 3, 3)
+    ceiling(N/6) + 1
+    """
     if _is_int(a, b):
         return -((-a) // b)
     import sympy
 
-    return sympy.ceiling(sympy.sympify(a) / b)
+    return _round_symbolic(_absorb_inner(sympy.sympify(a), b, sympy.ceiling) / b, sympy.ceiling)
+
+
+def _round_symbolic(x, rounding):
+    """floor(x) or ceiling(x), with the whole terms of x taken out:
+    floor(y + c) = floor(y) + c for an integer c.  This is what sympy's own
+    evaluation of floor does first; the rest of that evaluation (sign and
+    derivative queries on the argument) costs milliseconds per layer and
+    finds nothing more for window sizes."""
+    import sympy
+
+    if x.is_Rational:
+        return rounding(x)
+    terms = x.args if x.is_Add else (x,)
+    whole = [t for t in terms if surely_integer(t)]
+    rest = [t for t in terms if not surely_integer(t)]
+    if not rest:
+        return x
+    return sympy.Add(*whole, rounding(sympy.Add(*rest), evaluate=False))
+
+
+def _absorb_inner(a, b: Size, rounding):
+    """a = rounding(y) + c with c an integer and b a positive integer: return y + c,
+    whose ``rounding(. / b)`` equals rounding(a / b) (the nested-floor identity
+    floor(floor(y)/b) = floor(y/b)); otherwise a unchanged."""
+    if not (isinstance(b, int) and b > 0) and not (getattr(b, "is_integer", False) and b.is_positive):
+        return a
+    terms = a.args if a.is_Add else (a,)
+    inner = [t for t in terms if isinstance(t, rounding)]
+    if len(inner) != 1:
+        return a
+    rest = [t for t in terms if t is not inner[0]]
+    if not all(surely_integer(t) for t in rest):
+        return a
+    return inner[0].args[0] + sum(rest)
+
+
+def surely_integer(x) -> bool:
+    """Whether a sympy term is an integer by its form alone: integers, integer
+    symbols, floor/ceiling, and sums, products and non-negative powers of
+    them.  False means "not shown", never "not an integer", so a caller that
+    moves only such terms out of a floor stays exact; and no assumption query
+    runs (those cost a millisecond each on a layer's size).
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> surely_integer(3 * N - 2), surely_integer(N / 2), surely_integer(sympy.floor(N / 2))
+    (True, False, True)
+    """
+    import sympy
+
+    if x.is_Integer or isinstance(x, (sympy.floor, sympy.ceiling)):
+        return True
+    if x.is_Symbol:
+        return bool(x.is_integer)
+    if x.is_Add or x.is_Mul:
+        return all(surely_integer(t) for t in x.args)
+    if x.is_Pow:
+        return x.exp.is_Integer and x.exp >= 0 and surely_integer(x.base)
+    return False
 
 
 def effective_kernel(kernel: Size, dilation: Size = 1) -> Size:

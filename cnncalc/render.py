@@ -1,9 +1,7 @@
-"""Turning results and their steps into text: terminal (rich), Markdown,
-LaTeX and JSON.  Formatters return values; only the CLI prints.
-
-Exact values are shown as a student writes them: 45, 13.75 (a terminating
-decimal is exact), 103/9, a*w1 + b*w2.  JSON keeps integers as numbers and
-every other value as an exact string ("1018/9", "a + 2*b").
+"""Turning results and their steps into text: Markdown, LaTeX and JSON
+(the terminal's rich renderables are in ``terminal.py``, the text of single
+values and whole arrays in ``cells.py``).  Formatters return values; only the
+CLI prints.
 
 >>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), format_json_value(Fraction(1, 4))
 ('13.75', '103/9', '1/4')
@@ -11,85 +9,86 @@ every other value as an exact string ("1018/9", "a + 2*b").
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
+from .activations import ActivationResult, decimal_values
+from .cells import cell_texts, format_json_value, format_latex_value, format_value, json_nested
 from .conv import ConvResult
 from .explain import ConvStep, PoolStep
 from .pool import PoolResult
+from .textgrid import labelled_slices
 from .values import Exact
 
 TIMES = "×"
-
-
-def _terminating(q: int) -> bool:
-    for p in (2, 5):
-        while q % p == 0:
-            q //= p
-    return q == 1
-
-
-def format_value(value, digits: int | None = None) -> str:
-    """Exact text: ints, terminating decimals, p/q, or a sympy formula.
-
-    With ``digits`` a non-integer is shown as a rounded decimal instead.
-    """
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Fraction):
-        if digits is not None:
-            return f"{float(value):.{digits}g}"
-        if _terminating(value.denominator) and len(str(value.denominator)) <= 6:
-            return _decimal(value)
-        return f"{value.numerator}/{value.denominator}"
-    if digits is not None:
-        try:
-            return str(value.evalf(digits))
-        except AttributeError:
-            pass
-    return str(value)
-
-
-def _decimal(value: Fraction) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    whole, rest = divmod(value.numerator, value.denominator)
-    places = []
-    while rest:
-        rest *= 10
-        digit, rest = divmod(rest, value.denominator)
-        places.append(str(digit))
-    return f"{sign}{whole}." + "".join(places) if places else f"{sign}{whole}"
-
-
-def format_json_value(value):
-    """JSON: an integer stays a number; anything else is its exact string."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    return str(value)
-
-
-def format_latex_value(value) -> str:
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Fraction):
-        sign = "-" if value < 0 else ""
-        return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
-    import sympy
-
-    return sympy.latex(value)
+NAMED_SUM_LENGTH = 40  # a softmax sum written longer than this is named once (S = ...) and not in every cell
 
 
 def nested(array: Exact, fmt=format_json_value):
     """Nested lists of formatted values (the JSON ``output``)."""
-    values = array.reduced().values()
+    if fmt is format_json_value:
+        return json_nested(array)
+    values = array.values()
     return np.frompyfunc(fmt, 1, 1)(values).tolist() if values.size else []
+
+
+def dumps(data: dict) -> str:
+    """One JSON document (non-ASCII kept: '×' stays a character)."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+# --- activations -----------------------------------------------------------------
+
+def activation_cells(result: ActivationResult, digits: int | None = None) -> tuple[list[str], np.ndarray]:
+    """What a person reads for an activation: (definitions, cell texts).
+
+    With ``digits`` the cells are decimals.  A softmax or log-softmax row
+    whose sum S = sum_j exp(x_j) is long gets the sum named once ("S = E +
+    exp(2) + ...", "S2 = ..." for the second row) and each cell written with
+    the name, exp(x_i)/S or x_i - log(S): exact, and a row of n values is
+    O(n) text instead of n copies of the sum.  JSON keeps every value whole.
+
+    >>> from cnncalc.activations import softmax
+    >>> definitions, cells = activation_cells(softmax("1 2 3"))
+    >>> definitions, cells.tolist()
+    ([], ['E/(E + exp(2) + exp(3))', 'exp(2)/(E + exp(2) + exp(3))', 'exp(3)/(E + exp(2) + exp(3))'])
+    >>> definitions, cells = activation_cells(softmax(list(range(1, 13))))
+    >>> definitions[0][:40], cells.tolist()[:2]
+    ('S = E + exp(2) + exp(3) + exp(4) + exp(5', ['E/S', 'exp(2)/S'])
+    """
+    values = result.output.values()
+    if digits is not None:
+        decimals = decimal_values(result, digits)
+        return [], np.frompyfunc(lambda v: format_value(v, digits), 1, 1)(decimals).astype(object)
+    texts = np.empty(values.shape, dtype=object)
+    if not result.sums:
+        for index, value in np.ndenumerate(values):
+            texts[index] = format_value(value)
+        return [], texts
+    import sympy
+
+    from .formula_text import formula_text
+
+    inputs = result.input.values()
+    long = [len(formula_text(total)) > NAMED_SUM_LENGTH for total in result.sums]
+    definitions = []
+    for row, (total, lead) in enumerate(zip(result.sums, np.ndindex(*values.shape[:-1]))):
+        name = ("S" if len(result.sums) == 1 else f"S{row + 1}") if long[row] else None
+        if name:
+            definitions.append(f"{name} = {formula_text(total)}")
+        for i, (x, value) in enumerate(zip(inputs[lead], values[lead])):
+            text = None
+            if name and not isinstance(value, (int, Fraction)):
+                if result.op == "softmax" and value == sympy.exp(x) * (1 / total):
+                    text = f"{format_value(sympy.exp(x))}/{name}"
+                elif result.op == "log-softmax" and value == x - sympy.log(total):
+                    x_text = format_value(x)
+                    text = f"{x_text if not x_text.startswith('-') else f'({x_text})'} - log({name})"
+            texts[lead + (i,)] = text if text is not None else format_value(value)
+    return definitions, texts
 
 
 # --- descriptions -------------------------------------------------------------
@@ -232,38 +231,43 @@ def pool_json(result: PoolResult, steps: list[PoolStep] | None = None) -> dict:
 
 # --- Markdown and LaTeX ---------------------------------------------------------
 
-def matrix_slices(array: Exact) -> list[tuple[str, Exact]]:
-    """Split an n-D array into titled 2-D (or 1-D) slices for display."""
-    if array.ndim <= 2:
-        return [("", array)]
-    out = []
-    for lead in np.ndindex(*array.shape[:-2]):
-        title = ", ".join(f"[{i + 1}]" for i in lead)
-        out.append((title, array[lead]))
-    return out
+def matrix_slices(array: Exact, axis_names: Sequence[str] | None = None) -> list[tuple[str, Exact]]:
+    """Every 2-D (or 1-D) slice with its title ("sample 1 of 2, channel 3 of 10"),
+    for formatters that show everything (:func:`textgrid.labelled_slices`)."""
+    return list(labelled_slices(array, axis_names))
 
 
-def markdown_matrix(array: Exact) -> str:
+def _rows(part: Exact, fmt) -> list[list[str]]:
+    if fmt is None:
+        texts = cell_texts(part)
+    else:
+        texts = np.frompyfunc(fmt, 1, 1)(part.values()) if part.size else part.values()
+    if texts.ndim == 0:
+        return [[texts.item()]]
+    if texts.ndim == 1:
+        return [texts.tolist()]
+    return texts.tolist()
+
+
+def markdown_matrix(array: Exact, axis_names: Sequence[str] | None = None) -> str:
+    """Every value, as Markdown tables: one per 2-D slice, each under its title."""
     blocks = []
-    for title, part in matrix_slices(array.reduced()):
-        rows = part.values()
-        rows = rows.reshape(1, -1) if rows.ndim == 1 else rows.reshape(-1, rows.shape[-1]) if rows.ndim else rows.reshape(1, 1)
-        width = rows.shape[1]
+    for title, part in labelled_slices(array.reduced(), axis_names):
+        rows = _rows(part, None)
+        width = len(rows[0]) if rows else 0
         lines = ([f"**{title}**", ""] if title else [])
         lines.append("| " + " | ".join(" " for _ in range(width)) + " |")
         lines.append("|" + "---:|" * width)
-        for row in rows:
-            lines.append("| " + " | ".join(format_value(v) for v in row) + " |")
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
-def latex_matrix(array: Exact) -> str:
+def latex_matrix(array: Exact, axis_names: Sequence[str] | None = None) -> str:
+    """Every value, as LaTeX bmatrix environments, one per 2-D slice."""
     blocks = []
-    for title, part in matrix_slices(array.reduced()):
-        rows = part.values()
-        rows = rows.reshape(1, -1) if rows.ndim == 1 else rows.reshape(-1, rows.shape[-1]) if rows.ndim else rows.reshape(1, 1)
-        body = " \\\\\n".join(" & ".join(format_latex_value(v) for v in row) for row in rows)
+    for title, part in labelled_slices(array.reduced(), axis_names):
+        body = " \\\\\n".join(" & ".join(row) for row in _rows(part, format_latex_value))
         prefix = f"\\text{{{title}}}\\;" if title else ""
         blocks.append(f"{prefix}\\begin{{bmatrix}}\n{body}\n\\end{{bmatrix}}")
     return "\n".join(blocks)

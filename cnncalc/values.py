@@ -40,9 +40,9 @@ def max_abs(numerators: np.ndarray) -> int:
     """Largest magnitude in an integer array, as a Python int (0 when empty)."""
     if numerators.size == 0:
         return 0
-    if numerators.dtype == object:
-        return max(abs(int(v)) for v in numerators.flat)
-    return int(np.abs(numerators).max())
+    if numerators.dtype == object:  # Python ints: compare them in numpy's loop, no abs() per element
+        return max(int(numerators.max()), -int(numerators.min()))
+    return max(int(numerators.max()), -int(numerators.min()))  # two reductions, no |x| temporary
 
 
 def fit_integers(numerators: np.ndarray) -> np.ndarray:
@@ -97,10 +97,51 @@ class Exact:
         if isinstance(values, np.ndarray):
             if values.dtype.kind in "iub":
                 return cls(values.astype(np.int64) if values.dtype.kind == "b" else values)
+            if values.dtype.kind == "f":
+                return cls.from_binary_floats(values)
             values = values.tolist()
         shape = _nested_shape(values)
         flat = [parse_scalar(v, allow_symbols) for v in _flatten(values, len(shape))]
         return cls.from_flat(flat, shape)
+
+    @classmethod
+    def from_binary_floats(cls, array: np.ndarray) -> "Exact":
+        """A float array (a .npy file, numpy data) read exactly: every float is
+        m * 2^e with an integer m, so the array is integers over one power of two.
+
+        A typed 0.1 means 1/10; a stored float 0.1 is the binary fraction
+        3602879701896397/36028797018963968 that the machine holds, and that is
+        the value torch computes with.  No decimal string is ever made.
+
+        >>> Exact.from_binary_floats(np.array([0.25, -3.0, 0.375])).tolist()
+        [Fraction(1, 4), -3, Fraction(3, 8)]
+        >>> Exact.from_binary_floats(np.array([0.1])).tolist()
+        [Fraction(3602879701896397, 36028797018963968)]
+        """
+        wide = np.asarray(array, dtype=np.float64)  # float16/32 widen exactly
+        if not np.isfinite(wide).all():
+            bad = wide[~np.isfinite(wide)].flat[0]
+            raise InputError(f"the array holds {bad}, which is not a finite number; replace it with a number")
+        fraction, exponent = np.frexp(wide)  # x = fraction * 2^exponent, 1/2 <= |fraction| < 1
+        mantissa = (fraction * 2.0**53).astype(np.int64)  # exact: 53 bits
+        exponent = exponent.astype(np.int64) - 53
+        nonzero = mantissa != 0
+        if not nonzero.any():
+            return cls(np.zeros(wide.shape, dtype=np.int64))
+        # drop trailing zero bits (float32 data has 29 of them): the common
+        # denominator is then only as large as the data needs
+        lowest_bit = np.where(nonzero, mantissa & -mantissa, 1)
+        zeros = np.frexp(lowest_bit.astype(np.float64))[1].astype(np.int64) - 1
+        mantissa >>= zeros
+        exponent += zeros
+        low = int(exponent[nonzero].min())
+        shift = np.where(nonzero, exponent - min(low, 0), 0)
+        bits = int((np.frexp(np.abs(mantissa).astype(np.float64))[1] + shift).max())
+        if bits < 62:
+            numerators = mantissa << shift
+        else:  # magnitudes past 2^62 (or tiny values next to large ones): Python ints
+            numerators = mantissa.astype(object) << shift.astype(object)
+        return cls(numerators, 1 << max(-low, 0))
 
     @classmethod
     def from_flat(cls, flat: list, shape: tuple) -> "Exact":

@@ -24,8 +24,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CLASS = Path(__file__).resolve().parent / "ta_class"
 
+_MEMORY_COLUMN = ("issue 11 asks for the slides' rounded memory column (3.2M, 800K, 25K) to be right wherever the "
+                  "question's reference is that table; this TA marks it wrong")
 #: (file, question) -> why the grader deliberately differs from this TA.
-KNOWN: dict[tuple[str, str], str] = {}
+KNOWN: dict[tuple[str, str], str] = {
+    **{("vgg16/s10-jonas.yaml", f"{layer}-memory"): _MEMORY_COLUMN
+       for layer in ("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "conv5", "conv6", "conv7", "pool3",
+                     "conv8", "conv9", "conv10", "pool5")},
+    ("vgg16/s13-mateo.yaml", "total-memory"): _MEMORY_COLUMN + " (15M for the total, by the same rule)",
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ def compare_class() -> tuple[int, int, list[Disagreement]]:
     expected = expected_grades()
     total = agreed = 0
     disagreements: list[Disagreement] = []
+    moved: list[str] = []
     for folder in sorted(p for p in CLASS.iterdir() if p.is_dir()):
         grades = {str(Path(g.source).relative_to(CLASS)): g for g in grade_paths(exercises, [str(folder)])}
         for name, grade in grades.items():
@@ -69,22 +77,27 @@ def compare_class() -> tuple[int, int, list[Disagreement]]:
                 status = decision["status"] if isinstance(decision, dict) else decision
                 score = Fraction(str(decision["score"])) if isinstance(decision, dict) and "score" in decision else None
                 q = got.get(qid)
-                total += 1
-                if q is None:
-                    disagreements.append(Disagreement(name, qid, status, "(no such question)", ""))
+                if q is None:  # the question moved to another exercise after the class was written
+                    moved.append(f"{name} {qid}")
                     continue
-                same = q.status == status and (score is None or q.score == score)
+                total += 1
+                # the TA wrote partial scores as decimals (1.6667 for 5/3): equal to 3 decimals
+                same = q.status == status and (score is None or abs(q.score - score) < Fraction(1, 1000))
                 if same:
                     agreed += 1
                 else:
                     shown = q.status + (f" {q.score}" if q.status == "partial" else "")
                     wanted = status + (f" {score}" if score is not None else "")
                     disagreements.append(Disagreement(name, qid, wanted, shown, q.feedback))
+    compare_class.moved = moved  # type: ignore[attr-defined]
     return total, agreed, disagreements
 
 
 def main() -> None:
     total, agreed, disagreements = compare_class()
+    moved = getattr(compare_class, "moved", [])
+    if moved:
+        print(f"({len(moved)} graded questions of the class are no longer in their exercise and are not counted)")
     known = [d for d in disagreements if (d.file, d.question) in KNOWN]
     print(f"agreement: {agreed} of {total} questions ({agreed / total:.1%}); "
           f"{len(known)} known disagreements, {len(disagreements) - len(known)} others")

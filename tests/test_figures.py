@@ -293,7 +293,7 @@ def test_results_display_in_notebooks():
     a = relu("-3 0 2.5")
     assert ">2.5<" in a._repr_html_() and "\\mapsto" in a._repr_markdown_()
     s = softmax("1 2 3")
-    assert "\\frac{e^{2}}{1 + e + e^{2}}" in s._repr_markdown_()
+    assert "\\frac{e^{2}}{e + e^{2} + e^{3}}" in s._repr_markdown_()  # exp(x_i)/sum, not simplified (issue 13)
     d = dense("1 2", "1 0; 0 1; 1 1", bias="0 0 1/2")
     assert ">3.5<" in d._repr_html_()
 

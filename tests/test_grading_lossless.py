@@ -285,11 +285,13 @@ def test_manual_questions_are_listed_everywhere_and_left_out_of_the_score(tmp_pa
 
 @pytest.mark.parametrize("answer, status", [
     ("795*H + 10", "correct"), ("10 + 795*H", "correct"), ("784*H + H + 10*H + 10", "correct"),
-    ("(784 + 1)*H + (H + 1)*10", "correct"), ("795*H", "wrong"), ("794*H", "wrong"),
+    ("(784 + 1)*H + (H + 1)*10", "correct"), ("795*H", "partial"), ("794*H", "partial"), ("784*H", "wrong"),
 ])
 def test_formula_answers_are_compared_as_formulas(answer, status):
+    # the course's 2-point counts give half the points for a forgotten bias (mistake_credit: method marks)
     q = by_id(Grader(ex("mnist-models")).grade({"fc_params": answer}))["fc_params"]
     assert q.status == status, q.feedback
+    assert q.score == {"correct": 2, "partial": 1, "wrong": 0}[status]
     if answer == "795*H":
         assert "forgot the bias of the output layer" in q.feedback
 

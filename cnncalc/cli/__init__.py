@@ -26,6 +26,29 @@ COMMANDS = {
 }
 
 
+# command -> the first paragraph of its help, so `cnncalc --help` lists the
+# commands without importing them (and numpy, sympy or torch with them);
+# tests/test_startup.py checks that each line matches the command's own help
+SUMMARIES = {
+    "act": "Apply an activation exactly: relu, leaky-relu, sigmoid, tanh, softmax, log-softmax.",
+    "check": "Validate exercises, compute every reference, compare with the published answers.",
+    "conv": "Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).",
+    "data": "Download MNIST into DIR and check it, or check a copy already there.",
+    "dense": "A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).",
+    "equivariance": "Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.",
+    "flatten": "Flatten a (C, H, W) array into a vector.",
+    "generate": "Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.",
+    "grade": "Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.",
+    "kernel": "Name the feature KERNEL detects, with the evidence.",
+    "loss": "A loss of INPUT (one row per example) against --target, exactly, with every step.",
+    "pool": "Pool INPUT exactly: max, avg, min or sum over windows.",
+    "shape": "Shapes, units, parameters, MACs, memory and receptive fields of a layer stack.",
+    "solve": "Write the worked solution of an exercise: statement, then every question's steps.",
+    "train": "Run one of the course's MNIST tasks (sheet 000 Q3; lecture 004's programming task).",
+    "verify": "Check the engine against torch on a layer stack, layer by layer.",
+}
+
+
 _OPTION_LIKE = re.compile(r"--?[A-Za-z][\w-]*")
 
 
@@ -53,6 +76,22 @@ class CnnCalcGroup(click.Group):
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def format_commands(self, ctx, formatter):
+        """The command list of --help, from :data:`SUMMARIES` where a command
+        is not loaded yet (click's own version imports every command)."""
+        names = [name for name in self.list_commands(ctx)
+                 if name in self.commands or name not in SUMMARIES]
+        loaded = {name: self.get_command(ctx, name) for name in names}
+        shown = [name for name in self.list_commands(ctx)
+                 if name not in loaded or (loaded[name] is not None and not loaded[name].hidden)]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(map(len, shown))
+        rows = [(name, loaded[name].get_short_help_str(limit) if name in loaded
+                 else click.utils.make_default_short_help(SUMMARIES[name], limit)) for name in shown]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in COMMANDS:

@@ -30,14 +30,19 @@ from .options import emit, output_options, parse_ints, parse_padding
 @draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
 def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, transposed,
-                 output_padding, draw_path, explain, cells, digits, form):
+                 output_padding, draw_path, explain, cells, digits, form, full, out):
     """Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).
 
     INPUT and KERNEL are typed matrices ("1 2; 3 4", rows split by ';';
     "|" between channels; nested lists "[[1, 2], [3, 4]]") or files
     (.txt, .csv, .json, .yaml, .npy).  Values may be integers, decimals (0.25
-    is exactly 1/4), fractions (1/9) or names (w11).  Shapes: input (H,W),
-    (C,H,W) or (N,C,H,W); kernel (kh,kw), (C,kh,kw) or (F,C,kh,kw).
+    is exactly 1/4), fractions (1/9) or names (w11); floats in a .npy file are
+    the exact binary fractions stored.  Shapes: input (H,W), (C,H,W) or
+    (N,C,H,W); kernel (kh,kw), (C,kh,kw) or (F,C,kh,kw).
+
+    Every value of the result is shown in the terminal, wrapped to its width;
+    long runs of rows, columns or channels are left out with a note that says
+    which (--full shows them, --json and --out FILE give everything).
 
     \b
     Examples:
@@ -70,16 +75,16 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
 
         matrix = conv_as_matrix(result)
 
-    def terminal():
+    def terminal(width: int | None, limits):
         from rich.console import Group
 
         from ..terminal import array_group, conv_renderable
 
-        parts = [conv_renderable(result, steps, show_windows=bool(cells), digits=digits)]
+        parts = [conv_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)]
         if matrix is not None:
             from rich.text import Text
 
-            parts += [Text(matrix.describe(), style="bold"), array_group(matrix.matrix)]
+            parts += [Text(matrix.describe(), style="bold"), array_group(matrix.matrix, width, limits=limits)]
         return Group(*parts)
 
     def json_data():
@@ -95,7 +100,7 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
             text += f"\n{matrix.describe()}\n\n" + render.markdown_matrix(matrix.matrix) + "\n"
         return text
 
-    emit(form, json_data, markdown, lambda: render.conv_latex(result, steps), terminal)
+    emit(form, json_data, markdown, lambda: render.conv_latex(result, steps), terminal, full=full, out=out)
 
 
 def _transposed(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, output_padding,

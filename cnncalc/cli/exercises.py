@@ -18,8 +18,23 @@ def _status_style(status: str) -> str:
 
 
 def _clip(value, width: int = 40) -> str:
+    """A value for a table cell: whole numbers only, never one cut short; a
+    long matrix keeps its first values and says how many more --json has.
+
+    >>> _clip("1018/9 1030/9 346/3; 1048/9 353/3 1066/9", 30)
+    '1018/9 1030/9 346/3; 1048/9 (+2 more values; --json for all)'
+    """
     text = "" if value is None else " ".join(str(value).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    if len(text) <= width:
+        return text
+    words = text.split(" ")
+    kept: list[str] = []
+    for word in words:
+        if len(" ".join(kept + [word])) > width:
+            break
+        kept.append(word)
+    rest = len(words) - len(kept)
+    return " ".join(kept) + f" (+{rest} more value{'s' * (rest != 1)}; --json for all)"
 
 
 @main.command("check")

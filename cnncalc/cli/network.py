@@ -2,68 +2,60 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Sequence
+
 import click
 
 from ..activations import FUNCTIONS, activate, dense, flatten
 from . import main
-from .options import emit
+from .options import emit, form_options
+
+if TYPE_CHECKING:  # annotations only: the command starts without importing these
+    import numpy as np
+    from rich.console import Group
+
+    from ..textgrid import Limits
+    from ..values import Exact
 
 
-def _decimal(value, digits: int) -> str:
-    from ..render import format_value
-
-    if isinstance(value, int):
-        return str(value)
-    try:
-        return str(value.evalf(digits)) if hasattr(value, "evalf") else format_value(value, digits)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _show(title: str, output, form, digits, formula: str | None = None, steps=None):
+def _show(title: str, output: Exact, form: str | None, digits: int | None, full: bool, out: str | None,
+          formula: str | None = None, steps: list[str] | None = None, definitions: Sequence[str] = (),
+          cells: np.ndarray | None = None, decimals: np.ndarray | None = None) -> None:
+    """Print one result.  ``cells`` are the texts the terminal shows (named
+    sums, decimals); ``decimals`` the JSON's "decimal" field."""
     from .. import render
 
-    def json_data():
+    def json_data() -> dict:
         data = {"operation": title, "output": render.nested(output), "shape": list(output.shape)}
         if formula:
             data["formula"] = formula
-        if digits:
-            import numpy as np
-
-            data["decimal"] = np.frompyfunc(lambda v: _decimal(v, digits), 1, 1)(output.values()).tolist()
+        if decimals is not None:
+            data["decimal"] = decimals.tolist()
         if steps is not None:
             data["steps"] = steps
         return data
 
-    def markdown():
+    def markdown() -> str:
         lines = [f"**{title}**", ""] + ([f"`{formula}`", ""] if formula else [])
         lines += [f"- {s}" for s in steps or []] + ([""] if steps else [])
         return "\n".join(lines) + render.markdown_matrix(output) + "\n"
 
-    def latex():
+    def latex() -> str:
         return f"% {title}\n\\[\n" + render.latex_matrix(output) + "\n\\]\n"
 
-    def terminal():
+    def terminal(width: int | None, limits: Limits | None) -> Group:
         from rich.console import Group
         from rich.text import Text
 
         from ..terminal import array_group
 
         parts = [Text(title, style="bold")] + ([Text(formula)] if formula else [])
+        parts += [Text(line) for line in definitions]
         parts += [Text(s) for s in steps or []]
-        parts.append(array_group(output, digits))
+        parts.append(array_group(cells if cells is not None else output, width, limits=limits, digits=digits))
         return Group(*parts)
 
-    emit(form, json_data, markdown, latex, terminal)
-
-
-def _forms(function):
-    function = click.option("--latex", "form", flag_value="latex", help="LaTeX output.")(function)
-    function = click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")(function)
-    function = click.option("--json", "form", flag_value="json", help="One JSON object with output and shape.")(function)
-    function = click.option("--digits", type=click.IntRange(1, 50), default=None,
-                            help="Also show decimals with this many significant digits.")(function)
-    return function
+    emit(form, json_data, markdown, latex, terminal, full=full, out=out)
 
 
 @main.command("act", context_settings={"ignore_unknown_options": True})
@@ -71,11 +63,14 @@ def _forms(function):
 @click.argument("input")
 @click.option("--slope", default="0.01", show_default=True, help="Negative slope of leaky-relu.")
 @click.option("--explain", is_flag=True, help="Show the rule applied to every value.")
-@_forms
-def act_command(function, input, slope, explain, digits, form):
+@form_options
+def act_command(function: str, input: str, slope: str, explain: bool, digits: int | None, form: str | None,
+                full: bool, out: str | None) -> None:
     """Apply an activation exactly: relu, leaky-relu, sigmoid, tanh, softmax, log-softmax.
 
-    Softmax and log-softmax work along the last axis (each row).
+    Softmax and log-softmax work along the last axis (each row).  A long sum
+    of exponentials is written once, S = exp(1) + ..., and each value as
+    exp(x_i)/S; --json writes every value in full.
 
     \b
     Examples:
@@ -83,15 +78,18 @@ def act_command(function, input, slope, explain, digits, form):
       cnncalc act softmax "1 2 3" --digits 6
       cnncalc act sigmoid "0 1" --json --digits 10
     """
+    from ..render import activation_cells, format_value
+
     result = activate(function, input, slope)
+    definitions, cells = activation_cells(result)
+    decimals = activation_cells(result, digits)[1] if digits else None
     steps = None
     if explain:
-        from ..render import format_value
-
-        ins, outs = result.input.values().flat, result.output.values().flat
-        steps = [f"{result.op}({format_value(i)}) = {format_value(o)}"
-                 + (f" ≈ {_decimal(o, digits)}" if digits else "") for i, o in zip(ins, outs)]
-    _show(result.op, result.output, form, digits, result.formula, steps)
+        ins = result.input.values().flat
+        steps = [f"{result.op}({format_value(i)}) = {text}" + (f" ≈ {decimal}" if digits else "")
+                 for i, text, decimal in zip(ins, cells.flat, (decimals if digits else cells).flat)]
+    _show(result.op, result.output, form, digits, full, out, result.formula, steps, definitions,
+          decimals if digits else cells, decimals)
 
 
 @main.command("dense", context_settings={"ignore_unknown_options": True})
@@ -99,8 +97,9 @@ def act_command(function, input, slope, explain, digits, form):
 @click.argument("weights")
 @click.option("--bias", default=None, help="One value per output: \"0.5, -1\".")
 @click.option("--explain", is_flag=True, help="Show each output's sum of products.")
-@_forms
-def dense_command(input, weights, bias, explain, digits, form):
+@form_options
+def dense_command(input: str, weights: str, bias: str | None, explain: bool, digits: int | None,
+                  form: str | None, full: bool, out: str | None) -> None:
     """A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).
 
     \b
@@ -115,26 +114,38 @@ def dense_command(input, weights, bias, explain, digits, form):
         x = result.input.reshape(-1).values()
         w = result.weights.values()
         b = result.bias.values() if result.bias is not None else None
-        out = result.output.values()
+        out_values = result.output.values()
         steps = []
         for r in range(w.shape[0]):
             terms = " + ".join(f"{format_value(w[r, j])} × {format_value(x[j])}" for j in range(w.shape[1]))
             if b is not None:
                 terms += f" + {format_value(b[r])}"
-            steps.append(f"y{r + 1} = {terms} = {format_value(out[r])}")
-    _show("dense layer y = W x + b", result.output, form, digits, None, steps)
+            steps.append(f"y{r + 1} = {terms} = {format_value(out_values[r])}")
+    _show("dense layer y = W x + b", result.output, form, digits, full, out, None, steps,
+          decimals=_decimals(result.output, digits))
 
 
 @main.command("flatten", context_settings={"ignore_unknown_options": True})
 @click.argument("input")
 @click.option("--order", type=click.Choice(["chw", "hwc"]), default="chw", show_default=True,
               help="chw: channel by channel (torch); hwc: pixel by pixel (Keras).")
-@_forms
-def flatten_command(input, order, digits, form):
+@form_options
+def flatten_command(input: str, order: str, digits: int | None, form: str | None, full: bool,
+                    out: str | None) -> None:
     """Flatten a (C, H, W) array into a vector.
 
     \b
     Examples:
       cnncalc flatten "1 2; 3 4 | 5 6; 7 8" --order hwc
     """
-    _show(f"flatten ({order})", flatten(input, order), form, digits)
+    output = flatten(input, order)
+    _show(f"flatten ({order})", output, form, digits, full, out, decimals=_decimals(output, digits))
+
+
+def _decimals(output: Exact, digits: int | None) -> np.ndarray | None:
+    """The JSON's "decimal" texts of exact values (None without --digits)."""
+    if not digits:
+        return None
+    from ..cells import cell_texts
+
+    return cell_texts(output, digits)

@@ -3,8 +3,6 @@ output forms.  Errors are one line naming the value and the fix."""
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..errors import InputError
@@ -45,13 +43,8 @@ def parse_padding(text: str | None):
 
 
 def output_options(function):
-    """--json / --markdown / --latex, and --explain / --cell / --digits."""
-    function = click.option("--latex", "form", flag_value="latex", help="LaTeX output.")(function)
-    function = click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")(function)
-    function = click.option("--json", "form", flag_value="json",
-                            help="One JSON object: output, shape (and steps with --explain).")(function)
-    function = click.option("--digits", type=click.IntRange(1, 50), default=None,
-                            help="Show non-integers as decimals with this many significant digits.")(function)
+    """--json / --markdown / --latex, --full / --out, and --explain / --cell / --digits."""
+    function = form_options(function)
     function = click.option("--cell", "cells", multiple=True, metavar="ROW,COL",
                             help="Explain one output cell, counted from 1 (repeatable); implies --explain.")(function)
     function = click.option("--explain", is_flag=True,
@@ -59,15 +52,88 @@ def output_options(function):
     return function
 
 
-def emit(form: str | None, json_data, markdown, latex, terminal) -> None:
-    """Print in the chosen form; each argument is a function producing it."""
+def form_options(function):
+    """--json / --markdown / --latex, --digits, and --full / --out FILE: how much is shown, and where."""
+    function = click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
+                            metavar="FILE", help="Write everything to FILE (the chosen form; plain text by "
+                            "default) instead of the terminal.")(function)
+    function = click.option("--full", is_flag=True,
+                            help="Show every value; by default long runs of rows, columns or slices are "
+                            "left out with a note.")(function)
+    function = click.option("--latex", "form", flag_value="latex", help="LaTeX output.")(function)
+    function = click.option("--markdown", "form", flag_value="markdown", help="Markdown output.")(function)
+    function = click.option("--json", "form", flag_value="json",
+                            help="One JSON object: output, shape (and steps with --explain).")(function)
+    function = click.option("--digits", type=click.IntRange(1, 50), default=None,
+                            help="Show non-integers as decimals with this many significant digits.")(function)
+    return function
+
+
+def emit(form: str | None, json_data, markdown, latex, terminal, *, full: bool = False, out: str | None = None) -> None:
+    """Print (or write to ``out``) in the chosen form.
+
+    ``json_data``, ``markdown`` and ``latex`` are functions producing the
+    form; ``terminal(width, limits)`` produces a rich renderable whose grids
+    fit ``width`` columns (``None``: no limit) and show what ``limits`` allows
+    (``None``: everything).
+    """
     if form == "json":
-        click.echo(json.dumps(json_data(), ensure_ascii=False))
+        from ..render import dumps
+
+        text = dumps(json_data()) + "\n"
     elif form == "markdown":
-        click.echo(markdown(), nl=False)
+        text = markdown()
     elif form == "latex":
-        click.echo(latex(), nl=False)
-    else:
+        text = latex()
+    elif out is None:
         from rich.console import Console
 
-        Console(highlight=False).print(terminal())
+        from ..textgrid import DEFAULT
+
+        console = Console(highlight=False)
+        console.print(terminal(console.width, None if full else DEFAULT))
+        return
+    else:
+        text = plain_text(terminal(None, None))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise InputError(f"--out '{out}' cannot be written ({error.strerror}); give a file in a folder you can "
+                         "write to") from None
+    click.echo(f"wrote {out} ({len(text.encode('utf-8')):,} bytes)")
+
+
+def plain_text(renderable) -> str:
+    """A rich renderable as plain text, lines as long as they need (no colour codes).
+
+    Our renderables are groups of Text, whose plain strings are the output:
+    joined directly, without rich splitting every line again (half the time of
+    writing a large batch).  Anything else goes through a wide rich console.
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    pieces: list[str] = []
+
+    def walk(item) -> bool:
+        if isinstance(item, Text):
+            pieces.append(item.plain)
+            return True
+        if isinstance(item, Group):
+            return all(walk(part) for part in item.renderables)
+        return False
+
+    if walk(renderable):
+        return "\n".join(pieces) + "\n"
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=1_000_000, color_system=None, highlight=False, force_terminal=False,
+            legacy_windows=False).print(renderable)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))

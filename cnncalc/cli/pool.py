@@ -26,7 +26,7 @@ from .options import emit, output_options, parse_ints, parse_padding
 @draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
 def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclude_pad, global_pool, dims,
-                 draw_path, explain, cells, digits, form):
+                 draw_path, explain, cells, digits, form, full, out):
     """Pool INPUT exactly: max, avg, min or sum over windows.
 
     INPUT is a typed matrix ("1 2; 3 4", '|' between channels) or a file
@@ -52,10 +52,10 @@ def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclud
         draw_result(result, draw_path, chosen)
     from .. import render
 
-    def terminal():
+    def terminal(width: int | None, limits):
         from ..terminal import pool_renderable
 
-        return pool_renderable(result, steps, show_windows=bool(cells), digits=digits)
+        return pool_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)
 
     emit(form, lambda: render.pool_json(result, steps), lambda: render.pool_markdown(result, steps),
-         lambda: render.pool_latex(result, steps), terminal)
+         lambda: render.pool_latex(result, steps), terminal, full=full, out=out)

@@ -34,7 +34,7 @@ from .scope import Given, Scope, read_given
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
                  "erratum", "tolerance", "mistakes", "hint", "manual", "exact", "rounded_credit", "carried", "reject",
-                 "unit", "visibility")
+                 "unit", "mistake_credit", "visibility")
 #: When students see a question's result on a platform that can hide it (Gradescope's test visibility).
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 
@@ -61,6 +61,7 @@ class Question:
     carried: Fraction = Fraction(1)  # the share an answer right for the student's own earlier answer earns
     reject: tuple = ()  # words of competing answers that make a text answer wrong
     unit: Fraction = Fraction(1)  # the question asks in millions (unit: million): 133 means 133,000,000
+    mistake_credit: tuple = ()  # (words of a named mistake, share): method marks, e.g. forgot the bias: 0.5
     visibility: str = "visible"  # one of VISIBILITIES: when students see this question's result
 
 
@@ -253,8 +254,19 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         carried=_share(raw.get("carried", 1), f"{path}.carried", document),
         reject=tuple(str(r) for r in raw.get("reject") or ()) + tuple(c for c in choices if c != str(raw.get("answer"))),
         unit=_unit(raw.get("unit", 1), f"{path}.unit", document),
+        mistake_credit=_mistake_credit(raw.get("mistake_credit"), f"{path}.mistake_credit", document),
         visibility=_visibility(raw.get("visibility", "visible"), f"{path}.visibility", document),
     )
+
+
+def _mistake_credit(raw, path: str, document: YamlDocument) -> tuple:
+    """``{forgot the bias: 0.5, arithmetic slip: 0.5}``: the share a named mistake earns."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise SpecError(f"{document.where(path)}: mistake_credit maps words of a mistake to a share, "
+                        "e.g. {forgot the bias: 0.5}")
+    return tuple((str(words).lower(), _share(share, f"{path}.{words}", document)) for words, share in raw.items())
 
 
 UNITS = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10**6, "billion": 10**9,

@@ -35,6 +35,12 @@ FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biase
 
 
 def _summary(params: dict, scope, path: str) -> StackSummary:
+    stack, context = _stack(params, scope, path)
+    return summarize(stack.input, stack.layers, context, stack.name)
+
+
+def _stack(params: dict, scope, path: str):
+    """The network a question is about, and how to count it (convention, biases, padding)."""
     from ..stacks import load_stack
 
     raw = params.get("of")
@@ -55,7 +61,44 @@ def _summary(params: dict, scope, path: str) -> StackSummary:
         from ..stacks.grammar import without_padding
 
         stack = without_padding(stack)
-    return summarize(stack.input, stack.layers, context, stack.name)
+    return stack, context
+
+
+CHAINED = ("output", "units", "memory", "params", "weights", "biases", "trainable", "macs")
+
+
+def layer_order(params: dict, scope, path: str = "") -> list[str]:
+    """The names of a network's top-level layers, in order (conv1, pool1, ...)."""
+    return [row.name for row in _summary(params, scope, path).rows if row.depth == 0]
+
+
+def fact_after(params: dict, scope, path: str, start_layer: str, start_output) -> Answer:
+    """A layer question computed from an earlier layer's output as a student gave it
+    (``start_output``, a shape such as (26, 26, 96)): the layers after ``start_layer``
+    up to the question's layer, applied to it.  Errors carried forward along a network
+    use it: POOL1 from a student's own CONV1 output.
+
+    >>> from cnncalc.exercises.scope import Scope
+    >>> a = fact_after({"of": "alexnet", "layer": "pool1", "value": "output"}, Scope({}), "q", "conv1", (54, 54, 96))
+    >>> a.value
+    (26, 26, 96)
+    """
+    from dataclasses import replace
+
+    from ..stacks.shapes import Shape
+
+    check_keys(params, OPTIONS, scope, path, "network")
+    stack, context = _stack(params, scope, path)
+    names = [row.name for row in summarize(stack.input, stack.layers, context, stack.name).rows if row.depth == 0]
+    layer = str(params.get("layer"))
+    if start_layer not in names or layer not in names or names.index(layer) <= names.index(start_layer):
+        raise SpecError(f"{scope.where(path)}: {layer} does not follow {start_layer} in {stack.name}")
+    sizes = tuple(start_output)
+    shape = Shape((), sizes[0]) if len(sizes) == 1 else Shape(tuple(sizes[:-1]), sizes[-1])
+    first, last = names.index(start_layer) + 1, names.index(layer) + 1
+    rest = summarize(shape, stack.layers[first:last], context, stack.name)
+    top = [row for row in rest.rows if row.depth == 0]
+    return _layer_fact(rest, replace(top[-1], name=layer), params.get("value", "params"))
 
 
 def _row(summary: StackSummary, layer, scope, path: str):

@@ -217,8 +217,23 @@ def _same_padding(params, scope, path):
 def _expr(params, scope, path):
     """Arithmetic on numbers, givens and earlier answers: "55 * 55 * 96", "units / 2"."""
     text = params if isinstance(params, str) else str(params)
-    value = parse_scalar(text, allow_symbols=True)
+    numbers: dict = {}  # names that stand for numbers are read as those numbers: no sympy
+
+    def number(name: str):
+        found = scope.lookup(name)
+        if found is not None and found.kind != "network" and isinstance(found.value, (int, Fraction)) \
+                and not isinstance(found.value, bool):
+            numbers[name] = found.value
+            return found.value
+        return None
+
+    value = parse_scalar(text, allow_symbols=True, names=number)
     steps = [text]
+    if numbers:
+        shown = text
+        for name, v in numbers.items():
+            shown = shown.replace(name, str(v))
+        steps.append(shown)
     if not isinstance(value, (int, Fraction)):
         import sympy
 

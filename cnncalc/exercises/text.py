@@ -67,6 +67,7 @@ class TextKey:
     accept: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     reject: tuple[str, ...] = ()
+    weaker: tuple[str, ...] = ()  # a near miss (an edge for a line): asserted, it halves the credit
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,10 @@ def grade_text(key: TextKey, given: str) -> TextGrade:
     if cancelled:
         note_parts.append("; ".join(f"'{t}' is {s}" for t, s in cancelled))
     share = Fraction(len(asserted), len(key.keywords))
+    near = [term.split("|")[0] for term in key.weaker if classify(given, term) == "asserted"]
+    if near and share:
+        share /= 2
+        note_parts.append(f"'{near[0]}' is close to the answer ({key.model}) but not it: half the credit")
     return TextGrade(share == 1, share, "; ".join(note_parts), asserted)
 
 
@@ -196,20 +201,19 @@ def computed_key(report, accept: tuple = (), keywords: tuple = (), reject: tuple
     name = str(report.name).lower()
     orientation = next((o for o in ORIENTATIONS if o in name), None)
     kind = next((k for k in OBJECTS if k in name or (k == "blur" and "mean" in name)), None)
-    words: list[str] = []
-    if orientation:
-        words.append(ORIENTATIONS[orientation])
-    if kind:
-        words.append(OBJECTS[kind])
+    # the orientation is the key word where there is one ("diagonal" names F3), else the kind of pattern
+    words: list[str] = [ORIENTATIONS[orientation]] if orientation else ([OBJECTS[kind]] if kind else [])
     competing: list[str] = []
     if orientation:
         own = set(ORIENTATIONS[orientation].split("|"))
         for other, phrases in ORIENTATIONS.items():
             if other != orientation:
                 competing.append("|".join(p for p in phrases.split("|") if p not in own))
+    weaker: list[str] = []
     if kind:
         related = {"line": ("edge",), "edge": ("line",), "frame": ("point", "laplacian"), "point": ("frame",),
                    "laplacian": ("frame", "point", "edge"), "blur": (), "sharpen": ()}.get(kind, ())
         competing += [OBJECTS[o] for o in OBJECTS if o != kind and o not in related]
+        weaker += [OBJECTS[o] for o in related if orientation]  # a horizontal edge for a horizontal line
     return TextKey(str(report.name), tuple(report.accepted) + tuple(accept),
-                   tuple(keywords) or tuple(words), tuple(reject) + tuple(c for c in competing if c))
+                   tuple(keywords) or tuple(words), tuple(reject) + tuple(c for c in competing if c), tuple(weaker))

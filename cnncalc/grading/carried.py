@@ -46,9 +46,56 @@ def dependencies(compute: object, earlier: set[str]) -> set[str]:
     return found
 
 
-def recompute(exercise: Exercise, question: Question, student: dict[str, Answer]) -> Answer | None:
+def chained_layer(question: Question, earlier: list[Question], exercise: Exercise) -> str | None:
+    """The earlier question about the output of a layer before this question's layer in
+    the same network (POOL1's output follows CONV1's): an error in it carries forward."""
+    from ..exercises.network_ops import CHAINED, layer_order
+
+    params = (question.compute or {}).get("network")
+    if not isinstance(params, dict) or "layer" not in params or params.get("value", "params") not in CHAINED:
+        return None
+    try:
+        order = layer_order(params, exercise.scope())
+    except CnnCalcError:
+        return None
+    if str(params["layer"]) not in order:
+        return None
+    position = order.index(str(params["layer"]))
+    best = None
+    for q in earlier:
+        other = (q.compute or {}).get("network")
+        if isinstance(other, dict) and other.get("of") == params.get("of") and other.get("value") == "output" \
+                and str(other.get("layer")) in order and order.index(str(other.get("layer"))) < position:
+            if best is None or order.index(str(other["layer"])) >= order.index(str(best[1]["layer"])):
+                best = (q.id, other)
+    return best[0] if best else None
+
+
+def summed_layers(question: Question, earlier: list[Question]) -> set[str]:
+    """For a network total (all parameters), the earlier questions about one layer's
+    share of it: a student who sums their own layer counts carries their errors."""
+    params = (question.compute or {}).get("network")
+    if not isinstance(params, dict) or "layer" in params:
+        return set()
+    value = params.get("value", "params")
+    if value not in ("params", "weights", "biases", "trainable", "macs"):
+        return set()
+    return {q.id for q in earlier if isinstance((q.compute or {}).get("network"), dict)
+            and q.compute["network"].get("of") == params.get("of") and "layer" in q.compute["network"]
+            and q.compute["network"].get("value", "params") == value
+            and bool(q.compute["network"].get("no_bias")) == bool(params.get("no_bias"))}
+
+
+def recompute(exercise: Exercise, question: Question, student: dict[str, Answer],
+              chained: str | None = None, summed: set[str] = frozenset(),
+              references: dict | None = None) -> Answer | None:
     """The question's reference computed from the student's own earlier answers (None
-    where the engine cannot: a matrix of another shape, say)."""
+    where the engine cannot: a matrix of another shape, say).  ``chained`` names the
+    earlier layer-output question the layers run on from."""
+    if chained is not None and chained in student:
+        return _from_layer(exercise, question, chained, student[chained])
+    if summed and references is not None and set(student) <= summed:
+        return _resummed(question, student, references)
     scope = exercise.scope()
     answers = dict(scope.answers)
     for qid, answer in student.items():
@@ -59,6 +106,33 @@ def recompute(exercise: Exercise, question: Question, student: dict[str, Answer]
         return None
     except (ArithmeticError, ValueError, TypeError):  # a student's value the operation cannot take
         return None
+
+
+def _from_layer(exercise: Exercise, question: Question, chained: str, output: Answer) -> Answer | None:
+    from ..exercises.network_ops import fact_after
+
+    start = next(q for q in exercise.questions if q.id == chained).compute["network"]["layer"]
+    sizes = tuple(output.value) if output.kind == "shape" else ()
+    if not sizes or not all(isinstance(v, int) and v > 0 for v in sizes):
+        return None  # 13.5x13.5x64 runs through no layer
+    try:
+        return fact_after(question.compute["network"], exercise.scope(), question.path, str(start), sizes)
+    except CnnCalcError:
+        return None
+
+
+def _resummed(question: Question, student: dict[str, Answer], references: dict) -> Answer | None:
+    """The total with the student's own layer counts in place of the right ones."""
+    total = references.get(question.id)
+    if total is None or total.kind != "number":
+        return None
+    value = total.value
+    for qid, answer in student.items():
+        right = references.get(qid)
+        if right is None or answer.kind != "number" or right.kind != "number":
+            return None
+        value = value + answer.value - right.value
+    return Answer("number", value, (f"the total with your own {', '.join(student)}: {value}",))
 
 
 def difference(reference: Answer, student: Answer) -> str:

@@ -141,7 +141,7 @@ class Grader:
         # identical answers get identical grades: a class shares many ("55", "290,400")
         self._graded: dict[tuple, QuestionGrade] = {}
         self._recomputed: dict[tuple, Answer | None] = {}
-        self._dependencies: dict[tuple, list[str]] = {}
+        self._dependencies: dict[tuple, tuple[list[str], str | None, set[str]]] = {}
 
     def prepared(self, seed: int | None) -> list[PreparedQuestion] | str:
         """The prepared questions of the exercise (or of its variant ``seed``), or
@@ -191,7 +191,7 @@ class Grader:
     def _carry_forward(self, seed: int | None, prepared: list[PreparedQuestion], answers: dict,
                        grades: list[QuestionGrade]) -> list[QuestionGrade]:
         """Give carried-forward credit to answers right for the student's own earlier answers."""
-        from .carried import dependencies
+        from .carried import chained_layer, dependencies, summed_layers
 
         own: dict[str, Answer] = {}  # earlier answers that differ from the reference, as the student gave them
         out: list[QuestionGrade] = []
@@ -199,12 +199,19 @@ class Grader:
             question = item.question
             key = (seed, question.id)
             if key not in self._dependencies:
-                earlier = {p.question.id for p in prepared[:prepared.index(item)]}
-                self._dependencies[key] = sorted(dependencies(question.compute, earlier)) if question.compute else []
-            used = {d: own[d] for d in self._dependencies[key] if d in own}
-            if used and graded.status in ("wrong", "partial") and item.reference is not None:
+                before = [p.question for p in prepared[:prepared.index(item)]]
+                named = dependencies(question.compute, {q.id for q in before}) if question.compute else set()
+                chained = chained_layer(question, before, self._variants.get(seed, self.exercise))
+                summed = summed_layers(question, before)
+                self._dependencies[key] = (sorted(named | summed | ({chained} if chained else set())), chained, summed)
+            names, chained, summed = self._dependencies[key]
+            used = {d: own[d] for d in names if d in own}
+            # an answer that makes a mistake of method in this very question (biases counted where weights
+            # only are asked) repeats the mistake rather than inheriting it: not carried
+            repeated = graded.mistake in {m.message for m in item.mistakes if m.convention}
+            if used and graded.status in ("wrong", "partial") and item.reference is not None and not repeated:
                 references = {p.question.id: p.reference for p in prepared}
-                carried = self._carried(seed, item, used, answers.get(question.id), graded, references)
+                carried = self._carried(seed, item, used, answers.get(question.id), graded, references, chained, summed)
                 if carried is not None:
                     graded = carried
             if graded.answer is not None and (graded.status in ("wrong", "partial")
@@ -215,13 +222,15 @@ class Grader:
         return out
 
     def _carried(self, seed: int | None, item: PreparedQuestion, used: dict[str, Answer], raw: object,
-                 graded: QuestionGrade, references: dict) -> QuestionGrade | None:
+                 graded: QuestionGrade, references: dict, chained: str | None = None,
+                 summed: set[str] = frozenset()) -> QuestionGrade | None:
         from ..exercises.solution import answer_inline
         from .carried import difference, recompute
 
         key = (seed, item.question.id, tuple((d, answer_inline(a)) for d, a in used.items()))
         if key not in self._recomputed:
-            self._recomputed[key] = recompute(self._variants.get(seed, self.exercise), item.question, used)
+            self._recomputed[key] = recompute(self._variants.get(seed, self.exercise), item.question, used, chained,
+                                              summed, references)
         reference = self._recomputed[key]
         if reference is None:
             return None
@@ -390,10 +399,8 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
             unknown.append(key)
     for key in unknown:
         open_ids = [q for q in question_ids if q not in matched]
-        close = difflib.get_close_matches(_normal_id(key), [_normal_id(q) for q in open_ids], n=2, cutoff=0.75)
-        if len(close) == 1 or (len(close) == 2 and difflib.SequenceMatcher(None, _normal_id(key), close[0]).ratio()
-                                > difflib.SequenceMatcher(None, _normal_id(key), close[1]).ratio() + 0.1):
-            target = normal[close[0]]
+        target = _closest_id(key, open_ids)
+        if target is not None:
             matched[target] = answers[key]
             notes.append(f"unknown question '{key}' (did you mean '{target}'?): graded as '{target}'")
         else:
@@ -417,7 +424,41 @@ def _comparable(reference: Answer | None, answer: Answer) -> bool:
         return False
     if reference.kind == "matrix":  # a map of the right rank (a 3x3 map where 4x4 is right is still carried)
         return reference.value.ndim == answer.value.ndim and (answer.value.size > 1 or reference.value.size == 1)
+    if reference.kind == "shape":  # a volume for a volume (54x54x96), not a number for it
+        return len(tuple(reference.value)) == len(tuple(answer.value))
     return True
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Letters inserted, deleted, replaced or swapped to turn ``a`` into ``b``.
+
+    >>> edit_distance("widht", "width"), edit_distance("conv1-ouput", "conv1-output")
+    (1, 1)
+    """
+    previous, current = list(range(len(b) + 1)), [0] * (len(b) + 1)
+    before: list[int] = []
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, previous = previous, current
+    return previous[len(b)]
+
+
+def _closest_id(key: str, open_ids: list[str]) -> str | None:
+    """The one unanswered question a misspelt id clearly means: at most 2 edits (1 for a
+    short id) away, and strictly closer than any other."""
+    typed = _normal_id(key)
+    allowed = 1 if len(typed) <= 5 else 2
+    distances = sorted((edit_distance(typed, _normal_id(q)), q) for q in open_ids)
+    if not distances or distances[0][0] > allowed:
+        return None
+    if len(distances) > 1 and distances[1][0] == distances[0][0]:
+        return None  # two questions equally close: the grader cannot know which
+    return distances[0][1]
 
 
 def invalid_grade(path: str, student: str, exercise: str, max_score: Fraction, reason: str,
@@ -491,7 +532,8 @@ def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
                 note = f"read as {_unit_name(question.unit)} (the question asks in {_unit_name(question.unit)})"
                 items.append(replace(item, answer=Answer("number", scaled), digits=item.digits or _digits(item),
                                      note="; ".join(n for n in (item.note, note) if n)))
-    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in items]
+    outcomes = [(item, compare_reading(reference, item, question, reading.typed)) for item in items
+                if not item.working]
     for item, outcome in outcomes:
         if outcome.correct:
             return Judgement(item, outcome)
@@ -500,7 +542,23 @@ def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
         if mistake is not None:
             return Judgement(item, outcome, mistake)
     best = max(outcomes, key=lambda pair: pair[1].fraction)  # the first among equals
+    for working in (item for item in items if item.working):
+        if compare_reading(reference, working, question).correct:  # the method was right, the result is not
+            slip = Mistake(working.answer, f"an arithmetic slip: the working ({working.note[len('the working: '):]}) "
+                                           f"gives {_inline(working.answer)}, the result written is "
+                                           f"{_inline(best[0].answer)}")
+            return Judgement(best[0], best[1], slip)
     return Judgement(best[0], best[1])
+
+
+def _mistake_share(question: Question, mistake: Mistake | None) -> Fraction:
+    """The credit a named mistake earns: its own, or the question's mistake_credit for its words."""
+    if mistake is None:
+        return Fraction(0)
+    if mistake.credit:
+        return mistake.credit
+    message = mistake.message.lower()
+    return next((share for words, share in question.mistake_credit if words in message), Fraction(0))
 
 
 def compare_reading(reference: Answer, item: Interpretation, question: Question, typed: str = "") -> Comparison:
@@ -561,6 +619,7 @@ def _part_of(reference: Answer, item: Interpretation, outcome: Comparison) -> Co
                       f"({'x'.join(map(str, got.shape))} where {'x'.join(map(str, ref.shape))} is expected)")
 
 
+FLOAT_FIGURES = 15  # the significant figures a printed float64 is good for
 _SCALED = re.compile(r"\d\s*(?:[KkMmGgBb]\b|thousand|million|billion|mio\b)", re.I)
 
 
@@ -591,7 +650,7 @@ def _precise(reference: Answer, item: Interpretation, question: Question) -> Com
     written = _digits(item)
     if written is None or written <= significant:
         return None
-    if round_significant(Fraction(reference.value), written) == value:
+    if _rounded(reference.value, value, written, least=1):
         return Comparison(True, Fraction(1))
     return Comparison(False, Fraction(0), f"given to {written} significant figures, which the value does not have")
 
@@ -602,7 +661,11 @@ def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bo
     if not isinstance(digits, int) or digits < least or not isinstance(given, (int, Fraction)):
         return False
     value = exact_decimal(exact)
-    return value is not None and round_significant(value, digits) == given
+    if value is None:
+        return False
+    # a float printed in full (2.3333333333333335) carries 15 good figures, not 17
+    digits = min(digits, FLOAT_FIGURES)
+    return round_significant(value, digits) == round_significant(Fraction(given), digits)
 
 
 def exact_decimal(value: object, digits: int = 40) -> Fraction | None:
@@ -688,7 +751,7 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
         parts = ["correct"] + [n for n in (outcome.note, how, extra) if n]
         return QuestionGrade(question.id, points, points, "correct", read_as, "; ".join(parts), typed=typed,
                              answer=item.answer)
-    share = max(outcome.fraction, matched.credit if matched else Fraction(0))
+    share = max(outcome.fraction, _mistake_share(question, matched))
     status: Status = "partial" if share > 0 else "wrong"
     parts = []
     if matched:

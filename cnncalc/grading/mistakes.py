@@ -29,9 +29,16 @@ from ..exercises.operations import run
 
 @dataclass(frozen=True)
 class Mistake:
+    """A wrong answer the grader recognises, and what to tell the student.
+
+    ``convention`` marks a mistake of method in this very question (the engine
+    recomputed it under a wrong convention: biases counted, padding left out);
+    an answer that makes it is not an error carried forward from earlier."""
+
     answer: Answer
     message: str
     credit: Fraction = Fraction(0)
+    convention: bool = False
 
 
 def _variant(compute: dict, change) -> dict:
@@ -97,7 +104,8 @@ def _network_rules(params: dict):
     if value in ("params", "trainable", "weights") and params.get("no_bias"):
         yield _with(no_bias=False), "counted the biases too (the question asks for the weights only)"
     if value in ("output", "units", "memory", "macs") and not params.get("no_padding"):
-        yield _with(no_padding=True), "forgot the padding ('valid' where the layer pads, e.g. 'same')"
+        # padding forgotten anywhere before the layer: it may have been inherited from an earlier answer
+        yield _with(no_padding=True), "forgot the padding ('valid' where the layer pads, e.g. 'same')", False
 
 
 RULES = {"conv": _conv_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
@@ -195,7 +203,7 @@ def mistaken_references(question, reference: Answer, scope, problems: list[str] 
     if isinstance(compute, dict) and len(compute) == 1:
         (name, params), = compute.items()
         if isinstance(params, dict) and name in RULES:
-            for change, message in RULES[name](params):
+            for change, message, *own in RULES[name](params):
                 try:
                     mistaken = run(_variant(compute, change), scope, question.path)
                 except CnnCalcError:
@@ -205,7 +213,7 @@ def mistaken_references(question, reference: Answer, scope, problems: list[str] 
                         problems.append(f"{question.id}: the mistake '{message}' failed inside cnncalc "
                                         f"({type(error).__name__}: {' '.join(str(error).split())[:120]})")
                     continue
-                mistakes.append(Mistake(mistaken, message))
+                mistakes.append(Mistake(mistaken, message, convention=own[0] if own else True))
         for answer, message in _derived(reference, compute):
             mistakes.append(Mistake(answer, message))
     for i, custom in enumerate(question.mistakes):

@@ -24,8 +24,8 @@ mistake, else the first: an ambiguous notation gets the benefit of the doubt,
 and the feedback always says how the answer was read.  Nothing here
 evaluates text: every candidate goes through cnncalc's own parsers.
 
->>> [c.text for c in number_candidates("12 x 12 x 32 = 4608")]   # the result counts, not the working
-['4608']
+>>> [(c.text, c.working) for c in number_candidates("12 x 12 x 32 = 4608")][:2]   # the result counts
+[('4608', False), ('12 x 12 x 32', True)]
 >>> [c.text for c in number_candidates("5x5")]
 ['5x5', '5 * 5', '5']
 >>> clean("$\\\\frac{874}{9}$")
@@ -63,6 +63,7 @@ class Candidate:
     text: str
     note: str = ""
     scale: Fraction = Fraction(1)  # the parsed value times this (percent: 1/100)
+    working: bool = False  # the working before the result: it earns nothing, but names an arithmetic slip
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -79,6 +80,8 @@ def clean(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"\\[,;:! ]", " ", text)                              # thin spaces: 290\,400
     text = re.sub(r"\\(?:times|cdot|ast)\b", "*", text)
     text = re.sub(r"\\(?:left|right)\b", "", text)
+    text = re.sub(r"\\lfloor\s*(.*?)\s*\\rfloor", r"floor(\1)", text)
+    text = re.sub(r"\\lceil\s*(.*?)\s*\\rceil", r"ceil(\1)", text)
     text = re.sub(r"\\(?:approx|simeq|sim)\b", "≈", text)
     text = text.replace("\\%", "%")
     text = _PREFIX.sub("", text)
@@ -135,6 +138,8 @@ def number_candidates(text: str) -> list[Candidate]:
     if working:
         for c in number_candidates(final):
             add(c.text, f"the value after the working: {final}" + (f"; {c.note}" if c.note else ""), c.scale)
+        for c in number_candidates(working):
+            out.append(Candidate(c.text, f"the working: {working}", c.scale, working=True))
         return out
     batch = re.fullmatch(r"(?:torch\.Size\()?[\[(]\s*(?:None|1)\s*,\s*(\d[\d,.' ]*?)\s*,?\s*[\])]\)?", text)
     if batch:  # (None, 4608) or torch.Size([1, 320]): a flat vector's size
@@ -163,6 +168,10 @@ def number_candidates(text: str) -> list[Candidate]:
         for c in number_candidates(remark.group(1)):
             add(c.text, f"the value before the bracket; '({remark.group(2)})' read as a remark"
                 + (f"; {c.note}" if c.note else ""), c.scale)
+    trailing = re.fullmatch(r"(.*?\d)\s*[,;]\s*([A-Za-z][^\d]*)", text)
+    if trailing:  # 2.33, doesn't fit
+        for c in number_candidates(trailing.group(1)):
+            add(c.text, f"'{trailing.group(2).strip()}' read as a remark" + (f"; {c.note}" if c.note else ""), c.scale)
     words = re.fullmatch(rf"(.*?\d\)?)\s*([A-Za-z][A-Za-z .\-/]*)", text)
     if words:
         number, tail = words.group(1).strip(), words.group(2).strip().lower().rstrip(".")
@@ -287,8 +296,15 @@ def significant_digits(text: str) -> int | None:
 
     >>> significant_digits("97.11"), significant_digits("0.0450"), significant_digits("55"), significant_digits("62.4M")
     (4, 3, None, 3)
+    >>> significant_digits("138M"), significant_digits("35K")
+    (3, 2)
     """
-    match = re.fullmatch(r"[+-]?(\d*)\.(\d+)(?:[eE][+-]?\d+|\s*[KkMmGgBb])?", str(text).strip())
+    text = str(text).strip()
+    suffixed = re.fullmatch(r"[+-]?(\d+)\s*[KkMmGgBb]", text)
+    if suffixed:  # 138M: a rounded count, as many figures as written (138: 3)
+        digits = suffixed.group(1).lstrip("0").rstrip("0")
+        return len(digits) or None
+    match = re.fullmatch(r"[+-]?(\d*)\.(\d+)(?:[eE][+-]?\d+|\s*[KkMmGgBb])?", text)
     if not match:
         return None
     digits = (match.group(1) + match.group(2)).lstrip("0")

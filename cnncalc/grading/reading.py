@@ -57,6 +57,7 @@ class Interpretation:
     note: str = ""
     digits: object = None  # number: significant figures of a written decimal; matrix: an array of them per cell
     unknown_cells: tuple = ()  # matrix cells written '?': wrong, whatever they stand for
+    working: bool = False  # the working before the result (never graded as the answer)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def _check_limits(text: str) -> str | None:
                 return f"brackets nested more than {MAX_NESTING} deep"
         elif ch in "])":
             depth -= 1
+    if re.search(r"\d[eE][+-]?\d{4,}|\^\s*\(?[+-]?\d{4,}", text):
+        return "an exponent of 1000 or more: no answer here is that large or that small"
     cells = len(re.findall(r"[^\s,;\[\]()]+", text)) if ";" in text or "[" in text or "\n" in text else 0
     if cells > MAX_CELLS:
         return f"more than {MAX_CELLS:,} values"
@@ -182,29 +185,36 @@ _ELSEWHERE = re.compile(r"\b(?:see|on|in)\s+(?:my|the|attached)?\s*(?:paper|shee
                         r"|\btoo long to (?:type|write)\b", re.I)
 _HEDGED_WORDS = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|not sure|guess)\b", re.I)
 _KIND_NAMES = {"number": "number", "formula": "formula", "shape": "shape", "matrix": "matrix of numbers"}
+_LATEX_COMMANDS = ("[dt]?frac|begin|end|times|cdot|ast|approx|simeq|sim|text|textrm|mathrm|mathit|mbox|left|right|"
+                   "lfloor|rfloor|lceil|rceil|le|ge|leq|geq|quad|qquad|div|pm|mp|sqrt|log|ln|exp|bmatrix|pmatrix|"
+                   "matrix|hline|dots|ldots|cdots|vdots|ddots|mathbf|boldsymbol|operatorname|rightarrow|to|Rightarrow")
+_FILE_NAME = re.compile(r"^\S+\.(?:csv|tsv|txt|npy|npz|json|ya?ml|xlsx?|png|jpe?g|pdf|py|ipynb|pt|pth|pkl|h5)$", re.I)
 _CODE = re.compile(r"[<>{}`@$\\]|__\w+__|\*\*|;\s*--|\b(?:import|exec|eval|lambda|system|select|drop|"
                    r"script|onerror|jndi|php|rm\s+-rf)\b|^\s*(?:/|~/|\.\./|[A-Za-z]:\\)", re.I)
 
 
 def looks_like_code(text: str) -> bool:
-    """A path, markup or a program where an answer should be (``/etc/passwd``, ``<img onerror=...>``,
+    r"""A path, markup or a program where an answer should be (``/etc/passwd``, ``<img onerror=...>``,
     ``__import__('os')``, ``'; DROP TABLE``): an invalid answer, not a wrong one.
 
-    >>> looks_like_code("/etc/passwd"), looks_like_code("horizontal lines"), looks_like_code("$55$")
+    >>> looks_like_code("/etc/passwd"), looks_like_code("horizontal lines"), looks_like_code(r"$242\,762$")
     (True, False, False)
+    >>> looks_like_code("data.csv"), looks_like_code(".nan"), looks_like_code("<img src=x onerror=alert(1)>")
+    (True, True, True)
     """
     stripped = re.sub(r"^\s*\$+|\$+\s*$", "", text)  # $55$ is LaTeX maths, not code
-    if re.search(r"\\(?:[dt]?frac|begin|end|times|cdot|approx|text)\b", stripped):  # LaTeX maths
-        stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! ]|[{}&]", " ", stripped)
+    if re.fullmatch(r"(?:[^\\]|\\(?:%s)\b|\\[,;:! \\{}%%])*" % _LATEX_COMMANDS, stripped):
+        stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! {}%]|[{}&]", " ", stripped)  # LaTeX maths: no code
     stripped = re.sub(r"->|=>|<-|<=|>=", " ", stripped)  # working: 13.5 -> 13
-    return bool(_CODE.search(stripped))
+    return bool(_CODE.search(stripped) or _FILE_NAME.match(text.strip())
+                or re.fullmatch(r"[+-]?\.?(?:nan|inf|infinity)", text.strip(), re.I))
 
 
 def _attempt(text: str, kind: str) -> bool:
     """Prose or working a student wrote (graded wrong), as opposed to something unreadable
     (a ragged matrix stays invalid: its reason is worth more than a 'wrong')."""
-    if kind == "matrix":
-        return bool(re.search(r"[A-Za-z]{2,}", text))
+    if kind == "matrix":  # words, or working such as (225+258+458+566)/4 = 376.75
+        return bool(re.search(r"[A-Za-z]{2,}|=", text))
     return bool(re.search(r"[A-Za-z]{2,}|\d", text))
 
 
@@ -239,8 +249,10 @@ def _read(reference: Answer, raw: object, text: str) -> list[Interpretation]:
         raise first_error or InputError(f"'{_shown(text)}' cannot be read")
     unique: list[Interpretation] = []
     for item in found:
-        if all(not _same_value(item.answer, u.answer) for u in unique):
+        if all(not _same_value(item.answer, u.answer) or item.working != u.working for u in unique):
             unique.append(item)
+    if not any(not item.working for item in unique):
+        raise first_error or InputError(f"'{_shown(text)}' gives no result after its working")
     return unique
 
 
@@ -297,11 +309,11 @@ def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Inter
         value = None  # "290 400": only the thousands reading parses
     if value is not None:
         digits = significant_digits(candidate.text) if candidate.scale == 1 else None
-        out.append(Interpretation(Answer("number", value), candidate.note, digits))
+        out.append(Interpretation(Answer("number", value), candidate.note, digits, working=candidate.working))
     if whole is not None and whole * candidate.scale != value:
         note = f"read {candidate.text} as {whole} (a thousands separator)"
         out.append(Interpretation(Answer("number", normalize(whole * candidate.scale)),
-                                  "; ".join(n for n in (candidate.note, note) if n)))
+                                  "; ".join(n for n in (candidate.note, note) if n), working=candidate.working))
     return out
 
 

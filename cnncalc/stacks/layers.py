@@ -40,6 +40,7 @@ from ..geometry import (
     resolve_padding,
     transposed_output_size,
 )
+from ..formula_text import formula_text
 from .shapes import Shape, fmt, is_int, product, term
 
 ACTIVATIONS = (
@@ -134,7 +135,7 @@ def _axis_formula(n, k, s, pad: AxisPadding, d, out, ceil_mode: bool) -> str:
     exact = s == 1 or is_int(span, s) and span % s == 0
     if not exact:
         inner = f"{'ceil' if ceil_mode else 'floor'}({inner})"
-    return f"{inner} + 1 = {out}"
+    return f"{inner} + 1 = {formula_text(out)}"
 
 
 def _join_axes(names, formulas) -> str:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
+from ..formula_text import formula_text
 from ..geometry import AXIS_NAMES
 
 
@@ -49,7 +51,7 @@ def fmt(value) -> str:
         return f"{value:,}"
     if isinstance(value, Fraction):
         return str(value) if value.denominator != 1 else f"{value.numerator:,}"
-    return str(value)
+    return formula_text(value)
 
 
 def term(value) -> str:
@@ -60,7 +62,7 @@ def term(value) -> str:
     """
     if is_int(value) or isinstance(value, Fraction):
         return str(value)
-    text = str(value)
+    text = formula_text(value)
     depth = 0
     for ch in text:
         depth += (ch == "(") - (ch == ")")
@@ -95,7 +97,7 @@ def json_value(value):
         return value
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else str(value)
-    return str(value)
+    return formula_text(value)
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,10 @@ class Shape:
     def ndim(self) -> int:
         return len(self.spatial)
 
-    @property
+    @cached_property
     def units(self):
-        """Number of values: H x W x C (the course's "number of units")."""
+        """Number of values: H x W x C (the course's "number of units");
+        computed once per shape (a symbolic product is a sympy operation)."""
         return product(self.spatial) * self.channels
 
     def dims(self, layout: str = "hwc") -> tuple:

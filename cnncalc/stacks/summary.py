@@ -90,10 +90,13 @@ class StackSummary(NotebookDisplay):
     layers: tuple = ()
 
     def _sum(self, attr, rows=None):
-        total = 0
-        for row in rows if rows is not None else self.rows:
-            total = total + getattr(row, attr)
-        return total
+        values = [getattr(row, attr) for row in (rows if rows is not None else self.rows)]
+        if all(isinstance(v, (int, Fraction)) for v in values):
+            return sum(values)
+        import sympy
+
+        # one n-term sum: adding term by term rebuilds (and re-sorts) the sum each time, O(n^2)
+        return sympy.Add(*map(sympy.sympify, values))
 
     @property
     def total_weights(self):

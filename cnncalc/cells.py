@@ -1,0 +1,192 @@
+"""The text of exact values, one at a time or a whole array at once.
+
+Values are shown as a student writes them: 45, 13.75 (a terminating decimal
+is exact), 103/9, a*w1 + b*w2.  JSON keeps integers as numbers and every
+other value as an exact string ("1018/9", "a + 2*b").
+
+>>> format_value(Fraction(55, 4)), format_value(Fraction(103, 9)), format_json_value(Fraction(1, 4))
+('13.75', '103/9', '1/4')
+>>> format_value(Fraction(1, 3), digits=6), format_value(Fraction(2, 3), digits=30)
+('0.333333', '0.666666666666666666666666666667')
+
+Arrays are formatted without a Python object per cell where the values allow
+it: an :class:`~cnncalc.values.Exact` array holds integer numerators over one
+denominator, so each cell's reduced fraction is two vectorised integer
+operations (a gcd and a division) away.
+
+>>> from cnncalc.values import Exact
+>>> json_nested(Exact.from_nested([["1/9", 2], ["0.5", "-4/3"]]))
+[['1/9', 2], ['1/2', '-4/3']]
+>>> cell_texts(Exact.from_nested([["1/9", 2], ["0.5", "-4/3"]])).tolist()
+[['1/9', '2'], ['0.5', '-4/3']]
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from .formula_text import formula_text
+from .values import Exact
+
+MAX_DECIMAL_DENOMINATOR = 6  # digits: 1/4 -> 0.25 and 1/64 -> 0.015625 are decimals, 1/1024 stays p/q
+
+
+def terminating(q: int) -> bool:
+    """Whether p/q has a finite decimal expansion (q has no prime factor but 2 and 5)."""
+    for p in (2, 5):
+        while q % p == 0:
+            q //= p
+    return q == 1
+
+
+def format_value(value, digits: int | None = None) -> str:
+    """Exact text: ints, terminating decimals, p/q, or a sympy formula.
+
+    With ``digits`` a non-integer is shown as a decimal rounded to that many
+    significant digits (exactly, from the fraction: no float in between).
+    """
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        if digits is not None:
+            return rounded_decimal(value, digits)
+        if terminating(value.denominator) and len(str(value.denominator)) <= MAX_DECIMAL_DENOMINATOR:
+            return decimal_text(value)
+        return f"{value.numerator}/{value.denominator}"
+    if digits is not None:
+        try:
+            return str(value.evalf(digits))
+        except AttributeError:
+            pass
+    if hasattr(value, "free_symbols"):
+        return formula_text(value)
+    return str(value)
+
+
+def decimal_text(value: Fraction) -> str:
+    """The finite decimal expansion of a fraction whose denominator is 2^a 5^b.
+
+    >>> decimal_text(Fraction(-55, 4))
+    '-13.75'
+    """
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    whole, rest = divmod(value.numerator, value.denominator)
+    places = []
+    while rest:
+        rest *= 10
+        digit, rest = divmod(rest, value.denominator)
+        places.append(str(digit))
+    return f"{sign}{whole}." + "".join(places) if places else f"{sign}{whole}"
+
+
+def rounded_decimal(value: Fraction, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, as printf's %g writes it
+    (trailing zeros dropped, an exponent below 1e-4 or from 10^digits on),
+    rounded half to even from the exact fraction.
+
+    >>> rounded_decimal(Fraction(5, 2), 6), rounded_decimal(Fraction(1, 10**7), 3), rounded_decimal(Fraction(123456789), 3)
+    ('2.5', '1e-07', '1.23e+08')
+    >>> rounded_decimal(Fraction(-1, 8), 2), rounded_decimal(Fraction(999, 1000), 2)
+    ('-0.12', '1')
+    """
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    exponent = len(str(value.numerator)) - len(str(value.denominator))  # within one of floor(log10)
+    if value < Fraction(10) ** exponent:
+        exponent -= 1
+    scaled = round(value * Fraction(10) ** (digits - 1 - exponent))  # round half to even
+    if scaled == 10**digits:
+        scaled //= 10
+        exponent += 1
+    mantissa = str(scaled)
+    if -4 <= exponent < digits:
+        point = exponent + 1
+        text = mantissa[:point] + "." + mantissa[point:] if point > 0 else "0." + "0" * -point + mantissa
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        return sign + text
+    text = (mantissa[0] + "." + mantissa[1:]).rstrip("0").rstrip(".")
+    return f"{sign}{text}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+
+
+def format_json_value(value):
+    """JSON: an integer stays a number; anything else is its exact string."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if hasattr(value, "free_symbols"):
+        return formula_text(value)
+    return str(value)
+
+
+def format_latex_value(value) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Fraction):
+        sign = "-" if value < 0 else ""
+        return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+    import sympy
+
+    return sympy.latex(value)
+
+
+# --- whole arrays ----------------------------------------------------------------
+
+def reduced_parts(array: Exact) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each cell's fraction in lowest terms: (numerators, denominators), or
+    (numerators, None) when every cell is whole.  Vectorised for int64."""
+    n, d = array.numerators, array.denominator
+    if d == 1:
+        return n, None
+    if n.dtype != object and d < 2**62:
+        common = np.gcd(n, np.int64(d))  # gcd(0, d) = d: a zero becomes 0/1
+        p, q = n // common, np.int64(d) // common
+    else:
+        common = np.frompyfunc(math.gcd, 2, 1)(n, d)
+        p, q = n // common, d // common
+    if not (q != 1).any():
+        return p, None
+    return p, q
+
+
+def json_nested(array: Exact) -> list:
+    """Nested lists for JSON: ints as numbers, every other value as its exact
+    string; one vectorised pass for rational arrays."""
+    if array.is_symbolic:
+        return np.frompyfunc(lambda v: format_json_value(v), 1, 1)(array.values()).tolist() if array.size else []
+    p, q = reduced_parts(array)
+    if q is None:
+        return p.tolist()
+    cells = p.astype(object)
+    broken = q != 1
+    cells[broken] = [f"{a}/{b}" for a, b in zip(p[broken].tolist(), q[broken].tolist())]
+    return cells.tolist()
+
+
+def cell_texts(array: Exact, digits: int | None = None) -> np.ndarray:
+    """An object array of display texts (:func:`format_value` of every cell)."""
+    out = np.empty(array.shape, dtype=object)
+    if array.size == 0:
+        return out
+    if array.is_symbolic:
+        for index, value in np.ndenumerate(array.values()):
+            out[index] = format_value(value, digits)
+        return out
+    p, q = reduced_parts(array)
+    if q is None:
+        out[...] = p.astype(str) if p.dtype != object else np.frompyfunc(str, 1, 1)(p)
+        return out
+    whole = q == 1
+    out[whole] = p[whole].astype(str) if p.dtype != object else [str(v) for v in p[whole]]
+    broken = ~whole
+    out[broken] = [format_value(Fraction(int(a), int(b)), digits)
+                   for a, b in zip(p[broken].tolist(), q[broken].tolist())]
+    return out

@@ -1,0 +1,89 @@
+"""Deep symbolic stacks: a floor inside a floor is absorbed
+(floor((floor(y) + c)/b) = floor((y + c)/b) for an integer c and a positive
+integer b), so every layer's size stays one floor deep, and the formulas stay
+right: substituted, they equal the stack computed with numbers."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnncalc.errors import CnnCalcError
+from cnncalc.geometry import floor_div, output_size
+from cnncalc.stacks import load_stack
+from cnncalc.stacks.grammar import symbol
+from cnncalc.stacks.layers import Context, Conv, Pool
+from cnncalc.stacks.shapes import Shape
+from cnncalc.stacks.summary import summarize
+
+
+def test_a_stride_2_stack_stays_one_floor_deep():
+    spec = "N x N x 3 -> " + " -> ".join(["conv 8 3x3 stride 2 pad 1"] * 150)
+    stack = load_stack(spec)
+    summary = summarize(stack.input, stack.layers)
+    size = summary.output.spatial[0]
+    # (N - 1) // 2**150 + 1: 150 halvings of N - 1, one floor
+    assert str(size) == f"floor(N/{2**150} - 1/{2**150}) + 1"
+    for n in (1, 2, 3, 2**150, 2**150 + 1, 3 * 2**151 + 5):
+        assert size.subs(symbol("N"), n) == (n - 1) // 2**150 + 1
+
+
+def test_floor_div_absorbs_only_what_the_identity_allows():
+    n = symbol("N")
+    assert str(floor_div(floor_div(n, 2) + 3, 4)) == "floor(N/8 + 3/4)"
+    # a floor times 2 is not floor(2 * ...): nothing to absorb
+    assert str(floor_div(2 * floor_div(n, 3), 4)) == "floor(floor(N/3)/2)"
+    two_layers = output_size(output_size(n, 3, 2, 1), 5, 3, 2)
+    assert str(two_layers) == "floor(N/6 - 1/6) + 1"
+    for value in range(1, 60):
+        assert floor_div(floor_div(n, 2) + 3, 4).subs(n, value) == (value // 2 + 3) // 4
+        assert floor_div(2 * floor_div(n, 3), 4).subs(n, value) == (2 * (value // 3)) // 4
+        assert two_layers.subs(n, value) == ((value - 1) // 2 + 1 - 5 + 4) // 3 + 1
+
+
+@st.composite
+def deep_layers(draw, ceil: bool):
+    def conv():
+        k = draw(st.integers(1, 5))
+        return Conv(filters=draw(st.integers(1, 4)), kernel=(k, k), stride=draw(st.integers(1, 3)),
+                    padding=draw(st.integers(0, 2)))
+
+    def pool():
+        k = draw(st.integers(2, 3))
+        return Pool(draw(st.sampled_from(["max", "avg"])), kernel=k, stride=draw(st.integers(2, 3)),
+                    padding=draw(st.integers(0, k // 2)), ceil_mode=ceil and draw(st.booleans()))
+
+    return [conv() if draw(st.booleans()) else pool() for _ in range(draw(st.integers(4, 14)))]
+
+
+DEEP = settings(max_examples=25)
+
+
+@DEEP
+@given(deep_layers(ceil=False))
+def test_sizes_of_deep_stacks_keep_one_floor_and_equal_the_numbers(layers):
+    n = symbol("N")
+    symbolic = summarize(Shape((n, n), 2), layers, Context())
+    size = str(symbolic.output.spatial[0])
+    assert "floor(floor" not in size and size.count("floor(") <= 1, size
+    _check_against_numbers(symbolic, layers)
+
+
+@DEEP
+@given(deep_layers(ceil=True))
+def test_deep_stacks_with_ceil_mode_equal_the_numbers(layers):
+    n = symbol("N")
+    _check_against_numbers(summarize(Shape((n, n), 2), layers, Context()), layers)
+
+
+def _check_against_numbers(symbolic, layers):
+    checked = 0
+    for value in (1, 2, 3, 5, 7, 8, 13, 28, 31, 32, 33, 100, 129, 224, 1000):
+        try:
+            numeric = summarize(Shape((value, value), 2), layers, Context())
+        except CnnCalcError:
+            continue
+        substituted = symbolic.subs({"N": value})
+        for a, b in zip(substituted.rows, numeric.rows):
+            assert (a.output, a.units, a.macs) == (b.output, b.units, b.macs), (value, a.name)
+        assert substituted.output == numeric.output
+        checked += 1
+    return checked
