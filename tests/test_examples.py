@@ -42,7 +42,10 @@ def test_wrong_answers_are_diagnosed(grades):
     assert "bias" in alexnet["parameters"].feedback and "bias" in alexnet["fully-connected"].feedback
     assert "channels" in alexnet["units"].feedback
     assert alexnet["total"].status == "wrong"  # the slide's 65M (the network has 62,378,344)
-    assert grades[("wrong", "alexnet")].score == 4  # pool1-parameters, pool2-output, conv4-output, pool3-output
+    assert "error carried forward" in alexnet["pool1-output"].feedback  # 26x26x96 follows from 54x54x96
+    # pool1-parameters, pool2-output, conv4-output, pool3-output right; pool1-output carried forward;
+    # half of parameters (2) and fully-connected (2) for the bias alone (the exercise's method marks)
+    assert grades[("wrong", "alexnet")].score == 4 + 1 + 1 + 1
     lecture = {q.id: q for q in grades[("wrong", "lecture001-convolution")].questions}
     assert "not flipped" in lecture["true-convolution"].feedback
     assert lecture["true-convolution"].score == Fraction(3, 4)  # 40 is right by chance in the last cell

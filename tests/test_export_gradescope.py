@@ -189,7 +189,7 @@ def test_three_students_graded_as_the_specification_says(autograder, exercises, 
     assert all(by_name[f"lecture001-convolution: {q.id}"]["status"] == "passed" for q in lecture001.questions)
     assert all(by_name[f"hidden-demo: {q.id}"]["score"] == 0 for q in hidden.questions)
     assert "no answer file for exercise 'hidden-demo'" in by_name["hidden-demo: size"]["output"] + results["output"]
-    assert results["score"] == 15 + 4
+    assert results["score"] == 15 + 7  # the wrong alexnet file earns 7 (tests/test_examples.py)
 
     # Grace: one sloppy file, one file that is not YAML at all
     submit(root, {"email": "grace@uni.edu", "id": 3, "name": "Grace Hopper"}, {
@@ -246,4 +246,4 @@ def test_setup_and_run_autograder_scripts(autograder, exercises, tmp_path):
         check_results(results)
         assert results["extra_data"]["seeds"]["lecture001-convolution"] == seed
         scores.append(results["score"])
-    assert scores == [36, 15 + 4 + 2, 36]
+    assert scores == [36, 15 + 7 + 2, 36]
