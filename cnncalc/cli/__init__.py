@@ -36,6 +36,7 @@ SUMMARIES = {
     "data": "Download MNIST into DIR and check it, or check a copy already there.",
     "dense": "A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).",
     "equivariance": "Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.",
+    "export": "Export EXERCISE files or folders for a learning platform, one variant per student.",
     "flatten": "Flatten a (C, H, W) array into a vector.",
     "generate": "Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.",
     "grade": "Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.",
