@@ -24,6 +24,7 @@ COMMANDS = {
     "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
     "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises", "grade": "grade",
     "verify": "verify", "train": "train", "data": "data", "kernel": "kernel", "loss": "loss", "equivariance": "equivariance",
+    "export": "export",
 }
 
 
@@ -37,6 +38,7 @@ SUMMARIES = {
     "data": "Download MNIST into DIR and check it, or check a copy already there.",
     "dense": "A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).",
     "equivariance": "Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.",
+    "export": "Export EXERCISE files or folders for a learning platform, one variant per student.",
     "flatten": "Flatten a (C, H, W) array into a vector.",
     "generate": "Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.",
     "grade": "Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.",
