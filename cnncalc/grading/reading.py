@@ -330,6 +330,9 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     from ..readers import literal_cells, split_values
 
     note, factor = "", ""
+    if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and ";" in raw[0]:
+        # [15 30; 15 25] unquoted is one YAML string in a list: the slide's (MATLAB's) matrix notation
+        raw, text = None, raw[0]
     if isinstance(raw, list):
         cells = _list_cells(raw, split_values)
     else:
