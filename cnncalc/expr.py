@@ -150,13 +150,14 @@ class _Parser:
     MAX_TERMS and the bits of MAX_DIGITS.
     """
 
-    def __init__(self, text: str, allow_symbols: bool, names=None):
+    def __init__(self, text: str, allow_symbols: bool, names=None, functions: bool = False):
         self.text = text
         self.tokens = _tokens(text)
         self.pos = 0
         self.depth = 0
         self.allow_symbols = allow_symbols
         self.names = names
+        self.functions = functions
 
     def fail(self, why: str):
         raise InputError(f"'{_clip(self.text)}' is not a valid number or formula: {why}")
@@ -251,6 +252,12 @@ class _Parser:
             value = _read_number_token(text, self.fail)
             return value, _number_cost(value)
         if kind == "name":
+            if self.functions and text in _FUNCTIONS and self.peek()[1] == "(":
+                return self.function(text)
+            if self.functions and text in ("e", "E"):
+                import sympy
+
+                return sympy.E, Cost(1, 0, 1)
             if self.names is not None:  # a name that stands for a number is that number: no sympy
                 known = self.names(text)
                 if isinstance(known, (int, Fraction)):
@@ -268,6 +275,28 @@ class _Parser:
         if text is None:
             self.fail("it ends too early; something is missing after the last operator")
         self.fail(f"unexpected '{text}'")
+
+
+    def function(self, name: str):
+        """exp(x), ln(x) or log(x) (natural), exactly: exp(2) stays exp(2)."""
+        import sympy
+
+        self.take()
+        argument, cost = self.sum()
+        if self.take()[1] != ")":
+            self.fail("a '(' is never closed; add ')'")
+        if getattr(argument, "free_symbols", None):
+            self.fail(f"{name}() of a formula is not supported; give a number inside")
+        if abs(float(argument)) > MAX_EXPONENT:
+            self.fail(f"{name}() of a number larger than {MAX_EXPONENT} (docs/limits.md)")
+        if name != "exp" and argument <= 0:
+            self.fail(f"{name}() of {argument} is undefined; the logarithm needs a positive number")
+        value = _FUNCTIONS[name](sympy)(_to_sympy(argument))
+        return value, Cost(cost.bits, 0, 1)
+
+
+# the functions a student may write where the reference holds e (a softmax, a cross-entropy)
+_FUNCTIONS = {"exp": lambda sympy: sympy.exp, "ln": lambda sympy: sympy.log, "log": lambda sympy: sympy.log}
 
 
 def _read_number_token(text: str, fail) -> Fraction:
@@ -359,11 +388,16 @@ def check_value(value, what: str = "the value"):
     return value
 
 
-def parse_scalar(text, allow_symbols: bool = True, names=None):
+def parse_scalar(text, allow_symbols: bool = True, names=None, functions: bool = False):
     """Parse one exact value from text (or pass a number through).
 
     ``names``, if given, maps a name to the number it stands for (or None):
     such a name is read as its number, and no sympy object is built.
+    ``functions`` reads ``e`` as Euler's number and allows exp(), ln() and log()
+    (natural) of a number: a student's exact softmax or cross-entropy.
+
+    >>> parse_scalar("e/(e + e^2 + e^3)", functions=True)
+    E/(E + exp(2) + exp(3))
 
     >>> parse_scalar("units / 2", names={"units": 290400}.get)
     145200
@@ -409,7 +443,7 @@ def parse_scalar(text, allow_symbols: bool = True, names=None):
     if decimal:
         sign, whole, places = decimal.groups()
         return normalize(Fraction(int(sign + whole + places), 10 ** len(places)))
-    return _Parser(text, allow_symbols, names).parse()
+    return _Parser(text, allow_symbols, names, functions).parse()
 
 
 def _clip(text: str, width: int = 80) -> str:

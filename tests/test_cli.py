@@ -177,3 +177,16 @@ def test_act_digits_shows_the_exact_forms_and_their_decimals():
     # values that are their own decimals are not printed twice
     relu = run("act", "relu", "-3 2.5", "--digits", "3").output
     assert relu.count("2.5") == 1
+
+
+def test_a_defect_is_one_line_and_exit_3_not_a_traceback(monkeypatch):
+    import cnncalc.cli.conv as command
+
+    def broken(*args, **kwargs):
+        raise TypeError("simulated defect")
+
+    monkeypatch.setattr(command, "conv", broken)
+    result = CliRunner().invoke(main, ["conv", "1 2; 3 4", "1"])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.output.startswith("error: cnncalc met an internal error (TypeError: simulated defect)")
+    assert len(result.output.strip().splitlines()) == 1

@@ -115,12 +115,13 @@ def _answer_file(path: Path, student: str, answers: dict, exercise: str = "alexn
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     """A folder with what the commands name: image.txt, net.yaml (the README's YAML example),
-    exercises/, answers/, submissions/, ada.yaml; ../shared/data/mnist and ~/data/mnist lead to the
+    exercises/, examples/, answers/, submissions/, ada.yaml; ../shared/data/mnist and ~/data/mnist lead to the
     real MNIST where there is one; fake/ is a small hand-made MNIST for the training commands."""
     base = tmp_path_factory.mktemp("documented")
     work = base / "work"
     work.mkdir()
     shutil.copytree(ROOT / "exercises", work / "exercises")
+    shutil.copytree(ROOT / "examples", work / "examples")  # the roster and example answers the exports name
     image = ("113 122 130 128 126 125 121 121 115 127\n115 112 110 111 114 119 122 117 120 117\n"
              "105 106 105 106 108 111 113 117 118 114\n94 98 101 103 105 108 110 114 114 111\n")
     (work / "image.txt").write_text(image, encoding="utf-8")

@@ -134,7 +134,7 @@ def test_missing_and_invalid_and_text():
     "(" * 5000 + "1" + ")" * 5000,
     "lambda: 0",
     "exec('import os')",
-])
+], ids=lambda hostile: hostile if len(hostile) < 40 else f"{hostile[:12]}...({len(hostile):,} chars)")
 def test_hostile_answers_are_invalid(hostile, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     q, _ = grade(ALEXNET, {"units": hostile, "conv1-output": hostile, "parameters": hostile})
@@ -262,3 +262,27 @@ def test_an_assignment_folder_grades_each_file_against_its_exercise(tmp_path):
     assert "not among" in data["c"]["invalid"]
     rows = {row["student"]: row for row in csv.DictReader(gradebook.open())}
     assert rows["ada"]["alexnet/width"] == "1" and rows["bob"]["lecture001-convolution/first-cell"] == "1"
+
+
+@pytest.mark.parametrize("softmax, cross_entropy, expected", [
+    # lecture 003's z = (1, 2, 3): lambda = e^(z_k) / sum e^(z_k'), L = ln(1 + e^-1 + e^-2) = 0.4076...
+    ("e/(e + e^2 + e^3)  e^2/(e + e^2 + e^3)  e^3/(e + e^2 + e^3)", "-ln(e^3/(e + e^2 + e^3))", "correct"),
+    ("1/(1 + E + exp(2))  E/(1 + E + exp(2))  exp(2)/(1 + E + exp(2))", "log(1 + exp(-1) + exp(-2))", "correct"),
+    ("[e/(e+e^2+e^3), e^2/(e+e^2+e^3), e^3/(e+e^2+e^3)]", "ln(1 + e^-1 + e^-2)", "correct"),
+    ("0.0900 0.245 0.665", "0.4076", "correct"),
+    # e^2 in the last numerator, and the loss without its minus sign: wrong
+    ("e/(e+e^2+e^3)  e^2/(e+e^2+e^3)  e^2/(e+e^2+e^3)", "ln(e^3/(e + e^2 + e^3))", "wrong"),
+])
+def test_an_exact_softmax_is_read_with_e_exp_and_ln(softmax, cross_entropy, expected):
+    import math
+
+    grader = Grader(load_exercise(ROOT / "exercises" / "lecture003-classification.yaml"))
+    graded = {q.id: q for q in grader.grade({"softmax": softmax, "cross-entropy": cross_entropy}).questions}
+    # the references, independently: float softmax and cross-entropy of z = (1, 2, 3)
+    exps = [math.exp(z) for z in (1, 2, 3)]
+    assert abs(-math.log(exps[2] / sum(exps)) - 0.4076) < 1e-4
+    assert graded["cross-entropy"].status == expected
+    if expected == "correct":
+        assert graded["softmax"].status == "correct"
+    else:
+        assert graded["softmax"].status == "partial" and graded["softmax"].score == Fraction(4, 3)

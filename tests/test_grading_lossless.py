@@ -128,7 +128,7 @@ def test_an_answer_never_names_a_file_or_a_stream(tmp_path, monkeypatch):
                                           "  f3: '-'\n")
     result = run("grade", EXERCISES / "sheet-q1-convolution.yaml", answers, "--json",
                  input="566 552; 1488 1320\n")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # graded, with invalid answers to look at
     questions = {q["id"]: q for q in json.loads(result.stdout)[0]["questions"]}
     assert questions["conv"]["status"] == "invalid" and questions["conv"]["score"] == 0
     assert questions["pool"]["status"] == "invalid" and "root" not in questions["pool"]["feedback"]

@@ -8,6 +8,7 @@ function and renders the result.  :func:`main` is the one place that turns a
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 
@@ -23,6 +24,7 @@ COMMANDS = {
     "conv": "conv", "pool": "pool", "act": "network", "dense": "network", "flatten": "network",
     "shape": "shape", "check": "exercises", "solve": "exercises", "generate": "exercises", "grade": "grade",
     "verify": "verify", "train": "train", "data": "data", "kernel": "kernel", "loss": "loss", "equivariance": "equivariance",
+    "export": "export",
 }
 
 
@@ -36,6 +38,7 @@ SUMMARIES = {
     "data": "Download MNIST into DIR and check it, or check a copy already there.",
     "dense": "A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).",
     "equivariance": "Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.",
+    "export": "Export EXERCISE files or folders for a learning platform, one variant per student.",
     "flatten": "Flatten a (C, H, W) array into a vector.",
     "generate": "Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.",
     "grade": "Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.",
@@ -113,6 +116,18 @@ class CnnCalcGroup(click.Group):
             message = printable(" ".join(str(error).split("\n")))
             click.echo(f"error: {message}", err=True)
             sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own usage errors and exits
+        except BrokenPipeError:  # cnncalc ... | head: the reader has all it wanted
+            sys.stderr.close()
+            sys.exit(0)
+        except Exception as error:  # a defect of cnncalc: still one line, never a traceback
+            if os.environ.get("CNNCALC_DEBUG"):
+                raise
+            detail = printable(" ".join(str(error).split()))[:200]
+            click.echo(f"error: cnncalc met an internal error ({type(error).__name__}: {detail}); this is a defect "
+                       "of cnncalc: please report it with the command (CNNCALC_DEBUG=1 shows the traceback)", err=True)
+            sys.exit(3)
 
 
 @click.group(cls=CnnCalcGroup, context_settings={"help_option_names": ["-h", "--help"]})

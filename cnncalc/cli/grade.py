@@ -24,7 +24,7 @@ def _writable(path: str, option: str) -> Path:
 
 @main.command("grade")
 @click.argument("exercise", type=click.Path())
-@click.argument("answers", nargs=-1, required=True, type=click.Path())
+@click.argument("answers", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="A JSON array: one object per submission with every question.")
 @click.option("--csv", "csv_path", type=click.Path(), default=None,
               help="Write a gradebook: one row per submission, one column per question.")
@@ -33,7 +33,11 @@ def _writable(path: str, option: str) -> Path:
 @click.option("--stats", is_flag=True, help="Per-question statistics: how many got it, the most common mistakes.")
 @click.option("--details/--summary", "details", default=None,
               help="A table per student (default when grading up to 10 files), or only the summary.")
-def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, details):
+@click.option("--template", is_flag=True,
+              help="Print a blank answer file for EXERCISE: every question id, a comment with the expected form.")
+@click.option("--seed", type=int, default=None, help="With --template: the answer file of the variant for this seed.")
+@click.option("--out", "out_path", type=click.Path(), default=None, help="With --template: write it to this file.")
+def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, details, template, seed, out_path):
     """Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.
 
     EXERCISE is an exercise .yaml, or a folder of them: then each answer file
@@ -42,8 +46,8 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
     Each wrong answer is compared with the reference recomputed under the usual
     mistakes (no +1, no bias, no padding, kernel flipped, ...) and the feedback
     names the one it matches.  Exit code 0 when everything was graded, 1 when
-    some files were invalid or some questions could not be graded (each is
-    listed with the reason), 2 on a usage error.
+    some files or answers were invalid or some questions could not be graded
+    (each is listed with the reason), 2 on a usage error.
 
     \b
     Examples:
@@ -51,7 +55,20 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
       cnncalc grade exercises/alexnet.yaml answers/ --csv gradebook.csv --stats --summary
       cnncalc grade exercises/alexnet.yaml ada.yaml --gradescope results.json
       cnncalc grade exercises/ submissions/ --csv gradebook.csv   # a whole assignment
+      cnncalc grade --template exercises/lecture001-convolution.yaml --seed 7   # a blank answer file
     """
+    if template or seed is not None or out_path:
+        if not template or answers:
+            raise click.UsageError("--seed and --out go with --template, which takes one EXERCISE and no answers.")
+        from ..export.template import template_for_file
+
+        text = template_for_file(exercise, seed)
+        if out_path:
+            _writable(out_path, "--out").write_text(text, encoding="utf-8")
+        return click.echo(f"wrote {out_path}" if out_path else text, nl=bool(out_path))
+    if not answers:
+        raise click.UsageError("Missing argument 'ANSWERS...': give answer files or folders "
+                               "(or --template for a blank answer file).")
     from ..exercises.exercise import exercise_files, load_exercise
     from ..grading import reports
     from ..grading.grader import answer_files, grade_paths
@@ -81,5 +98,7 @@ def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, detai
             console.print(part)
         if csv_target:
             click.echo(f"wrote {csv_target}")
-    if any(g.invalid or g.errors for g in grades):
+    # 1 when something needs a look: a file that could not be graded, a question cnncalc could not grade,
+    # or an answer that could not be read (each is in the output with its reason)
+    if any(g.invalid or g.errors or any(q.status == "invalid" for q in g.questions) for g in grades):
         sys.exit(1)

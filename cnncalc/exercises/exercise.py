@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal, get_args
 
 from ..errors import CnnCalcError, InputError, InternalError, SpecError, did_you_mean
 from ..expr import parse_scalar
@@ -37,7 +38,11 @@ MAX_SIGNIFICANT = 50  # significant digits a tolerance may ask for
 EXERCISE_KEYS = ("id", "title", "source", "statement", "given", "questions", "variants", "seed", "variant_of")
 QUESTION_KEYS = ("id", "prompt", "points", "compute", "choices", "answer", "accept", "keywords", "expected",
                  "erratum", "tolerance", "mistakes", "hint", "manual", "exact", "rounded_credit", "carried", "reject",
-                 "unit", "mistake_credit")
+                 "unit", "mistake_credit", "visibility")
+#: When students see a question's result on a platform that can hide it (Gradescope's test visibility).
+Visibility = Literal["visible", "after_due_date", "after_published", "hidden"]
+#: When students see a question's result on Gradescope (its ``visibility:`` key).
+VISIBILITIES: tuple[Visibility, ...] = get_args(Visibility)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Question:
     reject: tuple = ()  # words of competing answers that make a text answer wrong
     unit: Fraction = Fraction(1)  # the question asks in millions (unit: million): 133 means 133,000,000
     mistake_credit: tuple = ()  # (words of a named mistake, share): method marks, e.g. forgot the bias: 0.5
+    visibility: Visibility = "visible"  # when students see this question's result
 
 
 @dataclass
@@ -271,6 +277,7 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
         reject=_texts(raw, "reject") + tuple(c for c in choices if c != str(raw.get("answer"))),
         unit=_unit(raw.get("unit", 1), f"{path}.unit", document),
         mistake_credit=_mistake_credit(raw.get("mistake_credit"), f"{path}.mistake_credit", document),
+        visibility=_visibility(raw.get("visibility", "visible"), f"{path}.visibility", document),
     )
 
 
@@ -349,6 +356,13 @@ def _flag(value, path: str, document: YamlDocument) -> bool:
     if not isinstance(value, bool):
         raise SpecError(f"{document.where(path)}: '{value}' is not true or false; write true or false")
     return value
+
+
+def _visibility(value, path: str, document: YamlDocument) -> str:
+    if value not in VISIBILITIES:
+        raise SpecError(f"{document.where(path)}: visibility '{value}' is not one of {', '.join(VISIBILITIES)}; "
+                        "after_due_date hides the result until the due date")
+    return str(value)
 
 
 def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:

@@ -270,7 +270,8 @@ def matrix_text(text: str) -> MatrixText:
     for line in text.splitlines() or [text]:
         line = re.sub(r"\s+(?:%|#|//).*$", "", line)  # a comment after the values
         line = re.sub(r"\s*(?:->|=>|→)\s*[A-Za-z].*$", "", line)  # 1160 1212 -> not the same
-        if len(re.findall(r"[A-Za-z]{2,}", line)) >= 2 and not _WRAPPER.match(line):
+        words = [w for w in re.findall(r"[A-Za-z]{2,}", line) if w.lower() not in ("exp", "ln", "log")]
+        if len(words) >= 2 and not _WRAPPER.match(line):
             notes.append(f"dropped the line '{line.strip()[:40]}'")
             continue
         lines.append(line)

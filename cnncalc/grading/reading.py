@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import CnnCalcError, InputError
-from ..exercises.answers import Answer, read_answer, read_number
+from ..exercises.answers import Answer, involves_e, read_answer, read_number
 from ..expr import normalize
 from ..yamlio import RefusedTag, Repeated, TypedList
 from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
@@ -307,7 +307,7 @@ def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Inter
     whole = _thousands(candidate.text)
     out = []
     try:
-        value = normalize(read_number(candidate.text) * candidate.scale)
+        value = normalize(read_number(candidate.text, functions=involves_e(reference.value)) * candidate.scale)
     except InputError:
         if whole is None:
             raise
@@ -330,6 +330,9 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     from ..readers import literal_cells, split_values
 
     note, factor = "", ""
+    if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and ";" in raw[0]:
+        # [15 30; 15 25] unquoted is one YAML string in a list: the slide's (MATLAB's) matrix notation
+        raw, text = None, raw[0]
     if isinstance(raw, list):
         cells = _list_cells(raw, split_values)
     else:
@@ -340,7 +343,7 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
         if not re.search(r"[\d\[]", text):
             raise InputError(f"'{_shown(text)}' is not a matrix of numbers; write the values, e.g. 1 2; 3 4")
         cells = literal_cells(text, "answer")
-    matrix, digits, unknown = _cells_to_matrix(cells)
+    matrix, digits, unknown = _cells_to_matrix(cells, functions=involves_e(reference.value))
     if factor:
         matrix, digits = _times(matrix, factor), None
         note = "; ".join(n for n in (note, f"multiplied by the factor {factor} written before it") if n)
@@ -364,8 +367,9 @@ def _times(matrix, factor: str):
     return Exact(scale(matrix.numerators, value.numerator), matrix.denominator * value.denominator).reduced()
 
 
-def _cells_to_matrix(cells) -> tuple:
-    """(Exact matrix, significant figures per cell, '?' cells) from nested cell texts."""
+def _cells_to_matrix(cells, functions: bool = False) -> tuple:
+    """(Exact matrix, significant figures per cell, '?' cells) from nested cell texts;
+    ``functions``: cells may hold e, exp() and ln() (the reference does)."""
     import numpy as np
 
     from ..values import Exact
@@ -385,9 +389,19 @@ def _cells_to_matrix(cells) -> tuple:
         return cell(node, index)
 
     texts = walk(cells, ())
-    matrix = Exact.from_nested(texts)  # a ragged matrix gets its one-line error here
+    values = _walk_values(texts, functions) if functions else texts
+    matrix = Exact.from_nested(values)  # a ragged matrix gets its one-line error here
     digits = np.frompyfunc(significant_digits, 1, 1)(np.array(texts, dtype=object)) if matrix.ndim else None
     return matrix, digits, tuple(unknown)
+
+
+def _walk_values(texts, functions: bool):
+    """Nested cell texts read as values, e read as Euler's number (Exact reads plain texts itself)."""
+    from ..expr import parse_scalar
+
+    if isinstance(texts, list):
+        return [_walk_values(item, functions) for item in texts]
+    return parse_scalar(texts, allow_symbols=False, functions=functions)
 
 
 def _list_cells(items: list, split_values) -> list:
