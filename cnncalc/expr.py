@@ -291,7 +291,7 @@ class _Parser:
             self.fail(f"{name}() of a number larger than {MAX_EXPONENT} (docs/limits.md)")
         if name != "exp" and argument <= 0:
             self.fail(f"{name}() of {argument} is undefined; the logarithm needs a positive number")
-        value = _FUNCTIONS[name](sympy)(_to_sympy(argument))
+        value = _FUNCTIONS[name](sympy)(to_sympy(argument))
         return value, Cost(cost.bits, 0, 1)
 
 

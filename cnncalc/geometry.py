@@ -344,7 +344,8 @@ def resolve_padding(
     return pairs
 
 
-def _mode_padding(mode: str, input_sizes, kernel_sizes, strides, dilations) -> tuple[AxisPadding, ...]:
+def _mode_padding(mode: str, input_sizes: Sequence[Size], kernel_sizes: Sequence[Size], strides: Sequence[Size],
+                  dilations: Sequence[Size]) -> tuple[AxisPadding, ...]:
     """The pairs of a padding mode: 'valid' none, 'same' Keras's rule, 'full' every overlap."""
     name = mode.lower()
     if name == "valid":

@@ -19,6 +19,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -177,7 +178,7 @@ def _remove_empty(folders: list[Path]) -> None:
             return
 
 
-def _fetch_missing(root: Path, timeout: float, mirrors, log) -> list[tuple]:
+def _fetch_missing(root: Path, timeout: float, mirrors: Sequence[str], log: Callable[[str], object]) -> list[tuple]:
     import urllib.error
     import urllib.request
 

@@ -160,7 +160,7 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
     return spec
 
 
-def _check_windows(sizes, spec: WindowSpec, op: str, ceil_mode: bool, axes) -> None:
+def _check_windows(sizes: tuple[int, ...], spec: WindowSpec, op: str, ceil_mode: bool, axes: tuple[str, ...]) -> None:
     """At least one window per axis, the padded input within the limits, and no window that
     covers padding only (dilation can skip every real cell)."""
     for n, k, s, p, d, axis in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, axes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from ..errors import InputError
 from ..files import make_folder, write_text
 from . import main
 from .options import form_flag
+
+if TYPE_CHECKING:  # annotations only: the commands import the exercise engine when they run
+    from ..exercises.exercise import CheckRow
 
 
 def _status_style(status: str) -> str:
@@ -39,7 +43,7 @@ def _clip(value, width: int = 40) -> str:
     return " ".join(kept) + f" (+{rest} more value{'s' * (rest != 1)}; --json for all)"
 
 
-def _check_rows(target: str) -> tuple[list, int]:
+def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
     """(file, CheckRow) for every question of every exercise of ``target``, and the number of exercises;
     an unreadable exercise in a folder is an 'invalid' row, the one exercise named raises."""
     from ..errors import CnnCalcError
@@ -64,13 +68,13 @@ def _check_rows(target: str) -> tuple[list, int]:
     return rows, count
 
 
-def _computed(row) -> str:
+def _computed(row: CheckRow) -> str:
     from ..exercises.solution import answer_inline
 
     return answer_inline(row.reference) if row.reference is not None else ""
 
 
-def _check_json(rows: list, count: int, failures: list) -> dict:
+def _check_json(rows: list[tuple[str, CheckRow]], count: int, failures: list[CheckRow]) -> dict:
     return {
         "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
         "mismatches": sum(1 for r in failures if r.status == "mismatch"),
@@ -84,7 +88,7 @@ def _check_json(rows: list, count: int, failures: list) -> dict:
     }
 
 
-def _print_check(rows: list, count: int, failures: list) -> None:
+def _print_check(rows: list[tuple[str, CheckRow]], count: int, failures: list[CheckRow]) -> None:
     """The table of every row, then each erratum and failure in a line, then the counts."""
     from rich.console import Console
     from rich.table import Table

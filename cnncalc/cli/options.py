@@ -3,7 +3,7 @@ output forms.  Errors are one line naming the value and the fix."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Callable, Literal, TypeVar, get_args
 
 import click
 
@@ -13,9 +13,10 @@ from ..geometry import PADDING_MODES
 Form = Literal["json", "markdown", "latex", "csv"]
 #: The machine-readable and document forms a command can print instead of the terminal's.
 FORMS: tuple[Form, ...] = get_args(Form)
+F = TypeVar("F", bound=Callable)
 
 
-def form_flag(form: Form, help: str, dest: str = "form"):
+def form_flag(form: Form, help: str, dest: str = "form") -> Callable[[F], F]:
     """The ``--json`` (``--markdown``, ...) flag that sets ``dest`` to that form."""
     if form not in FORMS:
         raise ValueError(f"form '{form}' is not one of {FORMS}")

@@ -239,7 +239,7 @@ def _givens(given_raw: dict, document: YamlDocument, folder: Path | None) -> dic
     return givens
 
 
-def _questions(questions_raw, givens: dict, document: YamlDocument) -> list[Question]:
+def _questions(questions_raw: object, givens: dict, document: YamlDocument) -> list[Question]:
     """The questions, each id used once and none the name of a given."""
     if not isinstance(questions_raw, list) or not questions_raw:
         raise SpecError(f"{document.where('questions')}: 'questions' must be a non-empty list")
@@ -281,7 +281,7 @@ def _question(raw, path: str, document: YamlDocument) -> Question:
     )
 
 
-def _check_question(raw, path: str, document: YamlDocument) -> None:
+def _check_question(raw: object, path: str, document: YamlDocument) -> None:
     """A question is a mapping of known keys with an id, and either compute or answer."""
     if not isinstance(raw, dict):
         raise SpecError(f"{document.where(path)}: a question is a mapping with id, prompt and compute (or answer)")
@@ -302,7 +302,7 @@ def _texts(raw: dict, key: str) -> tuple[str, ...]:
     return tuple(str(item) for item in raw.get(key) or ())
 
 
-def _points(value, path: str, document: YamlDocument) -> Fraction:
+def _points(value: object, path: str, document: YamlDocument) -> Fraction:
     try:
         points = Fraction(parse_scalar(value, allow_symbols=False))
     except CnnCalcError:

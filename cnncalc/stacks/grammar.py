@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Callable, Sequence
 
 from ..errors import InputError, SpecError, did_you_mean
-from ..geometry import PADDING_MODES
+from ..geometry import PADDING_MODES, Size
 from .layers import (
     ACTIVATIONS, CONVENTIONS, LRN, POOL_OPS, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense,
-    Dropout, Flatten, GlobalPool, Pool, PoolOp, Residual, ZeroPad,
+    Dropout, Flatten, GlobalPool, Layer, Leaf, Pool, PoolOp, Residual, ZeroPad,
 )
 from .shapes import Shape, term
 from ..yamlio import YamlDocument
@@ -188,15 +189,15 @@ _POOL_KEYS = {
 }
 
 
-def _pool(op: PoolOp):
+def _pool(op: PoolOp) -> Callable[[dict], Pool]:
     return lambda p: Pool(op, **p)
 
 
-def _adaptive(op: PoolOp):
+def _adaptive(op: PoolOp) -> Callable[[dict], AdaptivePool]:
     return lambda p: AdaptivePool(op, **p)
 
 
-def _global(op: PoolOp):
+def _global(op: PoolOp) -> Callable[[dict], GlobalPool]:
     return lambda p: GlobalPool(op, **p)
 
 
@@ -374,7 +375,7 @@ def parse_layer_inline(segment: str, where: str, depth: int = 0):
     return build_layer(kind_word, positional, options, f"{where} ('{segment}')")
 
 
-def _parse_block(kind: str, inside: str, name: str | None, where: str, depth: int):
+def _parse_block(kind: str, inside: str, name: str | None, where: str, depth: int) -> Residual | Concat:
     if depth >= MAX_NESTING:
         raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
                         "(docs/limits.md); flatten the description")
@@ -421,7 +422,7 @@ def _split_tokens(rest: list[str], kind: str | None, kind_word: str, where: str)
     return positional, options
 
 
-def _is_key(token: str, kind: str | None, names, positional: list) -> bool:
+def _is_key(token: str, kind: str | None, names: dict, positional: list) -> bool:
     """A word is an option's key (its value follows) unless it can be a symbol in a plain slot."""
     if not re.match(r"^[A-Za-z_]+$", token):
         return False
@@ -451,19 +452,19 @@ def parse_inline(text: str, layout: str = "hwc") -> StackSpec:
 # --------------------------------------------------------------------------- unparse
 
 
-def _sizes(value, sep: str = "x") -> str:
+def _sizes(value: Size | tuple, sep: str = "x") -> str:
     """3 -> '3'; (3, 3) -> '3x3'; with ``sep`` ',' per side of a padding: '1,0,2,0'."""
     if isinstance(value, tuple):
         return sep.join(term(v) for v in value)
     return term(value)
 
 
-def _padding(value) -> str:
+def _padding(value: Size | tuple | str) -> str:
     """A padding as the grammar reads it: a number, one per axis or side ('1,0'), or a mode ('same')."""
     return value if isinstance(value, str) else _sizes(value, ",")
 
 
-def _options(layer, defaults: tuple) -> list[str]:
+def _options(layer: Leaf, defaults: tuple) -> list[str]:
     """'word value' for each (attribute, default, word, spelling) whose value is not the default."""
     words = []
     for attribute, default, word, spell in defaults:
@@ -473,7 +474,7 @@ def _options(layer, defaults: tuple) -> list[str]:
     return words
 
 
-def _name(layer) -> list[str]:
+def _name(layer: Layer) -> list[str]:
     return [] if layer.name is None else ["name", str(layer.name)]
 
 
@@ -520,7 +521,7 @@ _WORDS = {
 }
 
 
-def unparse(layer, name: bool = True) -> str:
+def unparse(layer: Layer, name: bool = True) -> str:
     """A layer in the inline grammar: ``parse_layer_inline(unparse(layer)) == layer``
     for every layer the grammar can write (names of plain characters: the
     inline grammar has no quotes).  ``name=False`` leaves the name out (a
@@ -543,7 +544,7 @@ def unparse(layer, name: bool = True) -> str:
     return " ".join(words + (_name(layer) if name else []))
 
 
-def unparse_layers(layers) -> str:
+def unparse_layers(layers: Sequence[Layer]) -> str:
     """Layers joined by '->', as the inline grammar writes a stack."""
     return " -> ".join(unparse(layer) for layer in layers)
 
@@ -607,7 +608,7 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
     return _yaml_leaf(kind_word, value, lines.where(sub))
 
 
-def _yaml_residual(value, sub: str, lines: YamlDocument) -> Residual:
+def _yaml_residual(value: object, sub: str, lines: YamlDocument) -> Residual:
     """``residual: [layers]`` (identity shortcut) or ``residual: {body, shortcut, name}``."""
     if isinstance(value, list):
         return Residual(_yaml_layers(value, sub, lines))
@@ -625,7 +626,7 @@ def _yaml_residual(value, sub: str, lines: YamlDocument) -> Residual:
     return Residual(_yaml_layers(value["body"], f"{sub}.body", lines), shortcut, name)
 
 
-def _yaml_concat(value, sub: str, lines: YamlDocument) -> Concat:
+def _yaml_concat(value: object, sub: str, lines: YamlDocument) -> Concat:
     """``concat: [[layers], [layers], ...]`` or ``concat: {branches, name}``."""
     name = None
     if isinstance(value, dict):
@@ -640,7 +641,7 @@ def _yaml_concat(value, sub: str, lines: YamlDocument) -> Concat:
     return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
 
 
-def _yaml_leaf(kind_word, value, where: str):
+def _yaml_leaf(kind_word: object, value: object, where: str) -> Leaf:
     """``kind: {key: value}``, ``kind: "inline options"``, ``kind: [positional values]`` or ``kind: value``."""
     if isinstance(value, dict):
         return build_layer(kind_word, [], value, where)

@@ -29,11 +29,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, get_args
+from typing import Literal, Union, get_args
 
 from ..errors import ShapeError
 from ..geometry import (
     AxisPadding,
+    Size,
     check_window,
     effective_kernel,
     floor_div,
@@ -181,17 +182,18 @@ def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode
 class Slide:
     """What a sliding window (a convolution's or a pooling's) does, per spatial axis."""
 
-    sizes: tuple  # output size per axis
-    kernel: tuple
-    stride: tuple
-    dilation: tuple
-    padding: tuple  # of AxisPadding
+    sizes: tuple[Size, ...]  # output size per axis
+    kernel: tuple[Size, ...]
+    stride: tuple[Size, ...]
+    dilation: tuple[Size, ...]
+    padding: tuple[AxisPadding, ...]
     formula: str  # the output-size formula with its numbers ("height: ...; width: ..." where axes differ)
-    warnings: tuple  # of str: the windows that do not tile their axis
+    warnings: tuple[str, ...]  # the windows that do not tile their axis
     window: Window  # for receptive fields
 
 
-def _slide_axis(n, k, s, pad: AxisPadding, d, axis: str, ceil_mode: bool, pool: bool, kernel_text: str):
+def _slide_axis(n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, axis: str, ceil_mode: bool, pool: bool,
+                kernel_text: str) -> tuple[Size, str]:
     """One axis of :func:`_slide`: the output size and its formula."""
     if pool:  # torch pools whenever at least one window results (ceil mode may allow a partial one)
         check_window(1, k, s, AxisPadding(k * d, 0), d, axis_name=axis)
@@ -217,8 +219,9 @@ def _slide_axis(n, k, s, pad: AxisPadding, d, axis: str, ceil_mode: bool, pool: 
     return out, f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}"
 
 
-def _slide(x: Shape, kernel, stride, padding, dilation, ctx: Context, where: str, what: str,
-           ceil_mode: bool = False, pool: bool = False) -> Slide:
+def _slide(x: Shape, kernel: Size | tuple, stride: Size | tuple, padding: Size | tuple | str,
+           dilation: Size | tuple, ctx: Context, where: str, what: str, ceil_mode: bool = False,
+           pool: bool = False) -> Slide:
     """Output sizes, paddings, formulas and warnings of a sliding window."""
     nd = x.ndim
     ks = per_axis(kernel, nd, "kernel")
@@ -334,7 +337,7 @@ class Conv:
         return Effect(out, weights, biases, 0, macs, slide.window, formulas, slide.warnings)
 
 
-def _transposed_axis(n, k, s, pad: AxisPadding, d, op, where: str):
+def _transposed_axis(n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, op: Size, where: str) -> Size:
     """One axis of a transposed convolution: its output size, its operands checked."""
     for value, name in ((k, "kernel size"), (s, "stride"), (d, "dilation")):
         _positive(value, name, where)
@@ -696,6 +699,11 @@ class Concat:
     name: str | None = None
     kind = "concat"
 
+
+#: A layer of a stack that is not a block, and any layer (blocks hold stacks of layers).
+Leaf = Union[Conv, ConvTranspose, Pool, AdaptivePool, GlobalPool, ZeroPad, Flatten, Dense, Dropout, Activation, BatchNorm,
+             LRN]
+Layer = Union[Leaf, Residual, Concat]
 
 BLOCKS = (Residual, Concat)
 LEAVES = (Conv, ConvTranspose, Pool, AdaptivePool, GlobalPool, ZeroPad, Flatten, Dense, Dropout, Activation, BatchNorm, LRN)

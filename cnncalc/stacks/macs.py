@@ -38,9 +38,13 @@ prints "Total mult-adds: 487,600"):
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from ..errors import InputError, did_you_mean
+from ..geometry import Size
+
+if TYPE_CHECKING:
+    from .summary import Row
 
 MacsConvention = Literal["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]
 #: The tools whose way of counting multiply-accumulates ``--macs-convention`` reproduces.
@@ -79,23 +83,23 @@ def _kind(row) -> str:
     return t
 
 
-def _bias_units(row) -> object:
+def _bias_units(row: Row) -> Size:
     """One addition per output value where the layer has biases."""
     return row.output.units if row.biases else 0
 
 
-def _batchnorm(row, kind: str, convention: str):
+def _batchnorm(row: Row, kind: str, convention: str) -> Size:
     affine, values = bool(row.weights), row.input.units
     return {"torchinfo": row.weights + row.biases, "fvcore": (2 if affine else 4) * values,
             "thop": (4 if affine else 2) * values, "ptflops": (2 if affine else 1) * values}[convention]
 
 
-def _weighted(row, kind: str, convention: str):
+def _weighted(row: Row, kind: str, convention: str) -> Size:
     """conv and dense: the weights' MACs, and a bias per output value for torchinfo and ptflops."""
     return row.macs + (_bias_units(row) if convention in ("torchinfo", "ptflops") else 0)
 
 
-def _transposed(row, kind: str, convention: str):
+def _transposed(row: Row, kind: str, convention: str) -> Size:
     y = row.output
     if convention in ("thop", "torchinfo"):
         # both count as for a convolution: output values x C_in/groups x kernel cells
@@ -104,27 +108,27 @@ def _transposed(row, kind: str, convention: str):
     return row.macs + (_bias_units(row) if convention == "ptflops" else 0)
 
 
-def _window_pool(row, kind: str, convention: str):
+def _window_pool(row: Row, kind: str, convention: str) -> Size:
     if convention == "ptflops":
         return row.input.units
     return row.output.units if convention == "thop" and kind == "avgpool" else 0
 
 
-def _adaptive_average(row, kind: str, convention: str):
+def _adaptive_average(row: Row, kind: str, convention: str) -> Size:
     if convention == "thop":
         return _thop_adaptive_average(row.input, row.output)
     return {"torchinfo": 0, "fvcore": row.input.units, "ptflops": row.input.units}[convention]
 
 
-def _adaptive_max(row, kind: str, convention: str):
+def _adaptive_max(row: Row, kind: str, convention: str) -> Size:
     return row.input.units if convention == "ptflops" else 0
 
 
-def _relu_like(row, kind: str, convention: str):
+def _relu_like(row: Row, kind: str, convention: str) -> Size:
     return row.input.units if convention == "ptflops" or (convention == "thop" and kind == "prelu") else 0
 
 
-def _softmax(row, kind: str, convention: str):
+def _softmax(row: Row, kind: str, convention: str) -> Size:
     if convention != "thop":
         return 0
     x, c = row.input, row.input.channels
@@ -144,7 +148,7 @@ _RULES = (
 )
 
 
-def count(row, convention: str):
+def count(row: Row, convention: str) -> Size:
     """One layer's count under ``convention`` (see the module docstring)."""
     kind = _kind(row)
     if convention == "cnncalc":

@@ -10,8 +10,10 @@ import io
 import json
 
 from ..cells import json_value
+from ..geometry import Size
 from .shapes import fmt, human
 from .summary import Row, StackSummary
+
 
 def rf_json(rf):
     """{"size": 11, "jump": 4, "start": 0}; lists (one per spatial axis) when axes differ."""
@@ -98,7 +100,7 @@ def format_json(summary: StackSummary, dtype: str = "float32") -> str:
     return json.dumps(summary_json(summary, dtype))  # compact: the C encoder; pipe to `python -m json.tool` to read
 
 
-def _memory_text(units) -> str:
+def _memory_text(units: Size) -> str:
     """'3,211,264 (3.2M)' as the course's VGG16 table writes memory; '192' where the short form adds nothing."""
     short = human(units)
     return fmt(units) if short == str(units) else f"{fmt(units)} ({short})"

@@ -412,7 +412,8 @@ class _Walker:
         )
         return out, new_rf, out.spatial if not out.flat else extent
 
-    def residual(self, block: Residual, name: str, shape: Shape, rf, extent, depth: int):
+    def residual(self, block: Residual, name: str, shape: Shape, rf: tuple | None, extent: tuple,
+                 depth: int) -> tuple[Shape, tuple | None, tuple]:
         """The body and the shortcut (identity when empty), added: their shapes must be equal."""
         inner = f"{name}."
         body = self.run(block.body, shape, rf, extent, inner, depth + 1)
@@ -428,7 +429,8 @@ class _Walker:
         formulas = (("output", f"{body[0].text()} + {short[0].text()} = {out.text()}"), ("params", "0 (addition)"))
         return out, _merge_rf([body[1], short[1]]), formulas
 
-    def concat(self, block: Concat, name: str, shape: Shape, rf, extent, depth: int):
+    def concat(self, block: Concat, name: str, shape: Shape, rf: tuple | None, extent: tuple,
+               depth: int) -> tuple[Shape, tuple | None, tuple]:
         """The branches side by side along channels: their spatial sizes must be equal."""
         results = [self.run(branch, shape, rf, extent, f"{name}.b{i}.", depth + 1)
                    for i, branch in enumerate(block.branches, 1)]

@@ -38,10 +38,14 @@ The course CNN (exercise sheet 000) with Adam, 64 examples per batch:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import CnnCalcError, InputError, did_you_mean
 from ..geometry import per_axis, resolve_padding
-from .layers import Activation, Concat, Conv, Pool, Residual
+from .layers import Activation, Concat, Conv, Layer, Leaf, Pool, Residual
+
+if TYPE_CHECKING:
+    from .summary import Row, StackSummary
 
 #: optimizer -> (values of state per trainable parameter, keeps a step counter per parameter tensor)
 OPTIMIZERS = {"sgd": (0, False), "momentum": (1, False), "adam": (2, True), "adamw": (2, True),
@@ -140,7 +144,7 @@ class _Tensor:
         self.grad = grad  # False: no parameter before it, so autograd records nothing about it
 
 
-def training_memory(summary, layers, optimizer: str = "sgd") -> TrainingMemory:
+def training_memory(summary: StackSummary, layers: Sequence[Layer], optimizer: str = "sgd") -> TrainingMemory:
     """Walk the summary's rows with the layer tree and collect what a training step keeps."""
     optimizer = check_optimizer(optimizer)
     walk = _TrainingWalk(summary)
@@ -156,24 +160,24 @@ class _TrainingWalk:
     """The rows of a summary in the order of its layer tree; each leaf says what
     autograd keeps for the backward pass (torch's rules, layer by layer)."""
 
-    def __init__(self, summary) -> None:
+    def __init__(self, summary: StackSummary) -> None:
         self.rows = iter(summary.rows)
         self.dtype = summary.context.dtype_bytes
         self.out: list[LayerMemory] = []
 
-    def run(self, items, current: _Tensor) -> _Tensor:
+    def run(self, items: Sequence[Layer], current: _Tensor) -> _Tensor:
         for layer in items:
             current = self.block(layer, current) if isinstance(layer, (Residual, Concat)) else self.leaf(layer, current)
         return current
 
-    def block(self, layer, current: _Tensor) -> _Tensor:
+    def block(self, layer: Residual | Concat, current: _Tensor) -> _Tensor:
         branches = [layer.body, layer.shortcut] if isinstance(layer, Residual) else list(layer.branches)
         ends = [self.run(branch, current) if branch else current for branch in branches]
         row = next(self.rows)
         self.out.append(LayerMemory(row.name, row.type, (), 0, 0, 0))
         return _Tensor(row.output.units, any(t.grad for t in ends))
 
-    def leaf(self, layer, current: _Tensor) -> _Tensor:
+    def leaf(self, layer: Leaf, current: _Tensor) -> _Tensor:
         row = next(self.rows)
         saved: list[Saved] = []
         result = _Tensor(row.output.units)
@@ -194,12 +198,12 @@ class _TrainingWalk:
             tensor.kept = True
             saved.append(Saved(what, tensor.values, self.dtype))
 
-    def kept(self, layer, row, current: _Tensor, result: _Tensor, saved: list) -> _Tensor:
+    def kept(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> _Tensor:
         """What one leaf keeps (appended to ``saved``); returns its output tensor."""
         rule = _KEPT.get(layer.kind)
         return result if rule is None else rule(self, layer, row, current, result, saved) or result
 
-    def window(self, layer, row, current, result, saved) -> None:
+    def window(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         """A convolution or pooling keeps its input, or the padded copy where torch pads explicitly;
         max pooling its argmax indices too."""
         padded = _asymmetric_padding(layer, row)
@@ -210,14 +214,15 @@ class _TrainingWalk:
         if isinstance(layer, Pool) and layer.op == "max":
             saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
 
-    def input(self, layer, row, current, result, saved) -> None:
+    def input(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         self.keep(current, "input", saved)
 
-    def batchnorm(self, layer, row, current, result, saved) -> None:
+    def batchnorm(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         self.keep(current, "input", saved)
         saved.append(Saved("batch mean and inverse deviation", 2 * row.input.channels, 4, per_example=False))
 
-    def activation(self, layer, row, current, result, saved) -> _Tensor | None:
+    def activation(self, layer: Activation, row: Row, current: _Tensor, result: _Tensor,
+                   saved: list[Saved]) -> _Tensor | None:
         if layer.function == "identity":
             return current
         if layer.function in SAVE_OUTPUT:
@@ -226,23 +231,23 @@ class _TrainingWalk:
             self.keep(current, "input", saved)
         return None
 
-    def adaptive(self, layer, row, current, result, saved) -> None:
+    def adaptive(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         if layer.op == "max":
             self.keep(current, "input", saved)
             saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
         elif not all(size == 1 for size in row.output.spatial):
             self.keep(current, "input", saved)  # to a single cell torch takes a mean, which keeps nothing
 
-    def dropout(self, layer, row, current, result, saved) -> None:
+    def dropout(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         if layer.rate:
             saved.append(Saved("dropout mask", row.input.units, self.dtype))
 
-    def lrn(self, layer, row, current, result, saved) -> None:
+    def lrn(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         # torch builds LRN from several operations; modelled as keeping its input and output
         self.keep(current, "input", saved)
         self.keep(result, "output", saved)
 
-    def flatten(self, layer, row, current, result, saved) -> _Tensor:
+    def flatten(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> _Tensor:
         return current  # a view of the same values
 
 

@@ -16,15 +16,17 @@ pooling a divisor that counts only real cells.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ..errors import SpecError
-from ..geometry import per_axis, resolve_padding
+from ..geometry import AxisPadding, per_axis, resolve_padding
 from ..stacks.layers import (
     LRN, Activation, AdaptivePool, BatchNorm, Concat, Context, Conv, ConvTranspose, Dense, Dropout, Flatten,
-    GlobalPool, Pool, Residual, ZeroPad,
+    GlobalPool, Layer, Pool, Residual, ZeroPad,
 )
 from ..stacks.grammar import unparse
 from ..stacks.shapes import Shape, is_int
@@ -137,7 +139,7 @@ class StackModule(nn.Module):
         return self.body(x, trace)
 
 
-ACTIVATION_MODULES = {
+ACTIVATION_MODULES: dict[type, Callable[[Any, Shape, Context, str], nn.Module]] = {
     "relu": nn.ReLU, "relu6": nn.ReLU6, "leakyrelu": nn.LeakyReLU, "prelu": nn.PReLU, "elu": nn.ELU,
     "selu": nn.SELU, "gelu": nn.GELU, "silu": nn.SiLU, "swish": nn.SiLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
     "softplus": nn.Softplus, "hardswish": nn.Hardswish, "mish": nn.Mish, "identity": nn.Identity,
@@ -181,14 +183,15 @@ def _pool(layer: Pool, x: Shape, ctx: Context, where: str) -> nn.Module:
     return _avg_pool(layer, nd, pairs, ks, ss, ds, where)
 
 
-def _max_pool(layer: Pool, nd: int, pairs, ks, ss, ds) -> nn.Module:
+def _max_pool(layer: Pool, nd: int, pairs: tuple[AxisPadding, ...], ks: tuple, ss: tuple, ds: tuple) -> nn.Module:
     """torch's MaxPool where it can pad (symmetric, at most half the window), else -inf padding in front."""
     if all(p.before == p.after for p in pairs) and all(2 * p.before <= k for p, k in zip(pairs, ks)):
         return _nd("MaxPool", nd)(ks, ss, tuple(p.before for p in pairs), ds, ceil_mode=layer.ceil_mode)
     return nn.Sequential(Pad(pairs, float("-inf")), _nd("MaxPool", nd)(ks, ss, 0, ds, ceil_mode=layer.ceil_mode))
 
 
-def _avg_pool(layer: Pool, nd: int, pairs, ks, ss, ds, where: str) -> nn.Module:
+def _avg_pool(layer: Pool, nd: int, pairs: tuple[AxisPadding, ...], ks: tuple, ss: tuple, ds: tuple,
+              where: str) -> nn.Module:
     """torch's AvgPool; Keras 'same' padding divides by the real cells only."""
     symmetric = all(p.before == p.after for p in pairs)
     if any(d != 1 for d in ds):
@@ -234,7 +237,7 @@ MODULES = {
 }
 
 
-def layer_module(layer, x: Shape, ctx: Context, where: str) -> nn.Module:
+def layer_module(layer: Layer, x: Shape, ctx: Context, where: str) -> nn.Module:
     """The torch module for one (non-block) layer applied to input shape ``x``."""
     build = MODULES.get(type(layer))
     if build is None:
