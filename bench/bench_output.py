@@ -186,7 +186,7 @@ def symbolic_stack(repeats: int) -> None:
             forget()
             stack = load_stack(spec)
             summary = summarize(stack.input, stack.layers)
-            summary.total_macs, summary.total_memory_values, summary.total_params
+            _ = summary.total_macs, summary.total_memory_values, summary.total_params  # the totals are timed
         return best(once, max(2, repeats // 3))
 
     layer = "conv 8 3x3 stride 2 pad 1"
@@ -222,7 +222,7 @@ def float_input(folder: Path, batch: np.ndarray, repeats: int) -> None:
         print(f"  {np.dtype(dtype).name}: cnncalc {ours * 1e3:.1f} ms ({result.method}, denominator "
               f"2^{result.output.denominator.bit_length() - 1}), torch float64 {theirs * 1e3:.1f} ms")
         if target is not None:
-            record(f"float32 .npy batch, read + conv / torch float64", ours / theirs, target)
+            record("float32 .npy batch, read + conv / torch float64", ours / theirs, target)
         else:
             print(f"  float64 ratio {ours / theirs:.3g}x (not a target: 60-bit numerators leave int64, see README)")
 

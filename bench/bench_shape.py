@@ -48,7 +48,7 @@ def run_torch():
 
 
 def stack_of(n_layers):
-    from cnncalc.stacks.layers import BatchNorm, Activation, Conv
+    from cnncalc.stacks.layers import Activation, BatchNorm, Conv
     from cnncalc.stacks.shapes import Shape
 
     kinds = (Conv(8, 3, padding=1), BatchNorm(), Activation("relu"))

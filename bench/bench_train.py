@@ -25,10 +25,10 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from cnncalc.stacks.zoo import get
 from cnncalc.torch.build import build_module
 from cnncalc.torch.data import MEAN, STD, load
 from cnncalc.torch.train import fit, pick_device
-from cnncalc.stacks.zoo import get
 
 HERE = Path(__file__).resolve().parent
 

@@ -36,10 +36,11 @@ from .display import NotebookDisplay
 from .errors import ShapeError
 from .exact_blas import choose_method, correlate_integers, filter_l1, limb_pairs
 from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axis, resolve_padding
-from .limits import MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WINDOW_MATRIX, MAX_WORK, check_count
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
+from .limits import MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WINDOW_MATRIX, MAX_WORK, check_count
 from .readers import read_matrix, read_vector
 from .values import Exact, add_bias, max_abs, pad_integers
+
 
 @dataclass(frozen=True)
 class ConvResult(NotebookDisplay):

@@ -18,7 +18,8 @@ may import anything) registers them when the package is imported.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 
 class Renderers(NamedTuple):

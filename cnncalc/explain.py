@@ -16,8 +16,8 @@ second computation of it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -78,7 +78,8 @@ def parse_cell(text: str, shape: Sequence[int]) -> tuple:
         )
     for p, n in zip(parts, shape):
         if not 1 <= p <= n:
-            raise ShapeError(f"cell '{text}' is outside the {'x'.join(map(str, shape))} output; indices run from 1 to the size of each axis")
+            raise ShapeError(f"cell '{text}' is outside the {'x'.join(map(str, shape))} output; "
+                             "indices run from 1 to the size of each axis")
     return tuple(p - 1 for p in parts)
 
 

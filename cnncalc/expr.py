@@ -406,11 +406,13 @@ def parse_scalar(text, allow_symbols: bool = True, names=None, functions: bool =
     >>> parse_scalar("__import__('os')")
     Traceback (most recent call last):
     ...
-    cnncalc.errors.InputError: '__import__('os')' has the character ''' that is not part of a number or formula; use digits, '.', '/', '+', '-', '*', '^', parentheses and names such as w11
+    cnncalc.errors.InputError: '__import__('os')' has the character ''' that is not part of a number or formula;
+    use digits, '.', '/', '+', '-', '*', '^', parentheses and names such as w11
     >>> parse_scalar("1e999999")
     Traceback (most recent call last):
     ...
-    cnncalc.errors.InputError: '1e999999' is not a valid number or formula: the number 1e999999 has more than 1,000 digits; numbers are limited to 1,000 digits (docs/limits.md)
+    cnncalc.errors.InputError: '1e999999' is not a valid number or formula: the number 1e999999 has more than
+    1,000 digits; numbers are limited to 1,000 digits (docs/limits.md)
     """
     if isinstance(text, bool):
         raise InputError(f"'{text}' is a yes/no value, not a number; write a number such as 1")

@@ -29,9 +29,10 @@ from :func:`output_size_text`:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, NamedTuple, Sequence, Union, get_args
+from typing import Literal, NamedTuple, Union, get_args
 
 from .errors import ShapeError
 from .formula_text import term

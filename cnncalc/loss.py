@@ -266,7 +266,7 @@ def _ce_row(z, y, target, input_kind) -> Example:
             if not 0 < p <= 1 and p != 0:
                 raise InputError(f"probability {p} is not in 0..1; give probabilities, or logits without --probabilities")
         terms = [(yk, p) for yk, p in zip(y, z) if yk != 0]
-        for yk, p in terms:
+        for _yk, p in terms:
             if p == 0:
                 raise InputError("a target class has probability 0: the cross-entropy is infinite; "
                                  "give a probability above 0 for every target class")

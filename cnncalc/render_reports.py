@@ -9,7 +9,7 @@ only lays out the reports' own tables.
 from __future__ import annotations
 
 from .kernel import KernelReport
-from .render import json_value, format_value
+from .render import format_value, json_value
 
 
 def _column(rows: list[list[str]], align: str) -> list[str]:
@@ -188,7 +188,7 @@ def transposed_scatter_lines(result) -> list[str]:
     for c in result.contributions():
         label = (f"example {c.batch + 1} channel {c.channel + 1} " if multi else "") + f"input {_cell(c.index)}"
         spans = []
-        for axis, (o, k, d, size) in enumerate(zip(c.origin, c.block.shape[1:], result.dilation, sizes)):
+        for o, k, d in zip(c.origin, c.block.shape[1:], result.dilation):
             first, last = o + 1, o + (k - 1) * d + 1
             spans.append(f"{first}-{last}" if k > 1 else f"{first}")
         names = ("rows", "columns") if len(spans) == 2 else ("cells",) if len(spans) == 1 else ("depth", "rows", "columns")

@@ -8,7 +8,7 @@ much as the text itself (a styled table cell per value cost 140-235 us).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Group
 from rich.text import Text

@@ -24,15 +24,15 @@ can take the same items.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Sequence, Union
 
 import numpy as np
 
 from .cells import cell_texts
 from .values import Exact
 
-Cells = Union[Exact, np.ndarray]  # exact values, or their texts (an object array of str)
+Cells = Exact | np.ndarray  # exact values, or their texts (an object array of str)
 HOW_TO_SEE_ALL = "--full, --json or --out FILE for all"
 GAP = 2  # spaces between columns
 

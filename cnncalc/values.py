@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from .errors import InputError
 from .expr import normalize, parse_scalar
-from .rationals import to_sympy
 from .limits import MAX_SYMBOLIC_VALUES, MAX_VALUES, check_count
+from .rationals import to_sympy
 
 INT64_SAFE = 2**62  # numerators at or above this move to Python ints (object dtype)
 # Inputs have at most expr.MAX_DIGITS digits; results of a few operations on them may have more, but
@@ -89,7 +90,7 @@ def scale(numerators: np.ndarray, factor: int) -> np.ndarray:
     return numerators.astype(object) * factor
 
 
-def add_bias(values: "Exact", bias: "Exact", shape: tuple[int, ...]) -> "Exact":
+def add_bias(values: Exact, bias: Exact, shape: tuple[int, ...]) -> Exact:
     """``values`` plus ``bias`` reshaped to ``shape`` (one value per filter or per output),
     exactly: P/dp + B/db = (P*db + B*dp)/(dp*db), integers throughout.
 
@@ -142,7 +143,7 @@ class Exact:
     # construction ---------------------------------------------------------------
 
     @classmethod
-    def from_nested(cls, values: Any, allow_symbols: bool = True) -> "Exact":
+    def from_nested(cls, values: Any, allow_symbols: bool = True) -> Exact:
         """Build from nested lists of numbers, fractions, strings such as "1/9" or
         names such as "w11", or from a numpy array.
 
@@ -177,7 +178,7 @@ class Exact:
         return cls.from_flat(flat, shape)
 
     @classmethod
-    def from_binary_floats(cls, array: np.ndarray) -> "Exact":
+    def from_binary_floats(cls, array: np.ndarray) -> Exact:
         """A float array (a .npy file, numpy data) read exactly: every float is
         m * 2^e with an integer m, so the array is integers over one power of two.
 
@@ -216,7 +217,7 @@ class Exact:
         return cls(numerators, 1 << max(-low, 0))
 
     @classmethod
-    def from_flat(cls, flat: list, shape: tuple) -> "Exact":
+    def from_flat(cls, flat: list, shape: tuple) -> Exact:
         """Build from a flat list of exact scalars (int, Fraction, sympy) and a shape."""
         flat = [normalize(v) for v in flat]
         if any(_is_symbolic(v) for v in flat):
@@ -262,17 +263,17 @@ class Exact:
 
     # reshaping keeps the denominator --------------------------------------------
 
-    def _with(self, data: np.ndarray) -> "Exact":
+    def _with(self, data: np.ndarray) -> Exact:
         if self.is_symbolic:
             return Exact(symbols=data)
         out = Exact.__new__(Exact)
         out.numerators, out.denominator, out.symbols = data, self.denominator, None
         return out
 
-    def reshape(self, *shape) -> "Exact":
+    def reshape(self, *shape) -> Exact:
         return self._with(self.data.reshape(*shape))
 
-    def transform(self, fn) -> "Exact":
+    def transform(self, fn) -> Exact:
         """Apply a pure re-indexing (slice, flip, transpose) to the underlying array."""
         return self._with(fn(self.data))
 
@@ -289,7 +290,7 @@ class Exact:
 
     # conversions ----------------------------------------------------------------
 
-    def as_symbolic(self) -> "Exact":
+    def as_symbolic(self) -> Exact:
         """The same values as sympy objects (for mixing with symbols)."""
         if self.is_symbolic:
             return self
@@ -302,7 +303,7 @@ class Exact:
         objects[:] = [sympy.Rational(int(n), d) for n in self.numerators.flat]
         return Exact(symbols=objects.reshape(self.shape))
 
-    def reduced(self) -> "Exact":
+    def reduced(self) -> Exact:
         """Divide numerators and denominator by their common factor (one pass)."""
         if self.is_symbolic or self.denominator == 1:
             return self
@@ -341,7 +342,7 @@ class Exact:
                             dtype=float).reshape(self.shape)
         return self.numerators / self.denominator
 
-    def equals(self, other: "Exact") -> bool:
+    def equals(self, other: Exact) -> bool:
         """Exact, element-wise equality of two arrays of the same shape."""
         if self.shape != other.shape:
             return False

@@ -4,8 +4,8 @@ expected values computed by hand in the test (not copied from the engine)."""
 import pytest
 
 from cnncalc.errors import ShapeError
-from cnncalc.stacks.layers import Context
 from cnncalc.stacks.grammar import parse_inline
+from cnncalc.stacks.layers import Context
 from cnncalc.stacks.summary import summarize
 from cnncalc.stacks.zoo import get
 

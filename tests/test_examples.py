@@ -94,6 +94,6 @@ def test_export_help_examples_run(tmp_path, monkeypatch):
         (tmp_path / name).symlink_to(ROOT / name)
     monkeypatch.chdir(tmp_path)
     text = CliRunner().invoke(main, ["export", "--help"]).output
-    for line in [l.strip() for l in text.splitlines() if l.strip().startswith("cnncalc export")]:
+    for line in [line.strip() for line in text.splitlines() if line.strip().startswith("cnncalc export")]:
         result = CliRunner().invoke(main, shlex.split(line)[1:])
         assert result.exit_code == 0, (line, result.output)

@@ -42,7 +42,8 @@ def test_sheet_q1():
     conv = F.conv2d(t(image)[None, None], t([[1, 1, 1], [1, 0, 1], [1, 1, 1]])[None, None])
     assert r["conv"].tolist() == conv[0, 0].numpy().tolist()
     assert r["pool"].tolist() == F.max_pool2d(conv, 2, 2)[0, 0].numpy().tolist()
-    assert (r["f1"], r["f2"]) == ("thin horizontal line", "frame with no centre")  # computed; the sheet: Thin horizontal line, Frame with no center
+    # computed; the sheet: Thin horizontal line, Frame with no center
+    assert (r["f1"], r["f2"]) == ("thin horizontal line", "frame with no centre")
     assert r["f3"] == "diagonal line from bottom-left to top-right"
 
 

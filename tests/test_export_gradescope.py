@@ -9,16 +9,15 @@ import stat
 import subprocess
 import sys
 import zipfile
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 import yaml
 
 from cnncalc.exercises.exercise import load_exercise
-from tests.export_helpers import typed_answer
 from cnncalc.export.gradescope import build_autograder, run_autograder
 from cnncalc.export.roster import read_roster, student_seed, variant
+from tests.export_helpers import typed_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_SEED = 2026

@@ -20,7 +20,6 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.exercises.answers import round_significant
 from cnncalc.exercises.exercise import exercise_files, load_exercise
-from cnncalc.exercises.prompts import given_text
 from cnncalc.exercises.solution import answer_inline
 from cnncalc.export.canvas import canvas_zip
 from cnncalc.export.moodle import moodle_xml
@@ -354,7 +353,7 @@ def test_prairielearn_folders(prairielearn):
         info = json.loads((folder / "info.json").read_text())
         assert info["type"] == "v3" and info["title"] == ex.title and info["singleVariant"] == (not ex.variants)
         page = (folder / "question.html").read_text()
-        for name, q in zip(_names(ex), ex.questions):
+        for name in _names(ex):
             assert f'answers-name="{name}"' in page
         assert "pl-matrix-component-input" not in page or 'allow-fractions="true"' in page
     assert (prairielearn / "serverFilesCourse" / "cnncalc" / "export" / "prairielearn.py").is_file()

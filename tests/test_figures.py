@@ -339,8 +339,8 @@ def test_figures_sit_below_exercises_grading_and_the_cli():
 
 @pytest.mark.parametrize("name", ["vgg16", "googlenet", "resnet50"])
 def test_network_diagrams_are_readable(name, tmp_path):
-    from cnncalc.figures.network import block_lines, diagram_boxes
     from cnncalc.figures.layout import monospace
+    from cnncalc.figures.network import block_lines, diagram_boxes
     from cnncalc.stacks import load_stack
     from cnncalc.stacks.layers import Context
     from cnncalc.stacks.shapes import fmt

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from cnncalc.cli import main
 from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
-from cnncalc.exercises.solution import answer_inline
 from cnncalc.grading.grader import Grader, grade_paths
 from cnncalc.grading.selfcheck import as_written
 

@@ -6,8 +6,8 @@ import warnings
 import pytest
 
 from cnncalc.errors import ShapeError
-from cnncalc.stacks.layers import Context
 from cnncalc.stacks.grammar import parse_inline
+from cnncalc.stacks.layers import Context
 from cnncalc.stacks.summary import summarize
 
 torch = pytest.importorskip("torch")

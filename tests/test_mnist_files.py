@@ -5,7 +5,6 @@ the real files.  None of this needs torch."""
 import gzip
 import hashlib
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +16,7 @@ from cnncalc.errors import InputError
 from cnncalc.idx import idx_bytes, read_idx, read_idx_bytes
 
 from .helpers import REAL, needs_real, write_fake_mnist
+
 
 def header(code, *dims):
     return bytes([0, 0, code, len(dims)]) + b"".join(d.to_bytes(4, "big") for d in dims)

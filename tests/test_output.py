@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnncalc.activations import decimal_values, log_softmax, softmax
-from cnncalc.cells import cell_texts, json_value, format_value, json_nested, rounded_decimal
+from cnncalc.cells import cell_texts, format_value, json_nested, json_value, rounded_decimal
 from cnncalc.cli import main
 from cnncalc.expr import normalize
 from cnncalc.textgrid import Block, Limits, Note, blocks, grid_text

@@ -5,19 +5,19 @@ and symbolic results that, substituted, equal the numeric ones."""
 import warnings
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
 from cnncalc.errors import CnnCalcError  # noqa: E402
+from cnncalc.stacks.grammar import symbol  # noqa: E402
 from cnncalc.stacks.layers import Context, Conv, Dense, Flatten, Pool  # noqa: E402
+from cnncalc.stacks.shapes import Shape  # noqa: E402
+from cnncalc.stacks.summary import summarize  # noqa: E402
 
 from .helpers import examples  # noqa: E402
-from cnncalc.stacks.shapes import Shape  # noqa: E402
-from cnncalc.stacks.grammar import symbol  # noqa: E402
-from cnncalc.stacks.summary import summarize  # noqa: E402
 
 SETTINGS = examples(60)
 

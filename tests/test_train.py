@@ -20,6 +20,7 @@ from cnncalc.stacks.matching import mlp_parameters  # noqa: E402
 from cnncalc.torch import data as mnist_data  # noqa: E402
 from cnncalc.torch import tasks  # noqa: E402
 from cnncalc.torch.train import evaluate  # noqa: E402
+
 from .helpers import REAL, needs_real, write_fake_mnist  # noqa: E402
 
 # a few minutes on 2 cores: the quick loop (-m "not slow") leaves them out
@@ -106,7 +107,7 @@ def test_optimizers_quick(subset, tmp_path):
     run = tasks.Runner(tasks.Settings(epochs=2, batch_size=32, val_limit=1000), loaded=small)
     histories = run.optimizers()
     assert list(histories) == ["Adam", "Adadelta", "SGD"]
-    for name, history in histories.items():
+    for history in histories.values():
         assert len(history["train_loss"]) == 2 and all(math.isfinite(v) for v in history["train_loss"])
         assert len(history["curve"]) == 20 and history["curve"][-1][0] == 2.0  # ten points per epoch
     assert run.results["keras-task Adam"].val_acc > 0.7

@@ -15,9 +15,23 @@ from hypothesis import strategies as st
 from cnncalc.cli import main
 from cnncalc.stacks.grammar import parse_inline, parse_layer_inline, symbol, unparse, unparse_layers
 from cnncalc.stacks.layers import (
-    ACTIVATIONS, LRN, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense, Dropout, Flatten,
-    GlobalPool, Pool, Residual, ZeroPad,
+    ACTIVATIONS,
+    LRN,
+    Activation,
+    AdaptivePool,
+    BatchNorm,
+    Concat,
+    Conv,
+    ConvTranspose,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalPool,
+    Pool,
+    Residual,
+    ZeroPad,
 )
+
 from .helpers import examples
 
 SYMBOLS = [symbol(name) for name in ("N", "M", "H", "W")]

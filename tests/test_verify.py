@@ -11,19 +11,19 @@ import pytest
 
 torch = pytest.importorskip("torch")
 from click.testing import CliRunner  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from torch import nn  # noqa: E402
 
 from cnncalc.cli import main  # noqa: E402
 from cnncalc.errors import ShapeError  # noqa: E402
-from cnncalc.stacks.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa
-
-from .helpers import examples  # noqa: E402: E402
-from cnncalc.stacks.shapes import Shape  # noqa: E402
 from cnncalc.stacks.grammar import StackSpec  # noqa: E402
+from cnncalc.stacks.layers import Activation, BatchNorm, Context, Conv, Dense, Flatten, Pool, ZeroPad  # noqa
+from cnncalc.stacks.shapes import Shape  # noqa: E402
 from cnncalc.torch import build  # noqa: E402
 from cnncalc.torch.verify import verify  # noqa: E402
+
+from .helpers import examples  # noqa: E402
 
 
 @st.composite

@@ -17,7 +17,6 @@ import click
 from ..errors import CnnCalcError, InputError, did_you_mean
 from ..printable import printable
 
-
 # command -> the module that defines it; a module is imported only when its
 # command runs, so `cnncalc shape` starts without numpy and `conv` without yaml
 COMMANDS = {

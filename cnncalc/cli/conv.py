@@ -20,7 +20,8 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--dilation", default="1", show_default=True, help="Gap between kernel cells: 2 spreads a 3x3 kernel over 5x5.")
 @click.option("--groups", default=1, show_default=True, type=int, help="Split channels and filters into groups.")
 @click.option("--bias", default=None, help="One value per filter: \"1\" or \"1, -2, 0.5\".")
-@click.option("--flip", is_flag=True, help="True convolution: flip the kernel first (default: cross-correlation, as torch and Keras compute).")
+@click.option("--flip", is_flag=True, help="True convolution: flip the kernel first "
+              "(default: cross-correlation, as torch and Keras compute).")
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for 1-D kernels, else 2).")
 @click.option("--as-matrix", is_flag=True, help="Also show the convolution as a sparse matrix times the flattened input.")
 @click.option("--transposed", is_flag=True,

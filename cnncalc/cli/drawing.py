@@ -6,7 +6,7 @@ writes pure JSON to standard output.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import click
 

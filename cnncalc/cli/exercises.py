@@ -202,7 +202,6 @@ def solve_command(exercise, form, out):
         text = solution_markdown(ex)
     else:
         from rich.console import Console
-
         from rich.markdown import Markdown
 
         from ..printable import printable

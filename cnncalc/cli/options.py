@@ -3,7 +3,8 @@ output forms.  Errors are one line naming the value and the fix."""
 
 from __future__ import annotations
 
-from typing import Callable, Literal, TypeVar, get_args
+from collections.abc import Callable
+from typing import Literal, TypeVar, get_args
 
 import click
 

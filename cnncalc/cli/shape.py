@@ -68,9 +68,9 @@ Conventions:
 
 def _solve(spec_text: str, bounds: dict) -> str:
     from ..errors import InputError
+    from ..stacks.grammar import parse_input
     from ..stacks.render import format_solutions
     from ..stacks.solve import keep_size_formula, keep_size_padding, solve_window
-    from ..stacks.grammar import parse_input
 
     parts = spec_text.split("->")
     if len(parts) != 2:
@@ -131,15 +131,16 @@ def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict
         click.echo(format_catalogue(catalogue()), nl=False)
         return
     if not spec:
-        raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline description; see cnncalc shape --help")
+        raise InputError("give a network: a built-in name (cnncalc shape --list), a YAML file or an inline "
+                         "description; see cnncalc shape --help")
     text = " ".join(spec)
     if solve:
         click.echo(_solve(text, dict(max_kernel=max_kernel, max_stride=max_stride, max_dilation=max_dilation,
                                      max_padding=max_padding)), nl=False)
         return
-    from ..stacks.layers import DTYPE_BYTES, Context
     from ..stacks import load_stack
     from ..stacks.grammar import parse_assignments, substitute
+    from ..stacks.layers import DTYPE_BYTES, Context
     from ..stacks.summary import summarize
 
     stack = substitute(load_stack(text, layout), parse_assignments(assignments))

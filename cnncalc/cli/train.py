@@ -11,7 +11,6 @@ import click
 from ..torch import TASKS
 from . import main
 
-
 HELP = """Run one of the course's MNIST tasks (sheet 000 Q3; lecture 004's programming task).
 
 \b
@@ -55,7 +54,14 @@ class RichReporter:
         self.console.print(text)
 
     def start(self, model, steps):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TimeRemainingColumn(), console=self.console)

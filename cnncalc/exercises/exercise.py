@@ -91,7 +91,7 @@ class Exercise:
     def path(self) -> str:
         return self.document.source
 
-    def prompt_text(self, question: "Question") -> str:
+    def prompt_text(self, question: Question) -> str:
         """The question's prompt with its givens filled in (a variant shows its own numbers)."""
         from .prompts import render
 

@@ -15,9 +15,10 @@ whole folder.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..conv import ConvResult
 from ..pool import PoolResult
@@ -63,7 +64,7 @@ def _gif_writer(result: ConvResult | PoolResult) -> Callable[[Path], None]:
     return write
 
 
-def _network_writer(stack: "StackSpec") -> Callable[[Path], None]:
+def _network_writer(stack: StackSpec) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         from ..figures.network import network_svg
         from ..stacks.layers import Context

@@ -124,7 +124,8 @@ def given_file(name: str, folder: Path | None) -> Path:
     >>> given_file("/etc/passwd", Path("exercises"))
     Traceback (most recent call last):
     ...
-    cnncalc.errors.SpecError: the given names the file '/etc/passwd'; an exercise may name only files inside its own folder (exercises), by a relative path without '..'
+    cnncalc.errors.SpecError: the given names the file '/etc/passwd'; an exercise may name only files
+    inside its own folder (exercises), by a relative path without '..'
     """
     rule = (f"an exercise may name only files inside its own folder ({folder}), by a relative path without '..'"
             if folder is not None else "only an exercise file's givens may name files, inside its own folder")

@@ -24,8 +24,8 @@ import re
 import yaml
 
 from ..errors import CnnCalcError, SpecError
-from .exercise import Exercise, build_exercise
 from ..yamlio import YamlDocument
+from .exercise import Exercise, build_exercise
 
 MAX_DRAWS = 50
 

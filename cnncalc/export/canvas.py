@@ -47,8 +47,17 @@ from ..errors import InputError
 from ..exercises.exercise import Exercise
 from . import Written
 from .bundle import zip_write
-from .fields import (ChoiceField, Field, ManualField, NumberField, TextField, decimal_text,
-                     exercise_fields, round_places, terminates)
+from .fields import (
+    ChoiceField,
+    Field,
+    ManualField,
+    NumberField,
+    TextField,
+    decimal_text,
+    exercise_fields,
+    round_places,
+    terminates,
+)
 from .html import escape, givens_html, markdown_html
 from .roster import variant
 

@@ -83,7 +83,7 @@ class NumberField:
         value = Fraction(self.asked)
         return (f"{value.numerator}/{value.denominator}", f"{value.numerator} / {value.denominator}")
 
-    def decimal(self) -> "DecimalAnswer":
+    def decimal(self) -> DecimalAnswer:
         """How a decimal-only platform asks for this number: in the question's unit, and (as cnncalc
         also takes it) the whole count."""
         irrational = self.constant is not None

@@ -79,7 +79,7 @@ if ! "$ROOT/cnncalc-venv/bin/python" -m cnncalc.export.gradescope "$ROOT"; then
 {"score": 0, "output": "The autograder could not start. This is not a problem with your answers: your instructor sees the details in the autograder log.", "output_format": "text", "tests": []}
 JSON
 fi
-"""
+"""  # noqa: E501 - the fallback results.json is one line of the shell script
 
 
 # --------------------------------------------------------------------------- building the zip

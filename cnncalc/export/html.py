@@ -8,17 +8,18 @@ with raw HTML disabled, so an exercise cannot inject markup; values are escaped.
 '<p>A <strong>3x3</strong> image &lt;b&gt;</p>'
 >>> from cnncalc.values import Exact
 >>> matrix_html(Exact.from_nested([[1, "1/9"]]))
-'<table class="matrix" style="border-collapse:collapse"><tr><td style="border:1px solid #999;padding:2px 8px;text-align:right">1</td><td style="border:1px solid #999;padding:2px 8px;text-align:right">1/9</td></tr></table>'
+'<table class="matrix" style="border-collapse:collapse"><tr><td style="border:1px
+solid #999;padding:2px 8px;text-align:right">1</td><td style="border:1px solid
+#999;padding:2px 8px;text-align:right">1/9</td></tr></table>'
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from html import escape
-from typing import Callable
 
 from ..values import Exact
-
 
 # inline styles: Moodle and Canvas keep a style attribute but drop style sheets
 TABLE_STYLE = "border-collapse:collapse"

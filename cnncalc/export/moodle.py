@@ -174,7 +174,7 @@ def moodle_xml(exercises: list[Exercise], seeds: list[int]) -> tuple[str, list[s
             ET.SubElement(cloze, "penalty").text = "0.3333333"
             ET.SubElement(cloze, "hidden").text = "0"
             ET.SubElement(cloze, "idnumber").text = original.id + (f"-seed{seed}" if seed is not None else "")
-            for question, reference, fields in items:
+            for question, _reference, fields in items:
                 where = f"{original.id}/{question.id}"
                 for field in fields:
                     if isinstance(field, NumberField) and field.needs_fraction:

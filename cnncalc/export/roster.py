@@ -45,7 +45,7 @@ def student_seed(base: int, key: str) -> int:
     """The variant seed of the student identified by ``key`` (case and
     surrounding spaces ignored) for the base seed ``base``: the first eight bytes
     of SHA-256 of ``"base:key"``, below :data:`SEED_BOUND`."""
-    digest = hashlib.sha256(f"{base}:{key.strip().lower()}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"{base}:{key.strip().lower()}".encode()).digest()
     return int.from_bytes(digest[:8], "big") % SEED_BOUND
 
 
@@ -155,8 +155,8 @@ def parse_roster(text: str, source: str, base: int) -> list[Student]:
     students: list[Student] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        def cell(index: int | None) -> str:
-            return row[index].strip() if index is not None and index < len(row) else ""
+        def cell(index: int | None) -> str:  # called within this iteration only
+            return row[index].strip() if index is not None and index < len(row) else ""  # noqa: B023
 
         ids = [cell(i) for i in id_columns]
         email = cell(email_col)

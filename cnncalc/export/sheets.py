@@ -17,9 +17,8 @@ answer key with the first window worked and the whole output.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -77,7 +76,7 @@ def figure_html(reference: Answer, answer: bool) -> str:
     return f'<div class="figure">{scene_svg(scene, 0)}</div>'
 
 
-def question_scene(scene: "Scene") -> "Scene":
+def question_scene(scene: Scene) -> Scene:
     """A figure that asks instead of answering: output cells and the flipped kernel as '?', no window."""
     hidden = set(scene.panel_index("output"))
     if scene.panel_index("kernel-given"):

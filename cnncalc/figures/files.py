@@ -25,9 +25,10 @@ no picture is readable, and the error says what to draw instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 
@@ -64,7 +65,8 @@ def figure_format(path: str | Path) -> str:
     >>> figure_format("q1.jpg")
     Traceback (most recent call last):
     ...
-    cnncalc.errors.InputError: --draw 'q1.jpg': .jpg is not a figure format; name the file .svg (one figure), .gif or .png (one frame per output cell) or .html (a page with step controls)
+    cnncalc.errors.InputError: --draw 'q1.jpg': .jpg is not a figure format; name the file .svg (one figure),
+    .gif or .png (one frame per output cell) or .html (a page with step controls)
     """
     suffix = Path(path).suffix.lower()
     suffix = ".html" if suffix == ".htm" else suffix
@@ -75,7 +77,7 @@ def figure_format(path: str | Path) -> str:
     return suffix
 
 
-def drawn_cells(result: "Drawable") -> int:
+def drawn_cells(result: Drawable) -> int:
     """How many values the figure draws: the (padded) input, the kernel and the output."""
     arrays = [getattr(result, name) for name in ("padded", "input", "kernel", "canonical") if hasattr(result, name)]
     if hasattr(result, "padded"):
@@ -83,7 +85,7 @@ def drawn_cells(result: "Drawable") -> int:
     return sum(math.prod(a.shape) for a in arrays)
 
 
-def frame_count(result: "Drawable", cells: Sequence[tuple] | None) -> int:
+def frame_count(result: Drawable, cells: Sequence[tuple] | None) -> int:
     """Frames of an animation: one per chosen output cell (all by default); a transposed
     convolution has one per input cell."""
     from .scene import is_transposed
@@ -93,7 +95,7 @@ def frame_count(result: "Drawable", cells: Sequence[tuple] | None) -> int:
     return len(cells) if cells is not None else math.prod(result.output.shape)
 
 
-def draw(result: "Drawable", path: str | Path, cells: Sequence[tuple] | None = None) -> Drawing:
+def draw(result: Drawable, path: str | Path, cells: Sequence[tuple] | None = None) -> Drawing:
     """Draw a convolution or pooling result into ``path`` (format from the extension).
 
     ``cells`` are 0-based indices into ``result.output``: the .svg draws the
@@ -124,7 +126,7 @@ def draw(result: "Drawable", path: str | Path, cells: Sequence[tuple] | None = N
     if count > limit:
         raise InputError(f"--draw {path}: {count:,} output cells would make {count:,} frames, more than {limit:,}; "
                          f"pick the cells to step through with --cell ROW,COL (repeatable)"
-                         + ("" if fmt == ".html" else ", or draw .html (up to {:,} steps)".format(MAX_PAGE_FRAMES)))
+                         + ("" if fmt == ".html" else f", or draw .html (up to {MAX_PAGE_FRAMES:,} steps)"))
     scene = scene_of(result, cells)
     if fmt == ".html":
         from .page import scene_page

@@ -17,8 +17,8 @@ The worked step goes below, wrapped at its " + " signs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .scene import Scene
 

@@ -17,10 +17,10 @@ blocks: a ResNet stays readable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Sequence
 
 from ..errors import InputError
 from ..stacks.layers import Concat, Residual
@@ -163,7 +163,7 @@ class _Diagram:
             width, height = max(width, w), height + h + (GAP if k else 0)
         return width, height
 
-    def item_size(self, item: "Leaf | Block") -> tuple[float, float]:
+    def item_size(self, item: Leaf | Block) -> tuple[float, float]:
         if isinstance(item, Leaf):
             lines = block_lines(item.row, self.layout)
             slim = _kind(item.row) == "slim"

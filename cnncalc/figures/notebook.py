@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from ..display import register
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # imported when a result is shown, not by ``import cnncalc``
     from ..stacks.summary import StackSummary
     from ..values import Exact
 
-    Windowed = Union[ConvResult, PoolResult]
+    Windowed = ConvResult | PoolResult
 
 MAX_FIGURE_FRAMES = 2_000  # past this a notebook shows the output table without the animation
 MAX_MATH_VALUES = 2_500  # values in one $$ matrix; beyond, the Markdown points to the HTML view
@@ -56,7 +56,7 @@ def _more(shown: int, total: int, how: str) -> str:
 # --------------------------------------------------------------------------- convolution and pooling
 
 
-def _steps_text(result: "Windowed", steps: "list[ConvStep] | list[PoolStep]") -> list[str]:
+def _steps_text(result: Windowed, steps: list[ConvStep] | list[PoolStep]) -> list[str]:
     from ..render import cell_label, conv_step_text, pool_step_text
 
     if hasattr(result, "padded"):
@@ -64,7 +64,7 @@ def _steps_text(result: "Windowed", steps: "list[ConvStep] | list[PoolStep]") ->
     return [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in steps]
 
 
-def _steps_of(result: "Windowed", count: int | None = None) -> "list[ConvStep] | list[PoolStep]":
+def _steps_of(result: Windowed, count: int | None = None) -> list[ConvStep] | list[PoolStep]:
     import numpy as np
 
     from ..explain import conv_steps, pool_steps
@@ -75,7 +75,7 @@ def _steps_of(result: "Windowed", count: int | None = None) -> "list[ConvStep] |
     return conv_steps(result, cells) if hasattr(result, "padded") else pool_steps(result, cells)
 
 
-def window_result_html(result: "Windowed") -> str:
+def window_result_html(result: Windowed) -> str:
     """A convolution or pooling: the interactive figure, then every step (up to MAX_LISTED_STEPS)."""
     import math
 
@@ -102,13 +102,13 @@ def window_result_html(result: "Windowed") -> str:
     return "<div>" + "\n".join(parts) + "</div>"
 
 
-def _describe(result: "Windowed") -> str:
+def _describe(result: Windowed) -> str:
     from ..render import describe_conv, describe_pool
 
     return describe_conv(result) if hasattr(result, "padded") else describe_pool(result)
 
 
-def _math_matrix(array: "Exact") -> str:
+def _math_matrix(array: Exact) -> str:
     from ..render import latex_matrix
 
     if array.size > MAX_MATH_VALUES:
@@ -117,7 +117,7 @@ def _math_matrix(array: "Exact") -> str:
     return "$$\n" + latex_matrix(array) + "\n$$"
 
 
-def window_result_markdown(result: "Windowed") -> str:
+def window_result_markdown(result: Windowed) -> str:
     """Description, the output as $$ bmatrix, and the first steps as $$ aligned lines."""
     import math
 
@@ -145,7 +145,7 @@ def window_result_markdown(result: "Windowed") -> str:
 # --------------------------------------------------------------------------- activations and dense layers
 
 
-def array_table(array: "Exact") -> str:
+def array_table(array: Exact) -> str:
     """An exact array as HTML tables (one per 2-D slice), every value shown, or a line saying why not."""
     from ..render import format_value, matrix_slices
 
@@ -163,13 +163,13 @@ def array_table(array: "Exact") -> str:
     return "".join(blocks)
 
 
-def activation_html(result: "ActivationResult") -> str:
+def activation_html(result: ActivationResult) -> str:
     return (f"<div><p><b>{escape(result.op)}</b>: <code>{escape(result.formula)}</code></p>"
             f'<div style="display:flex;gap:24px;flex-wrap:wrap"><div>input {array_table(result.input)}</div>'
             f"<div>output {array_table(result.output)}</div></div></div>")
 
 
-def activation_markdown(result: "ActivationResult") -> str:
+def activation_markdown(result: ActivationResult) -> str:
     from ..render import latex_matrix
 
     body = (f"$$\n{latex_matrix(result.input)} \\mapsto {latex_matrix(result.output)}\n$$"
@@ -177,19 +177,19 @@ def activation_markdown(result: "ActivationResult") -> str:
     return f"**{result.op}**: `{result.formula}`\n\n{body}\n"
 
 
-def dense_html(result: "DenseResult") -> str:
+def dense_html(result: DenseResult) -> str:
     return (f"<div><p><b>dense layer</b>: <code>y = W x + b</code>, W {'x'.join(map(str, result.weights.shape))}</p>"
             f"<div>output {array_table(result.output)}</div></div>")
 
 
-def dense_markdown(result: "DenseResult") -> str:
+def dense_markdown(result: DenseResult) -> str:
     return f"**dense layer**: y = W x + b, W {'x'.join(map(str, result.weights.shape))}\n\n{_math_matrix(result.output)}\n"
 
 
 # --------------------------------------------------------------------------- layer stacks
 
 
-def summary_html(summary: "StackSummary") -> str:
+def summary_html(summary: StackSummary) -> str:
     """The network diagram with its bars (scrollable), then the totals."""
     from .network import network_svg
 
@@ -197,7 +197,7 @@ def summary_html(summary: "StackSummary") -> str:
             f"{network_svg(summary)}</div>")
 
 
-def summary_markdown(summary: "StackSummary") -> str:
+def summary_markdown(summary: StackSummary) -> str:
     from ..stacks.render import format_markdown
 
     return f"**{summary.name}**: {summary.input.text()} -> {summary.output.text()}\n\n" + format_markdown(summary)

@@ -112,7 +112,7 @@ SCRIPT = """
   });
   show(0);
 })();
-"""
+"""  # noqa: E501 - the page's script, as the browser receives it
 
 
 def frames_json(scene: Scene) -> str:

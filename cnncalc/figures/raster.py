@@ -19,13 +19,12 @@ Pillow's own font, which lacks ×, ⋆ and ∗, so those are written x and *.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from .layout import (GROUP_SIZE, HEADER_SIZE, LINE_SIZE, MARGIN, NOTE_SIZE, TITLE_SIZE, VALUE_SIZE, Layout,
-                     scene_layout)
+from .layout import GROUP_SIZE, HEADER_SIZE, LINE_SIZE, MARGIN, NOTE_SIZE, TITLE_SIZE, VALUE_SIZE, Layout, scene_layout
 from .scene import Frame, Scene
 
 if TYPE_CHECKING:  # Pillow is imported when a picture is drawn
@@ -75,8 +74,8 @@ def _font_files(bold: bool) -> list[str]:
     return files
 
 
-@lru_cache(maxsize=None)
-def font(size: int, bold: bool = False) -> "ImageFont.FreeTypeFont | ImageFont.ImageFont":
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu Sans Mono at ``size`` pixels, else Pillow's default font (see :func:`has_symbols`)."""
     _, _, ImageFont = pillow()
     for file in _font_files(bold):
@@ -108,7 +107,7 @@ class _Painter:
         Image, ImageDraw, _ = pillow()
         self.Image, self.ImageDraw = Image, ImageDraw
 
-    def cell(self, draw: "ImageDraw.ImageDraw", p: int, r: int, c: int, fill: Colour, border: Colour = BORDER,
+    def cell(self, draw: ImageDraw.ImageDraw, p: int, r: int, c: int, fill: Colour, border: Colour = BORDER,
              text: str | None = None, ink: Colour = INK, bold: bool = False, note: str = "", width: int = 1) -> None:
         box = self.layout.panels[p]
         x, y = box.cell(r, c)
@@ -122,7 +121,7 @@ class _Painter:
             draw.text((x + box.cell_w - 3, y + NOTE_SIZE + 1), _text(note), font=font(NOTE_SIZE), fill=NOTE_INK,
                       anchor="rs")
 
-    def plain(self, draw: "ImageDraw.ImageDraw", p: int, r: int, c: int, todo: bool = False) -> None:
+    def plain(self, draw: ImageDraw.ImageDraw, p: int, r: int, c: int, todo: bool = False) -> None:
         """A cell as it looks when no step touches it."""
         padded = (r, c) in self.scene.panels[p].padding
         if todo:
@@ -132,7 +131,7 @@ class _Painter:
         else:
             self.cell(draw, p, r, c, WHITE)
 
-    def background(self, hide_outputs: bool) -> "Image.Image":
+    def background(self, hide_outputs: bool) -> Image.Image:
         layout = self.layout
         image = self.Image.new("RGB", (round(layout.width), round(layout.height)), WHITE)
         draw = self.ImageDraw.Draw(image)
@@ -154,7 +153,7 @@ class _Painter:
             draw.text((label.x, label.y), _text(label.text), font=font(round(label.size)), fill=GREY_INK, anchor="ls")
         return image
 
-    def overlay(self, image: "Image.Image", k: int, frame: Frame) -> None:
+    def overlay(self, image: Image.Image, k: int, frame: Frame) -> None:
         """Draw one frame's window, kernel, target and step onto ``image``."""
         draw = self.ImageDraw.Draw(image)
         for p in frame.kernel:
@@ -179,7 +178,7 @@ class _Painter:
                       font=font(LINE_SIZE), fill=INK, anchor="ls")
 
 
-def scene_frames(scene: Scene) -> list["Image.Image"]:
+def scene_frames(scene: Scene) -> list[Image.Image]:
     """One RGB image per frame; the output fills in as the frames go."""
     layout = scene_layout(scene, measure)
     painter = _Painter(scene, layout)
@@ -195,7 +194,7 @@ def scene_frames(scene: Scene) -> list["Image.Image"]:
     return frames
 
 
-def scene_still(scene: Scene, frame: int = 0) -> "Image.Image":
+def scene_still(scene: Scene, frame: int = 0) -> Image.Image:
     """The complete figure (every output shown) with one frame's window: the PNG's still image."""
     layout = scene_layout(scene, measure, [frame])
     painter = _Painter(scene, layout)
@@ -219,7 +218,7 @@ def palette_colours() -> list[Colour]:
     return colours
 
 
-def _palette_image() -> "Image.Image":
+def _palette_image() -> Image.Image:
     Image = pillow()[0]
     colours = palette_colours()
     image = Image.new("P", (1, 1))

@@ -26,8 +26,9 @@ The sheet's Q1 (6x6 image, ring kernel, 4x4 output):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -17,11 +17,21 @@ or a script can read the figure back and compare it with ``--json``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
-from .layout import (GROUP_SIZE, LINE_SIZE, MARGIN, NOTE_SIZE, TITLE_SIZE, VALUE_SIZE, Layout, Measure, monospace,
-                     scene_layout)
+from .layout import (
+    GROUP_SIZE,
+    LINE_SIZE,
+    MARGIN,
+    NOTE_SIZE,
+    TITLE_SIZE,
+    VALUE_SIZE,
+    Layout,
+    Measure,
+    monospace,
+    scene_layout,
+)
 from .scene import Frame, Scene
 
 MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"

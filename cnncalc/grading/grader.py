@@ -40,9 +40,9 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import CnnCalcError, InputError, InternalError
-from ..expr import normalize
 from ..exercises.answers import Answer, Comparison, compare
 from ..exercises.exercise import Exercise, Question
+from ..expr import normalize
 from ..rationals import round_significant
 from ..yamlio import load_yaml_file
 from .mistakes import Mistake, mistaken_references
@@ -374,7 +374,8 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
     every id that matches nothing, is noted.
 
     >>> match_answers(["width", "units"], {"Units": "290400", "widht": "55", "colour": "red"})[1]
-    ["answer under 'Units' graded as 'units'", "unknown question 'widht' (did you mean 'width'?): graded as 'width'", "unknown question 'colour' (did you mean one of: width, units?); not graded"]
+    ["answer under 'Units' graded as 'units'", "unknown question 'widht' (did you mean 'width'?): graded as 'width'",
+     "unknown question 'colour' (did you mean one of: width, units?); not graded"]
     """
     if all(key in question_ids for key in answers):
         return dict(answers), []  # the usual case: every id as written in the exercise

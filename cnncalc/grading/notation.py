@@ -172,7 +172,7 @@ def number_candidates(text: str) -> list[Candidate]:
     if trailing:  # 2.33, doesn't fit
         for c in number_candidates(trailing.group(1)):
             add(c.text, f"'{trailing.group(2).strip()}' read as a remark" + (f"; {c.note}" if c.note else ""), c.scale)
-    words = re.fullmatch(rf"(.*?\d\)?)\s*([A-Za-z][A-Za-z .\-/]*)", text)
+    words = re.fullmatch(r"(.*?\d\)?)\s*([A-Za-z][A-Za-z .\-/]*)", text)
     if words:
         number, tail = words.group(1).strip(), words.group(2).strip().lower().rstrip(".")
         first = tail.split()[0] if tail.split() else ""

@@ -208,7 +208,7 @@ def looks_like_code(text: str) -> bool:
     (True, True, True)
     """
     stripped = re.sub(r"^\s*\$+|\$+\s*$", "", text)  # $55$ is LaTeX maths, not code
-    if re.fullmatch(r"(?:[^\\]|\\(?:%s)\b|\\[,;:! \\{}%%])*" % _LATEX_COMMANDS, stripped):
+    if re.fullmatch(rf"(?:[^\\]|\\(?:{_LATEX_COMMANDS})\b|\\[,;:! \\{{}}%])*", stripped):
         stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! {}%]|[{}&]", " ", stripped)  # LaTeX maths: no code
     stripped = re.sub(r"->|=>|<-|<=|>=", " ", stripped)  # working: 13.5 -> 13
     return bool(_CODE.search(stripped) or _FILE_NAME.match(text.strip())
@@ -293,7 +293,7 @@ def _formula_candidates(text: str, symbols: tuple[str, ...] = ()) -> list[Candid
         if symbols:  # HW, where H and W are the symbols of the question
             pattern = "|".join(sorted(map(re.escape, symbols), key=len, reverse=True))
             implicit = re.sub(rf"\b(?:{pattern}){{2,}}\b",
-                              lambda m: "*".join(re.findall(pattern, m.group(0))), implicit)
+                              lambda m: "*".join(re.findall(pattern, m.group(0))), implicit)  # noqa: B023 - called now
         if implicit != base.text:
             out.append(Candidate(implicit, "; ".join(n for n in (base.note, f"read {base.text} as {implicit}") if n)))
     return out

@@ -20,11 +20,11 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from ..rationals import is_terminating
 from .grader import STATUSES, SubmissionGrade

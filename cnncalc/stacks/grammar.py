@@ -19,18 +19,36 @@ A size is a whole number or a symbol (letters and digits, no 'x'): ``N``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Sequence
 
 from ..errors import InputError, SpecError, did_you_mean
 from ..geometry import PADDING_MODES, Size
+from ..yamlio import YamlDocument
 from .layers import (
-    ACTIVATIONS, CONVENTIONS, LRN, POOL_OPS, Activation, AdaptivePool, BatchNorm, Concat, Conv, ConvTranspose, Dense,
-    Dropout, Flatten, GlobalPool, Layer, Leaf, Pool, PoolOp, Residual, ZeroPad,
+    ACTIVATIONS,
+    CONVENTIONS,
+    LRN,
+    POOL_OPS,
+    Activation,
+    AdaptivePool,
+    BatchNorm,
+    Concat,
+    Conv,
+    ConvTranspose,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalPool,
+    Layer,
+    Leaf,
+    Pool,
+    PoolOp,
+    Residual,
+    ZeroPad,
 )
 from .shapes import Shape, term
-from ..yamlio import YamlDocument
 
 
 @dataclass(frozen=True)
@@ -597,7 +615,8 @@ def _yaml_layer(item, path: str, lines: YamlDocument):
             return parse_layer_inline(item, lines.where(path))
         return build_layer(item, [], {}, lines.where(path))
     if not isinstance(item, dict) or len(item) != 1:
-        raise SpecError(f"{lines.where(path)}: a layer is a name ('relu') or one key with its settings ('conv: {{filters: 96, kernel: 11}}')")
+        raise SpecError(f"{lines.where(path)}: a layer is a name ('relu') or one key with its settings "
+                        "('conv: {filters: 96, kernel: 11}')")
     (kind_word, value), = item.items()
     sub = f"{path}.{kind_word}"
     block = BLOCK_KINDS.get(str(kind_word).lower())

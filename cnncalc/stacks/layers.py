@@ -29,9 +29,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, Union, get_args
+from typing import Literal, get_args
 
 from ..errors import ShapeError
+from ..formula_text import formula_text
 from ..geometry import (
     AxisPadding,
     Size,
@@ -46,7 +47,6 @@ from ..geometry import (
     transposed_output_size_text,
     unfloored_output_size,
 )
-from ..formula_text import formula_text
 from .shapes import Shape, fmt, is_int, product, term
 
 ActivationName = Literal[
@@ -549,7 +549,8 @@ class ZeroPad:
         formulas = [f"{term(n)} + {term(p.before)} + {term(p.after)} = {term(o)}" for n, p, o in zip(x.spatial, pads, outs)]
         out = Shape(outs, x.channels)
         window = Window((1,) * x.ndim, (1,) * x.ndim, tuple(p.before for p in pads))
-        return Effect(out, window=window, formulas=(("output", _join_axes(_axis_names(x), formulas)), ("units", _units_formula(out)), ("params", "0")))
+        return Effect(out, window=window, formulas=(("output", _join_axes(_axis_names(x), formulas)),
+                                                    ("units", _units_formula(out)), ("params", "0")))
 
 
 @dataclass(frozen=True)
@@ -600,7 +601,8 @@ class Dense:
         weights = self.units * n
         biases = self.units if bias else 0
         params = f"{term(self.units)} x ({term(n)}{' + 1' if bias else ''}) = {fmt(weights + biases)}"
-        formulas = (("output", f"{term(self.units)} units"), ("params", params), ("macs", f"{term(n)} x {term(self.units)} = {fmt(weights)}"))
+        formulas = (("output", f"{term(self.units)} units"), ("params", params),
+                    ("macs", f"{term(n)} x {term(self.units)} = {fmt(weights)}"))
         return Effect(Shape((), self.units), weights, biases, 0, weights, GLOBAL, formulas)
 
 
@@ -660,7 +662,8 @@ class BatchNorm:
                              "sqrt(variance + eps) finite); use e.g. eps=1e-5, torch's default")
         c = x.channels
         w = c if self.affine else 0
-        params = f"2 x {term(c)} = {fmt(2 * c)} trainable (scale, shift) + 2 x {term(c)} running mean/variance" if self.affine else f"0 trainable + 2 x {term(c)} running mean/variance"
+        running = f"2 x {term(c)} running mean/variance"
+        params = f"2 x {term(c)} = {fmt(2 * c)} trainable (scale, shift) + {running}" if self.affine else f"0 trainable + {running}"
         macs = x.units if self.affine else 0
         return Effect(x, w, w, 2 * c, macs, None, (("params", params), ("macs", f"{fmt(macs)} (one scale per value)")))
 
@@ -701,9 +704,9 @@ class Concat:
 
 
 #: A layer of a stack that is not a block, and any layer (blocks hold stacks of layers).
-Leaf = Union[Conv, ConvTranspose, Pool, AdaptivePool, GlobalPool, ZeroPad, Flatten, Dense, Dropout, Activation, BatchNorm,
-             LRN]
-Layer = Union[Leaf, Residual, Concat]
+Leaf = (Conv | ConvTranspose | Pool | AdaptivePool | GlobalPool | ZeroPad | Flatten | Dense | Dropout | Activation
+        | BatchNorm | LRN)
+Layer = Leaf | Residual | Concat
 
 BLOCKS = (Residual, Concat)
 LEAVES = (Conv, ConvTranspose, Pool, AdaptivePool, GlobalPool, ZeroPad, Flatten, Dense, Dropout, Activation, BatchNorm, LRN)

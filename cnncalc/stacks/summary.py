@@ -32,8 +32,8 @@ from fractions import Fraction
 
 from ..display import NotebookDisplay
 from ..errors import ShapeError
-from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .grammar import unparse
+from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
 from .shapes import Shape, fmt, is_int, term
 
 # Limits of a stack walk (docs/limits.md)
@@ -163,7 +163,7 @@ class StackSummary(NotebookDisplay):
     def warnings(self) -> tuple:
         return tuple(w for r in self.rows for w in r.warnings)
 
-    def subs(self, values: dict) -> "StackSummary":
+    def subs(self, values: dict) -> StackSummary:
         """Every symbolic value with symbols replaced (e.g. ``{"N": 32}``);
         the formula texts stay as they were computed."""
         return substitute_summary(self, values)

@@ -37,8 +37,9 @@ The course CNN (exercise sheet 000) with Adam, 64 examples per batch:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import CnnCalcError, InputError, did_you_mean
 from ..geometry import per_axis, resolve_padding

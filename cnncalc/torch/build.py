@@ -16,7 +16,8 @@ pooling a divisor that counts only real cells.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -24,11 +25,25 @@ from torch import nn
 
 from ..errors import SpecError
 from ..geometry import AxisPadding, per_axis, resolve_padding
-from ..stacks.layers import (
-    LRN, Activation, AdaptivePool, BatchNorm, Concat, Context, Conv, ConvTranspose, Dense, Dropout, Flatten,
-    GlobalPool, Layer, Pool, Residual, ZeroPad,
-)
 from ..stacks.grammar import unparse
+from ..stacks.layers import (
+    LRN,
+    Activation,
+    AdaptivePool,
+    BatchNorm,
+    Concat,
+    Context,
+    Conv,
+    ConvTranspose,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalPool,
+    Layer,
+    Pool,
+    Residual,
+    ZeroPad,
+)
 from ..stacks.shapes import Shape, is_int
 
 

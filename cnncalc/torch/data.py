@@ -67,7 +67,7 @@ class DeviceData:
     def __len__(self):
         return len(self.labels)
 
-    def shifted(self, seed: int) -> "DeviceData":
+    def shifted(self, seed: int) -> DeviceData:
         """A copy with every image shifted once (a fixed shifted validation set)."""
         generator = torch.Generator(device="cpu").manual_seed(seed)
         shifts = draw_shifts(len(self), generator, device=self.images.device)

@@ -57,7 +57,8 @@ def loss_curves(histories: dict, path: Path, settings=None) -> Path:
     ax.set_yscale("log")
     title = "Programming task network on MNIST: loss per optimizer"
     if settings is not None:
-        title += f"\n(batch {settings.batch_size}" + (f", first {settings.limit:,} training images" if settings.limit else ", 60,000 training images") + ")"
+        images = f"first {settings.limit:,} training images" if settings.limit else "60,000 training images"
+        title += f"\n(batch {settings.batch_size}, {images})"
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()

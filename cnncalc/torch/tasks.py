@@ -28,10 +28,10 @@ from dataclasses import asdict, dataclass, field
 import torch
 
 from ..errors import ShapeError
+from ..stacks.grammar import StackSpec
 from ..stacks.layers import Activation, Context, Dense, Flatten
 from ..stacks.matching import match_mlp, mlp_parameters
 from ..stacks.shapes import Shape
-from ..stacks.grammar import StackSpec
 from ..stacks.summary import summarize
 from ..stacks.zoo import get
 from . import TASKS, Task
