@@ -19,18 +19,19 @@ order, or Keras' (H, W, C) order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from .display import NotebookDisplay
 from .errors import ShapeError
-from .expr import parse_scalar
+from .expr import Value, parse_scalar
 from .layout import LAYOUTS, Layout
 from .limits import MAX_SYMBOLIC_TERMS, check_count
-from .readers import read_matrix, read_vector
+from .readers import MatrixSource, read_matrix, read_vector
 from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
 Function = Literal["relu", "leaky-relu", "sigmoid", "tanh", "softmax", "log-softmax"]
@@ -49,13 +50,13 @@ class ActivationResult(NotebookDisplay):
     sums: tuple = ()
 
 
-def _read(input) -> Exact:
+def _read(input: MatrixSource) -> Exact:
     """The input as an array of at least one axis (a single value is a vector of one)."""
     x = read_matrix(input, "input")
     return x.reshape(1) if x.ndim == 0 else x
 
 
-def relu(input) -> ActivationResult:
+def relu(input: MatrixSource) -> ActivationResult:
     """max(0, x), element-wise."""
     x = _read(input)
     if x.is_symbolic:
@@ -67,7 +68,7 @@ def relu(input) -> ActivationResult:
     return ActivationResult("relu", x, out, "relu(x) = max(0, x)")
 
 
-def leaky_relu(input, slope="0.01") -> ActivationResult:
+def leaky_relu(input: MatrixSource, slope: str | int | Fraction = "0.01") -> ActivationResult:
     """x for x > 0, slope * x otherwise (torch's default slope 0.01 = 1/100)."""
     x = _read(input)
     a = parse_scalar(slope)
@@ -84,27 +85,27 @@ def leaky_relu(input, slope="0.01") -> ActivationResult:
     return ActivationResult("leaky-relu", x, out, f"leaky_relu(x) = x if x > 0 else {a} * x")
 
 
-def _elementwise(name: str, input, fn, formula: str) -> ActivationResult:
+def _elementwise(name: str, input: MatrixSource, fn: Callable[[Any], Any], formula: str) -> ActivationResult:
     x = _read(input)
     out = Exact(symbols=np.frompyfunc(fn, 1, 1)(x.as_symbolic().symbols))
     return ActivationResult(name, x, out, formula)
 
 
-def sigmoid(input) -> ActivationResult:
+def sigmoid(input: MatrixSource) -> ActivationResult:
     """1 / (1 + exp(-x)), exactly."""
     import sympy
 
     return _elementwise("sigmoid", input, lambda v: 1 / (1 + sympy.exp(-v)), "sigmoid(x) = 1/(1 + exp(-x))")
 
 
-def tanh(input) -> ActivationResult:
+def tanh(input: MatrixSource) -> ActivationResult:
     """tanh(x) = (exp(x) - exp(-x)) / (exp(x) + exp(-x)), exactly."""
     import sympy
 
     return _elementwise("tanh", input, sympy.tanh, "tanh(x) = (exp(x) - exp(-x))/(exp(x) + exp(-x))")
 
 
-def _along_last_axis(input):
+def _along_last_axis(input: MatrixSource) -> Exact:
     x = read_matrix(input, "input").as_symbolic()
     if x.ndim == 0:
         x = x.reshape(1)
@@ -114,7 +115,7 @@ def _along_last_axis(input):
     return x
 
 
-def softmax(input) -> ActivationResult:
+def softmax(input: MatrixSource) -> ActivationResult:
     """exp(x_i) / sum_j exp(x_j) along the last axis, as exact expressions.
 
     Each row's sum S and its inverse are built once and every value is
@@ -147,7 +148,7 @@ def softmax(input) -> ActivationResult:
                             tuple(sums))
 
 
-def log_softmax(input) -> ActivationResult:
+def log_softmax(input: MatrixSource) -> ActivationResult:
     """x_i - log(sum_j exp(x_j)) along the last axis."""
     import sympy
 
@@ -163,7 +164,7 @@ def log_softmax(input) -> ActivationResult:
                             "log_softmax(x)_i = x_i - log(sum_j exp(x_j))", tuple(sums))
 
 
-def activate(name: str, input, slope="0.01") -> ActivationResult:
+def activate(name: str, input: MatrixSource, slope: str | int | Fraction = "0.01") -> ActivationResult:
     """Apply one of :data:`FUNCTIONS` by name."""
     key = name.lower().replace("_", "-")
     key = "leaky-relu" if key == "leakyrelu" else key
@@ -220,7 +221,7 @@ def decimal_values(result: ActivationResult, digits: int) -> np.ndarray:
     return out
 
 
-def _decimal(value, digits: int):
+def _decimal(value: Value, digits: int) -> Value:
     """One value: ints and fractions as they are, an expression evaluated by sympy."""
     if isinstance(value, (int, Fraction)):
         return value
@@ -235,7 +236,7 @@ class DenseResult(NotebookDisplay):
     output: Exact
 
 
-def dense(input, weights, bias=None) -> DenseResult:
+def dense(input: MatrixSource, weights: MatrixSource, bias: MatrixSource | None = None) -> DenseResult:
     """y = W x + b with W of shape (outputs, inputs) (torch's Linear layout).
 
     The input is flattened first, so a (C, H, W) feature map works directly.
@@ -269,7 +270,7 @@ def dense(input, weights, bias=None) -> DenseResult:
     return DenseResult(x, w, b, out if b is None else add_bias(out, b, (-1,)))
 
 
-def flatten(input, order: Layout = "chw") -> Exact:
+def flatten(input: MatrixSource, order: Layout = "chw") -> Exact:
     """Flatten a (C, H, W) array: torch's order 'chw', or Keras' 'hwc'.
 
     >>> flatten("1 2; 3 4 | 5 6; 7 8", order="hwc").tolist()

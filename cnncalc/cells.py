@@ -35,6 +35,7 @@ from .rationals import is_terminating
 if TYPE_CHECKING:
     import numpy as np
 
+    from .expr import Value
     from .values import Exact
 
 MAX_DECIMAL_DENOMINATOR = 6  # digits: 1/4 -> 0.25 and 1/64 -> 0.015625 are decimals, 1/1024 stays p/q
@@ -136,7 +137,7 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def format_latex_value(value) -> str:
+def format_latex_value(value: Value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Fraction):

@@ -29,16 +29,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .display import NotebookDisplay
 from .errors import ShapeError
 from .exact_blas import choose_method, correlate_integers, filter_l1, limb_pairs
-from .geometry import AXIS_NAMES, AxisPadding, WindowSpec, check_window, per_axis, resolve_padding
+from .geometry import AXIS_NAMES, AxisPadding, Padding, PerAxis, WindowSpec, check_window, per_axis, resolve_padding
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .limits import MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WINDOW_MATRIX, MAX_WORK, check_count
-from .readers import read_matrix, read_vector
+from .readers import MatrixSource, read_matrix, read_vector
 from .values import Exact, add_bias, max_abs, pad_integers
 
 
@@ -95,9 +96,9 @@ def _spatial_dims(x: Exact, w: Exact, dims: int | None) -> int:
     return 1 if x.ndim == 1 else 2
 
 
-def _canonical_kernel(w: Exact, dims: int):
+def _canonical_kernel(w: Exact, dims: int) -> tuple[Exact, Lead]:
     if w.ndim < dims:  # a row kernel "1 0 -1" on an image is 1x3
-        w = w.reshape((1,) * (dims - w.ndim) + w.shape)
+        w = w.reshape(*(1,) * (dims - w.ndim), *w.shape)
     return to_canonical(w, dims, "kernel", "channels")
 
 
@@ -123,13 +124,13 @@ def flip_kernel(w: Exact, dims: int) -> Exact:
 
 
 def conv(
-    input,
-    kernel,
+    input: MatrixSource,
+    kernel: MatrixSource,
     *,
-    bias=None,
-    stride=1,
-    padding=0,
-    dilation=1,
+    bias: MatrixSource | None = None,
+    stride: PerAxis = 1,
+    padding: Padding = 0,
+    dilation: PerAxis = 1,
     groups: int = 1,
     flip: bool = False,
     dims: int | None = None,
@@ -172,7 +173,8 @@ def conv(
                       squeeze_batch, squeeze_filters, method, x.shape, w.shape)
 
 
-def _window_spec(x4: Exact, w4: Exact, nd: int, stride, padding, dilation, groups) -> tuple[WindowSpec, int]:
+def _window_spec(x4: Exact, w4: Exact, nd: int, stride: PerAxis, padding: Padding, dilation: PerAxis,
+                 groups: int) -> tuple[WindowSpec, int]:
     kernel_sizes = w4.shape[2:]
     input_sizes = x4.shape[2:]
     strides = per_axis(stride, nd, "stride")
@@ -192,8 +194,8 @@ def _window_spec(x4: Exact, w4: Exact, nd: int, stride, padding, dilation, group
             + (f" (with groups {groups}: {channels // groups} per group)" if groups > 1 else "")
             + f"; give the kernel {channels // groups} channel{'s' * (channels // groups != 1)}"
         )
-    for value, name in ((strides, "stride"), (dilations, "dilation")):
-        for v in value:
+    for values, name in ((strides, "stride"), (dilations, "dilation")):
+        for v in values:
             if not isinstance(v, int) or v < 1:
                 raise ShapeError(f"{name} {v} must be a whole number of at least 1; use 1 to move one cell at a time")
     pads = resolve_padding(padding, input_sizes, kernel_sizes, strides, dilations)
@@ -223,7 +225,8 @@ def _check_size(x4: Exact, w4: Exact, spec: WindowSpec, groups: int) -> None:
                 "the convolution's window matrix", "use a smaller input or kernel")
 
 
-def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, bias: Exact | None = None):
+def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1,
+              bias: Exact | None = None) -> tuple[Exact, str]:
     """Cross-correlate a padded canonical input with a canonical kernel.
 
     Returns ``(Exact (N, F, *out), method)`` where method names the exact
@@ -243,7 +246,7 @@ def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1, b
     return (out if bias is None else add_bias(out, bias, (1, -1) + (1,) * spec.ndim)), method
 
 
-def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int, bias) -> Exact:
+def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int, bias: Exact | None) -> Exact:
     import sympy
 
     from .exact_blas import windows
@@ -264,17 +267,17 @@ def _correlate_symbolic(padded: Exact, kernel: Exact, spec: WindowSpec, groups: 
     return result if bias is None else add_bias(result, bias, (1, -1) + (1,) * spec.ndim)
 
 
-def conv1d(input, kernel, **options) -> ConvResult:
+def conv1d(input: MatrixSource, kernel: MatrixSource, **options: Any) -> ConvResult:
     """1-D convolution: the input is (L), (C, L) or (N, C, L)."""
     return conv(input, kernel, dims=1, **options)
 
 
-def conv2d(input, kernel, **options) -> ConvResult:
+def conv2d(input: MatrixSource, kernel: MatrixSource, **options: Any) -> ConvResult:
     """2-D convolution: the input is (H, W), (C, H, W) or (N, C, H, W)."""
     return conv(input, kernel, dims=2, **options)
 
 
-def conv3d(input, kernel, **options) -> ConvResult:
+def conv3d(input: MatrixSource, kernel: MatrixSource, **options: Any) -> ConvResult:
     """3-D convolution: the input is (D, H, W), (C, D, H, W) or (N, C, D, H, W)."""
     return conv(input, kernel, dims=3, **options)
 

@@ -26,7 +26,7 @@ import numpy as np
 from .conv import conv
 from .errors import InputError
 from .pool import pool
-from .readers import read_matrix
+from .readers import MatrixSource, read_matrix
 from .values import Exact
 
 
@@ -78,13 +78,14 @@ class ShiftReport:
 
     @property
     def pooled_unchanged(self) -> int | None:
-        if self.pooled is None:
+        if self.pooled is None or self.pooled_shifted is None:
             return None
         a, b = self.pooled.values(), self.pooled_shifted.values()
         return int(sum(1 for u, v in zip(a.flat, b.flat) if u == v))
 
 
-def shift_check(image, kernel, shift=(0, 1), pool_window: int | None = None, pool_op: str = "max") -> ShiftReport:
+def shift_check(image: MatrixSource, kernel: MatrixSource, shift: tuple[int, int] = (0, 1), pool_window: int | None = None,
+                pool_op: str = "max") -> ShiftReport:
     """Compare conv(shift(x)) with shift(conv(x)) and, with ``pool_window``,
     the pooled maps of x and of shift(x)."""
     x = read_matrix(image, "image")

@@ -6,6 +6,8 @@ inherit the matching built-in so library callers can catch ``ValueError``.
 A message names the value, the rule that it breaks and a way out.
 """
 
+from collections.abc import Iterable
+
 
 class CnnCalcError(Exception):
     """Base class of every error cnncalc raises on bad input."""
@@ -39,7 +41,7 @@ class InternalError(RuntimeError, CnnCalcError):
                    "this is a defect of cnncalc, please report it")
 
 
-def did_you_mean(word: object, options) -> str:
+def did_you_mean(word: object, options: Iterable[object]) -> str:
     """The "did you mean" part of a message: the nearest known option, or nothing.
 
     >>> did_you_mean("strde", ["stride", "padding"])

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import DTypeLike
 
 from .values import max_abs
 
@@ -46,12 +48,12 @@ def choose_method(max_input: int, max_filter_l1: int) -> str:
     return "limbs"
 
 
-def windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np.ndarray:
+def windows(x: np.ndarray, kernel: Sequence[int], stride: Sequence[int], dilation: Sequence[int]) -> np.ndarray:
     """View of every window: (N, C, *out, *kernel), no copy."""
     nd = len(kernel)
     spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
     view = sliding_window_view(x, spans, axis=tuple(range(2, 2 + nd)))
-    index = (slice(None), slice(None))
+    index: tuple[slice, ...] = (slice(None), slice(None))
     index += tuple(slice(None, None, s) for s in stride)
     index += tuple(slice(None, None, d) for d in dilation)
     return view[index]
@@ -74,7 +76,7 @@ class Workspace(threading.local):
     def __init__(self) -> None:
         self.buffers: dict = {}
 
-    def array(self, name: str, shape: tuple, dtype) -> np.ndarray:
+    def array(self, name: str, shape: tuple, dtype: DTypeLike) -> np.ndarray:
         """A scratch array of ``shape``, uninitialised, valid until the next
         request for ``name`` in this thread."""
         dtype = np.dtype(dtype)
@@ -91,7 +93,8 @@ class Workspace(threading.local):
 WORKSPACE = Workspace()
 
 
-def _correlate_float(x: np.ndarray, w: np.ndarray, stride, dilation, groups, dtype) -> np.ndarray:
+def _correlate_float(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilation: Sequence[int], groups: int,
+                     dtype: DTypeLike) -> np.ndarray:
     """im2col and one matrix product (batched over groups) in ``dtype``.
 
     The column matrix is laid out (C*K, N*out): one row per kernel cell, so
@@ -156,7 +159,8 @@ def limb_pairs(max_input: int, max_weight: int, terms: int) -> int:
     return max(1, math.ceil(max_input.bit_length() / bits)) * max(1, math.ceil(max_weight.bit_length() / bits))
 
 
-def _correlate_limbs(x, w, stride, dilation, groups) -> np.ndarray:
+def _correlate_limbs(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilation: Sequence[int],
+                     groups: int) -> np.ndarray:
     terms = (w.shape[1]) * math.prod(w.shape[2:])
     bits = limb_bits(terms)
     x_limbs, w_limbs = _limbs(x, bits), _limbs(w, bits)
@@ -169,14 +173,16 @@ def _correlate_limbs(x, w, stride, dilation, groups) -> np.ndarray:
             if wide:
                 part = part.astype(object)
             by_shift[i + j] = by_shift[i + j] + part if i + j in by_shift else part
-    total = None
+    total: np.ndarray | None = None
     for shift, part in by_shift.items():
         piece = part.astype(object) * (1 << (bits * shift))
         total = piece if total is None else total + piece
+    assert total is not None  # x and w have at least one limb each
     return total
 
 
-def correlate_integers(x: np.ndarray, w: np.ndarray, stride, dilation, groups: int, method: str | None = None):
+def correlate_integers(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilation: Sequence[int], groups: int,
+                       method: str | None = None) -> np.ndarray:
     """Exact cross-correlation of integer arrays x (N, C, *S) and w (F, C/g, *K).
 
     Returns an integer array (N, F, *out): int64, or Python ints past 2^62.

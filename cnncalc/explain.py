@@ -23,6 +23,7 @@ import numpy as np
 
 from .conv import ConvResult
 from .errors import ShapeError
+from .expr import Value
 from .limits import MAX_EXPLAINED_TERMS, check_count
 from .pool import PoolResult
 
@@ -31,8 +32,8 @@ from .pool import PoolResult
 class Term:
     """One product weight x value of a window; ``padding`` marks a padded zero."""
 
-    weight: object
-    value: object
+    weight: Value
+    value: Value
     index: tuple  # canonical index into the padded input (n, c, *spatial)
     padding: bool
 
@@ -43,8 +44,8 @@ class ConvStep:
     origin: tuple  # top-left corner of the window in the padded input (spatial, 0-based)
     filter: int
     terms: tuple
-    bias: object | None
-    value: object
+    bias: Value | None
+    value: Value
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class PoolStep:
     op: str
     values: tuple  # (index, value) of the input cells inside the window, padding left out
     divisor: int | None
-    value: object
+    value: Value
 
 
 def all_cells(shape: Sequence[int]) -> list[tuple]:

@@ -24,11 +24,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from fractions import Fraction
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias
 
 from .errors import InputError
 from .rationals import to_sympy
+
+if TYPE_CHECKING:
+    import sympy
+
+#: One exact value: an int, a Fraction, or a sympy expression (a symbol, ``exp(2)``); a string at
+#: run time, so that naming the type imports no sympy
+Value: TypeAlias = "int | Fraction | sympy.Expr"
+#: Says why a value is refused, and never returns (raises InputError)
+Fail: TypeAlias = Callable[[str], NoReturn]
 
 # The limits of one value (docs/limits.md); each is checked before the work it bounds.
 MAX_LENGTH = 2000  # characters of one written value
@@ -55,7 +65,7 @@ _PLAIN_FRACTION = re.compile(r"\s*([+-]?\d{1,18})\s*/\s*([1-9]\d{0,17})\s*")
 _PLAIN_DECIMAL = re.compile(r"\s*([+-]?)(\d{1,18})\.(\d{1,18})\s*")
 
 
-def normalize(value):
+def normalize(value: Value) -> Value:
     """An exact number in its simplest type: a whole Fraction becomes an int.
 
     >>> normalize(Fraction(6, 3)), normalize(Fraction(1, 4))
@@ -70,7 +80,7 @@ def normalize(value):
     return value
 
 
-def too_many_digits(value) -> bool:
+def too_many_digits(value: int | Fraction) -> bool:
     """Whether an exact number's numerator or denominator has more than MAX_DIGITS digits.
 
     >>> too_many_digits(10**1000 - 1), too_many_digits(Fraction(1, 10**1000))
@@ -81,7 +91,7 @@ def too_many_digits(value) -> bool:
     return abs(value) >= _TOO_BIG
 
 
-def check_number(value, what: str = "a number"):
+def check_number(value: int | Fraction, what: str = "a number") -> int | Fraction:
     """Pass an exact number through, or refuse one past MAX_DIGITS digits."""
     if too_many_digits(value):
         raise InputError(
@@ -135,7 +145,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
                 f"'{_clip(text)}' has the character '{bad}' that is not part of a number or formula; "
                 "use digits, '.', '/', '+', '-', '*', '^', parentheses and names such as w11"
             )
-        kind = match.lastgroup
+        kind = match.lastgroup or ""  # a match of _TOKEN names its group
         tokens.append((kind, match.group(kind)))
         pos = match.end()
     return tokens
@@ -150,7 +160,8 @@ class _Parser:
     MAX_TERMS and the bits of MAX_DIGITS.
     """
 
-    def __init__(self, text: str, allow_symbols: bool, names=None, functions: bool = False):
+    def __init__(self, text: str, allow_symbols: bool, names: Callable[[str], Any] | None = None,
+                 functions: bool = False) -> None:
         self.text = text
         self.tokens = _tokens(text)
         self.pos = 0
@@ -159,18 +170,18 @@ class _Parser:
         self.names = names
         self.functions = functions
 
-    def fail(self, why: str):
+    def fail(self, why: str) -> NoReturn:
         raise InputError(f"'{_clip(self.text)}' is not a valid number or formula: {why}")
 
-    def peek(self):
+    def peek(self) -> tuple[str | None, str | None]:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None, None)
 
-    def take(self):
+    def take(self) -> tuple[str | None, str | None]:
         token = self.peek()
         self.pos += 1
         return token
 
-    def parse(self):
+    def parse(self) -> Value:
         if not self.tokens:
             self.fail("it is empty; write a number such as 3 or 1/9")
         value, _ = self.sum()
@@ -178,7 +189,7 @@ class _Parser:
             self.fail(f"unexpected '{self.peek()[1]}'; check the operators between numbers")
         return normalize(value)
 
-    def bounded(self, value, cost: Cost):
+    def bounded(self, value: Value, cost: Cost) -> tuple[Value, Cost]:
         """The value and its cost, if both stay within the limits."""
         if isinstance(value, (int, Fraction)):
             if too_many_digits(value):
@@ -193,7 +204,7 @@ class _Parser:
             self.fail(f"the formula's coefficients may grow past {MAX_DIGITS:,} digits (docs/limits.md)")
         return value, cost
 
-    def sum(self):
+    def sum(self) -> tuple[Value, Cost]:
         value, cost = self.term()
         while self.peek()[1] in ("+", "-"):
             op = self.take()[1]
@@ -204,7 +215,7 @@ class _Parser:
             value, cost = self.bounded(value, cost)
         return value, cost
 
-    def term(self):
+    def term(self) -> tuple[Value, Cost]:
         value, cost = self.unary()
         while self.peek()[1] in ("*", "/", "×", "·"):
             op = self.take()[1]
@@ -224,7 +235,7 @@ class _Parser:
             value, cost = self.bounded(value, cost)
         return value, cost
 
-    def unary(self):
+    def unary(self) -> tuple[Value, Cost]:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self.fail(f"nested more than {MAX_DEPTH} deep")
@@ -238,7 +249,7 @@ class _Parser:
         finally:
             self.depth -= 1
 
-    def power(self):
+    def power(self) -> tuple[Value, Cost]:
         base, cost = self.atom()
         if self.peek()[1] in ("^", "**"):
             self.take()
@@ -246,11 +257,13 @@ class _Parser:
             return self.bounded(*_power(base, cost, exponent, self.fail))
         return base, cost
 
-    def atom(self):
+    def atom(self) -> tuple[Value, Cost]:
         kind, text = self.take()
+        if text is None:
+            self.fail("it ends too early; something is missing after the last operator")
         if kind == "number":
-            value = _read_number_token(text, self.fail)
-            return value, _number_cost(value)
+            number = _read_number_token(text, self.fail)
+            return number, _number_cost(number)
         if kind == "name":
             if self.functions and text in _FUNCTIONS and self.peek()[1] == "(":
                 return self.function(text)
@@ -272,12 +285,10 @@ class _Parser:
             if self.take()[1] != ")":
                 self.fail("a '(' is never closed; add ')'")
             return value, cost
-        if text is None:
-            self.fail("it ends too early; something is missing after the last operator")
         self.fail(f"unexpected '{text}'")
 
 
-    def function(self, name: str):
+    def function(self, name: str) -> tuple[Value, Cost]:
         """exp(x), ln(x) or log(x) (natural), exactly: exp(2) stays exp(2)."""
         import sympy
 
@@ -299,14 +310,16 @@ class _Parser:
 _FUNCTIONS = {"exp": lambda sympy: sympy.exp, "ln": lambda sympy: sympy.log, "log": lambda sympy: sympy.log}
 
 
-def _read_number_token(text: str, fail) -> Fraction:
+def _read_number_token(text: str, fail: Fail) -> Fraction:
     """A decimal literal such as 0.25 or 1e-3, exactly.  Its size is checked
     before 10^exponent is formed, so 1e999999 costs nothing.
 
     >>> _read_number_token("0.25", None), _read_number_token("1e-3", None), _read_number_token("0e99999", None)
     (Fraction(1, 4), Fraction(1, 1000), Fraction(0, 1))
     """
-    whole, fraction, exponent = _NUMBER.fullmatch(text).groups()
+    match = _NUMBER.fullmatch(text)
+    assert match is not None, text  # the tokenizer read a number
+    whole, fraction, exponent = match.groups()
     fraction = fraction or ""
     digits = (whole + fraction).lstrip("0")
     if not digits:
@@ -323,7 +336,7 @@ def _read_number_token(text: str, fail) -> Fraction:
     return Fraction(int(digits), 10**-shift)
 
 
-def _divide(a, b):
+def _divide(a: Value, b: Value) -> Value:
     if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)):
         return Fraction(a) / Fraction(b)
     import sympy
@@ -331,7 +344,7 @@ def _divide(a, b):
     return sympy.sympify(to_sympy(a)) / to_sympy(b)
 
 
-def _power(base, cost: Cost, exponent, fail):
+def _power(base: Value, cost: Cost, exponent: Value, fail: Fail) -> tuple[Value, Cost]:
     exponent = normalize(exponent)
     if not isinstance(exponent, int):
         fail("only whole-number exponents are allowed")
@@ -349,7 +362,7 @@ def _power(base, cost: Cost, exponent, fail):
     return to_sympy(base) ** exponent, Cost(cost.bits * max(n, 1), cost.degree * n, _power_terms(cost.terms, n))
 
 
-def formula_cost(value) -> Cost:
+def formula_cost(value: Value) -> Cost:
     """The :class:`Cost` of a sympy expression, bounded from its tree as the parser bounds text.
 
     >>> import sympy
@@ -377,7 +390,7 @@ def formula_cost(value) -> Cost:
     return Cost(max(p.bits for p in parts), max(p.degree for p in parts), sum(p.terms for p in parts))
 
 
-def check_value(value, what: str = "the value"):
+def check_value(value: Value, what: str = "the value") -> Value:
     """A computed exact value (a number or a formula) within the limits of one value, or an InputError."""
     if isinstance(value, (int, Fraction)):
         return check_number(value, what)
@@ -388,7 +401,8 @@ def check_value(value, what: str = "the value"):
     return value
 
 
-def parse_scalar(text, allow_symbols: bool = True, names=None, functions: bool = False):
+def parse_scalar(text: object, allow_symbols: bool = True, names: Callable[[str], Any] | None = None,
+                 functions: bool = False) -> Value:
     """Parse one exact value from text (or pass a number through).
 
     ``names``, if given, maps a name to the number it stands for (or None):

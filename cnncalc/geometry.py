@@ -32,12 +32,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, NamedTuple, Union, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias, get_args
 
 from .errors import ShapeError
 from .formula_text import term
 
-Size = Union[int, "object"]  # an int, or a sympy expression where symbols appear
+if TYPE_CHECKING:
+    import sympy
+
+#: A size: an int, or a sympy expression where symbols appear (``H - 2``); a string at run
+#: time, so that naming the type imports no sympy
+Size: TypeAlias = "int | sympy.Expr"
+#: One size for every axis, or one per axis: ``2``, ``(2, 1)``
+PerAxis: TypeAlias = "Size | Sequence[Size]"
+#: A padding as written: a number, one per axis, two per axis (before, after), or a mode ('same')
+Padding: TypeAlias = "Size | Sequence[Size] | str"
 
 PaddingMode = Literal["valid", "same", "full"]
 #: Padding by name: none, the size kept (Keras's rule with strides), every overlap.
@@ -51,7 +60,7 @@ class AxisPadding(NamedTuple):
     after: Size
 
 
-def _is_int(*values) -> bool:
+def _is_int(*values: object) -> bool:
     return all(isinstance(v, int) for v in values)
 
 
@@ -91,7 +100,7 @@ def ceil_div(a: Size, b: Size) -> Size:
     return _round_symbolic(_absorb_inner(sympy.sympify(a), b, sympy.ceiling) / b, sympy.ceiling)
 
 
-def _round_symbolic(x, rounding):
+def _round_symbolic(x: sympy.Expr, rounding: type[sympy.Function]) -> sympy.Expr:
     """floor(x) or ceiling(x), with the whole terms of x taken out:
     floor(y + c) = floor(y) + c for an integer c.  This is what sympy's own
     evaluation of floor does first; the rest of that evaluation (sign and
@@ -109,11 +118,11 @@ def _round_symbolic(x, rounding):
     return sympy.Add(*whole, rounding(sympy.Add(*rest), evaluate=False))
 
 
-def _absorb_inner(a, b: Size, rounding):
+def _absorb_inner(a: sympy.Expr, b: Size, rounding: type[sympy.Function]) -> sympy.Expr:
     """a = rounding(y) + c with c an integer and b a positive integer: return y + c,
     whose ``rounding(. / b)`` equals rounding(a / b) (the nested-floor identity
     floor(floor(y)/b) = floor(y/b)); otherwise a unchanged."""
-    if not (isinstance(b, int) and b > 0) and not (getattr(b, "is_integer", False) and b.is_positive):
+    if not (isinstance(b, int) and b > 0) and not (getattr(b, "is_integer", False) and getattr(b, "is_positive", False)):
         return a
     terms = a.args if a.is_Add else (a,)
     inner = [t for t in terms if isinstance(t, rounding)]
@@ -125,7 +134,7 @@ def _absorb_inner(a, b: Size, rounding):
     return inner[0].args[0] + sum(rest)
 
 
-def surely_integer(x) -> bool:
+def surely_integer(x: sympy.Expr) -> bool:
     """Whether a sympy term is an integer by its form alone: integers, integer
     symbols, floor/ceiling, and sums, products and non-negative powers of
     them.  False means "not shown", never "not an integer", so a caller that
@@ -290,7 +299,7 @@ def fits(n: Size, kernel: Size, stride: Size = 1, padding: Size | tuple = 0, dil
     return sympy.simplify(sympy.Mod(span, stride)) == 0
 
 
-def per_axis(value, ndim: int, name: str) -> tuple:
+def per_axis(value: PerAxis, ndim: int, name: str) -> tuple[Size, ...]:
     """Expand one value, or one per axis, to a tuple of ``ndim`` values.
 
     >>> per_axis(2, 2, "stride"), per_axis((2, 1), 2, "stride")
@@ -309,7 +318,7 @@ def per_axis(value, ndim: int, name: str) -> tuple:
 
 
 def resolve_padding(
-    padding,
+    padding: Padding,
     input_sizes: Sequence[Size],
     kernel_sizes: Sequence[Size],
     strides: Sequence[Size],
@@ -420,16 +429,16 @@ AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "wi
 class WindowSpec:
     """How windows move: per spatial axis kernel size, stride, padding, dilation."""
 
-    kernel: tuple
-    stride: tuple
-    padding: tuple  # of AxisPadding
-    dilation: tuple
+    kernel: tuple[Size, ...]
+    stride: tuple[Size, ...]
+    padding: tuple[AxisPadding, ...]
+    dilation: tuple[Size, ...]
 
     @property
     def ndim(self) -> int:
         return len(self.kernel)
 
-    def output_sizes(self, input_sizes, ceil_mode: bool = False) -> tuple:
+    def output_sizes(self, input_sizes: Sequence[Size], ceil_mode: bool = False) -> tuple[Size, ...]:
         """Window positions per axis (``ceil_mode``: pooling's rounding up, torch's rule)."""
         return tuple(
             output_size(n, k, s, (p.before, p.after), d, ceil_mode)

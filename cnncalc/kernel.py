@@ -35,11 +35,14 @@ recognises a wrong but known feature from :attr:`KernelReport.competing`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .errors import InputError
-from .readers import read_matrix
+from .readers import MatrixSource, read_matrix
+
+Grid = tuple[tuple[Fraction, ...], ...]  # rows of exact values
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -162,7 +165,7 @@ class ProbeResponse:
     the kernel (zero-mean parts), from -1 to 1."""
 
     pattern: str
-    response: object  # int or Fraction
+    response: int | Fraction
     match: Fraction | None  # None: the probe or the kernel is flat (no zero-mean part)
 
     @property
@@ -173,7 +176,7 @@ class ProbeResponse:
         return math.copysign(math.sqrt(abs(self.match)), self.match)
 
 
-def _grid(h: int, w: int, rule) -> tuple:
+def _grid(h: int, w: int, rule: Callable[[int, int], int | Fraction]) -> Grid:
     return tuple(tuple(Fraction(rule(i, j)) for j in range(w)) for i in range(h))
 
 
@@ -194,15 +197,15 @@ def probes(h: int, w: int) -> tuple[Probe, ...]:
     """
     ci, cj = Fraction(h - 1, 2), Fraction(w - 1, 2)
 
-    def y(i):  # -1 at the top row, 1 at the bottom row
+    def y(i: int) -> Fraction:  # -1 at the top row, 1 at the bottom row
         return (i - ci) / ci if ci else Fraction(0)
 
-    def x(j):
+    def x(j: int) -> Fraction:
         return (j - cj) / cj if cj else Fraction(0)
 
     near = Fraction(1, 2 * max(h, w, 2))  # half a cell: a line one pixel wide
 
-    def on_line(d):
+    def on_line(d: Fraction) -> int:
         return 1 if abs(d) <= near * 2 else 0
 
     return (
@@ -290,7 +293,7 @@ class KernelReport:
     responses: tuple  # ProbeResponse
     strongest: str  # the probe with the largest response
     symmetries: tuple
-    total: object
+    total: int | Fraction
     notes: tuple
 
     @property
@@ -371,7 +374,7 @@ def plain_phrase(text: str) -> str:
     return " ".join(out)
 
 
-def _cells(kernel) -> tuple:
+def _cells(kernel: MatrixSource) -> Grid:
     matrix = read_matrix(kernel, "kernel")
     if matrix.is_symbolic:
         raise InputError("the kernel has symbols; give numbers (e.g. -1 0 1) to probe what it detects")
@@ -389,7 +392,7 @@ def _centred(cells: tuple) -> tuple[list, Fraction]:
     return [v - mean for v in flat], mean
 
 
-def _dot(a, b) -> Fraction:
+def _dot(a: Sequence[Fraction], b: Sequence[Fraction]) -> Fraction:
     return sum((x * y for x, y in zip(a, b)), Fraction(0))
 
 
@@ -397,11 +400,11 @@ def _symmetries(cells: tuple) -> tuple:
     h, w = len(cells), len(cells[0])
     k = cells
 
-    def same(f) -> bool:
-        return all(k[i][j] == f(i, j) for i in range(h) for j in range(w))
+    def same(f: Callable[[int, int], Fraction], sign: int = 1) -> bool:
+        return all(k[i][j] == sign * f(i, j) for i in range(h) for j in range(w))
 
     found = []
-    checks = [
+    checks: list[tuple[str, Callable[[int, int], Fraction]]] = [
         ("mirror left-right", lambda i, j: k[i][w - 1 - j]),
         ("mirror top-bottom", lambda i, j: k[h - 1 - i][j]),
         ("rotation by 180 degrees", lambda i, j: k[h - 1 - i][w - 1 - j]),
@@ -415,7 +418,7 @@ def _symmetries(cells: tuple) -> tuple:
     for name, f in checks:
         if same(f):
             found.append(name)
-        elif same(lambda i, j, f=f: -f(i, j)) and any(v != 0 for row in k for v in row):
+        elif same(f, -1) and any(v != 0 for row in k for v in row):
             found.append(f"{name} with the sign changed")
     return tuple(found)
 
@@ -423,7 +426,7 @@ def _symmetries(cells: tuple) -> tuple:
 MATCH_THRESHOLD = Fraction(1, 4)  # a cosine of 1/2: weaker matches name no single pattern
 
 
-def describe_kernel(kernel) -> KernelReport:
+def describe_kernel(kernel: MatrixSource) -> KernelReport:
     """Probe ``kernel`` (a typed matrix, nested lists or an :class:`~cnncalc.values.Exact`)
     and name the feature it detects.  See the module docstring."""
     cells = _cells(kernel)
@@ -453,7 +456,8 @@ def describe_kernel(kernel) -> KernelReport:
                         tuple(r for _, r in responses), strongest, _symmetries(cells), _norm(total), tuple(notes))
 
 
-def _name(cells, flat, total, mean, energy, responses) -> tuple[str, str]:
+def _name(cells: Grid, flat: list[Fraction], total: Fraction, mean: Fraction, energy: Fraction,
+          responses: list[tuple[Probe, ProbeResponse]]) -> tuple[str, str]:
     if all(v == 0 for v in flat):
         return "zero kernel", "every weight is 0"
     classical = _classical(cells)
@@ -483,23 +487,25 @@ def _name(cells, flat, total, mean, energy, responses) -> tuple[str, str]:
     # the largest |cosine| wins; on a tie (3x3: the gradient is the edge, the frame the
     # inverted point) a positive match, then the earlier probe
     ranked = sorted(((i, pr) for i, pr in enumerate(responses) if pr[1].match is not None),
-                    key=lambda ipr: (-abs(ipr[1][1].match), ipr[1][1].match < 0, ipr[0]))
+                    key=lambda ipr: (-abs(ipr[1][1].match or 0), (ipr[1][1].match or 0) < 0, ipr[0]))
     probe, best = ranked[0][1]
-    if abs(best.match) < MATCH_THRESHOLD:
+    match = best.match
+    assert match is not None  # ranked holds the probes with a match
+    if abs(match) < MATCH_THRESHOLD:
         return "no single pattern", (f"the closest probe, {probe.pattern}, explains only "
-                                     f"{float(abs(best.match)):.0%} of the kernel's variation")
-    name = probe.positive if best.match > 0 else probe.negative
-    share = f"{float(abs(best.match)):.0%}"
-    exact = " (exactly, up to a factor and a constant)" if abs(best.match) == 1 else ""
-    sign = "" if best.match > 0 else " with the sign changed"
-    return name, f"its zero-mean part is closest to the {probe.pattern} probe{sign}{exact}: cosine² {share}"
+                                     f"{float(abs(match)):.0%} of the kernel's variation")
+    name = probe.positive if match > 0 else probe.negative
+    share = f"{float(abs(match)):.0%}"
+    exact = " (exactly, up to a factor and a constant)" if abs(match) == 1 else ""
+    changed = "" if match > 0 else " with the sign changed"
+    return name, f"its zero-mean part is closest to the {probe.pattern} probe{changed}{exact}: cosine² {share}"
 
 
-def _norm(value: Fraction):
+def _norm(value: Fraction) -> int | Fraction:
     return value.numerator if value.denominator == 1 else value
 
 
-def _text(value) -> str:
+def _text(value: int | Fraction) -> str:
     value = _norm(Fraction(value))
     return str(value)
 

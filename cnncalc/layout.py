@@ -15,9 +15,12 @@ remembers which, so results come back in the layout they were given.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple, get_args
+from typing import TYPE_CHECKING, Literal, NamedTuple, get_args
 
 from .errors import ShapeError
+
+if TYPE_CHECKING:
+    from .values import Exact
 
 Layout = Literal["hwc", "chw"]
 #: Orders of an image's sizes: the course's height x width x channels (Keras), or channels first (torch).
@@ -31,7 +34,8 @@ class Lead(NamedTuple):
     second: bool
 
 
-def to_canonical(array, dims: int, name: str, second: str, operation: str = "convolution"):
+def to_canonical(array: Exact, dims: int, name: str, second: str,
+                 operation: str = "convolution") -> tuple[Exact, Lead]:
     """(array with both leading axes, which of them the user gave)."""
     extra = array.ndim - dims
     if extra not in (0, 1, 2):
@@ -40,7 +44,7 @@ def to_canonical(array, dims: int, name: str, second: str, operation: str = "con
             f"{name} of shape {'x'.join(map(str, array.shape))} does not fit a {dims}-D {operation}; give "
             f"({dims} spatial axes), ({second}, ...) or ({first}, {second}, ...), or set --dims"
         )
-    return array.reshape((1,) * (2 - extra) + array.shape), Lead(extra == 2, extra >= 1)
+    return array.reshape(*(1,) * (2 - extra), *array.shape), Lead(extra == 2, extra >= 1)
 
 
 def user_index(index: tuple, lead: Lead) -> tuple:
@@ -57,11 +61,11 @@ def canonical_index(index: tuple, lead: Lead) -> tuple:
     return (n, c, *rest)
 
 
-def to_user(array, lead: Lead, dims: int):
+def to_user(array: Exact, lead: Lead, dims: int) -> Exact:
     """Drop the leading axes the user did not give (a (N, C, *S) result)."""
     shape = array.shape
     if not lead.batch:
         shape = shape[1:]
     if not lead.second:
         shape = shape[:-dims - 1] + shape[-dims:]
-    return array.reshape(shape)
+    return array.reshape(*shape)

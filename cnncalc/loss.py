@@ -25,13 +25,18 @@ where no exp or log appears); decimals are shown on request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, get_args
 
 from .errors import InputError, ShapeError
+from .expr import Value
 from .rationals import to_sympy
-from .readers import read_matrix
+from .readers import MatrixSource, read_matrix
+from .values import Exact
+
+Rows = list[list[Fraction]]  # one row of exact values per example
 
 LossKind = Literal["cross-entropy", "nll", "bce", "mse"]
 #: The losses :func:`loss` computes (``cnncalc loss --kind``).
@@ -53,10 +58,10 @@ class Example:
     """One example (row): its target, its loss and the prediction."""
 
     target: tuple  # class index (as one value) or the target vector
-    loss: object  # exact: Fraction, int or sympy expression
+    loss: Value  # exact: Fraction, int or sympy expression
     text: str  # the loss as a student writes it: log(e + e^2 + e^3) - 3
     probabilities: tuple  # softmax / sigmoid of the row where the loss uses them (exact), else ()
-    prediction: object  # predicted class index, or a 0/1 vector for bce, or None for mse
+    prediction: int | tuple[int, ...] | None  # predicted class index, or a 0/1 vector for bce, or None for mse
     correct: bool | None
 
 
@@ -67,7 +72,7 @@ class LossResult:
     reduction: str
     rows: tuple  # rows of exact input values
     examples: tuple  # Example
-    total: object  # exact
+    total: Value  # exact
     text: str
     formula: str
     one_based: bool = False
@@ -103,7 +108,7 @@ class LossResult:
         return tuple(out)
 
 
-def decimal(value, digits: int = 10) -> str:
+def decimal(value: Value, digits: int = 10) -> str:
     """Exact value -> a decimal string with ``digits`` significant digits."""
     if isinstance(value, int):
         return str(value)
@@ -112,13 +117,13 @@ def decimal(value, digits: int = 10) -> str:
     return str(value.evalf(digits))
 
 
-def _short(value, digits: int) -> str:
+def _short(value: Value, digits: int) -> str:
     if isinstance(value, (int, Fraction)):
         return str(value)
     return f"{_plain(value)} ≈ {decimal(value, min(digits, 6))}"
 
 
-def _plain(value) -> str:
+def _plain(value: Value) -> str:
     """An exact value as text: e for exp(1), ^ for powers."""
     if isinstance(value, (int, Fraction)):
         return str(value)
@@ -133,7 +138,7 @@ def _atomic(text: str) -> bool:
     return text.lstrip("-").replace(".", "").isalnum()
 
 
-def _join(texts) -> str:
+def _join(texts: list[str]) -> str:
     """Terms joined with + and -: ["-log(4/5)", "-log(3/5)"] -> "-log(4/5) - log(3/5)"."""
     out = texts[0]
     for t in texts[1:]:
@@ -141,14 +146,14 @@ def _join(texts) -> str:
     return out
 
 
-def _target_class(target: tuple):
+def _target_class(target: tuple) -> int | None:
     if len(target) == 1:
         return target[0]
     ones = [i for i, v in enumerate(target) if v == 1]
     return ones[0] if len(ones) == 1 and sum(target) == 1 else None
 
 
-def _exp_text(z) -> str:
+def _exp_text(z: int | Fraction) -> str:
     """e^z as a student writes it: 1, e, e^2, e^-1, e^(1/2)."""
     if z == 0:
         return "1"
@@ -159,13 +164,13 @@ def _exp_text(z) -> str:
     return f"e^({z})"
 
 
-def _minus(value) -> str:
+def _minus(value: int | Fraction) -> str:
     if value == 0:
         return ""
     return f" - {value}" if value > 0 else f" + {-value}"
 
 
-def _rows(matrix, name: str) -> list[list]:
+def _rows(matrix: Exact, name: str) -> Rows:
     if matrix.is_symbolic:
         raise InputError(f"the {name} has symbols; give numbers such as 1 2 3 (names are not supported in losses yet)")
     values = matrix.tolist()
@@ -179,15 +184,15 @@ def _rows(matrix, name: str) -> list[list]:
     return [[Fraction(v) for v in row] for row in values]
 
 
-def _norm(value):
+def _norm(value: Value) -> Value:
     if isinstance(value, Fraction) and value.denominator == 1:
         return value.numerator
-    if getattr(value, "is_Rational", False):  # a sympy rational (sympy is loaded only where exp/log appear)
+    if not isinstance(value, (int, Fraction)) and getattr(value, "is_Rational", False):  # sympy (only with exp/log)
         return _norm(Fraction(int(value.p), int(value.q)))
     return value
 
 
-def _argmax(row) -> int:
+def _argmax(row: Sequence[Fraction]) -> int:
     best = 0
     for i, v in enumerate(row):
         if v > row[best]:
@@ -195,7 +200,7 @@ def _argmax(row) -> int:
     return best
 
 
-def _class_targets(target_rows, n_rows: int, n_classes: int, one_based: bool):
+def _class_targets(target_rows: Rows, n_rows: int, n_classes: int, one_based: bool) -> list[int] | None:
     """Class indices (one per row) or None when the target is a vector per row."""
     flat = [v for row in target_rows for v in row]
     if len(target_rows) == 1 and len(flat) == n_rows and not (n_rows == 1 and n_classes == 1):
@@ -215,7 +220,7 @@ def _class_targets(target_rows, n_rows: int, n_classes: int, one_based: bool):
                      f"{n_rows}x{n_classes} target (one-hot or probabilities)")
 
 
-def loss(kind: str, input, target, *, inputs: str | None = None, reduction: str = "mean",
+def loss(kind: str, input: MatrixSource, target: MatrixSource, *, inputs: str | None = None, reduction: str = "mean",
          one_based: bool = False) -> LossResult:
     """The loss ``kind`` of ``input`` (one row per example) against ``target``.
 
@@ -258,7 +263,7 @@ def loss(kind: str, input, target, *, inputs: str | None = None, reduction: str 
     return _reduce(name, input_kind, reduction, x, examples, one_based)
 
 
-def _ce_row(z, y, target, input_kind) -> Example:
+def _ce_row(z: list[Fraction], y: list[Fraction], target: tuple, input_kind: str) -> Example:
     import sympy
 
     if input_kind == "probabilities":
@@ -289,7 +294,7 @@ def _ce_row(z, y, target, input_kind) -> Example:
     return Example(target, value, text, probabilities, prediction, None if tc is None else prediction == tc)
 
 
-def _nll_row(x, y, target, input_kind) -> Example:
+def _nll_row(x: list[Fraction], y: list[Fraction], target: tuple, input_kind: str) -> Example:
     value = -sum((yk * xk for yk, xk in zip(y, x)), Fraction(0))
     tc = _target_class(target)
     text = f"-({x[tc]})" if tc is not None and x[tc] < 0 else f"-{_norm(x[tc])}" if tc is not None else \
@@ -299,7 +304,7 @@ def _nll_row(x, y, target, input_kind) -> Example:
                    None if tc is None else prediction == tc)
 
 
-def _bce(x, t, input_kind, reduction) -> LossResult:
+def _bce(x: Rows, t: Rows, input_kind: str, reduction: str) -> LossResult:
     import sympy
 
     if [len(r) for r in x] != [len(r) for r in t]:
@@ -352,7 +357,7 @@ def _bce(x, t, input_kind, reduction) -> LossResult:
     return result
 
 
-def _mse(x, t, reduction) -> LossResult:
+def _mse(x: Rows, t: Rows, reduction: str) -> LossResult:
     if [len(r) for r in x] != [len(r) for r in t]:
         raise ShapeError(f"mse compares element by element: the input has {sum(map(len, x))} values and the target "
                          f"{sum(map(len, t))}; give a target of the same shape")
@@ -381,11 +386,12 @@ FORMULAS = {
 }
 
 
-def _reduce(kind, input_kind, reduction, x, examples, one_based) -> LossResult:
+def _reduce(kind: str, input_kind: str, reduction: str, x: Rows, examples: list[Example],
+            one_based: bool) -> LossResult:
     n = len(examples)
     values = [e.loss for e in examples]
     if all(isinstance(v, (int, Fraction)) for v in values):
-        total = sum((Fraction(v) for v in values), Fraction(0))
+        total: Value = sum((Fraction(v) for v in values), Fraction(0))
         total = _norm(total / n if reduction == "mean" else total)
     else:
         import sympy

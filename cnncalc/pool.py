@@ -24,18 +24,29 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 
 from .display import NotebookDisplay
 from .errors import ShapeError
 from .exact_blas import windows
-from .geometry import AXIS_NAMES, WindowSpec, effective_kernel, output_size, per_axis, resolve_padding
+from .geometry import (
+    AXIS_NAMES,
+    Padding,
+    PerAxis,
+    Size,
+    WindowSpec,
+    effective_kernel,
+    output_size,
+    per_axis,
+    resolve_padding,
+)
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
 from .limits import MAX_BIG_WORK, MAX_SYMBOLIC_TERMS, MAX_VALUES, MAX_WORK, check_count
-from .readers import read_matrix
+from .readers import MatrixSource, read_matrix
 from .values import INT64_SAFE, Exact, max_abs, pad_integers
 
 Operation = Literal["max", "avg", "min", "sum"]
@@ -100,13 +111,13 @@ def real_positions(start: int, kernel: int, dilation: int, size: int) -> range:
 
 
 def pool(
-    input,
+    input: MatrixSource,
     *,
     op: str = "max",
-    window=2,
-    stride=None,
-    padding=0,
-    dilation=1,
+    window: PerAxis = 2,
+    stride: PerAxis | None = None,
+    padding: Padding = 0,
+    dilation: PerAxis = 1,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     global_pool: bool = False,
@@ -136,7 +147,8 @@ def pool(
                       divisors, not lead.batch, not lead.second, x.shape)
 
 
-def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> WindowSpec:
+def _spec(sizes: Sequence[int], nd: int, op: str, window: PerAxis, stride: PerAxis | None, padding: Padding,
+          dilation: PerAxis, ceil_mode: bool) -> WindowSpec:
     """The windows of a pooling, each rule checked: whole positive sizes, at most half a window of
     padding (torch's rule), at least one window, no window of padding only."""
     kernel = per_axis(window, nd, "window")
@@ -160,7 +172,7 @@ def _spec(sizes, nd, op, window, stride, padding, dilation, ceil_mode) -> Window
     return spec
 
 
-def _check_windows(sizes: tuple[int, ...], spec: WindowSpec, op: str, ceil_mode: bool, axes: tuple[str, ...]) -> None:
+def _check_windows(sizes: Sequence[int], spec: WindowSpec, op: str, ceil_mode: bool, axes: tuple[str, ...]) -> None:
     """At least one window per axis, the padded input within the limits, and no window that
     covers padding only (dilation can skip every real cell)."""
     for n, k, s, p, d, axis in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, axes):
@@ -186,7 +198,7 @@ def _check_windows(sizes: tuple[int, ...], spec: WindowSpec, op: str, ceil_mode:
             )
 
 
-def _extra_after(sizes, spec: WindowSpec, out_sizes) -> list[int]:
+def _extra_after(sizes: Sequence[int], spec: WindowSpec, out_sizes: Sequence[Size]) -> list[int]:
     """Cells needed after the padding so that ceil-mode windows stay in the array."""
     extra = []
     for n, k, s, p, d, o in zip(sizes, spec.kernel, spec.stride, spec.padding, spec.dilation, out_sizes):
@@ -195,7 +207,7 @@ def _extra_after(sizes, spec: WindowSpec, out_sizes) -> list[int]:
     return extra
 
 
-def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool) -> np.ndarray:
+def _divisors(sizes: Sequence[int], spec: WindowSpec, count_include_pad: bool, ceil_mode: bool) -> np.ndarray:
     """Divisor of every output cell of average pooling (torch's rule)."""
     per_axis_counts = []
     for n, k, s, p, o in zip(sizes, spec.kernel, spec.stride, spec.padding,
@@ -212,7 +224,8 @@ def _divisors(sizes, spec: WindowSpec, count_include_pad: bool, ceil_mode: bool)
     return result
 
 
-def _pool_rational(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_include_pad: bool):
+def _pool_rational(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool,
+                   count_include_pad: bool) -> tuple[Exact, np.ndarray | None]:
     sizes = x4.shape[2:]
     out_sizes = spec.output_sizes(sizes, ceil_mode)
     extra = _extra_after(sizes, spec, out_sizes)
@@ -255,7 +268,7 @@ def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a.astype(object) * b.astype(object)
 
 
-def _object_sum(view: np.ndarray, axes) -> np.ndarray:
+def _object_sum(view: np.ndarray, axes: Sequence[int]) -> np.ndarray:
     out = view
     for axis in sorted(axes):
         out = np.add.reduce(out, axis=axis if axis >= 0 else out.ndim + axis)
@@ -275,13 +288,13 @@ def _pool_symbolic(x4: Exact, spec: WindowSpec, op: str, ceil_mode: bool, count_
     for index in np.ndindex(*out.shape):
         cells = [xs[c] for c in window_cells(spec, sizes, index)]
         value = sympy.Add(*cells) if op in ("sum", "avg") else extreme(op, cells)
-        if op == "avg":
+        if divisors is not None:  # average pooling
             value = value / int(divisors[index[2:]])
         out[index] = value
     return Exact(symbols=out)
 
 
-def extreme(op: str, values: list):
+def extreme(op: str, values: list[Any]) -> Any:  # sympy objects in, one sympy object out
     """max or min of exact values, as sympy's Max/Min without their pairwise search.
 
     sympy.Max compares every pair of arguments (asking whether a - b is
@@ -305,6 +318,6 @@ def extreme(op: str, values: list):
     return (sympy.Max if op == "max" else sympy.Min)(*args, evaluate=False)
 
 
-def global_pool(input, op: str = "avg", **options) -> PoolResult:
+def global_pool(input: MatrixSource, op: str = "avg", **options: Any) -> PoolResult:
     """Global pooling: one value per channel over the whole input."""
     return pool(input, op=op, global_pool=True, **options)

@@ -28,12 +28,21 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from .errors import InputError
 from .files import file_size, open_regular, read_regular
 from .limits import MAX_VALUES, check_count
 from .values import MAX_NESTING, Exact
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: What a matrix may be given as: an Exact array, numpy, nested lists of values, typed text or a file
+#: path (``-``: standard input)
+MatrixSource: TypeAlias = "Exact | np.ndarray | Sequence[Any] | str | os.PathLike[str]"
 
 FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".json", ".yaml", ".yml", ".npy")
 MAX_LITERAL = 5_000_000  # characters of a typed matrix or standard input; larger inputs belong in a .npy file
@@ -46,7 +55,7 @@ def looks_like_file(text: str) -> bool:
     return text.strip().lower().endswith(FILE_SUFFIXES) and not re.search(r"[;\[\]]", text)
 
 
-def read_matrix(source, name: str = "matrix") -> Exact:
+def read_matrix(source: MatrixSource, name: str = "matrix") -> Exact:
     """Read an :class:`Exact` array from a literal, a file path, nested lists or numpy.
 
     A string names a file when such a file exists, or when it ends like one
@@ -86,11 +95,11 @@ def read_stdin(name: str = "matrix") -> Exact:
     return parse_literal(stripped.replace("\n", ";") if "\n" in stripped and ";" not in stripped else stripped, name)
 
 
-def _refuse_constant(word: str):
+def _refuse_constant(word: str) -> NoReturn:
     raise InputError(f"{word} is not a finite number; use a number such as 0 or 1")
 
 
-def load_json(text: str, where: str):
+def load_json(text: str, where: str) -> Any:
     """JSON as plain data, with numbers kept as their text so that the value
     parser reads them exactly and within its limits (an integer of 5,000
     digits, 1e999999, NaN are one-line errors, not crashes or floats)."""
@@ -116,7 +125,7 @@ def parse_literal(text: str, name: str = "matrix") -> Exact:
         raise InputError(f"{name}: {error}") from None
 
 
-def literal_cells(text: str, name: str = "matrix"):
+def literal_cells(text: str, name: str = "matrix") -> list[Any]:
     """The structure of a typed matrix with every cell still as its text
     (nested lists of str): what :func:`parse_literal` reads each cell from.
 
@@ -161,7 +170,7 @@ def _join_operators(parts: list[str]) -> list[str]:
     return out
 
 
-def parse_rows(text: str):
+def parse_rows(text: str) -> list[Any]:
     if "||" in text:
         return [parse_rows(part) for part in text.split("||")]
     if "|" in text:
@@ -176,7 +185,7 @@ def parse_rows(text: str):
 _BRACKET_TOKEN = re.compile(r"\[|\]|,|[^\[\],]+")
 
 
-def _parse_brackets(text: str, name: str):
+def _parse_brackets(text: str, name: str) -> list[Any]:
     """Nested lists without eval: '[' opens, ']' closes, ',' separates.
 
     Several top-level groups are rows when each is one row (``[1 2]`` on one
@@ -295,7 +304,7 @@ def _first_line(error: Exception) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:120]
 
 
-def read_vector(source, name: str = "bias") -> Exact:
+def read_vector(source: MatrixSource, name: str = "bias") -> Exact:
     """A 1-D list of values such as a bias: "1, -2, 0.5" or "3"."""
     values = read_matrix(source, name)
     if values.ndim == 0:

@@ -27,15 +27,17 @@ of the operation draws.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .errors import ShapeError
 from .exact_blas import filter_l1
-from .geometry import AXIS_NAMES, per_axis, transposed_output_size
+from .expr import Value
+from .geometry import AXIS_NAMES, PerAxis, per_axis, transposed_output_size
 from .layout import Lead, canonical_index, to_canonical, to_user, user_index
-from .readers import read_matrix, read_vector
+from .readers import MatrixSource, read_matrix, read_vector
 from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
 
@@ -49,7 +51,7 @@ class Contribution:
     batch: int
     channel: int
     index: tuple  # the input cell's spatial index
-    value: object
+    value: Value
     origin: tuple  # output position of kernel cell 0, after cropping the padding
     filters: tuple  # the output channels it adds to
     block: Exact  # value * kernel[channel], (C_out/groups, *K)
@@ -61,8 +63,8 @@ class OutputTerm:
 
     input_index: tuple  # (n, c, *i)
     kernel_index: tuple  # (c, f_in_group, *k)
-    x: object
-    w: object
+    x: Value
+    w: Value
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class TransposedResult:
     def canonical_index(self, index: tuple) -> tuple:
         return canonical_index(index, self.lead)
 
-    def contributions(self):
+    def contributions(self) -> Iterator[Contribution]:
         """Every input cell's scattered block, in input order (see :class:`Contribution`)."""
         c_per_group = self.input.shape[1] // self.groups
         f_per_group = self.kernel.shape[1]
@@ -133,7 +135,7 @@ class TransposedResult:
         return sorted(out, key=lambda t: t.input_index)
 
 
-def _times(w: Exact, value) -> Exact:
+def _times(w: Exact, value: Value) -> Exact:
     """An exact array times one exact scalar."""
     if w.is_symbolic or not isinstance(value, (int,)) and not hasattr(value, "denominator"):
         return Exact(symbols=np.frompyfunc(lambda v: v * value, 1, 1)(w.as_symbolic().symbols))
@@ -148,12 +150,13 @@ def _kernel_layout(w: Exact, nd: int) -> tuple[Exact, bool]:
     if w.ndim == nd + 2:
         return w, True
     if w.ndim < nd:
-        w = w.reshape((1,) * (nd - w.ndim) + w.shape)
+        w = w.reshape(*(1,) * (nd - w.ndim), *w.shape)
     w4, _ = to_canonical(w, nd, "kernel", "channels", "transposed convolution")  # (1, C, *K)
     return w4.transform(lambda a: np.ascontiguousarray(np.swapaxes(a, 0, 1))), False
 
 
-def conv_transpose(input, kernel, *, bias=None, stride=1, padding=0, output_padding=0, dilation=1,
+def conv_transpose(input: MatrixSource, kernel: MatrixSource, *, bias: MatrixSource | None = None,
+                   stride: PerAxis = 1, padding: PerAxis = 0, output_padding: PerAxis = 0, dilation: PerAxis = 1,
                    groups: int = 1, dims: int | None = None) -> TransposedResult:
     """Exact transposed convolution; options as torch's ``conv_transpose2d``
     (``padding`` is one number or one per axis: torch crops it from both sides)."""
@@ -210,7 +213,8 @@ def conv_transpose(input, kernel, *, bias=None, stride=1, padding=0, output_padd
     return TransposedResult(output, canonical, full, x4, w4, b, strides, pads, extras, dilations, groups, lead)
 
 
-def _scatter(x4: Exact, w4: Exact, strides, dilations, groups, extras, pads) -> Exact:
+def _scatter(x4: Exact, w4: Exact, strides: Sequence[int], dilations: Sequence[int], groups: int,
+             extras: Sequence[int], pads: Sequence[int]) -> Exact:
     """full[n, f, i*s + k*d] += x[n, c, i] * w[c, f, k], one kernel offset at a time."""
     symbolic = x4.is_symbolic or w4.is_symbolic
     xs = x4.as_symbolic().symbols if symbolic else x4.numerators

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from .errors import InputError
-from .expr import normalize, parse_scalar
+from .expr import Value, normalize, parse_scalar
 from .limits import MAX_SYMBOLIC_VALUES, MAX_VALUES, check_count
 from .rationals import to_sympy
 
@@ -42,7 +42,7 @@ MAX_NESTING = 8  # levels of nested lists in a matrix (arrays have at most 5 axe
 _SYMBOLS_FIX = "use numbers, or a smaller array: sympy needs milliseconds per value"
 
 
-def _is_symbolic(value) -> bool:
+def _is_symbolic(value: Value) -> bool:
     return not isinstance(value, (int, Fraction))
 
 
@@ -104,7 +104,7 @@ def add_bias(values: Exact, bias: Exact, shape: tuple[int, ...]) -> Exact:
     return Exact(total, values.denominator * bias.denominator)
 
 
-def pad_integers(numerators: np.ndarray, widths, fill: int = 0) -> np.ndarray:
+def pad_integers(numerators: np.ndarray, widths: Sequence[tuple[int, int]], fill: int = 0) -> np.ndarray:
     """np.pad with a constant, keeping Python ints Python ints.
 
     (np.pad fills an object array with numpy int64 scalars, and an int64 plus
@@ -126,10 +126,15 @@ class Exact:
     """An n-dimensional array of exact values (see the module docstring)."""
 
     __slots__ = ("numerators", "denominator", "symbols")
+    # One of the two arrays holds the values, the other is None: is_symbolic says which, and the
+    # engine reads numerators only where it is False (typed as set: a check guards every use).
+    numerators: np.ndarray  # integers over ``denominator``
+    denominator: int
+    symbols: np.ndarray  # sympy objects
 
-    def __init__(self, numerators=None, denominator: int = 1, symbols=None):
+    def __init__(self, numerators: Any = None, denominator: int = 1, symbols: np.ndarray | None = None) -> None:
         if symbols is not None:
-            self.numerators, self.denominator, self.symbols = None, 1, symbols
+            self.numerators, self.denominator, self.symbols = None, 1, symbols  # type: ignore[assignment]
             return
         if denominator <= 0:
             raise ValueError("the shared denominator must be positive")
@@ -138,7 +143,7 @@ class Exact:
                              f"below {MAX_DIGITS_RESULT:,} digits (docs/limits.md): use simpler fractions")
         self.numerators = fit_integers(np.asarray(numerators))
         self.denominator = int(denominator)
-        self.symbols = None
+        self.symbols = None  # type: ignore[assignment]  # numeric: see the class's fields
 
     # construction ---------------------------------------------------------------
 
@@ -267,23 +272,23 @@ class Exact:
         if self.is_symbolic:
             return Exact(symbols=data)
         out = Exact.__new__(Exact)
-        out.numerators, out.denominator, out.symbols = data, self.denominator, None
+        out.numerators, out.denominator, out.symbols = data, self.denominator, None  # type: ignore[assignment]
         return out
 
-    def reshape(self, *shape) -> Exact:
+    def reshape(self, *shape: int) -> Exact:
         return self._with(self.data.reshape(*shape))
 
-    def transform(self, fn) -> Exact:
+    def transform(self, fn: Callable[[np.ndarray], np.ndarray]) -> Exact:
         """Apply a pure re-indexing (slice, flip, transpose) to the underlying array."""
         return self._with(fn(self.data))
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:  # an Exact part, or one Value
         part = self.data[index]
         if isinstance(part, np.ndarray):
             return self._with(part)
         return self._scalar(part)
 
-    def _scalar(self, value):
+    def _scalar(self, value: Any) -> Value:
         if self.is_symbolic:
             return normalize(value)
         return normalize(Fraction(int(value), self.denominator))
@@ -329,7 +334,7 @@ class Exact:
             out[:] = [normalize(Fraction(int(v), d)) for v in self.numerators.flat]
         return out.reshape(self.shape)
 
-    def tolist(self):
+    def tolist(self) -> Any:  # nested lists of values (one value for a 0-d array)
         """Nested lists of exact scalars (int, Fraction, sympy)."""
         return self.values().tolist()
 
@@ -374,7 +379,7 @@ def _int_array(flat: list) -> np.ndarray:
     return np.array(flat, dtype=object if big else np.int64)
 
 
-def _nested_shape(values, depth: int = 0) -> tuple:
+def _nested_shape(values: Any, depth: int = 0) -> tuple[int, ...]:
     """Shape of nested lists, with a clear error for ragged or too deeply nested ones."""
     if not isinstance(values, (list, tuple)):
         return ()
@@ -399,7 +404,7 @@ def _nested_shape(values, depth: int = 0) -> tuple:
     return (len(values),) + first
 
 
-def _flatten(values, depth: int) -> Iterable:
+def _flatten(values: Any, depth: int) -> Iterator[Any]:
     if depth == 0:
         yield values
         return

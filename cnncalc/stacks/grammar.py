@@ -19,12 +19,13 @@ A size is a whole number or a symbol (letters and digits, no 'x'): ``N``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, SpecError, did_you_mean
-from ..geometry import PADDING_MODES, Size
+from ..geometry import PADDING_MODES, Padding, PerAxis, Size
 from ..yamlio import YamlDocument
 from .layers import (
     ACTIVATIONS,
@@ -36,6 +37,7 @@ from .layers import (
     BatchNorm,
     Concat,
     Conv,
+    Convention,
     ConvTranspose,
     Dense,
     Dropout,
@@ -50,15 +52,18 @@ from .layers import (
 )
 from .shapes import Shape, term
 
+if TYPE_CHECKING:
+    import sympy
+
 
 @dataclass(frozen=True)
 class StackSpec:
     """An input shape, layers, and optional settings from the description."""
 
     input: Shape
-    layers: tuple
+    layers: tuple[Layer, ...]
     name: str = "stack"
-    convention: str | None = None
+    convention: Convention | None = None
 
 
 # --------------------------------------------------------------------------- values
@@ -73,14 +78,14 @@ MAX_NESTING = 32  # residual( ... ) and concat( ... ) inside each other
 MAX_INLINE = 200_000  # characters of an inline description (the largest built-in network has 485)
 
 
-def symbol(name: str):
+def symbol(name: str) -> sympy.Symbol:
     """A positive integer sympy symbol (sympy is imported only here)."""
     import sympy
 
     return sympy.Symbol(name, integer=True, positive=True)
 
 
-def parse_size(value, what: str = "size"):
+def parse_size(value: object, what: str = "size") -> Size:
     """An int, or a symbol for a name.
 
     >>> parse_size("96"), parse_size(11)
@@ -108,7 +113,7 @@ def _bounded(value: int, what: str) -> int:
     return value
 
 
-def parse_sizes(value, what: str):
+def parse_sizes(value: object, what: str) -> PerAxis:
     """'5x5' or [5, 5] -> (5, 5); '5' -> 5."""
     if isinstance(value, (list, tuple)):
         items = [parse_size(v, what) for v in value]
@@ -122,7 +127,7 @@ def parse_sizes(value, what: str):
     return items[0] if len(items) == 1 else tuple(items)
 
 
-def parse_padding(value):
+def parse_padding(value: object) -> Padding:
     if isinstance(value, str) and value.strip().lower() in PADDING_MODES:
         return value.strip().lower()
     return parse_sizes(value, "padding")
@@ -131,7 +136,7 @@ def parse_padding(value):
 MAX_NAME = 100  # characters of a layer's or a network's name
 
 
-def parse_name(value) -> str:
+def parse_name(value: object) -> str:
     """A layer or network name: printable text of at most MAX_NAME characters.
 
     >>> parse_name("conv1")
@@ -148,7 +153,7 @@ def parse_name(value) -> str:
     return text
 
 
-def parse_rate(value):
+def parse_rate(value: object) -> Fraction:
     if isinstance(value, bool):
         raise SpecError(f"rate {value} is not a number; write e.g. 0.5")
     from ..expr import parse_scalar
@@ -161,7 +166,7 @@ def parse_rate(value):
         raise SpecError(f"rate '{shown}' is not a number; write e.g. 0.5") from None
 
 
-def parse_bool(value):
+def parse_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -172,7 +177,7 @@ def parse_bool(value):
     raise SpecError(f"'{value}' is not true or false; write true or false")
 
 
-def parse_input(value, layout: str = "hwc") -> Shape:
+def parse_input(value: object, layout: str = "hwc") -> Shape:
     """Input sizes in display order (hwc: ... x channels; chw: channels x ...).
 
     >>> parse_input("227x227x3"), parse_input("3x227x227", "chw") == parse_input([227, 227, 3])
@@ -219,7 +224,10 @@ def _global(op: PoolOp) -> Callable[[dict], GlobalPool]:
     return lambda p: GlobalPool(op, **p)
 
 
-KINDS = {
+#: A layer kind: its positional keys, a converter per key, and its constructor from the converted values
+Kind = tuple[tuple[str, ...], dict[str, Callable[[Any], Any]], Callable[[dict], Leaf]]
+
+KINDS: dict[str, Kind] = {
     "conv": (("filters", "kernel"), _CONV_KEYS, lambda p: Conv(**p)),
     "depthwise": (("kernel",), {**{k: v for k, v in _CONV_KEYS.items() if k not in ("filters", "groups")},
                                 "multiplier": lambda v: parse_size(v, "multiplier")},
@@ -278,7 +286,7 @@ def all_kind_names() -> list[str]:
     return sorted(set(KINDS) | set(BLOCK_KINDS) | set(ALIASES))
 
 
-def build_layer(kind_word: str, positional: list, options: dict, where: str):
+def build_layer(kind_word: str, positional: list, options: dict, where: str) -> Leaf:
     """One leaf layer from positional values and key/value options (strings or YAML values)."""
     kind = canonical_kind(kind_word)
     if kind is None:
@@ -378,7 +386,7 @@ def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tupl
     return tuple(layers)
 
 
-def parse_layer_inline(segment: str, where: str, depth: int = 0):
+def parse_layer_inline(segment: str, where: str, depth: int = 0) -> Layer:
     """One layer of the inline grammar: a leaf ('conv 96 11x11 stride 4') or a block
     ('residual(BODY | SHORTCUT)', 'concat(BRANCH | ...)'), with an optional 'name NAME'."""
     segment = segment.strip()
@@ -424,8 +432,8 @@ def _split_tokens(rest: list[str], kind: str | None, kind_word: str, where: str)
             key, _, value = token.partition("=")
             options[key] = value
         elif token.lower() in _FLAGS and token.lower() not in names:
-            key, value = _FLAGS[token.lower()]
-            options[key] = value
+            key, flag = _FLAGS[token.lower()]
+            options[key] = flag
         elif _is_key(token, kind, names, positional):
             if i + 1 >= len(rest):
                 raise SpecError(f"{where}: '{token}' needs a value after it, e.g. '{token} 2'")
@@ -434,7 +442,7 @@ def _split_tokens(rest: list[str], kind: str | None, kind_word: str, where: str)
         else:
             if options:
                 raise SpecError(f"{where}: plain value '{token}' after named options; put plain values first, "
-                                f"e.g. '{_EXAMPLES.get(kind, kind_word)}'")
+                                f"e.g. '{_EXAMPLES.get(kind or '', kind_word)}'")
             positional.append(token)
         i += 1
     return positional, options
@@ -522,7 +530,7 @@ def _pool_words(layer: Pool) -> list[str]:
     return words + (["ceil"] if layer.ceil_mode else [])
 
 
-_WORDS = {
+_WORDS: dict[type, Callable[[Any], list[str]]] = {
     Conv: _conv_words,
     ConvTranspose: _conv_transpose_words,
     Pool: _pool_words,
@@ -601,13 +609,13 @@ def stack_from_data(data: dict, document: YamlDocument, path: str = "", layout: 
     return StackSpec(shape, layers, name, convention)
 
 
-def _yaml_layers(items, path: str, lines: YamlDocument) -> tuple:
+def _yaml_layers(items: object, path: str, lines: YamlDocument) -> tuple[Layer, ...]:
     if not isinstance(items, list):
         raise SpecError(f"{lines.where(path)}: expected a list of layers ('- conv: ...'), got {type(items).__name__}")
     return tuple(_yaml_layer(item, f"{path}[{i}]", lines) for i, item in enumerate(items))
 
 
-def _yaml_layer(item, path: str, lines: YamlDocument):
+def _yaml_layer(item: object, path: str, lines: YamlDocument) -> Layer:
     """One layer of a YAML list: a name ('relu'), an inline layer ('conv 96 11x11'),
     or one key with its settings, a residual or a concat block."""
     if isinstance(item, str):
@@ -660,23 +668,24 @@ def _yaml_concat(value: object, sub: str, lines: YamlDocument) -> Concat:
     return Concat(tuple(_yaml_layers(b, f"{sub}[{i}]", lines) for i, b in enumerate(value)), name)
 
 
-def _yaml_leaf(kind_word: object, value: object, where: str) -> Leaf:
+def _yaml_leaf(kind_word: object, value: object, where: str) -> Layer:
     """``kind: {key: value}``, ``kind: "inline options"``, ``kind: [positional values]`` or ``kind: value``."""
+    word = str(kind_word)  # a YAML key: a string, or a number that names no kind
     if isinstance(value, dict):
-        return build_layer(kind_word, [], value, where)
+        return build_layer(word, [], value, where)
     if value is None:
-        return build_layer(kind_word, [], {}, where)
-    if isinstance(value, str) and canonical_kind(kind_word):
-        return parse_layer_inline(f"{kind_word} {value}", where)
+        return build_layer(word, [], {}, where)
+    if isinstance(value, str) and canonical_kind(word):
+        return parse_layer_inline(f"{word} {value}", where)
     if isinstance(value, list):
-        return build_layer(kind_word, list(value), {}, where)
-    return build_layer(kind_word, [value], {}, where)
+        return build_layer(word, list(value), {}, where)
+    return build_layer(word, [value], {}, where)
 
 
 # --------------------------------------------------------------------------- substitution
 
 
-def parse_assignments(items) -> dict:
+def parse_assignments(items: Iterable[str]) -> dict[str, Size]:
     """``["N=32"]`` -> ``{"N": 32}``.
 
     >>> parse_assignments(["N=227", "K = 96"])

@@ -27,6 +27,7 @@ AlexNet's CONV1 (exercise sheet, Q2):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, get_args
@@ -35,6 +36,8 @@ from ..errors import ShapeError
 from ..formula_text import formula_text
 from ..geometry import (
     AxisPadding,
+    Padding,
+    PerAxis,
     Size,
     check_window,
     effective_kernel,
@@ -92,12 +95,12 @@ class Window:
     """The window a layer slides, per spatial axis, for receptive fields:
     effective (dilated) kernel, stride and zeros added before."""
 
-    kernel: tuple
-    stride: tuple
-    before: tuple
+    kernel: tuple[Size, ...]
+    stride: tuple[Size, ...]
+    before: tuple[Size, ...]
 
 
-GLOBAL = "global"  # the layer sees every position (global pooling, dense after flatten)
+GLOBAL: Literal["global"] = "global"  # the layer sees every position (global pooling, dense after flatten)
 
 
 @dataclass(frozen=True)
@@ -105,42 +108,42 @@ class Effect:
     """What a layer does to its input."""
 
     shape: Shape
-    weights: object = 0
-    biases: object = 0
-    non_trainable: object = 0
-    macs: object = 0
-    window: object = None  # None: position-wise; Window; or GLOBAL
-    formulas: tuple = ()
-    warnings: tuple = ()
+    weights: Size = 0
+    biases: Size = 0
+    non_trainable: Size = 0
+    macs: Size = 0
+    window: Window | Literal["global"] | None = None  # None: position-wise; Window; or GLOBAL
+    formulas: tuple[tuple[str, str], ...] = ()  # (what, formula): ("output", "(55 - 3 + 2*0)/2 + 1 = 27")
+    warnings: tuple[str, ...] = ()
     in_place: bool = False  # activation, dropout, flatten: no new stored values
-    jump_divisor: object = 1  # transposed convolution: output cells are 1/s apart
+    jump_divisor: Size | tuple[Size, ...] = 1  # transposed convolution: output cells are 1/s apart
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _dims(values) -> str:
+def _dims(values: Sequence[Size]) -> str:
     return "x".join(term(v) for v in values)
 
 
-def _one(values) -> str:
+def _one(values: Sequence[Size]) -> str:
     """'3' for (3, 3), '3x1' otherwise."""
     return term(values[0]) if len(set(map(str, values))) == 1 else _dims(values)
 
 
-def _mul(values) -> str:
+def _mul(values: Sequence[Size]) -> str:
     return " x ".join(term(v) for v in values)
 
 
-def _decimal(fraction: Fraction) -> str:
-    return f"{float(fraction):.2f}".rstrip("0").rstrip(".")
+def _decimal(value: Size | Fraction) -> str:
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 def _axis_names(x: Shape) -> tuple:
     return x.names()[:-1]
 
 
-def _same_padding_check(padding, strides, ctx: Context, where: str) -> None:
+def _same_padding_check(padding: Padding, strides: Sequence[Size], ctx: Context, where: str) -> None:
     if isinstance(padding, str) and padding.lower() == "same" and ctx.convention == "torch":
         bad = [s for s in strides if not is_int(s) or s > 1]
         if bad:
@@ -151,13 +154,14 @@ def _same_padding_check(padding, strides, ctx: Context, where: str) -> None:
             )
 
 
-def _join_axes(names, formulas) -> str:
+def _join_axes(names: Sequence[str], formulas: Sequence[str]) -> str:
     if len(set(formulas)) == 1:
         return formulas[0]
     return "; ".join(f"{name}: {text}" for name, text in zip(names, formulas))
 
 
-def _fit_warning(where, what, size, n, k, s, pad: AxisPadding, d, out, ceil_mode) -> str | None:
+def _fit_warning(where: str, what: str, size: str, n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, out: Size,
+                 ceil_mode: bool) -> str | None:
     """The course's "doesn't fit!": (N + 2P - F)/S is not whole."""
     span = n + pad.before + pad.after - effective_kernel(k, d)
     if not is_int(span, s) or span % s == 0:
@@ -246,8 +250,8 @@ def _slide(x: Shape, kernel: Size | tuple, stride: Size | tuple, padding: Size |
     return Slide(tuple(outs), ks, ss, ds, pads, _join_axes(_axis_names(x), formulas), tuple(warnings), window)
 
 
-def _half(kernel):
-    first = kernel[0] if isinstance(kernel, tuple) else kernel
+def _half(kernel: PerAxis) -> Size | str:
+    first = kernel[0] if isinstance(kernel, Sequence) else kernel
     return first // 2 if is_int(first) else f"{first}/2"
 
 
@@ -266,7 +270,7 @@ def _units_formula(shape: Shape) -> str:
     return f"{_mul(dims)} = {fmt(shape.units)}"
 
 
-def _positive(value, name: str, where: str) -> None:
+def _positive(value: Size, name: str, where: str) -> None:
     if is_int(value) and value < 1:
         raise ShapeError(f"{where}: {name} {value} must be at least 1; use a positive size")
 
@@ -288,16 +292,16 @@ class Conv:
     ('32x32x10', 760, '10 x (5 x 5 x 3 + 1) = 760')
     """
 
-    filters: object
-    kernel: object
-    stride: object = 1
-    padding: object = 0
-    dilation: object = 1
-    groups: object = 1
+    filters: Size
+    kernel: PerAxis
+    stride: PerAxis = 1
+    padding: Padding = 0
+    dilation: PerAxis = 1
+    groups: Size = 1
     bias: bool = True
     name: str | None = None
     depthwise: bool = False  # groups = input channels, filters = multiplier x channels
-    multiplier: object = 1
+    multiplier: Size = 1
     kind = "conv"
 
     def type_name(self, x: Shape) -> str:
@@ -357,13 +361,13 @@ class ConvTranspose:
     '14x14x64'
     """
 
-    filters: object
-    kernel: object
-    stride: object = 1
-    padding: object = 0
-    output_padding: object = 0
-    dilation: object = 1
-    groups: object = 1
+    filters: Size
+    kernel: PerAxis
+    stride: PerAxis = 1
+    padding: Padding = 0  # numbers only (a mode is refused)
+    output_padding: PerAxis = 0
+    dilation: PerAxis = 1
+    groups: Size = 1
     bias: bool = True
     name: str | None = None
     kind = "convtranspose"
@@ -384,8 +388,8 @@ class ConvTranspose:
         if is_int(cin, g) and cin % g or is_int(self.filters, g) and self.filters % g:
             raise ShapeError(f"{where}: channels {cin} -> {self.filters} do not split into {g} groups; use groups dividing both")
         outs = [_transposed_axis(n, k, s, pad, d, op, where) for n, k, s, pad, d, op in zip(x.spatial, ks, ss, pads, ds, ops)]
-        formulas = [f"{transposed_output_size_text(n, k, s, pad, d, op)} = {term(o)}"
-                    for n, k, s, pad, d, op, o in zip(x.spatial, ks, ss, pads, ds, ops, outs)]
+        axis_formulas = [f"{transposed_output_size_text(n, k, s, pad, d, op)} = {term(o)}"
+                         for n, k, s, pad, d, op, o in zip(x.spatial, ks, ss, pads, ds, ops, outs)]
         out = Shape(tuple(outs), self.filters)
         per_in = product(ks) * (self.filters // g if is_int(self.filters, g) else self.filters / g)
         weights = cin * per_in
@@ -393,7 +397,7 @@ class ConvTranspose:
         macs = x.units * per_in
         window = Window(tuple(effective_kernel(k, d) for k, d in zip(ks, ds)), (1,) * nd, tuple(p.before for p in pads))
         formulas = (
-            ("output", _join_axes(_axis_names(x), formulas)),
+            ("output", _join_axes(_axis_names(x), axis_formulas)),
             ("units", _units_formula(out)),
             ("params", f"{term(cin)} x {_mul(ks)} x {term(self.filters)}/{term(g)}"
              + (f" + {term(self.filters)}" if biases else "") + f" = {fmt(weights + biases)}"),
@@ -414,10 +418,10 @@ class Pool:
     """
 
     op: PoolOp
-    kernel: object
-    stride: object = None
-    padding: object = 0
-    dilation: object = 1
+    kernel: PerAxis
+    stride: PerAxis | None = None  # None: the kernel
+    padding: Padding = 0
+    dilation: PerAxis = 1
     ceil_mode: bool = False
     name: str | None = None
     kind = "pool"
@@ -477,7 +481,7 @@ class AdaptivePool:
     """torch's AdaptiveAvgPool/AdaptiveMaxPool: the output size is given."""
 
     op: PoolOp
-    output: object
+    output: PerAxis
     name: str | None = None
     kind = "adaptivepool"
 
@@ -530,7 +534,7 @@ class ZeroPad:
     '9x9x1'
     """
 
-    padding: object
+    padding: Padding
     name: str | None = None
     kind = "zeropad"
 
@@ -581,7 +585,7 @@ class Dense:
     (37752832, '4096 x (9216 + 1) = 37,752,832')
     """
 
-    units: object
+    units: Size
     bias: bool = True
     name: str | None = None
     kind = "dense"
@@ -610,7 +614,7 @@ class Dense:
 class Dropout:
     """Dropout: no parameters, same shape (``rate`` as written)."""
 
-    rate: object = Fraction(1, 2)
+    rate: Fraction = Fraction(1, 2)
     name: str | None = None
     kind = "dropout"
 
@@ -649,7 +653,7 @@ class BatchNorm:
     """
 
     affine: bool = True
-    eps: object = None
+    eps: Fraction | None = None  # None: the framework's default
     name: str | None = None
     kind = "batchnorm"
 
@@ -672,7 +676,7 @@ class BatchNorm:
 class LRN:
     """Local response normalisation ('norm' in the course's AlexNet): no parameters."""
 
-    size: object = 5
+    size: Size = 5
     name: str | None = None
     kind = "lrn"
 
@@ -688,8 +692,8 @@ class LRN:
 class Residual:
     """A residual block: ``body`` added to ``shortcut`` (empty: identity)."""
 
-    body: tuple
-    shortcut: tuple = ()
+    body: tuple[Layer, ...]
+    shortcut: tuple[Layer, ...] = ()
     name: str | None = None
     kind = "residual"
 
@@ -698,7 +702,7 @@ class Residual:
 class Concat:
     """Parallel branches concatenated along channels (an inception module)."""
 
-    branches: tuple
+    branches: tuple[tuple[Layer, ...], ...]
     name: str | None = None
     kind = "concat"
 

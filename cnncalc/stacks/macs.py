@@ -44,7 +44,8 @@ from ..errors import InputError, did_you_mean
 from ..geometry import Size
 
 if TYPE_CHECKING:
-    from .summary import Row
+    from .shapes import Shape
+    from .summary import Row, StackSummary
 
 MacsConvention = Literal["cnncalc", "torchvision", "torchinfo", "fvcore", "thop", "ptflops"]
 #: The tools whose way of counting multiply-accumulates ``--macs-convention`` reproduces.
@@ -75,7 +76,7 @@ def check_convention(name: str) -> str:
     return name
 
 
-def _kind(row) -> str:
+def _kind(row: Row) -> str:
     t = row.type
     for prefix in ("convtranspose", "conv", "maxpool", "avgpool", "adaptiveavgpool", "adaptivemaxpool", "zeropad"):
         if t.startswith(prefix) and t[len(prefix):].rstrip("d").isdigit():
@@ -161,7 +162,7 @@ def count(row: Row, convention: str) -> Size:
     return 0
 
 
-def _thop_adaptive_average(x, y):
+def _thop_adaptive_average(x: Shape, y: Shape) -> Size:
     """thop: (prod(in/out sizes) + 1) per output value, in floats and truncated, as thop does
     (19 -> 3 per axis gives 739 for 740 exact values: (361/9 + 1) x 18 = 739.99...)."""
     sizes = list(zip(x.spatial, y.spatial)) if y.spatial else [(n, 1) for n in x.spatial]
@@ -173,7 +174,7 @@ def _thop_adaptive_average(x, y):
     return int((kernel + 1) * y.units)
 
 
-def total(summary, convention: str):
+def total(summary: StackSummary, convention: str) -> Size:
     """The whole stack's count under ``convention``."""
     check_convention(convention)
     result = 0

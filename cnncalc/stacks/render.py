@@ -8,17 +8,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..cells import json_value
 from ..geometry import Size
-from .shapes import fmt, human
-from .summary import Row, StackSummary
+from .shapes import Shape, fmt, human
+from .summary import ReceptiveField, Row, StackSummary
+
+if TYPE_CHECKING:
+    from rich.console import Group, JustifyMethod
+
+    from .solve import Candidate
+    from .training import TrainingMemory
 
 
-def rf_json(rf):
+def rf_json(rf: ReceptiveField) -> dict[str, Any] | None:
     """{"size": 11, "jump": 4, "start": 0}; lists (one per spatial axis) when axes differ."""
-    if rf is None:
-        return None
+    return None if rf is None else _rf_dict(rf)
+
+
+def _rf_dict(rf: tuple[tuple[Any, ...], ...]) -> dict[str, Any]:
     keys = ("size", "jump", "start")
     result = {}
     for i, key in enumerate(keys):
@@ -27,12 +37,12 @@ def rf_json(rf):
     return result
 
 
-def rf_text(rf) -> str:
+def rf_text(rf: ReceptiveField) -> str:
     if rf is None:
         return "-"
-    data = rf_json(rf)
+    data = _rf_dict(rf)
 
-    def one(v):
+    def one(v: Any) -> str:
         return "x".join(map(str, v)) if isinstance(v, list) else str(v)
 
     return f"{one(data['size'])} / {one(data['jump'])}"
@@ -184,7 +194,7 @@ def explain_lines(summary: StackSummary, layout: str = "hwc") -> list[str]:
             plus = " + 1" if ctx.bias else ""
             lines.append(f"{pad}  fully-connected instead: {fmt(row.units)} x ({fmt(row.input.units)}{plus}) = {fmt(row.fc_equivalent)}")
         if row.rf is not None:
-            data = rf_json(row.rf)
+            data = _rf_dict(row.rf)
             lines.append(f"{pad}  receptive field: size {data['size']}, jump {data['jump']}, start {data['start']}")
     return lines
 
@@ -194,15 +204,17 @@ def format_explain(summary: StackSummary, layout: str = "hwc", dtype: str = "flo
     return "\n".join(lines) + "\n"
 
 
-def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32"):
+def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32") -> Group:
     """A table like the course's VGG16 table, totals below (a rich renderable)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=f"{summary.name}: {summary.input.text(layout)} -> {summary.output.text(layout)}")
-    for header, justify in (("layer", "left"), ("type", "left"), ("output", "right"), ("memory (values)", "right"),
-                            ("params", "right"), ("MACs", "right"), ("RF size / jump", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("layer", "left"), ("type", "left"), ("output", "right"), ("memory (values)", "right"), ("params", "right"),
+        ("MACs", "right"), ("RF size / jump", "right"))
+    for header, justify in columns:
         table.add_column(header, justify=justify)
     table.add_row("input", "input", summary.input.text(layout), _memory_text(summary.input.units), "0", "0", "1 / 1")
     for row in summary.rows:
@@ -210,11 +222,10 @@ def rich_table(summary: StackSummary, layout: str = "hwc", dtype: str = "float32
             "  " * row.depth + row.name, row.type, row.output.text(layout), _memory_text(row.units), _params_text(row),
             fmt(row.macs), rf_text(row.rf),
         )
-    parts = [table, Text("\n".join(_totals_lines(summary, dtype)))]
-    return Group(*parts)
+    return Group(table, Text("\n".join(_totals_lines(summary, dtype))))
 
 
-def format_catalogue(rows) -> str:
+def format_catalogue(rows: Iterable[tuple[str, Shape, Size, Size, str]]) -> str:
     """The table of ``cnncalc shape --list``."""
     lines = [f"{'name':<20} {'input':<10} {'trainable params':>17} {'non-trainable':>14}  description"]
     for name, shape, trainable, non_trainable, description in rows:
@@ -222,7 +233,7 @@ def format_catalogue(rows) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_solutions(n_in, n_out, found, bounds: dict, keep: dict) -> str:
+def format_solutions(n_in: int, n_out: int, found: Sequence[Candidate], bounds: dict, keep: dict) -> str:
     """The candidates of ``cnncalc shape --solve`` and the size-keeping paddings."""
     lines = [f"windows that map {n_in} to {n_out} (kernel <= {bounds['max_kernel']}, stride <= {bounds['max_stride']}, "
              f"dilation <= {bounds['max_dilation']}, padding <= {bounds['max_padding']} per side):",
@@ -241,7 +252,7 @@ def format_comparison(first: StackSummary, second: StackSummary, layout: str = "
 
     What 1x1 reductions buy an inception module is read off this table.
     """
-    def ratio(a, b) -> str:
+    def ratio(a: Size, b: Size) -> str:
         if not (isinstance(a, int) and isinstance(b, int)) or a == 0:
             return "-"
         return f"{b / a:.2f}x"
@@ -299,7 +310,7 @@ def format_macs_convention(summary: StackSummary, convention: str) -> str:
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
-def _bytes_text(value) -> str:
+def _bytes_text(value: Size) -> str:
     if not isinstance(value, int):
         return str(value)
     for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
@@ -308,7 +319,7 @@ def _bytes_text(value) -> str:
     return f"{fmt(value)} bytes"
 
 
-def training_json(memory, batch) -> dict:
+def training_json(memory: TrainingMemory, batch: Size) -> dict:
     from .training import OPTIMIZERS
 
     factor, steps = OPTIMIZERS[memory.optimizer]
@@ -329,7 +340,7 @@ def training_json(memory, batch) -> dict:
     }
 
 
-def format_training(memory, batch, name: str) -> str:
+def format_training(memory: TrainingMemory, batch: Size, name: str) -> str:
     """Training memory per layer (what autograd keeps) and in total, as a formula in B."""
     from .training import OPTIMIZERS
 

@@ -15,21 +15,22 @@ expressions where a size is a symbol.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
 from ..cells import json_value
 from ..formula_text import formula_text, term
-from ..geometry import AXIS_NAMES
+from ..geometry import AXIS_NAMES, Size
 
 
-def is_int(*values) -> bool:
+def is_int(*values: object) -> bool:
     """True when every value is a plain int (the fast, exact path)."""
     return all(type(v) is int for v in values)
 
 
-def product(values):
+def product(values: Iterable[Size]) -> Size:
     """Product of sizes (ints, or sympy expressions).
 
     >>> product((55, 55, 96))
@@ -41,7 +42,7 @@ def product(values):
     return result
 
 
-def fmt(value) -> str:
+def fmt(value: Size | Fraction) -> str:
     """A result for people: ints with thousands separators, symbols as formulas.
 
     >>> fmt(290400), fmt(Fraction(1, 2))
@@ -54,7 +55,7 @@ def fmt(value) -> str:
     return formula_text(value)
 
 
-def human(value) -> str:
+def human(value: Size) -> str:
     """Two significant digits, as the course writes memory: 3.2M, 150K (display only).
 
     >>> human(224 * 224 * 64), human(224 * 224 * 3), human(112 * 112 * 64), human(4096)
@@ -79,8 +80,8 @@ class Shape:
     """One example's tensor: ``spatial`` sizes (empty when flat) and ``channels``
     (the number of features when flat)."""
 
-    spatial: tuple
-    channels: object
+    spatial: tuple[Size, ...]
+    channels: Size
 
     @property
     def flat(self) -> bool:
@@ -91,7 +92,7 @@ class Shape:
         return len(self.spatial)
 
     @cached_property
-    def units(self):
+    def units(self) -> Size:
         """Number of values: H x W x C (the course's "number of units");
         computed once per shape (a symbolic product is a sympy operation)."""
         return product(self.spatial) * self.channels

@@ -78,7 +78,7 @@ def simplicity(c: Candidate) -> tuple:
     return (not c.exact, c.dilation, c.stride > c.kernel, c.padding, c.kernel % 2 == 0, c.kernel, c.stride)
 
 
-def keep_size_padding(kernel: int, dilation: int = 1):
+def keep_size_padding(kernel: int, dilation: int = 1) -> int | None:
     """Padding per side that keeps the size with stride 1: d(F - 1)/2 (None when odd)."""
     total = effective_kernel(kernel, dilation) - 1
     return total // 2 if total % 2 == 0 else None

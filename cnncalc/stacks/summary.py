@@ -27,14 +27,21 @@ The first layers of AlexNet (lecture 004):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any, TypeAlias
 
 from ..display import NotebookDisplay
 from ..errors import ShapeError
+from ..geometry import Size
 from .grammar import unparse
-from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Residual
+from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Effect, Layer, Residual
 from .shapes import Shape, fmt, is_int, term
+
+#: The receptive field of one unit, per spatial axis: (size, jump, start), exact (a jump is a Fraction
+#: after a transposed layer, which adds the table of its phases); None for flat features
+ReceptiveField: TypeAlias = "tuple[tuple[Any, ...], ...] | None"
 
 # Limits of a stack walk (docs/limits.md)
 MAX_LAYERS = 10_000  # rows of a summary, blocks included (resnet152 has 515)
@@ -51,7 +58,7 @@ def check_growth(shape: Shape, where: str) -> None:
 
         ops = sympy.count_ops(size)
         if ops > MAX_FORMULA_OPS:
-            names = ", ".join(sorted(str(s) for s in size.free_symbols))
+            names = ", ".join(sorted(str(s) for s in sympy.sympify(size).free_symbols))
             raise ShapeError(f"{where}: the formula of a size has {ops:,} operations, more than {MAX_FORMULA_OPS} "
                              f"(docs/limits.md); give {names} a value, e.g. --set {names.split(', ')[0]}=224")
 
@@ -73,26 +80,26 @@ class Row:
     depth: int
     input: Shape
     output: Shape
-    units: object
-    weights: object
-    biases: object
-    non_trainable: object
-    macs: object
-    memory_bytes: object
-    rf: tuple | None
-    fc_equivalent: object
-    formulas: tuple
-    warnings: tuple
+    units: Size
+    weights: Size
+    biases: Size
+    non_trainable: Size
+    macs: Size
+    memory_bytes: Size
+    rf: ReceptiveField
+    fc_equivalent: Size | None  # parameters of a dense layer with the same input and output
+    formulas: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
     in_place: bool = False
     counts_non_trainable: bool = False  # the keras convention: params include running statistics
-    spec: object = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
+    spec: Layer | None = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
 
     @property
-    def trainable(self):
+    def trainable(self) -> Size:
         return self.weights + self.biases
 
     @property
-    def params(self):
+    def params(self) -> Size:
         """Parameters as the convention counts them, the same rule as the stack's total:
         torch counts what ``parameters()`` holds (trainable); keras adds the non-trainable."""
         return self.trainable + self.non_trainable if self.counts_non_trainable else self.trainable
@@ -105,11 +112,11 @@ class StackSummary(NotebookDisplay):
     name: str
     input: Shape
     output: Shape
-    rows: tuple
+    rows: tuple[Row, ...]
     context: Context
-    layers: tuple = ()
+    layers: tuple[Layer, ...] = ()
 
-    def _sum(self, attr, rows=None):
+    def _sum(self, attr: str, rows: Iterable[Row] | None = None) -> Size:
         values = [getattr(row, attr) for row in (rows if rows is not None else self.rows)]
         if all(isinstance(v, (int, Fraction)) for v in values):
             return sum(values)
@@ -119,23 +126,23 @@ class StackSummary(NotebookDisplay):
         return sympy.Add(*map(sympy.sympify, values))
 
     @property
-    def total_weights(self):
+    def total_weights(self) -> Size:
         return self._sum("weights")
 
     @property
-    def total_biases(self):
+    def total_biases(self) -> Size:
         return self._sum("biases")
 
     @property
-    def trainable_params(self):
+    def trainable_params(self) -> Size:
         return self.total_weights + self.total_biases
 
     @property
-    def non_trainable_params(self):
+    def non_trainable_params(self) -> Size:
         return self._sum("non_trainable")
 
     @property
-    def total_params(self):
+    def total_params(self) -> Size:
         """Parameters as the convention counts them.  torch: what
         ``parameters()`` holds (batch-norm running statistics are buffers,
         reported apart as non-trainable); keras: trainable + non-trainable,
@@ -145,17 +152,17 @@ class StackSummary(NotebookDisplay):
         return self.trainable_params
 
     @property
-    def total_macs(self):
+    def total_macs(self) -> Size:
         return self._sum("macs")
 
     @property
-    def total_units(self):
+    def total_units(self) -> Size:
         """Values stored by the layers; activation, dropout and flatten rows
         reuse their input and are not counted again."""
         return self._sum("units", [r for r in self.rows if not r.in_place])
 
     @property
-    def total_memory_values(self):
+    def total_memory_values(self) -> Size:
         """The input plus every stored layer output (the VGG16 table's sum)."""
         return self.input.units + self.total_units
 
@@ -188,7 +195,7 @@ def _min(a, b):
     return sympy.Min(a, b)
 
 
-def _rational(value) -> bool:
+def _rational(value: object) -> bool:
     return is_int(value) or isinstance(value, Fraction)
 
 
@@ -196,7 +203,7 @@ def _ceil(value: Fraction) -> int:
     return -((-value.numerator) // value.denominator)
 
 
-def _whole(value, up: bool):
+def _whole(value: Size | Fraction, up: bool) -> Size:
     """A receptive-field size (rounded up) or start (rounded down) in whole input pixels."""
     if isinstance(value, Fraction):
         return _ceil(value) if up else value.numerator // value.denominator
@@ -213,7 +220,7 @@ def _norm(value):
     return value
 
 
-def same_size(a, b) -> bool:
+def same_size(a: Size, b: Size) -> bool:
     if is_int(a, b):
         return a == b
     import sympy
@@ -227,7 +234,8 @@ def _same_shape(a: Shape, b: Shape) -> bool:
     return all(same_size(x, y) for x, y in zip((*a.spatial, a.channels), (*b.spatial, b.channels)))
 
 
-def _advance_rf(rf, extent, effect, out_shape):
+def _advance_rf(rf: ReceptiveField, extent: tuple[Size, ...], effect: Effect,
+                out_shape: Shape) -> tuple[ReceptiveField, tuple[Size, ...]]:
     """Receptive field after one layer; ``extent`` is the spatial size the
     field refers to (kept through flatten for a following dense layer)."""
     if rf is None:
@@ -239,25 +247,25 @@ def _advance_rf(rf, extent, effect, out_shape):
         new = tuple(_whole_extent(axis, n) for axis, n in zip(rf, extent))
         return new, (1,) * len(new)  # every later layer sees the whole input already
     else:
-        new = []
+        axes: list[tuple[Any, ...]] = []
         for axis, k, s, before, div in zip(
             rf, window.kernel, window.stride, window.before,
             effect.jump_divisor if isinstance(effect.jump_divisor, tuple) else (effect.jump_divisor,) * len(rf),
         ):
             r, j, start = axis[:3]
             if (div != 1 or len(axis) > 3) and is_int(k, s, before, div, r, start) and _rational(j):
-                new.append(_phase_step(axis, k, s, before, div))  # exact, position by position
+                axes.append(_phase_step(axis, k, s, before, div))  # exact, position by position
                 continue
             if div != 1:  # symbolic sizes: the bound ceil(k/div) units
                 units = k / div
-                new.append((_whole(r + (units - 1) * j, up=True), j / div, _whole(start, up=False)))
+                axes.append((_whole(r + (units - 1) * j, up=True), j / div, _whole(start, up=False)))
                 continue
-            new.append((_norm(r + (k - 1) * j), _norm(j * s), _norm(start - before * j)))
-        new = tuple(new)
+            axes.append((_norm(r + (k - 1) * j), _norm(j * s), _norm(start - before * j)))
+        new = tuple(axes)
     return new, (out_shape.spatial if not out_shape.flat else extent)
 
 
-def _phases(axis) -> tuple:
+def _phases(axis: tuple[Any, ...]) -> tuple[Any, ...]:
     """(period P, ((first, last) input pixel of unit u) for u in range(P)) of one axis.
 
     While every jump is a whole number all units see fields of one size, and
@@ -270,13 +278,13 @@ def _phases(axis) -> tuple:
     return 1, ((start, start + r - 1),)
 
 
-def _pixel(table, period, jump, u: int, end: int):
+def _pixel(table: Sequence[Any], period: int, jump: Fraction, u: int, end: int) -> Fraction:
     q, m = divmod(u, period)
     entry = table[m]
     return entry[end] + q * period * jump
 
 
-def _phase_step(axis, k, s, before, div):
+def _phase_step(axis: tuple[Any, ...], k: int, s: int, before: int, div: int) -> tuple[Any, ...]:
     """One layer on an axis with a phase table: a window k (effective), stride s and
     ``before`` zeros (div = 1), or a transposed layer of stride div: output o sees the
     input units ceil((o + before - k + 1)/div) .. floor((o + before)/div)."""
@@ -291,7 +299,7 @@ def _phase_step(axis, k, s, before, div):
         new_period = period * div
         spans = [(-((k - 1 - before - o) // div), (o + before) // div) for o in range(new_period)]
         new_jump = j / div
-    entries = []
+    entries: list[tuple[Any, Any] | None] = []
     for lo, hi in spans:
         if lo > hi:  # a stride wider than the kernel leaves positions that no input reaches
             entries.append(None)
@@ -358,20 +366,21 @@ def _merge_rf(fields):
 
 
 class _Walker:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.counts: dict[str, int] = {}
         self.rows: list[Row] = []
 
-    def name_for(self, layer, prefix: str) -> str:
-        if getattr(layer, "name", None):
+    def name_for(self, layer: Layer, prefix: str) -> str:
+        if layer.name:
             return prefix + layer.name
         kind = layer.kind
         base = getattr(layer, "function", None) or BASE_NAMES.get(kind, kind)
         count = self.counts[base] = self.counts.get(base, 0) + 1
         return f"{prefix}{base}{count}"
 
-    def run(self, layers, shape: Shape, rf, extent, prefix: str, depth: int):
+    def run(self, layers: Iterable[Layer], shape: Shape, rf: ReceptiveField, extent: tuple[Size, ...], prefix: str,
+            depth: int) -> tuple[Shape, ReceptiveField, tuple[Size, ...]]:
         for layer in layers:
             if isinstance(layer, (Residual, Concat)):
                 shape, rf, extent = self.block(layer, shape, rf, extent, prefix, depth)
@@ -398,7 +407,8 @@ class _Walker:
             shape, rf, extent = out, new_rf, new_extent
         return shape, rf, extent
 
-    def block(self, block, shape: Shape, rf, extent, prefix: str, depth: int):
+    def block(self, block: Residual | Concat, shape: Shape, rf: ReceptiveField, extent: tuple[Size, ...], prefix: str,
+              depth: int) -> tuple[Shape, ReceptiveField, tuple[Size, ...]]:
         name = self.name_for(block, prefix)
         if isinstance(block, Residual):
             out, new_rf, formulas = self.residual(block, name, shape, rf, extent, depth)
@@ -460,7 +470,7 @@ def _block_label(block: Residual | Concat) -> str:
     return "residual" if isinstance(block, Residual) else f"concat of {len(block.branches)} branches"
 
 
-def summarize(input_shape: Shape, layers, context: Context | None = None, name: str = "stack") -> StackSummary:
+def summarize(input_shape: Shape, layers: Iterable[Layer], context: Context | None = None, name: str = "stack") -> StackSummary:
     """Apply ``layers`` to ``input_shape`` and collect every row."""
     ctx = context or Context()
     layers = tuple(layers)
@@ -492,7 +502,7 @@ def _subs_value(value, mapping):
         return result
 
 
-def _subs_shape(shape: Shape, mapping) -> Shape:
+def _subs_shape(shape: Shape, mapping: dict[Any, int]) -> Shape:
     return Shape(tuple(_subs_value(v, mapping) for v in shape.spatial), _subs_value(shape.channels, mapping))
 
 

@@ -37,13 +37,13 @@ The course CNN (exercise sheet 000) with Adam, 64 examples per batch:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import CnnCalcError, InputError, did_you_mean
-from ..geometry import per_axis, resolve_padding
-from .layers import Activation, Concat, Conv, Layer, Leaf, Pool, Residual
+from ..geometry import Size, per_axis, resolve_padding
+from .layers import Activation, AdaptivePool, Concat, Conv, Dropout, Layer, Leaf, Pool, Residual
 
 if TYPE_CHECKING:
     from .summary import Row, StackSummary
@@ -69,12 +69,12 @@ class Saved:
     """One tensor kept for the backward pass: what it is, values per example, bytes per value."""
 
     what: str
-    values: object
+    values: Size
     bytes_per_value: int
     per_example: bool = True
 
     @property
-    def bytes(self):
+    def bytes(self) -> Size:
         return self.values * self.bytes_per_value
 
 
@@ -82,17 +82,17 @@ class Saved:
 class LayerMemory:
     name: str
     type: str
-    saved: tuple  # Saved, counted here (first keeper)
-    params: object  # trainable parameters
-    buffers: object  # non-trainable values (running statistics)
+    saved: tuple[Saved, ...]  # counted here (first keeper)
+    params: Size  # trainable parameters
+    buffers: Size  # non-trainable values (running statistics)
     tensors: int  # parameter tensors (weight, bias)
 
     @property
-    def per_example_bytes(self):
+    def per_example_bytes(self) -> Size:
         return sum((s.bytes for s in self.saved if s.per_example), 0)
 
     @property
-    def fixed_bytes(self):
+    def fixed_bytes(self) -> Size:
         return sum((s.bytes for s in self.saved if not s.per_example), 0)
 
 
@@ -100,38 +100,38 @@ class LayerMemory:
 class TrainingMemory:
     optimizer: str
     dtype_bytes: int
-    layers: tuple  # LayerMemory
-    params: object
-    buffers: object
+    layers: tuple[LayerMemory, ...]
+    params: Size
+    buffers: Size
     tensors: int
 
     @property
-    def weights_bytes(self):
+    def weights_bytes(self) -> Size:
         return (self.params + self.buffers) * self.dtype_bytes
 
     @property
-    def gradients_bytes(self):
+    def gradients_bytes(self) -> Size:
         return self.params * self.dtype_bytes
 
     @property
-    def optimizer_bytes(self):
+    def optimizer_bytes(self) -> Size:
         factor, steps = OPTIMIZERS[self.optimizer]
         return factor * self.params * self.dtype_bytes + (STEP_BYTES * self.tensors if steps else 0)
 
     @property
-    def per_example_bytes(self):
+    def per_example_bytes(self) -> Size:
         return sum((layer.per_example_bytes for layer in self.layers), 0)
 
     @property
-    def activations_fixed_bytes(self):
+    def activations_fixed_bytes(self) -> Size:
         return sum((layer.fixed_bytes for layer in self.layers), 0)
 
     @property
-    def fixed_bytes(self):
+    def fixed_bytes(self) -> Size:
         """Everything that does not grow with the batch."""
         return self.weights_bytes + self.gradients_bytes + self.optimizer_bytes + self.activations_fixed_bytes
 
-    def total(self, batch):
+    def total(self, batch: Size) -> Size:
         """fixed + B x per-example bytes (B a number or a symbol)."""
         return self.fixed_bytes + batch * self.per_example_bytes
 
@@ -139,7 +139,7 @@ class TrainingMemory:
 class _Tensor:
     """A value flowing between layers; ``kept`` once some layer saves it."""
 
-    def __init__(self, values, grad: bool = True):
+    def __init__(self, values: Size, grad: bool = True) -> None:
         self.values = values
         self.kept = False
         self.grad = grad  # False: no parameter before it, so autograd records nothing about it
@@ -232,14 +232,14 @@ class _TrainingWalk:
             self.keep(current, "input", saved)
         return None
 
-    def adaptive(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
+    def adaptive(self, layer: AdaptivePool, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         if layer.op == "max":
             self.keep(current, "input", saved)
             saved.append(Saved("argmax indices (int64)", row.output.units, INDEX_BYTES))
         elif not all(size == 1 for size in row.output.spatial):
             self.keep(current, "input", saved)  # to a single cell torch takes a mean, which keeps nothing
 
-    def dropout(self, layer: Leaf, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
+    def dropout(self, layer: Dropout, row: Row, current: _Tensor, result: _Tensor, saved: list[Saved]) -> None:
         if layer.rate:
             saved.append(Saved("dropout mask", row.input.units, self.dtype))
 
@@ -253,7 +253,8 @@ class _TrainingWalk:
 
 
 #: layer kind -> what it keeps (zero padding keeps nothing)
-_KEPT = {
+# each rule takes the layer class it is registered for
+_KEPT: dict[str, Callable[..., _Tensor | None]] = {
     "conv": _TrainingWalk.window, "convtranspose": _TrainingWalk.window, "pool": _TrainingWalk.window,
     "dense": _TrainingWalk.input, "batchnorm": _TrainingWalk.batchnorm, "activation": _TrainingWalk.activation,
     "adaptivepool": _TrainingWalk.adaptive, "globalpool": _TrainingWalk.adaptive, "dropout": _TrainingWalk.dropout,
@@ -261,7 +262,7 @@ _KEPT = {
 }
 
 
-def _asymmetric_padding(layer, row):
+def _asymmetric_padding(layer: Leaf, row: Row) -> Size | None:
     """Values of the padded input when torch must pad explicitly (before != after), else None."""
     if isinstance(layer, Conv) or isinstance(layer, Pool):
         x = row.input

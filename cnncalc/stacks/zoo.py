@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from ..errors import SpecError, did_you_mean
 from .grammar import StackSpec, parse_inline
+from .layers import Convention
 
 
 @dataclass(frozen=True)
 class ZooEntry:
     text: str
     description: str
-    convention: str = "torch"
+    convention: Convention = "torch"
 
 
 def _vgg(config: str, lrn: bool = False) -> str:
@@ -82,7 +83,7 @@ def _basic_conv(filters: int, kernel: str, extra: str = "") -> str:
     return f"conv {filters} {kernel}{extra} nobias -> {_BN} -> relu"
 
 
-def _inception(c1, c3r, c3, c5r, c5, pool) -> str:
+def _inception(c1: int, c3r: int, c3: int, c5r: int, c5: int, pool: int) -> str:
     # torchvision uses a 3x3 conv in the "5x5" branch (kept for its weights)
     return (
         f"concat({_basic_conv(c1, '1x1')} | {_basic_conv(c3r, '1x1')} -> {_basic_conv(c3, '3x3', ' pad 1')}"
@@ -105,7 +106,7 @@ def _googlenet() -> str:
     return " -> ".join(parts)
 
 
-def _inception_paper(c1, c3r, c3, c5r, c5, pool) -> str:
+def _inception_paper(c1: int, c3r: int, c3: int, c5r: int, c5: int, pool: int) -> str:
     """An inception module as Szegedy et al. built it: a real 5x5 branch, biases, ReLU, no batch norm."""
     return (
         f"concat(conv {c1} 1x1 -> relu | conv {c3r} 1x1 -> relu -> conv {c3} 3x3 pad 1 -> relu"
