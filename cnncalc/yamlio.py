@@ -32,6 +32,7 @@ whole list (:class:`TypedList`), and a key given twice becomes a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import InputError
 
@@ -70,7 +71,7 @@ class Repeated:
 class YamlDocument:
     """Plain data plus the line of every key path."""
 
-    data: object
+    data: Any  # the plain data of the document: any YAML value
     source: str
     lines: dict = field(default_factory=dict)
     tags: str = "raise"  # or "mark": see load_yaml

@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from ..errors import InputError, InternalError
-from ..expr import normalize, parse_scalar
+from ..expr import Value, normalize, parse_scalar
+from ..kernel import KernelReport
 from ..rationals import round_significant, to_sympy
 from ..readers import parse_literal, read_matrix
 from ..values import Exact
@@ -45,9 +46,9 @@ class Answer:
     """A value of a known kind, with the steps that derived it (references only)."""
 
     kind: AnswerKind
-    value: object
-    steps: tuple = ()
-    detail: object = None  # the engine result behind it (ConvResult, StackSummary, ...)
+    value: Any  # as kind says: a Value, an Exact matrix, a shape tuple, a str, a table
+    steps: tuple[str, ...] = ()
+    detail: object = None  # the engine result behind it (ConvResult, StackSummary, ...): any result
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -66,7 +67,7 @@ class Tolerance:
     def exact(self) -> bool:
         return self.relative is None and self.absolute is None and self.significant is None
 
-    def accepts(self, reference, given) -> bool:
+    def accepts(self, reference: int | Fraction, given: int | Fraction) -> bool:
         if self.exact:
             return reference == given
         ref, got = Fraction(reference), Fraction(given)
@@ -93,7 +94,7 @@ MAX_SHAPE_SIZES = 8  # sizes in a shape answer (a tensor has at most 5 axes)
 MAX_SHAPE_LENGTH = 2000  # characters of a shape answer
 
 
-def read_shape(text) -> tuple:
+def read_shape(text: object) -> tuple:
     """'55x55x96', '55 × 55 × 96', [55, 55, 96], '(96, 55, 55)' -> a tuple of sizes.
 
     >>> read_shape("55x55x96"), read_shape("(96, 55, 55)"), read_shape([13, "13", 256])
@@ -132,7 +133,7 @@ def read_shape(text) -> tuple:
 UNKNOWN = "?"
 
 
-def read_published(reference: Answer, raw) -> tuple[Answer, tuple]:
+def read_published(reference: Answer, raw: object) -> tuple[Answer, tuple]:
     """A published answer, where a matrix may leave cells as '?' (the slide
     left them for the student): returns the answer and the unknown cells."""
     if reference.kind != "matrix" or not isinstance(raw, str) or UNKNOWN not in raw:
@@ -151,7 +152,7 @@ _SUFFIXED = re.compile(r"^\s*~?\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kKmMbBgG])\s*$")
 SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9}
 
 
-def read_number(raw, functions: bool = False):
+def read_number(raw: object, functions: bool = False) -> Value:
     """A number as courses print it: 290400, 1/9, 55*55*96, or with a
     thousand/million suffix (35K, ~65M, 138M: read as 35000, 65000000, ...).
 
@@ -164,7 +165,7 @@ def read_number(raw, functions: bool = False):
     return parse_scalar(raw, allow_symbols=False, functions=functions)
 
 
-def involves_e(value) -> bool:
+def involves_e(value: object) -> bool:
     """A reference that holds e (a softmax, a cross-entropy): a student may write it with e, exp() and ln().
 
     >>> import sympy
@@ -175,7 +176,7 @@ def involves_e(value) -> bool:
     return any(_constant(v) and not getattr(v, "is_Rational", True) for v in values)
 
 
-def read_answer(reference: Answer, raw) -> Answer:
+def read_answer(reference: Answer, raw: object) -> Answer:
     """Read ``raw`` (a YAML value or text) as an answer of the reference's kind."""
     kind = reference.kind
     if kind == "number":
@@ -192,7 +193,7 @@ def read_answer(reference: Answer, raw) -> Answer:
     return Answer("text", str(raw))
 
 
-def _same(a, b) -> bool:
+def _same(a: Value, b: Value) -> bool:
     if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)):
         return a == b
     import sympy
@@ -206,7 +207,7 @@ def _same(a, b) -> bool:
     return sympy.simplify(difference.subs(plain)) == 0
 
 
-def _constant(value) -> bool:
+def _constant(value: object) -> bool:
     """A sympy number without symbols (log(3), e/(1 + e))."""
     return hasattr(value, "free_symbols") and not value.free_symbols
 
@@ -235,7 +236,7 @@ def compare(reference: Answer, answer: Answer, tolerance: Tolerance | None = Non
         return _compare_shape(tuple(reference.value), tuple(answer.value))
     if kind == "matrix":
         return _compare_matrix(reference.value, answer.value, tolerance, skip, wrong)
-    if getattr(reference.detail, "accepted", None) is not None:
+    if isinstance(reference.detail, KernelReport):
         # a computed text answer (what a kernel detects) brings its own vocabulary
         from .text import computed_key, grade_text
 
@@ -261,26 +262,26 @@ def _squeezed(shape: tuple) -> tuple:
 
 def _compare_matrix(ref: Exact, got: Exact, tolerance: Tolerance, skip: tuple = (), forced: tuple = ()) -> Comparison:
     if ref.shape != got.shape and _squeezed(ref.shape) == _squeezed(got.shape):
-        got = got.reshape(ref.shape)  # "55" for a 1x1 result, "1 2 3" for a 1x3 one
+        got = got.reshape(*ref.shape)  # "55" for a 1x1 result, "1 2 3" for a 1x3 one
     if ref.shape != got.shape:
         shape = "x".join(map(str, ref.shape))
         return Comparison(False, Fraction(0), f"shape {'x'.join(map(str, got.shape))} where {shape} is expected")
     wrong = []
     ref_values, got_values = ref.values(), got.values()
-    skipped, forced = set(skip), set(forced)
+    skipped, forced_cells = set(skip), set(forced)
     cells = [i for i in _indices(ref.shape) if i not in skipped]
     for index in cells:
         a, b = ref_values[index], got_values[index]
         ok = tolerance.accepts(a, b) if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)) \
             else _same(a, b)
-        if not ok or index in forced:
+        if not ok or index in forced_cells:
             wrong.append(index)
     total = max(1, len(cells))
     share = Fraction(total - len(wrong), total)
     return Comparison(not wrong, share, "" if not wrong else f"{len(wrong)} of {total} cells differ", tuple(wrong))
 
 
-def _indices(shape):
+def _indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
     import numpy as np
 
     return list(np.ndindex(*shape))

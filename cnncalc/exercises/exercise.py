@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from ..errors import CnnCalcError, InputError, InternalError, SpecError, did_you_mean
 from ..expr import parse_scalar
@@ -52,10 +53,10 @@ class Question:
     points: Fraction
     compute: dict | None
     choices: tuple
-    answer: object  # the model answer of a choice or text question
+    answer: Any  # the model answer of a choice or text question: any YAML value
     accept: tuple
     keywords: tuple
-    expected: object  # as published in the source, or None
+    expected: Any  # as published in the source (any YAML value), or None
     erratum: str | None
     tolerance: Tolerance
     mistakes: tuple
@@ -150,6 +151,7 @@ class Exercise:
     def scope(self) -> Scope:
         """Givens and every computed answer by name (after :meth:`reference_outcomes`)."""
         self.reference_outcomes()
+        assert self._scope is not None  # set by reference_outcomes
         return self._scope
 
     def _reference(self, q: Question, scope: Scope) -> Answer:
@@ -159,7 +161,7 @@ class Exercise:
         return Answer("text", str(q.answer), (f"{label}: {q.answer}",))
 
 
-def _as_given(answer: Answer):
+def _as_given(answer: Answer) -> Given:
     """An answer, usable by later questions under its question id."""
     return Given(answer.kind, answer.value)
 
@@ -174,7 +176,7 @@ def parse_exercise(text: str, source: str = "<exercise>") -> Exercise:
     return build_exercise(load_yaml(text, source))
 
 
-def _unknown(document: YamlDocument, path: str, key, known) -> SpecError:
+def _unknown(document: YamlDocument, path: str, key: object, known: Sequence[str]) -> SpecError:
     hint = did_you_mean(key, known)
     sub = f"{path}.{key}" if path else str(key)
     return SpecError(f"{document.where(sub)}: unknown key '{key}'{hint}; known keys: {', '.join(known)}")
@@ -256,8 +258,9 @@ def _questions(questions_raw: object, givens: dict, document: YamlDocument) -> l
     return questions
 
 
-def _question(raw, path: str, document: YamlDocument) -> Question:
+def _question(raw: object, path: str, document: YamlDocument) -> Question:
     _check_question(raw, path, document)
+    assert isinstance(raw, dict)  # _check_question refuses anything else
     choices = _texts(raw, "choices")
     if choices and str(raw.get("answer")) not in choices:
         raise SpecError(f"{document.where(path + '.answer')}: the answer '{raw.get('answer')}' is not one of the choices")
@@ -312,7 +315,7 @@ def _points(value: object, path: str, document: YamlDocument) -> Fraction:
     return points
 
 
-def _mistake_credit(raw, path: str, document: YamlDocument) -> tuple:
+def _mistake_credit(raw: object, path: str, document: YamlDocument) -> tuple:
     """``{forgot the bias: 0.5, arithmetic slip: 0.5}``: the share a named mistake earns."""
     if raw is None:
         return ()
@@ -326,7 +329,7 @@ UNITS = {"thousand": 10**3, "thousands": 10**3, "million": 10**6, "millions": 10
          "billions": 10**9}
 
 
-def _unit(value, path: str, document: YamlDocument) -> Fraction:
+def _unit(value: object, path: str, document: YamlDocument) -> Fraction:
     """The unit a question asks its answer in: thousand, million, billion or a number."""
     if isinstance(value, str) and value.strip().lower() in UNITS:
         return Fraction(UNITS[value.strip().lower()])
@@ -340,7 +343,7 @@ def _unit(value, path: str, document: YamlDocument) -> Fraction:
     return unit
 
 
-def _share(value, path: str, document: YamlDocument) -> Fraction:
+def _share(value: object, path: str, document: YamlDocument) -> Fraction:
     """A share of a question's points, from 0 to 1."""
     try:
         share = Fraction(parse_scalar(value, allow_symbols=False))
@@ -352,20 +355,20 @@ def _share(value, path: str, document: YamlDocument) -> Fraction:
     return share
 
 
-def _flag(value, path: str, document: YamlDocument) -> bool:
+def _flag(value: object, path: str, document: YamlDocument) -> bool:
     if not isinstance(value, bool):
         raise SpecError(f"{document.where(path)}: '{value}' is not true or false; write true or false")
     return value
 
 
-def _visibility(value, path: str, document: YamlDocument) -> str:
+def _visibility(value: object, path: str, document: YamlDocument) -> Visibility:
     if value not in VISIBILITIES:
         raise SpecError(f"{document.where(path)}: visibility '{value}' is not one of {', '.join(VISIBILITIES)}; "
                         "after_due_date hides the result until the due date")
-    return str(value)
+    return value
 
 
-def _tolerance(raw, path: str, document: YamlDocument) -> Tolerance:
+def _tolerance(raw: object, path: str, document: YamlDocument) -> Tolerance:
     if raw is None:
         return Tolerance()
     if not isinstance(raw, dict):
@@ -396,7 +399,7 @@ class CheckRow:
     question: str
     status: str  # ok | computed | mismatch | erratum | erratum-resolved (and, from check: ungradable | invalid)
     reference: Answer | None
-    published: object
+    published: Any  # as the source printed it (any YAML value), or None
     note: str
 
 

@@ -20,12 +20,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from ..errors import SpecError
 from ..stacks.layers import CONVENTIONS, Context
-from ..stacks.shapes import fmt
-from ..stacks.summary import StackSummary, summarize
+from ..stacks.shapes import Shape, fmt
+from ..stacks.summary import Row, StackSummary, summarize
 from .answers import Answer
-from .scope import check_keys
+from .scope import Scope, check_keys
+
+if TYPE_CHECKING:
+    from ..geometry import Size
+    from ..stacks.grammar import StackSpec
 
 VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
           "receptive_field", "jump", "fc_params", "table")
@@ -34,12 +41,12 @@ FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biase
                "trainable": "params", "macs": "macs", "memory": "units"}
 
 
-def _summary(params: dict, scope, path: str) -> StackSummary:
+def _summary(params: dict, scope: Scope, path: str) -> StackSummary:
     stack, context = _stack(params, scope, path)
     return summarize(stack.input, stack.layers, context, stack.name)
 
 
-def _stack(params: dict, scope, path: str):
+def _stack(params: dict, scope: Scope, path: str) -> tuple[StackSpec, Context]:
     """The network a question is about, and how to count it (convention, biases, padding)."""
     from ..stacks import load_stack
 
@@ -68,12 +75,12 @@ def _stack(params: dict, scope, path: str):
 CHAINED = ("output", "units", "memory", "params", "weights", "biases", "trainable", "macs")
 
 
-def layer_order(params: dict, scope, path: str = "") -> list[str]:
+def layer_order(params: dict, scope: Scope, path: str = "") -> list[str]:
     """The names of a network's top-level layers, in order (conv1, pool1, ...)."""
     return [row.name for row in _summary(params, scope, path).rows if row.depth == 0]
 
 
-def fact_after(params: dict, scope, path: str, start_layer: str, start_output) -> Answer:
+def fact_after(params: dict, scope: Scope, path: str, start_layer: str, start_output: Sequence[Size]) -> Answer:
     """A layer question computed from an earlier layer's output as a student gave it
     (``start_output``, a shape such as (26, 26, 96)): the layers after ``start_layer``
     up to the question's layer, applied to it.  Errors carried forward along a network
@@ -102,7 +109,7 @@ def fact_after(params: dict, scope, path: str, start_layer: str, start_output) -
     return _layer_fact(rest, replace(top[-1], name=layer), params.get("value", "params"))
 
 
-def _row(summary: StackSummary, layer, scope, path: str):
+def _row(summary: StackSummary, layer: object, scope: Scope, path: str) -> Row:
     rows = summary.rows
     if isinstance(layer, int):
         if not 1 <= layer <= len(rows):
@@ -115,11 +122,11 @@ def _row(summary: StackSummary, layer, scope, path: str):
     raise SpecError(f"{scope.where(path + '.layer')}: no layer named '{layer}'; layers: {names}")
 
 
-def _shape(shape) -> tuple:
+def _shape(shape: Shape) -> tuple:
     return tuple(shape.dims("hwc"))
 
 
-def network_fact(params, scope, path: str) -> Answer:
+def network_fact(params: dict, scope: Scope, path: str) -> Answer:
     check_keys(params, OPTIONS, scope, path, "network")
     value = params.get("value", "params")
     if value not in VALUES:
@@ -140,7 +147,7 @@ def network_fact(params, scope, path: str) -> Answer:
         raise SpecError(f"{scope.where(path + '.value')}: {message}") from None
 
 
-def _layer_fact(summary: StackSummary, row, value: str) -> Answer:
+def _layer_fact(summary: StackSummary, row: Row, value: str) -> Answer:
     steps = [f"{row.name} ({row.type}): {row.input.text()} -> {row.output.text()}"]
     key = FORMULA_KEY.get(value)
     steps += [f"{name}: {text}" for name, text in row.formulas if name == key]

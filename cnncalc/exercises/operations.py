@@ -15,14 +15,15 @@ Fraction(7, 3)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
-from ..expr import check_value, normalize, parse_scalar
+from ..expr import Value, check_value, normalize, parse_scalar
 from ..geometry import output_size, output_size_text, unfloored_output_size
 from ..rationals import round_half_away, to_sympy
 from ..values import Exact
-from .answers import Answer
+from .answers import Answer, AnswerKind
 from .network_ops import network_fact
 from .scope import Scope, check_keys, int_option, number_operand, operand, whole_number
 
@@ -31,7 +32,7 @@ MAX_DIGITS = 50  # decimals of a 'round' (negative: tens, hundreds, ...)
 
 # --------------------------------------------------------------------------- operations
 
-def _conv(params, scope, path):
+def _conv(params: dict, scope: Scope, path: str) -> Answer:
     from ..conv import conv
     from ..explain import conv_steps, explainable_cells
     from ..render import cell_label, conv_step_text, describe_conv
@@ -50,7 +51,7 @@ def _conv(params, scope, path):
     return Answer("matrix", result.output, tuple(steps), result)
 
 
-def _pool(params, scope, path):
+def _pool(params: dict, scope: Scope, path: str) -> Answer:
     from ..explain import explainable_cells, pool_steps
     from ..pool import pool
     from ..render import cell_label, describe_pool, pool_step_text
@@ -69,7 +70,7 @@ def _pool(params, scope, path):
     return Answer("matrix", result.output, tuple(steps), result)
 
 
-def _act(params, scope, path):
+def _act(params: dict, scope: Scope, path: str) -> Answer:
     from ..activations import activate
 
     check_keys(params, ("function", "input", "slope"), scope, path, "act")
@@ -78,7 +79,7 @@ def _act(params, scope, path):
     return Answer("matrix", result.output, (result.formula,), result)
 
 
-def _dense(params, scope, path):
+def _dense(params: dict, scope: Scope, path: str) -> Answer:
     from ..activations import dense
 
     check_keys(params, ("input", "weights", "bias"), scope, path, "dense")
@@ -87,7 +88,7 @@ def _dense(params, scope, path):
     return Answer("matrix", result.output, ("y = W x + b",), result)
 
 
-def _kernel(params, scope, path):
+def _kernel(params: dict, scope: Scope, path: str) -> Answer:
     """The feature a kernel detects (a text answer), with the probes as steps."""
     from ..kernel import describe_kernel
 
@@ -102,7 +103,7 @@ def _kernel(params, scope, path):
     return Answer("text", report.name, steps, report)
 
 
-def _loss(params, scope, path):
+def _loss(params: dict, scope: Scope, path: str) -> Answer:
     """A loss (cnncalc loss) or its argmax prediction, exactly."""
     from ..loss import loss
 
@@ -123,7 +124,7 @@ def _loss(params, scope, path):
     return Answer("number", result.total, steps, result)
 
 
-def _classes(params, scope, path):
+def _classes(params: dict, scope: Scope, path: str) -> Answer:
     """How many different values (classes) a list of targets holds."""
     check_keys(params, ("of",), scope, path, "classes")
     values = operand(scope, params, "of", path)
@@ -133,7 +134,7 @@ def _classes(params, scope, path):
     return Answer("number", len(distinct), (f"the values {listed}: {len(distinct)} different", ))
 
 
-def _window(params, scope, path):
+def _window(params: dict, scope: Scope, path: str) -> Answer:
     """The simplest window (kernel, stride, dilation, padding) that maps n_in to n_out
     (cnncalc shape --solve), optionally with some of them given."""
     from ..stacks.solve import solve_window
@@ -157,7 +158,7 @@ def _window(params, scope, path):
     return Answer("number", getattr(best, value), steps, best)
 
 
-def _equivariance(params, scope, path):
+def _equivariance(params: dict, scope: Scope, path: str) -> Answer:
     """conv(shift x) against shift(conv x): how many cells agree (or, with pool, how many
     pooled values the shift leaves unchanged)."""
     from ..equivariance import shift_check
@@ -182,7 +183,7 @@ def _equivariance(params, scope, path):
     return Answer("number", number, tuple(steps), report)
 
 
-def _output_size(params, scope, path):
+def _output_size(params: dict, scope: Scope, path: str) -> Answer:
     """floor((n - k_eff + 2p) / s) + 1, or with ``exact`` the unfloored value."""
     check_keys(params, ("n", "kernel", "stride", "padding", "dilation", "exact"), scope, path, "output_size")
     n, k = number_operand(scope, params, "n", path), number_operand(scope, params, "kernel", path)
@@ -195,7 +196,7 @@ def _output_size(params, scope, path):
     formula = output_size_text(n, k, s, p, d, rounded=False)
     if params.get("exact"):
         value = normalize(exact)
-        note = (f"; not a whole number: the window does not fit ({_two_places(exact)})"
+        note = (f"; not a whole number: the window does not fit ({_two_places(value)})"
                 if isinstance(value, Fraction) else "")
         return Answer(_kind(value), value, (f"{formula} = {_fmt(value)}{note}",))
     value = normalize(output_size(n, k, s, p, d))
@@ -205,7 +206,7 @@ def _output_size(params, scope, path):
     return Answer(_kind(value), value, (f"{formula} = {value}{floor_note}",))
 
 
-def _same_padding(params, scope, path):
+def _same_padding(params: dict, scope: Scope, path: str) -> Answer:
     """The zero padding that keeps the size at stride 1: (F - 1) / 2 per side."""
     check_keys(params, ("kernel", "dilation"), scope, path, "same_padding")
     k = number_operand(scope, params, "kernel", path)
@@ -215,12 +216,12 @@ def _same_padding(params, scope, path):
     return Answer(_kind(value), value, (f"({k} - 1) / 2 = {_fmt(value)}" if d == 1 else f"{d}*({k} - 1) / 2 = {_fmt(value)}",))
 
 
-def _expr(params, scope, path):
+def _expr(params: dict, scope: Scope, path: str) -> Answer:
     """Arithmetic on numbers, givens and earlier answers: "55 * 55 * 96", "units / 2"."""
     text = params if isinstance(params, str) else str(params)
     numbers: dict = {}  # names that stand for numbers are read as those numbers: no sympy
 
-    def number(name: str):
+    def number(name: str) -> int | Fraction | None:
         found = scope.lookup(name)
         if found is not None and found.kind != "network" and isinstance(found.value, (int, Fraction)) \
                 and not isinstance(found.value, bool):
@@ -252,7 +253,7 @@ def _expr(params, scope, path):
             for v in mapping.values():
                 check_value(v, f"'{text}'")
             value = check_value(normalize(value.subs(mapping)), f"'{text}' with the givens put in")
-    kind = "number" if isinstance(value, (int, Fraction)) else "formula"
+    kind: AnswerKind = "number" if isinstance(value, (int, Fraction)) else "formula"
     approx = ""
     if isinstance(value, Fraction) and _fmt(value).count("/"):
         approx = f" ≈ {approximate(value, 4)}"
@@ -260,7 +261,7 @@ def _expr(params, scope, path):
     return Answer(kind, value, tuple(steps))
 
 
-def _cell(params, scope, path):
+def _cell(params: dict, scope: Scope, path: str) -> Answer:
     check_keys(params, ("of", "at"), scope, path, "cell")
     matrix = operand(scope, params, "of", path)
     where = scope.where(path + ".at")
@@ -281,18 +282,18 @@ def _left_out(count: int) -> str:
             "(docs/limits.md); `cnncalc conv` or `cnncalc pool` with --cell ROW,COL explains any one")
 
 
-def _kind(value) -> str:
+def _kind(value: Value) -> AnswerKind:
     return "number" if isinstance(value, (int, Fraction)) else "formula"
 
 
-def _round(params, scope, path):
+def _round(params: dict, scope: Scope, path: str) -> Answer:
     """Round every value half away from zero to ``digits`` decimals (default 0), exactly."""
     check_keys(params, ("of", "digits"), scope, path, "round")
     value = operand(scope, params, "of", path)
     digits = whole_number(params.get("digits", 0), "digits", scope.where(path + ".digits"), -MAX_DIGITS, MAX_DIGITS)
     unit = Fraction(1, 10 ** digits) if digits >= 0 else Fraction(10 ** -digits)
 
-    def rounded(v):
+    def rounded(v: Value) -> Value:
         if not isinstance(v, (int, Fraction)):
             raise SpecError(f"{scope.where(path + '.of')}: round needs numbers, and {_fmt(v)} is a formula; "
                             "give numbers for its symbols")
@@ -307,7 +308,7 @@ def _round(params, scope, path):
     return Answer("number", result, (f"{_fmt(value)} rounds to {_fmt(result)}",))
 
 
-def _match_mlp(params, scope, path):
+def _match_mlp(params: dict, scope: Scope, path: str) -> Answer:
     """Hidden sizes of an MLP whose parameter count is closest to a target."""
     from ..stacks.matching import match_mlp, mlp_parameters
 
@@ -325,7 +326,7 @@ def _match_mlp(params, scope, path):
     return Answer("number", match.hidden[0] if len(match.hidden) == 1 else match.parameters, steps, match)
 
 
-def _fmt(value) -> str:
+def _fmt(value: Value) -> str:
     from ..render import format_value
 
     return format_value(value)
@@ -343,7 +344,7 @@ def approximate(value: Fraction, digits: int) -> str:
     return rounded_decimal(value, digits)
 
 
-OPERATIONS = {
+OPERATIONS: dict[str, Callable[[dict, Scope, str], Answer]] = {
     "conv": _conv,
     "pool": _pool,
     "act": _act,
@@ -362,7 +363,7 @@ OPERATIONS = {
 }
 
 
-def run(compute, scope: Scope, path: str) -> Answer:
+def run(compute: object, scope: Scope, path: str) -> Answer:
     """Run one ``compute:`` mapping ({operation: options})."""
     if scope.where is None:
         scope.where = lambda p: p

@@ -19,11 +19,15 @@ a literal ``{N}``.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scope import Given
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z_0-9]*)(\[[^\[\]{}]+\])?\}")
 
 
-def given_text(given) -> str:
+def given_text(given: Given) -> str:
     """One given as a prompt shows it: a number, a formula, a matrix inline, a network by its description."""
     from ..render import format_value
 

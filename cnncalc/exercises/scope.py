@@ -12,13 +12,19 @@ is (a number, a formula, a matrix, a network or text).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CnnCalcError, SpecError
-from ..expr import parse_scalar
+from ..expr import Value, parse_scalar
 from ..values import Exact
+
+if TYPE_CHECKING:
+    from ..geometry import Size
+    from ..yamlio import YamlDocument
 
 
 @dataclass
@@ -26,8 +32,8 @@ class Given:
     """A named value of an exercise: a number, a matrix, a network or text."""
 
     kind: str  # number | formula | matrix | network | text
-    value: object
-    raw: object = None
+    value: Any  # as kind says: a Value, an Exact matrix, a StackSpec or a str
+    raw: object = None  # as the exercise file wrote it: any YAML value
 
 
 @dataclass
@@ -36,10 +42,10 @@ class Scope:
 
     givens: dict
     answers: dict = field(default_factory=dict)
-    where: object = None  # a callable path -> "file: line N: path" for errors
+    where: Callable[[str], str] = str  # path -> "file: line N: path" for errors (the path alone by default)
     folder: Path | None = None  # the exercise file's folder: the only place its values may name files
 
-    def lookup(self, name):
+    def lookup(self, name: object) -> Given | None:
         """A given or an earlier answer by name; ``X[4:6, 4:6]`` is a part of the matrix X."""
         if isinstance(name, str) and name in self.answers:
             return self.answers[name]
@@ -49,7 +55,7 @@ class Scope:
         if part:
             whole = self.lookup(part.group(1))
             if whole is not None and whole.kind == "matrix":
-                return Given("matrix", matrix_part(whole.value, part.group(2), name), name)
+                return Given("matrix", matrix_part(whole.value, part.group(2), str(name)), name)
         return None
 
 
@@ -80,7 +86,7 @@ def matrix_part(matrix: Exact, spec: str, name: str = "matrix") -> Exact:
     return matrix.transform(lambda a: a[tuple(index)].copy())
 
 
-def read_given(raw, document=None, path: str = "", folder: Path | None = None) -> Given:
+def read_given(raw: object, document: YamlDocument | None = None, path: str = "", folder: Path | None = None) -> Given:
     """Decide what a given is from how it is written.
 
     A mapping is a network ({network: alexnet} or {input:, layers:}); a string
@@ -158,7 +164,7 @@ def _looks_numeric(text: str) -> bool:
 
 # --------------------------------------------------------------------------- operand access
 
-def operand(scope: Scope, params: dict, key: str, path: str, required: bool = True):
+def operand(scope: Scope, params: dict, key: str, path: str, required: bool = True) -> Any:  # a given's value
     if key not in params:
         if required:
             raise SpecError(f"{scope.where(path)}: missing '{key}'; name a given or an earlier question")
@@ -180,7 +186,7 @@ def operand(scope: Scope, params: dict, key: str, path: str, required: bool = Tr
     return found.value
 
 
-def whole_number(value, what: str, where: str, low: int | None = None, high: int | None = None) -> int:
+def whole_number(value: object, what: str, where: str, low: int | None = None, high: int | None = None) -> int:
     """A whole number from a YAML value (an int, or text such as "3"), within [low, high].
 
     >>> whole_number("3", "digits", "q"), whole_number(-2, "digits", "q", -50, 50)
@@ -203,7 +209,8 @@ def whole_number(value, what: str, where: str, low: int | None = None, high: int
     return number
 
 
-def int_option(params, key, default=None, scope: Scope | None = None, path: str = ""):
+def int_option(params: dict, key: str, default: int | None = None, scope: Scope | None = None,
+               path: str = "") -> int | tuple[int, ...] | None:
     """An option that is one whole number, a list of them (one per axis), or a mode such as 'same'."""
     value = params.get(key, default)
     if isinstance(value, list):
@@ -222,7 +229,7 @@ def check_keys(params: dict, allowed: tuple, scope: Scope, path: str, op: str) -
 
 
 
-def number_operand(scope, params, key, path, default=None):
+def number_operand(scope: Scope, params: dict, key: str, path: str, default: Size | None = None) -> Size:
     if key not in params:
         if default is None:
             raise SpecError(f"{scope.where(path)}: missing '{key}'")
@@ -234,7 +241,7 @@ def number_operand(scope, params, key, path, default=None):
     return as_size(value)
 
 
-def as_size(value):
+def as_size(value: Value) -> Size:
     """A size: symbols in it are positive integers, so floor(H - 3) + 1 simplifies to H - 2."""
     if isinstance(value, (int, Fraction)) or not getattr(value, "free_symbols", None):
         return value

@@ -6,13 +6,18 @@ any differs, so a solution can never drift from what the engine computes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..render import format_latex_value, format_value, latex_matrix, markdown_matrix
 from .answers import Answer
-from .exercise import Exercise
+from .exercise import CheckRow, Exercise, Question
 from .scope import Given
 
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
-def _points(q) -> str:
+
+def _points(q: Question) -> str:
     value = q.points
     text = str(value.numerator) if value.denominator == 1 else format_value(value)
     return f"{text} point{'s' * (value != 1)}" + (", graded by hand" if q.manual else "")
@@ -58,11 +63,11 @@ def answer_inline(answer: Answer) -> str:
     if answer.kind == "shape":
         return "x".join(format_value(v) for v in answer.value)
     if answer.kind == "table":
-        return answer.detail.name if answer.detail is not None else "table"
+        return str(getattr(answer.detail, "name", "table"))  # a table's detail is its network's summary
     return format_value(answer.value)
 
 
-def _published_markdown(row) -> str:
+def _published_markdown(row: CheckRow | None) -> str:
     if row is None or row.published is None:
         return ""
     if row.status == "erratum":
@@ -143,7 +148,7 @@ def _tex(text: str) -> str:
     return text
 
 
-def solution_renderable(exercise: Exercise):
+def solution_renderable(exercise: Exercise) -> Markdown:
     """For the terminal: the Markdown solution through rich."""
     from rich.markdown import Markdown
 

@@ -35,6 +35,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..kernel import KernelReport
 
 NEGATIONS = ("not", "no", "never", "isnt", "isn't", "arent", "aren't", "doesnt", "doesn't", "dont", "don't",
              "wont", "won't", "cannot", "cant", "can't", "neither", "nor", "without", "except", "hardly", "none",
@@ -188,7 +192,7 @@ OBJECTS = {
 }
 
 
-def computed_key(report, accept: tuple = (), keywords: tuple = (), reject: tuple = ()) -> TextKey:
+def computed_key(report: KernelReport, accept: tuple = (), keywords: tuple = (), reject: tuple = ()) -> TextKey:
     """The text key of an answer the engine computed (what a kernel detects): its name
     and synonyms are accepted whole, its orientation and kind of pattern are the key
     words, another orientation or another kind of pattern is a competing answer.

@@ -24,6 +24,7 @@ import re
 import yaml
 
 from ..errors import CnnCalcError, SpecError
+from ..values import Exact
 from ..yamlio import YamlDocument
 from .exercise import Exercise, build_exercise
 
@@ -49,7 +50,7 @@ def _names_in(compute: object) -> set[str]:
     return found
 
 
-def _runs(matrix, length: int = 3) -> set[str]:
+def _runs(matrix: Exact, length: int = 3) -> set[str]:
     """Every run of ``length`` neighbouring values in a row of a matrix, as text ('103 105 108')."""
     from ..render import format_value
 
@@ -105,7 +106,7 @@ def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
     return problems
 
 
-def _draw(rule, rng: random.Random, where: str):
+def _draw(rule: object, rng: random.Random, where: str) -> object:
     if not isinstance(rule, dict):
         raise SpecError(f"{where}: a variant is a mapping such as {{range: [1, 9]}} or {{choices: [1, 2]}}")
     if "choices" in rule:
@@ -134,7 +135,7 @@ def _draw(rule, rng: random.Random, where: str):
     raise SpecError(f"{where}: a variant needs 'range' or 'choices'")
 
 
-def _range(value, where):
+def _range(value: object, where: str) -> list[int]:
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value) and value[0] <= value[1]):
         raise SpecError(f"{where}.range: give [low, high] as whole numbers, low <= high")
     return value
@@ -164,7 +165,7 @@ def generate(exercise: Exercise, seed: int) -> tuple[Exercise, str]:
 
 def _variant_data(exercise: Exercise, overrides: dict, seed: int) -> dict:
     original = exercise.document.data
-    data = {"id": f"{exercise.id}-seed{seed}", "title": exercise.title}
+    data: dict[str, object] = {"id": f"{exercise.id}-seed{seed}", "title": exercise.title}
     if exercise.source:
         data["source"] = exercise.source
     data["variant_of"] = exercise.id

@@ -17,6 +17,7 @@ feedback says which earlier answer it follows from.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from ..errors import CnnCalcError
 from ..exercises.answers import Answer
@@ -80,14 +81,21 @@ def summed_layers(question: Question, earlier: list[Question]) -> set[str]:
     value = params.get("value", "params")
     if value not in ("params", "weights", "biases", "trainable", "macs"):
         return set()
-    return {q.id for q in earlier if isinstance((q.compute or {}).get("network"), dict)
-            and q.compute["network"].get("of") == params.get("of") and "layer" in q.compute["network"]
-            and q.compute["network"].get("value", "params") == value
-            and bool(q.compute["network"].get("no_bias")) == bool(params.get("no_bias"))}
+    networks = {q.id: _network(q) for q in earlier}
+    return {qid for qid, network in networks.items() if network is not None
+            and network.get("of") == params.get("of") and "layer" in network
+            and network.get("value", "params") == value
+            and bool(network.get("no_bias")) == bool(params.get("no_bias"))}
+
+
+def _network(question: Question) -> dict | None:
+    """The options of a question's ``compute: {network: ...}``, if that is what it computes."""
+    found = (question.compute or {}).get("network")
+    return found if isinstance(found, dict) else None
 
 
 def recompute(exercise: Exercise, question: Question, student: dict[str, Answer],
-              chained: str | None = None, summed: set[str] = frozenset(),
+              chained: str | None = None, summed: AbstractSet[str] = frozenset(),
               references: dict | None = None) -> Answer | None:
     """The question's reference computed from the student's own earlier answers (None
     where the engine cannot: a matrix of another shape, say).  ``chained`` names the
@@ -112,12 +120,12 @@ def recompute(exercise: Exercise, question: Question, student: dict[str, Answer]
 def _from_layer(exercise: Exercise, question: Question, chained: str, output: Answer) -> Answer | None:
     from ..exercises.network_ops import fact_after
 
-    start = next(q for q in exercise.questions if q.id == chained).compute["network"]["layer"]
+    start = (_network(next(q for q in exercise.questions if q.id == chained)) or {})["layer"]
     sizes = tuple(output.value) if output.kind == "shape" else ()
     if not sizes or not all(isinstance(v, int) and v > 0 for v in sizes):
         return None  # 13.5x13.5x64 runs through no layer
     try:
-        return fact_after(question.compute["network"], exercise.scope(), question.path, str(start), sizes)
+        return fact_after(_network(question) or {}, exercise.scope(), question.path, str(start), sizes)
     except CnnCalcError:
         return None
 

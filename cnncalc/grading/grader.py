@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -224,7 +226,7 @@ class Grader:
 
     def _carried(self, seed: int | None, item: PreparedQuestion, used: dict[str, Answer], raw: object,
                  graded: QuestionGrade, references: dict, chained: str | None = None,
-                 summed: set[str] = frozenset()) -> QuestionGrade | None:
+                 summed: AbstractSet[str] = frozenset()) -> QuestionGrade | None:
         from ..exercises.solution import answer_inline
         from .carried import difference, recompute
 
@@ -248,7 +250,8 @@ class Grader:
         points = item.question.points
         status: Status = "correct" if share == 1 else ("partial" if share > 0 else "wrong")
         feedback = (f"error carried forward ({'full' if share == 1 else share} credit): {why}; "
-                    f"with the right {', '.join(used)} the answer is {answer_inline(item.reference)}")
+                    f"with the right {', '.join(used)} the answer is "
+                    f"{answer_inline(item.reference) if item.reference is not None else '?'}")
         return QuestionGrade(item.question.id, points * share, points, status, graded.read_as, feedback,
                              graded.mistake, graded.typed, judgement.reading.answer)
 
@@ -409,12 +412,12 @@ def match_answers(question_ids: list[str], answers: dict) -> tuple[dict, list[st
     return matched, notes
 
 
-def exact_sum(values) -> Fraction:
+def exact_sum(values: Iterable[int | Fraction]) -> Fraction:
     """A sum of scores, exactly; whole scores (the usual case) are added as ints."""
     values = list(values)
     if all(getattr(v, "denominator", 1) == 1 for v in values):
         return Fraction(sum(int(v) for v in values))
-    return sum(values, Fraction(0))
+    return sum((Fraction(v) for v in values), Fraction(0))
 
 
 def _comparable(reference: Answer | None, answer: Answer) -> bool:
@@ -524,6 +527,7 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
 def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
     """The reading that is right; else one that matches a known mistake; else the best partial one."""
     question, reference = prepared.question, prepared.reference
+    assert reference is not None  # a question without a reference is not graded
     items = list(reading.interpretations)
     if question.unit != 1 and reference.kind == "number" and not _SCALED.search(reading.typed):
         for item in reading.interpretations:  # 133 where the question asks in millions
@@ -624,7 +628,7 @@ _SCALED = re.compile(r"\d\s*(?:[KkMmGgBb]\b|thousand|million|billion|mio\b)", re
 
 
 def _unit_name(unit: Fraction) -> str:
-    names = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}
+    names = {Fraction(10**3): "thousands", Fraction(10**6): "millions", Fraction(10**9): "billions"}
     return names.get(unit, f"units of {unit}")
 
 
@@ -743,6 +747,7 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
                    extra: str = "") -> QuestionGrade:
     """The grade and the feedback a student reads for one judged answer."""
     question, reference = prepared.question, prepared.reference
+    assert reference is not None  # a question without a reference is not graded
     points = question.points
     item, outcome, matched = judgement.reading, judgement.outcome, judgement.mistake
     read_as = _inline(item.answer)

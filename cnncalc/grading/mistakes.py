@@ -19,13 +19,25 @@ An exercise may add its own under ``mistakes:``::
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from ..errors import CnnCalcError, SpecError
 from ..exercises.answers import Answer
 from ..exercises.operations import run
 from ..geometry import output_size_text
+from ..stacks.summary import Row, StackSummary
+
+if TYPE_CHECKING:
+    from ..exercises.exercise import Question
+    from ..exercises.scope import Scope
+
+#: One mistake as a change of the question's options
+Change = Callable[[dict], dict]
+#: A rule's mistake: the change, its message and, where given, whether it is a mistake of convention (default yes)
+Rule = tuple[Change, str] | tuple[Change, str, bool]
 
 #: The course's output-size rule in its letters (lecture 004), as the feedback names it.
 OUTPUT_SIZE_RULE = output_size_text("N", "F", "S", "P", rounded=False)
@@ -45,21 +57,21 @@ class Mistake:
     convention: bool = False
 
 
-def _variant(compute: dict, change) -> dict:
+def _variant(compute: dict, change: Change) -> dict:
     (name, params), = compute.items()
     params = copy.deepcopy(params) if isinstance(params, dict) else params
     return {name: change(params)}
 
 
-def _with(**updates):
-    def change(params):
+def _with(**updates: object) -> Change:
+    def change(params: dict) -> dict:
         params = dict(params)
         params.update(updates)
         return params
     return change
 
 
-def _conv_rules(params: dict):
+def _conv_rules(params: dict) -> Iterator[Rule]:
     flipped = bool(params.get("flip"))
     yield _with(flip=not flipped), ("cross-correlation instead of convolution: the kernel was not flipped"
                                     if flipped else "convolution instead of cross-correlation: the kernel was flipped")
@@ -78,7 +90,7 @@ def _conv_rules(params: dict):
         yield (lambda p: {k: v for k, v in p.items() if k != "bias"}), "forgot the bias"
 
 
-def _pool_rules(params: dict):
+def _pool_rules(params: dict) -> Iterator[Rule]:
     op = params.get("op", "max")
     if op == "max":
         yield _with(op="avg"), "average instead of max pooling"
@@ -88,7 +100,7 @@ def _pool_rules(params: dict):
         yield _with(stride=1), "stride ignored: the windows moved one cell at a time"
 
 
-def _output_size_rules(params: dict):
+def _output_size_rules(params: dict) -> Iterator[Rule]:
     if params.get("padding") not in (None, 0):
         yield _with(padding=0), f"forgot the padding in {OUTPUT_SIZE_RULE}"
     if params.get("dilation") not in (None, 1):
@@ -101,7 +113,7 @@ def _output_size_rules(params: dict):
         yield _with(exact=False), f"rounded down: the question asks for {OUTPUT_SIZE_RULE} without rounding"
 
 
-def _network_rules(params: dict):
+def _network_rules(params: dict) -> Iterator[Rule]:
     value = params.get("value", "params")
     if value in ("params", "trainable", "fc_params", "biases") and not params.get("no_bias"):
         yield _with(no_bias=True), "forgot the bias (one per filter, or one per output unit of a dense layer)"
@@ -132,9 +144,9 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
         if len(dims) == 3 and all(isinstance(d, int) for d in dims):
             out.append((Answer("shape", (dims[0] - 1, dims[1] - 1, dims[2])),
                         f"forgot the +1 in {OUTPUT_SIZE_RULE}"))
-    if "layer" not in params and value in ("params", "trainable") and hasattr(row, "rows"):
+    if "layer" not in params and value in ("params", "trainable") and isinstance(row, StackSummary):
         out += _one_bias_forgotten(reference, row)
-    if "layer" not in params or row is None or not hasattr(row, "input"):
+    if "layer" not in params or not isinstance(row, Row):
         return out
     if value == "output":
         unfloored = _unfloored(row)
@@ -155,7 +167,7 @@ def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:
     return out
 
 
-def _unfloored(row) -> tuple | None:
+def _unfloored(row: Row) -> tuple | None:
     """A layer's output shape with (N - F + 2*P)/S + 1 not rounded down (13.5x13.5x64), where it is not whole."""
     from ..geometry import per_axis, resolve_padding, unfloored_output_size
     from ..stacks.layers import Conv, Pool
@@ -182,7 +194,7 @@ def _unfloored(row) -> tuple | None:
     return (*sizes, row.output.channels)
 
 
-def _one_bias_forgotten(reference: Answer, summary) -> list[tuple[Answer, str]]:
+def _one_bias_forgotten(reference: Answer, summary: StackSummary) -> list[tuple[Answer, str]]:
     """A network total without the biases of one layer (typically the output layer's:
     795*H for 795*H + 10): the answer a student gives who wrote every layer but one."""
     layers = [r for r in summary.rows if r.biases != 0]
@@ -196,7 +208,7 @@ def _one_bias_forgotten(reference: Answer, summary) -> list[tuple[Answer, str]]:
     return out
 
 
-def mistaken_references(question, reference: Answer, scope, problems: list[str] | None = None) -> list[Mistake]:
+def mistaken_references(question: Question, reference: Answer, scope: Scope, problems: list[str] | None = None) -> list[Mistake]:
     """Every known mistake of a question, as answers to compare with.
 
     A rule that fails inside cnncalc (a defect, not an impossible mistake) is
@@ -225,7 +237,7 @@ def mistaken_references(question, reference: Answer, scope, problems: list[str] 
     return mistakes
 
 
-def _custom(spec, reference: Answer, scope, path: str) -> Mistake:
+def _custom(spec: object, reference: Answer, scope: Scope, path: str) -> Mistake:
     from ..exercises.answers import read_answer
     from ..expr import parse_scalar
 

@@ -28,13 +28,18 @@ hostile answer is marked invalid with the reason and costs next to nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CnnCalcError, InputError
 from ..exercises.answers import Answer, involves_e, read_answer, read_number
 from ..expr import normalize
 from ..yamlio import RefusedTag, Repeated, TypedList
 from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
+
+if TYPE_CHECKING:
+    from ..values import Exact
 
 MAX_ANSWER_CHARS = 20_000
 MAX_VALUE_CHARS = 2_000  # one number, shape or formula (a matrix may be longer)
@@ -56,7 +61,7 @@ class Interpretation:
 
     answer: Answer
     note: str = ""
-    digits: object = None  # number: significant figures of a written decimal; matrix: an array of them per cell
+    digits: Any = None  # number: significant figures of a written decimal (int); matrix: an array of them per cell
     unknown_cells: tuple = ()  # matrix cells written '?': wrong, whatever they stand for
     working: bool = False  # the working before the result (never graded as the answer)
 
@@ -332,7 +337,8 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     note, factor = "", ""
     if isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and ";" in raw[0]:
         # [15 30; 15 25] unquoted is one YAML string in a list: the slide's (MATLAB's) matrix notation
-        raw, text = None, raw[0]
+        text = str(raw[0])
+        raw = None
     if isinstance(raw, list):
         cells = _list_cells(raw, split_values)
     else:
@@ -354,7 +360,7 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     return Interpretation(Answer("matrix", matrix), note, digits, unknown)
 
 
-def _times(matrix, factor: str):
+def _times(matrix: Exact, factor: str) -> Exact:
     """The matrix times a number written before it (1/9 [ ... ])."""
     from fractions import Fraction
 
@@ -367,7 +373,7 @@ def _times(matrix, factor: str):
     return Exact(scale(matrix.numerators, value.numerator), matrix.denominator * value.denominator).reduced()
 
 
-def _cells_to_matrix(cells, functions: bool = False) -> tuple:
+def _cells_to_matrix(cells: Any, functions: bool = False) -> tuple:
     """(Exact matrix, significant figures per cell, '?' cells) from nested cell texts;
     ``functions``: cells may hold e, exp() and ln() (the reference does)."""
     import numpy as np
@@ -383,7 +389,7 @@ def _cells_to_matrix(cells, functions: bool = False) -> tuple:
             return "0"
         return clean(text)[0]
 
-    def walk(node, index: tuple):
+    def walk(node: object, index: tuple) -> Any:  # nested lists of cell texts
         if isinstance(node, list):
             return [walk(item, index + (i,)) for i, item in enumerate(node)]
         return cell(node, index)
@@ -395,7 +401,7 @@ def _cells_to_matrix(cells, functions: bool = False) -> tuple:
     return matrix, digits, tuple(unknown)
 
 
-def _walk_values(texts, functions: bool):
+def _walk_values(texts: Any, functions: bool) -> Any:
     """Nested cell texts read as values, e read as Euler's number (Exact reads plain texts itself)."""
     from ..expr import parse_scalar
 
@@ -404,7 +410,7 @@ def _walk_values(texts, functions: bool):
     return parse_scalar(texts, allow_symbols=False, functions=functions)
 
 
-def _list_cells(items: list, split_values) -> list:
+def _list_cells(items: list, split_values: Callable[[str], list[str]]) -> list:
     """A YAML list as nested cells: [[1, 2], [3, 4]], or ["1 2", "3 4"] (one row per string)."""
     if all(isinstance(item, list) for item in items):
         return [_list_cells(item, split_values) for item in items]

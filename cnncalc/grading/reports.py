@@ -20,14 +20,18 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..rationals import is_terminating
 from .grader import STATUSES, SubmissionGrade
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 #: Rows of the class summary shown in the terminal; the rest are counted, never cut silently.
 SUMMARY_ROWS = 50
@@ -231,7 +235,7 @@ def statistics(grades: list[SubmissionGrade], question_ids: list[str], qualified
             match = re.search(r"graded as '([^']+)'$", note)
             if match:
                 renamed[column(g, match.group(1), qualified)] += 1
-    rows = []
+    rows: list[dict[str, object]] = []
     for qid in question_ids:
         results = by_column.get(qid, [])
         statuses = Counter(q.status for q in results)
@@ -289,7 +293,7 @@ def class_summary(grades: list[SubmissionGrade]) -> ClassSummary:
                         mean, sum(1 for g in valid if g.needs_manual))
 
 
-def summary_lines(grades: list[SubmissionGrade], skipped: list[str] = ()) -> list[str]:
+def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) -> list[str]:
     """Plain lines under the summary table: totals, duplicates, unknown ids, skipped files."""
     s = class_summary(grades)
     mean = f"; mean score {float(s.mean_share) * 100:.1f}% of the automatic points" if s.mean_share is not None else ""
@@ -313,7 +317,7 @@ def summary_lines(grades: list[SubmissionGrade], skipped: list[str] = ()) -> lis
     return lines
 
 
-def student_table(g: SubmissionGrade):
+def student_table(g: SubmissionGrade) -> RenderableType:
     """One submission as a rich table (every user string as plain Text, never markup)."""
     from rich.table import Table
     from rich.text import Text
@@ -341,7 +345,7 @@ def student_table(g: SubmissionGrade):
 
 
 def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_student: bool, stats: bool,
-                    qualified: bool = False, skipped: list[str] = ()) -> Iterator:
+                    qualified: bool = False, skipped: Sequence[str] = ()) -> Iterator:
     """Rich renderables, yielded one by one so that --details streams: a table per
     student (when asked), then the summary (the first rows and a count of the
     rest), then per-question statistics."""

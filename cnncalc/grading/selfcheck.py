@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise
 from .grader import grade_prepared, prepare
 
@@ -57,13 +58,13 @@ def grading_problems(exercise: Exercise) -> list[tuple[str, str]]:
     return problems
 
 
-def as_written(reference) -> str:
+def as_written(reference: Answer) -> str:
     """The reference as a student writes it: its exact form, or a decimal where the exact
     form is a closed expression (log, exp) no student is asked to type."""
     from ..exercises.solution import answer_inline
     from .grader import exact_decimal
 
-    def decimal(value) -> str:
+    def decimal(value: object) -> str:
         if isinstance(value, (int, Fraction)) or getattr(value, "free_symbols", None):
             return ""
         exact = exact_decimal(value, 60)
