@@ -19,19 +19,19 @@ may import anything) registers them when the package is imported.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Renderers(NamedTuple):
-    html: Callable[[object], str | None]
-    markdown: Callable[[object], str | None]
+    html: Callable[[Any], str | None]  # each takes a result of the class it is registered for
+    markdown: Callable[[Any], str | None]
 
 
 RENDERERS: dict[str, Renderers] = {}
 
 
-def register(type_name: str, html: Callable[[object], str | None],
-             markdown: Callable[[object], str | None]) -> None:
+def register(type_name: str, html: Callable[[Any], str | None],
+             markdown: Callable[[Any], str | None]) -> None:
     """Show instances of ``type_name`` ("package.module.Class") with these functions."""
     RENDERERS[type_name] = Renderers(html, markdown)
 

@@ -37,7 +37,7 @@ def describe_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _not_regular(path, what: str, mode: int) -> InputError:
+def _not_regular(path: str | os.PathLike, what: str, mode: int) -> InputError:
     kind = describe_kind(mode)
     if stat.S_ISDIR(mode):
         return InputError(f"{what} '{path}' is a folder, not a file; give the path of a file inside it")

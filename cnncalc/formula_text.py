@@ -55,7 +55,7 @@ def term(value: Any) -> str:
     return text
 
 
-def _remembering_printer():
+def _remembering_printer() -> Any:  # a sympy StrPrinter, made on first use
     from sympy.printing.str import StrPrinter
 
     class RememberingPrinter(StrPrinter):
@@ -63,7 +63,7 @@ def _remembering_printer():
 
         texts: dict = {}
 
-        def _print(self, expr, **kwargs) -> str:
+        def _print(self, expr: Any, **kwargs: Any) -> str:
             if kwargs:
                 return super()._print(expr, **kwargs)
             try:

@@ -22,7 +22,9 @@ import math
 import os
 import struct
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import BinaryIO
 
 import numpy as np
 
@@ -30,7 +32,7 @@ from .errors import InputError
 from .files import open_regular
 
 # type code -> big-endian numpy dtype
-TYPES = {
+TYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
     0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8"),
 }
@@ -40,7 +42,7 @@ MAX_BYTES = 200_000_000  # uncompressed bytes of one IDX file (MNIST's largest h
 
 
 @contextmanager
-def _stream(path: str, fix: str):
+def _stream(path: str, fix: str) -> Iterator[BinaryIO | gzip.GzipFile]:
     """The file as a stream of its uncompressed bytes (gzip by its magic, not its name).
 
     A stream, so that a small gzip file that inflates to gigabytes (a "gzip
@@ -59,7 +61,7 @@ def _stream(path: str, fix: str):
             yield stream
 
 
-def _read(stream, size: int, path: str, fix: str) -> bytes:
+def _read(stream: BinaryIO | gzip.GzipFile, size: int, path: str, fix: str) -> bytes:
     try:
         return stream.read(size)
     except (EOFError, OSError, zlib.error) as error:

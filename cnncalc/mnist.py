@@ -110,7 +110,7 @@ def read_checked(path: Path, name: str, root: Path, check: bool = True) -> np.nd
     return array
 
 
-def load_split(split: str, data_dir=None, check: bool = True) -> Split:
+def load_split(split: str, data_dir: str | os.PathLike | None = None, check: bool = True) -> Split:
     """Images and labels of 'train' (60,000) or 'test' (10,000).
 
     ``check=False`` skips the md5 sums and the record counts (small
@@ -130,7 +130,7 @@ def load_split(split: str, data_dir=None, check: bool = True) -> Split:
 
 def status(root: Path) -> list[tuple]:
     """(name, path or None, 'ok' / error message) for each of the four files."""
-    rows = []
+    rows: list[tuple[str, Path | None, str]] = []
     for name in FILES:
         try:
             path = find_file(root, name)
@@ -145,7 +145,8 @@ def status(root: Path) -> list[tuple]:
     return rows
 
 
-def download(root: Path, timeout: float = 5.0, mirrors=MIRRORS, log=lambda text: None) -> list[tuple]:
+def download(root: Path, timeout: float = 5.0, mirrors: Sequence[str] = MIRRORS,
+             log: Callable[[str], None] = lambda text: None) -> list[tuple]:
     """Fetch each missing or damaged file from the mirrors, checking its md5.
 
     Raises a one-line :class:`InputError` naming the files that could not be

@@ -10,8 +10,9 @@ CLI prints.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -23,10 +24,13 @@ from .pool import PoolResult
 from .textgrid import labelled_slices
 from .values import Exact
 
+#: How one exact value is written (format_value, format_latex_value, json_value, ...)
+Formatter = Callable[[Any], Any]
+
 NAMED_SUM_LENGTH = 40  # a softmax sum written longer than this is named once (S = ...) and not in every cell
 
 
-def nested(array: Exact, fmt=json_value):
+def nested(array: Exact, fmt: Formatter = json_value) -> Any:  # nested lists (a value for a 0-d array)
     """Nested lists of formatted values (the JSON ``output``)."""
     if fmt is json_value:
         return json_nested(array)
@@ -148,14 +152,14 @@ def describe_pool(result: PoolResult) -> str:
 
 # --- step lines ---------------------------------------------------------------
 
-def conv_step_text(step: ConvStep, fmt=format_value, times: str = " × ") -> str:
+def conv_step_text(step: ConvStep, fmt: Formatter = format_value, times: str = " × ") -> str:
     products = " + ".join(f"{_wrap(fmt(t.weight))}{times}{_wrap(fmt(t.value))}" for t in step.terms)
     if step.bias is not None:
         products += f" + {_wrap(fmt(step.bias))}"
     return f"{products} = {fmt(step.value)}"
 
 
-def pool_step_text(step: PoolStep, fmt=format_value) -> str:
+def pool_step_text(step: PoolStep, fmt: Formatter = format_value) -> str:
     values = [fmt(v) for _, v in step.values]
     if step.op in ("max", "min"):
         return f"{step.op}({', '.join(values)}) = {fmt(step.value)}"
@@ -245,7 +249,7 @@ def matrix_slices(array: Exact, axis_names: Sequence[str] | None = None) -> list
     return list(labelled_slices(array, axis_names))
 
 
-def _rows(part: Exact, fmt) -> list[list[str]]:
+def _rows(part: Exact, fmt: Formatter | None) -> list[list[str]]:
     if fmt is None:
         texts = cell_texts(part)
     else:

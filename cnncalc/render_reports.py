@@ -8,8 +8,18 @@ only lays out the reports' own tables.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from .kernel import KernelReport
 from .render import format_value, json_value
+
+if TYPE_CHECKING:
+    from .equivariance import ShiftReport
+    from .expr import Value
+    from .loss import LossResult
+    from .transposed import TransposedResult
+    from .values import Exact
 
 
 def _column(rows: list[list[str]], align: str) -> list[str]:
@@ -21,11 +31,11 @@ def _column(rows: list[list[str]], align: str) -> list[str]:
     return out
 
 
-def _matrix_lines(rows) -> list[str]:
+def _matrix_lines(rows: Sequence[Sequence[Value]]) -> list[str]:
     return _column([[format_value(v) for v in row] for row in rows], "r" * len(rows[0]))
 
 
-def _similarity(value) -> str:
+def _similarity(value: float | None) -> str:
     return "-" if value is None else f"{value:+.2f}"
 
 
@@ -85,11 +95,11 @@ def kernel_json(report: KernelReport) -> dict:
 # --------------------------------------------------------------------------- losses
 
 
-def _exact_text(value) -> str:
+def _exact_text(value: Value) -> str:
     return json_value(value) if not hasattr(value, "free_symbols") else str(value)
 
 
-def loss_result_line(result, digits: int = 10) -> str:
+def loss_result_line(result: LossResult, digits: int = 10) -> str:
     """'log(e + e^2 + e^3) - 3 = 0.4076059644...': the exact form and its decimal."""
     approx = result.approx(digits)
     if result.exact:
@@ -99,7 +109,7 @@ def loss_result_line(result, digits: int = 10) -> str:
     return f"{result.text} = {approx}..."
 
 
-def loss_text(result, digits: int = 10) -> str:
+def loss_text(result: LossResult, digits: int = 10) -> str:
     source = {"logits": "from logits", "probabilities": "from probabilities",
               "log-probabilities": "from log-probabilities", "values": ""}[result.input_kind]
     n = len(result.examples)
@@ -108,17 +118,17 @@ def loss_text(result, digits: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-def loss_markdown(result, digits: int = 10) -> str:
+def loss_markdown(result: LossResult, digits: int = 10) -> str:
     lines = [f"**{result.kind}** ({result.input_kind}, reduction {result.reduction})", ""]
     lines += [f"- `{s}`" for s in result.steps(digits)]
     lines += ["", f"**Loss:** `{loss_result_line(result, digits)}`"]
     return "\n".join(lines) + "\n"
 
 
-def loss_json(result, digits: int = 10) -> dict:
+def loss_json(result: LossResult, digits: int = 10) -> dict:
     from .loss import decimal
 
-    def prediction(value):
+    def prediction(value: object) -> object:
         return list(value) if isinstance(value, tuple) else value
 
     return {
@@ -144,7 +154,7 @@ def loss_json(result, digits: int = 10) -> dict:
 # --------------------------------------------------------------------------- transposed convolution
 
 
-def _array_lines(array) -> list[str]:
+def _array_lines(array: Exact) -> list[str]:
     from .render import matrix_slices
 
     lines = []
@@ -157,11 +167,11 @@ def _array_lines(array) -> list[str]:
     return lines
 
 
-def _axes_text(values) -> str:
+def _axes_text(values: Sequence[int]) -> str:
     return ",".join(map(str, values)) if len(set(values)) > 1 else str(values[0])
 
 
-def describe_transposed(result) -> str:
+def describe_transposed(result: TransposedResult) -> str:
     """'transposed convolution 2x2 -> 4x4 (stride 2, padding 0): ...'."""
     shape_in = "x".join(map(str, result.input.shape[2:]))
     shape_out = "x".join(map(str, result.canonical.shape[2:]))
@@ -176,11 +186,11 @@ def describe_transposed(result) -> str:
             f"times the kernel; O = (n - 1)*s - 2p + d*(k - 1) + output_padding + 1")
 
 
-def _cell(index) -> str:
+def _cell(index: Sequence[int]) -> str:
     return "(" + ", ".join(str(i + 1) for i in index) + ")"
 
 
-def transposed_scatter_lines(result) -> list[str]:
+def transposed_scatter_lines(result: TransposedResult) -> list[str]:
     """One paragraph per input cell: the block it adds and where (cells counted from 1)."""
     lines = []
     multi = result.input.shape[0] > 1 or result.input.shape[1] > 1
@@ -201,7 +211,7 @@ def transposed_scatter_lines(result) -> list[str]:
     return lines
 
 
-def transposed_cell_line(result, cell: tuple) -> str:
+def transposed_cell_line(result: TransposedResult, cell: tuple) -> str:
     """'output (2) = 1 × 1 + 2 × 1 = 3': the products that land on one output cell."""
     terms = result.terms(cell)
     value = result.output[tuple(cell)]
@@ -214,7 +224,7 @@ def transposed_cell_line(result, cell: tuple) -> str:
     return f"output {_cell(cell)} = {products}{bias} = {format_value(value)}   [{sources}]"
 
 
-def transposed_text(result, explain: bool = False, cells=()) -> str:
+def transposed_text(result: TransposedResult, explain: bool = False, cells: Sequence[tuple[int, ...]] = ()) -> str:
     lines = [describe_transposed(result)]
     if explain:
         lines += transposed_scatter_lines(result)
@@ -225,7 +235,7 @@ def transposed_text(result, explain: bool = False, cells=()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def transposed_markdown(result, explain: bool = False, cells=()) -> str:
+def transposed_markdown(result: TransposedResult, explain: bool = False, cells: Sequence[tuple[int, ...]] = ()) -> str:
     from .render import markdown_matrix
 
     lines = [f"**{describe_transposed(result)}**", ""]
@@ -235,7 +245,7 @@ def transposed_markdown(result, explain: bool = False, cells=()) -> str:
     return "\n".join(lines) + "\n" + markdown_matrix(result.output) + "\n"
 
 
-def transposed_json(result, explain: bool = False, cells=()) -> dict:
+def transposed_json(result: TransposedResult, explain: bool = False, cells: Sequence[tuple[int, ...]] = ()) -> dict:
     from .render import nested
 
     data = {
@@ -260,7 +270,7 @@ def transposed_json(result, explain: bool = False, cells=()) -> dict:
 # --------------------------------------------------------------------------- translation
 
 
-def shift_text(report) -> str:
+def shift_text(report: ShiftReport) -> str:
     dy, dx = report.shift
     lines = [f"shift by {dy} row{'s' * (abs(dy) != 1)} down and {dx} column{'s' * (abs(dx) != 1)} right "
              "(cells moved in are 0)", "conv(x):"]
@@ -271,7 +281,7 @@ def shift_text(report) -> str:
     lines.append(f"conv(shift(x)) = shift(conv(x)) on {report.equal_cells} of {report.cells} cells"
                  + (f"; they differ at {where}, where the shift brought zeros into the window" if report.differing
                     else "") + ": convolution is equivariant to translation")
-    if report.pooled is not None:
+    if report.pooled is not None and report.pooled_shifted is not None:
         w = report.pool_window
         lines += [f"max pooling {w}x{w} of conv(x):"] + _array_lines(report.pooled)
         lines += [f"max pooling {w}x{w} of conv(shift(x)):"] + _array_lines(report.pooled_shifted)
@@ -280,7 +290,7 @@ def shift_text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def shift_json(report) -> dict:
+def shift_json(report: ShiftReport) -> dict:
     from .render import nested
 
     return {
@@ -290,6 +300,6 @@ def shift_json(report) -> dict:
         "equal_cells": report.equal_cells, "cells": report.cells,
         "differing": [list(c) for c in report.differing],
         "pooled": None if report.pooled is None else nested(report.pooled),
-        "pooled_of_shifted": None if report.pooled is None else nested(report.pooled_shifted),
+        "pooled_of_shifted": None if report.pooled_shifted is None else nested(report.pooled_shifted),
         "pooled_unchanged": report.pooled_unchanged,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 
 from .conv import ConvResult
@@ -76,7 +76,7 @@ def result_axis_names(lead: Lead, spatial_dims: int) -> tuple:
 
 def conv_renderable(result: ConvResult, steps: list[ConvStep] | None = None, show_windows: bool = False,
                     digits: int | None = None, width: int | None = 80, limits: Limits | None = DEFAULT) -> Group:
-    parts = [Text(describe_conv(result), style="bold")]
+    parts: list[RenderableType] = [Text(describe_conv(result), style="bold")]
     if steps is not None:
         if result.flip:
             parts += [Text("Flipped kernel (true convolution turns the kernel by 180°):"),
@@ -111,7 +111,7 @@ def _conv_window(result: ConvResult, step: ConvStep, width: int | None) -> Group
     pad_cells = {(r, c) for r in range(h) for c in range(w)
                  if r < top or r >= h - bottom or c < left or c >= w - right}
     n = step.terms[0].index[0]
-    groups = []
+    groups: list[RenderableType] = []
     for c, cells in by_channel.items():
         if padded.shape[1] > 1:
             groups.append(Text(f"input channel {c + 1}"))
@@ -121,7 +121,7 @@ def _conv_window(result: ConvResult, step: ConvStep, width: int | None) -> Group
 
 def pool_renderable(result: PoolResult, steps: list[PoolStep] | None = None, show_windows: bool = False,
                     digits: int | None = None, width: int | None = 80, limits: Limits | None = DEFAULT) -> Group:
-    parts = [Text(describe_pool(result), style="bold")]
+    parts: list[RenderableType] = [Text(describe_pool(result), style="bold")]
     if steps is not None:
         draw = (show_windows or len(steps) <= MAX_HIGHLIGHTED) and result.input.ndim == 4
         for step in steps:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from .cells import cell_texts
 from .values import Exact
 
 Cells = Exact | np.ndarray  # exact values, or their texts (an object array of str)
+C = TypeVar("C", Exact, np.ndarray)  # the same kind of cells in and out
 HOW_TO_SEE_ALL = "--full, --json or --out FILE for all"
 GAP = 2  # spaces between columns
 
@@ -97,7 +99,8 @@ def _run(length: int, limit: int | None, edge: int) -> _Run:
     return _Run(kept, (edge + 1, length - edge), edge)
 
 
-def _elided(what: str, skipped: tuple, total: int, hint: str) -> str:
+def _elided(what: str, skipped: tuple | None, total: int, hint: str) -> str:
+    assert skipped is not None  # asked where a run is split, which skips a part
     first, last = skipped
     span = f"{what[:-1]} {first}" if first == last else f"{what} {first}-{last}"
     return f"{span} of {total} not shown; {hint}"
@@ -252,7 +255,7 @@ def _matrix_lines(array: Cells, width: int | None, limits: Limits | None, digits
             if r_pos == row_run.split:
                 note = _elided("rows", row_run.skipped, rows, hint)
                 lines.append(Line(note, ((0, len(note), "note"),)))
-            marks = ()
+            marks: tuple[tuple[Any, ...], ...] = ()
             if marked:
                 marks = tuple(_mark(starts[j - lo], widths[j], lengths[r_pos, j], marked[r_pos, j])
                               for j in range(lo, hi) if (r_pos, j) in marked)
@@ -276,7 +279,8 @@ def _column_blocks(widths: list, width: int | None, run: _Run) -> list[list]:
         [list(range(run.split)), list(range(run.split, len(widths)))]
     out = []
     for segment in segments:
-        current, used = [], 0
+        current: list[int] = []
+        used = 0
         for j in segment:
             need = widths[j] + (GAP if current else 0)
             if current and width is not None and used + need > width:
@@ -289,7 +293,7 @@ def _column_blocks(widths: list, width: int | None, run: _Run) -> list[list]:
     return out
 
 
-def labelled_slices(array: Cells, axis_names: Sequence[str] | None = None) -> Iterator[tuple[str, Exact]]:
+def labelled_slices(array: C, axis_names: Sequence[str] | None = None) -> Iterator[tuple[str, C]]:
     """Every 2-D (or 1-D) slice with its title, for documents that hold
     everything (Markdown, LaTeX): ("sample 1 of 2, channel 1 of 3", slice).
 
@@ -307,7 +311,7 @@ def labelled_slices(array: Cells, axis_names: Sequence[str] | None = None) -> It
         yield title, array[index]
 
 
-def grid_text(array: Cells, width: int | None = 80, **options) -> str:
+def grid_text(array: Cells, width: int | None = 80, **options: Any) -> str:
     """The array as plain text: titles, grids and notes (no frame, no colour).
 
     >>> from cnncalc.values import Exact

@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -275,7 +275,12 @@ class Exact:
         out.numerators, out.denominator, out.symbols = data, self.denominator, None  # type: ignore[assignment]
         return out
 
-    def reshape(self, *shape: int) -> Exact:
+    @overload
+    def reshape(self, shape: Sequence[int], /) -> Exact: ...
+    @overload
+    def reshape(self, *shape: int) -> Exact: ...
+    def reshape(self, *shape: Any) -> Exact:
+        """numpy's reshape: the sizes as arguments, or as one tuple."""
         return self._with(self.data.reshape(*shape))
 
     def transform(self, fn: Callable[[np.ndarray], np.ndarray]) -> Exact:

@@ -32,9 +32,12 @@ whole list (:class:`TypedList`), and a key given twice becomes a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 200_000
@@ -148,7 +151,7 @@ def load_yaml_bytes(raw: bytes, source: str, tags: str = "raise", typed: bool = 
     return load_yaml(text, source, tags, typed)
 
 
-def _to_python(node, path: str, document: YamlDocument, loader, seen: set, depth: int):
+def _to_python(node: yaml.Node, path: str, document: YamlDocument, loader: Any, seen: set, depth: int) -> Any:
     import yaml
 
     if id(node) in seen:
@@ -208,7 +211,7 @@ def _to_python(node, path: str, document: YamlDocument, loader, seen: set, depth
         return typed
     if document.typed:
         # the text as typed; an empty value, ~ or null (unquoted) is no value at all
-        if node.style in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
+        if getattr(node, "style", None) in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
             return None
         return node.value
     try:

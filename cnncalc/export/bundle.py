@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 import shutil
+import sys
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -60,9 +61,9 @@ def _direct_requirements() -> list[str]:
     """cnncalc's runtime dependencies: the checkout's pyproject.toml when cnncalc runs from one
     (what the wheel is built from), else the installed distribution's metadata."""
     pyproject = package_root().parent / "pyproject.toml"
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:  # Python 3.10
         tomllib = None
     if tomllib is not None and pyproject.is_file():
         project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
@@ -109,7 +110,7 @@ def pinned_requirements() -> Pins:
             continue  # a dependency for another platform (a marker that does not hold here)
         marker = line.split(";", 1)[1].strip() if ";" in line else ""
         pins[key] = f"{dist.metadata['Name']}=={dist.version}" + (f"; {marker}" if marker else "")
-        python = max(python, _oldest_python(dist.metadata.get("Requires-Python") or ""))
+        python = max(python, _oldest_python((dist.metadata.get_all("Requires-Python") or [""])[0]))
         queue += [r for r in (dist.requires or []) if "extra ==" not in r and "extra==" not in r]
     return Pins(tuple(pins[k] for k in sorted(pins)), python)
 
@@ -184,6 +185,7 @@ def copy_package(name: str, target: Path) -> Path:
     import importlib
 
     module = importlib.import_module(name)
+    assert module.__file__ is not None, name  # a vendored package is a regular package (an __init__.py)
     source = Path(module.__file__).resolve().parent
     destination = target / name
     if destination.exists():
@@ -197,7 +199,7 @@ def copy_package(name: str, target: Path) -> Path:
     for dist_name in metadata.packages_distributions().get(name, []):
         for file in metadata.files(dist_name) or []:
             if re.search(r"(LICEN[CS]E|COPYING)", file.name, re.I):
-                data = file.read_text() if file.locate().exists() else ""
+                data = file.read_text() if Path(file.locate()).exists() else ""
                 if data:
                     (destination / f"{file.name}.{dist_name}").write_text(data, encoding="utf-8")
     return destination

@@ -44,6 +44,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError
+from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise
 from . import Written
 from .bundle import zip_write
@@ -125,7 +126,7 @@ def _numerical(section: ET.Element, ident: str, title: str, field: NumberField, 
     if answer.instruction:
         text += f"<p><em>({escape(answer.instruction)})</em></p>"
     item = _item(section, ident, title, "numerical_question", points, text)
-    response = ET.SubElement(item.find("presentation"), "response_str", {"ident": "response1", "rcardinality": "Single"})
+    response = ET.SubElement(_presentation(item), "response_str", {"ident": "response1", "rcardinality": "Single"})
     ET.SubElement(ET.SubElement(response, "render_fib", {"fibtype": "Decimal"}), "response_label", {"ident": "answer1"})
     resprocessing = ET.SubElement(item, "resprocessing")
     _outcomes(resprocessing)
@@ -149,7 +150,7 @@ def _numerical(section: ET.Element, ident: str, title: str, field: NumberField, 
 def _short_answer(section: ET.Element, ident: str, title: str, field: TextField, text: str, feedback: str,
                   points: Fraction) -> None:
     item = _item(section, ident, title, "short_answer_question", points, text)
-    response = ET.SubElement(item.find("presentation"), "response_str", {"ident": "response1", "rcardinality": "Single"})
+    response = ET.SubElement(_presentation(item), "response_str", {"ident": "response1", "rcardinality": "Single"})
     ET.SubElement(ET.SubElement(response, "render_fib"), "response_label", {"ident": "answer1", "rshuffle": "No"})
     resprocessing = ET.SubElement(item, "resprocessing")
     _outcomes(resprocessing)
@@ -164,7 +165,7 @@ def _short_answer(section: ET.Element, ident: str, title: str, field: TextField,
 def _choice(section: ET.Element, ident: str, title: str, field: ChoiceField, text: str, feedback: str,
             points: Fraction) -> None:
     item = _item(section, ident, title, "multiple_choice_question", points, text)
-    response = ET.SubElement(item.find("presentation"), "response_lid", {"ident": "response1", "rcardinality": "Single"})
+    response = ET.SubElement(_presentation(item), "response_lid", {"ident": "response1", "rcardinality": "Single"})
     render = ET.SubElement(response, "render_choice")
     for k, choice in enumerate(field.choices):
         _material(ET.SubElement(render, "response_label", {"ident": f"{ident}_{k}"}), escape(choice))
@@ -181,7 +182,7 @@ def _choice(section: ET.Element, ident: str, title: str, field: ChoiceField, tex
 def _essay(section: ET.Element, ident: str, title: str, field: ManualField, text: str, feedback: str,
            points: Fraction) -> None:
     item = _item(section, ident, title, "essay_question", points, text)
-    response = ET.SubElement(item.find("presentation"), "response_str", {"ident": "response1", "rcardinality": "Single"})
+    response = ET.SubElement(_presentation(item), "response_str", {"ident": "response1", "rcardinality": "Single"})
     ET.SubElement(ET.SubElement(response, "render_fib"), "response_label", {"ident": "answer1", "rshuffle": "No"})
     resprocessing = ET.SubElement(item, "resprocessing")
     _outcomes(resprocessing)
@@ -196,13 +197,21 @@ def _text_only(section: ET.Element, ident: str, title: str, text: str) -> None:
     _material(ET.SubElement(item, "presentation"), text)
 
 
-def _cell_step(reference, field: Field) -> str:
+def _presentation(item: ET.Element) -> ET.Element:
+    """The item's presentation element (every item made by _item has one)."""
+    found = item.find("presentation")
+    assert found is not None
+    return found
+
+
+def _cell_step(reference: Answer, field: Field) -> str:
     """The worked step of one matrix cell, when the reference has one."""
     from ..render import cell_label
 
-    if getattr(field, "cell", None) is None or not reference.steps:
+    cell = getattr(field, "cell", None)
+    if cell is None or not reference.steps:
         return ""
-    label = cell_label(field.cell)
+    label = cell_label(cell)
     return next((s for s in reference.steps if str(s).startswith(label + ":")), "")
 
 

@@ -42,6 +42,7 @@ from functools import lru_cache
 from .. import cells
 from ..exercises.answers import Answer, Tolerance
 from ..exercises.exercise import Exercise, Question
+from ..expr import Value
 from ..rationals import is_terminating, round_half_away, round_significant
 
 #: The significant figures of a correctly rounded decimal that cnncalc's grader takes for an exact value,
@@ -65,7 +66,7 @@ class NumberField:
     exact_only: bool = False  # the question is exact: a rounded decimal earns rounded_credit only
     rounded_credit: Fraction = Fraction(0)
     unit: Fraction = Fraction(1)  # the question asks in millions (unit 10**6): 133 means 133,000,000
-    constant: object = None  # an irrational value (a sympy constant); ``value`` is then its 40-figure stand-in
+    constant: Value | None = None  # an irrational value (a sympy constant); ``value`` is then its 40-figure stand-in
 
     @property
     def asked(self) -> int | Fraction:
@@ -138,7 +139,7 @@ def _exact(value: object) -> bool:
 CONSTANT_DIGITS = 40
 
 
-def numeric_constant(value: object) -> Fraction | None:
+def numeric_constant(value: Value) -> Fraction | None:
     """A real constant without symbols (the softmax's e^3/(e + e^2 + e^3)) as a rational accurate to
     :data:`CONSTANT_DIGITS` figures; None for a number cnncalc holds exactly or a formula in symbols.
 
@@ -146,7 +147,7 @@ def numeric_constant(value: object) -> Fraction | None:
     >>> float(numeric_constant(sympy.log(2)))
     0.6931471805599453
     """
-    if _exact(value) or not hasattr(value, "free_symbols") or value.free_symbols:
+    if isinstance(value, (int, Fraction)) or not hasattr(value, "free_symbols") or value.free_symbols:
         return None
     approximation = value.evalf(CONSTANT_DIGITS)
     if not approximation.is_real or not approximation.is_number:
@@ -181,11 +182,11 @@ def unit_name(unit: Fraction) -> str:
     >>> unit_name(Fraction(10**6)), unit_name(Fraction(1000)), unit_name(Fraction(60))
     ('millions', 'thousands', 'units of 60')
     """
-    names = {10**3: "thousands", 10**6: "millions", 10**9: "billions"}
+    names = {Fraction(10**3): "thousands", Fraction(10**6): "millions", Fraction(10**9): "billions"}
     return names.get(unit, f"units of {unit}")
 
 
-def _value_field(label: str, value: object, points: Fraction, question: Question,
+def _value_field(label: str, value: Value, points: Fraction, question: Question,
                  cell: tuple | None = None) -> NumberField | TextField:
     constant = numeric_constant(value)
     if _exact(value) or constant is not None:

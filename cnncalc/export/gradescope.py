@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..errors import CnnCalcError, InputError
 from ..exercises.exercise import Exercise, load_exercise
+from ..exercises.scope import Given
 from . import Written
 from .bundle import build_wheel, pinned_requirements, version, wheel_name, zip_write
 from .roster import Student, read_roster, roster_csv, student_seed, variant
@@ -271,7 +272,7 @@ def results_json(exercises: list[Exercise], grades: list, who: Submitter, notes:
             "extra_data": {"cnncalc": version(), "seeds": {ex.id: g.seed for ex, g in zip(exercises, grades)}}}
 
 
-def _given(given) -> str:
+def _given(given: Given) -> str:
     from ..exercises.prompts import given_text
 
     return f"`{given_text(given)}`"

@@ -18,8 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
 from ..values import Exact
+
+if TYPE_CHECKING:
+    from ..exercises.exercise import Exercise
+    from ..exercises.scope import Given
 
 # inline styles: Moodle and Canvas keep a style attribute but drop style sheets
 TABLE_STYLE = "border-collapse:collapse"
@@ -87,7 +92,7 @@ def _index(shape: tuple, grid: int, i: int, j: int) -> tuple:
     return tuple(lead) + (i, j)
 
 
-def given_html(name: str, given) -> str:
+def given_html(name: str, given: Given) -> str:
     """One given as a line (a number, a network) or a titled table (a matrix)."""
     from ..exercises.prompts import given_text
 
@@ -97,7 +102,7 @@ def given_html(name: str, given) -> str:
     return f'<p class="given"><strong>{escape(name)}</strong> = <code>{escape(given_text(given))}</code></p>'
 
 
-def givens_html(exercise) -> str:
+def givens_html(exercise: Exercise) -> str:
     """Every given of an exercise (a variant: its own numbers)."""
     return "".join(given_html(n, g) for n, g in exercise.givens.items())
 

@@ -43,7 +43,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError
-from ..exercises.exercise import Exercise
+from ..exercises.answers import Answer
+from ..exercises.exercise import Exercise, Question
 from ..exercises.solution import solution_markdown
 from . import Written
 from .fields import ChoiceField, Field, ManualField, NumberField, TextField, exercise_fields
@@ -85,24 +86,24 @@ def blank(field: Field, factor: int, hint: bool = True) -> str:
         return "{" + f"{weight}:SHORTANSWER:" + "~".join(alternatives) + "}" + told
     if isinstance(field, NumberField):
         answer = field.decimal()
-        alternatives = "~".join(("=" if a.credit == 1 else f"%{int(a.credit * 100)}%") + f"{a.value}:{a.margin}"
-                                for a in answer.alternatives)
+        numbers = "~".join(("=" if a.credit == 1 else f"%{int(a.credit * 100)}%") + f"{a.value}:{a.margin}"
+                           for a in answer.alternatives)
         told = f" <em>({escape(answer.instruction)})</em>" if answer.instruction and hint else ""
-        return "{" + f"{weight}:NUMERICAL:{alternatives}" + "}" + told
+        return "{" + f"{weight}:NUMERICAL:{numbers}" + "}" + told
     if isinstance(field, TextField):
         alternatives = [f"={cloze_escape(text)}" for text in field.accepted]
         if field.keywords:
             share = 100 // len(field.keywords)
             alternatives += [f"%{share}%*{cloze_escape(word)}*" for word in field.keywords]
-        hint = " <em>(a formula)</em>" if field.kind == "formula" else ""
-        return "{" + f"{weight}:SHORTANSWER:" + "~".join(alternatives) + "}" + hint
+        formula = " <em>(a formula)</em>" if field.kind == "formula" else ""
+        return "{" + f"{weight}:SHORTANSWER:" + "~".join(alternatives) + "}" + formula
     if isinstance(field, ChoiceField):
         options = [("=" if c == field.answer else "") + cloze_escape(c) for c in field.choices]
         return "{" + f"{weight}:MULTICHOICE:" + "~".join(options) + "}"
     raise TypeError(f"no Cloze blank for {type(field).__name__}")
 
 
-def _question_html(question, reference, fields: list[Field], factor: int, prompt: str) -> str:
+def _question_html(question: Question, reference: Answer, fields: list[Field], factor: int, prompt: str) -> str:
     from ..render import format_value
 
     points = format_value(question.points)
@@ -111,7 +112,7 @@ def _question_html(question, reference, fields: list[Field], factor: int, prompt
     if fields and isinstance(fields[0], ManualField):
         return head + "<p><em>Answered in the essay question that follows (graded by hand).</em></p>"
     if reference.kind == "matrix":
-        by_cell = {f.cell: f for f in fields}
+        by_cell = {getattr(f, "cell", None): f for f in fields}
         numbers = [f for f in fields if isinstance(f, NumberField)]
         note = ""
         if any(f.needs_fraction for f in numbers):

@@ -41,7 +41,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError
+from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question, parse_exercise
+from ..expr import Value
 from . import Written
 from .bundle import copy_package
 from .fields import numeric_constant
@@ -83,7 +85,7 @@ def _weights(exercise: Exercise) -> dict[str, int]:
     return {q.id: max(1, int(q.points * factor)) for q in exercise.questions}
 
 
-def _element(reference, question: Question) -> str:
+def _element(reference: Answer, question: Question) -> str:
     """Which element asks for this question: number, matrix, string, choice or manual."""
     if question.manual:
         return "manual"
@@ -233,7 +235,7 @@ def _exercise(text: str) -> Exercise:
     return _LOADED[key]
 
 
-def _correct(kind: str, reference, question: Question) -> object:
+def _correct(kind: str, reference: Answer, question: Question) -> object:
     """The element's correct answer: a number (in the question's unit), rows of numbers, or the answer
     as cnncalc writes it."""
     from ..exercises.solution import answer_inline
@@ -248,7 +250,7 @@ def _correct(kind: str, reference, question: Question) -> object:
     return answer_inline(reference)
 
 
-def _rational(value: object) -> Fraction:
+def _rational(value: Value) -> Fraction:
     constant = numeric_constant(value)
     return Fraction(value) if constant is None else constant
 
@@ -274,7 +276,7 @@ def generate(text: str, data: dict) -> None:
     params["solution_html"] = markdown_html(solution_markdown(exercise))
 
 
-def _typed(kind: str, name: str, reference, data: dict) -> object:
+def _typed(kind: str, name: str, reference: Answer, data: dict) -> object:
     """What the student typed for one element, as cnncalc's grader reads answers."""
     raw = data.get("raw_submitted_answers", {})
     if kind != "matrix":

@@ -33,6 +33,7 @@ from fractions import Fraction
 
 from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question
+from ..expr import Value
 
 
 def _points(points: Fraction) -> str:
@@ -109,7 +110,7 @@ def expected_form(question: Question, reference: Answer) -> str:
     return "a few words"
 
 
-def _whole(value: object) -> bool:
+def _whole(value: Value) -> bool:
     try:
         return Fraction(value).denominator == 1
     except (TypeError, ValueError):

@@ -126,10 +126,10 @@ def _wrap_words(text: str, width: float, size: float, measure: Measure, indent: 
 def scene_layout(scene: Scene, measure: Measure, frames: Sequence[int] | None = None,
                  min_width: float = MIN_WIDTH) -> Layout:
     """Place a scene; ``frames`` (default: all) are the frames whose step lines must fit."""
-    frames = set(range(len(scene.frames)) if frames is None else frames)
+    wanted = set(range(len(scene.frames)) if frames is None else frames)
     cell_w: dict[int, float] = {}
     for g, group in enumerate(scene.groups):
-        widest = MIN_CELL_W
+        widest: float = MIN_CELL_W
         for i in group.panels:
             for row in scene.panels[i].texts:
                 for text in row:
@@ -168,9 +168,9 @@ def scene_layout(scene: Scene, measure: Measure, frames: Sequence[int] | None = 
     width = max(min_width, content_w + 2 * MARGIN, min(measure(scene.title, HEADER_SIZE), MAX_TITLE_WIDTH) + 2 * MARGIN)
     text_w = width - 2 * MARGIN
 
-    header = [Label(t, MARGIN, 0, HEADER_SIZE) for t in _wrap_words(scene.title, text_w, HEADER_SIZE, measure, "")]
+    title_lines = [Label(t, MARGIN, 0, HEADER_SIZE) for t in _wrap_words(scene.title, text_w, HEADER_SIZE, measure, "")]
     y = MARGIN + HEADER_SIZE
-    header = tuple(Label(h.text, h.x, y + k * HEADER_SIZE * 1.4, h.size) for k, h in enumerate(header))
+    header = tuple(Label(h.text, h.x, y + k * HEADER_SIZE * 1.4, h.size) for k, h in enumerate(title_lines))
     top = y + (len(header) - 1) * HEADER_SIZE * 1.4 + 16
     tallest = max(b[4] for b in group_boxes)
 
@@ -201,11 +201,11 @@ def scene_layout(scene: Scene, measure: Measure, frames: Sequence[int] | None = 
     frame_lines = []
     for k in range(len(scene.frames)):
         lines = []
-        if k in frames:
+        if k in wanted:
             for line in scene.frames[k].lines:
                 lines += wrap(line, text_w, LINE_SIZE, measure)
         frame_lines.append(tuple(lines))
-    most = max((len(frame_lines[k]) for k in frames), default=0)
+    most = max((len(frame_lines[k]) for k in wanted), default=0)
     line_height = LINE_SIZE * 1.45
     lines_y = y + LINE_SIZE
     y = lines_y + most * line_height + 6

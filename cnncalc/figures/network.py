@@ -77,7 +77,7 @@ def layer_tree(summary: StackSummary) -> tuple:
     rows = iter(summary.rows)
 
     def sequence(layers: Sequence) -> tuple:
-        items = []
+        items: list[Leaf | Block] = []
         for layer in layers:
             if isinstance(layer, Residual):
                 body = sequence(layer.body)
@@ -249,7 +249,7 @@ def _bar_chart(summary: StackSummary, x: float, y: float) -> tuple[list[str], fl
                                  f'<title>{escape(row.name)}: {fmt(value)}</title></rect>')
             text = _bar_text(value, key) + (" (in place)" if key == "memory_bytes" and row.in_place else "")
             parts.append(f'<text class="sub" x="{cx + BAR_W + 6:.1f}" y="{ry + 12:.1f}">{escape(text)}</text>')
-    width = CHART_NAME_W + len(BARS) * (BAR_W + BAR_TEXT_W + 16)
+    width: float = CHART_NAME_W + len(BARS) * (BAR_W + BAR_TEXT_W + 16)
     name_w = max((monospace("  " * r.depth + r.name, FONT) for r in rows), default=0)
     if name_w > CHART_NAME_W - 10:  # long names: shift nothing, but widen so no text is cut
         width += name_w - CHART_NAME_W + 10

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from ..display import register
 
 if TYPE_CHECKING:  # imported when a result is shown, not by ``import cnncalc``
+    from typing_extensions import TypeIs  # only read by the type checker (annotations stay text)
+
     from ..activations import ActivationResult, DenseResult
     from ..conv import ConvResult
     from ..explain import ConvStep, PoolStep
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # imported when a result is shown, not by ``import cnncalc``
     from ..values import Exact
 
     Windowed = ConvResult | PoolResult
+    Steps = list[ConvStep] | list[PoolStep]
 
 MAX_FIGURE_FRAMES = 2_000  # past this a notebook shows the output table without the animation
 MAX_MATH_VALUES = 2_500  # values in one $$ matrix; beyond, the Markdown points to the HTML view
@@ -56,15 +59,28 @@ def _more(shown: int, total: int, how: str) -> str:
 # --------------------------------------------------------------------------- convolution and pooling
 
 
-def _steps_text(result: Windowed, steps: list[ConvStep] | list[PoolStep]) -> list[str]:
-    from ..render import cell_label, conv_step_text, pool_step_text
-
-    if hasattr(result, "padded"):
-        return [f"{cell_label(s.cell)}: {conv_step_text(s)}" for s in steps]
-    return [f"{cell_label(s.cell)}: {pool_step_text(s)}" for s in steps]
+def _is_conv(result: Windowed) -> TypeIs[ConvResult]:
+    """A convolution (it has a padded input), not a pooling: what the figures ask of a result."""
+    return hasattr(result, "padded")
 
 
-def _steps_of(result: Windowed, count: int | None = None) -> list[ConvStep] | list[PoolStep]:
+def _step_text(step: ConvStep | PoolStep, latex: bool = False) -> str:
+    from ..explain import ConvStep
+    from ..render import conv_step_text, format_latex_value, format_value, pool_step_text
+
+    if isinstance(step, ConvStep):
+        return conv_step_text(step, fmt=format_latex_value, times=" \\cdot ") if latex else conv_step_text(step)
+    text = pool_step_text(step, fmt=format_latex_value if latex else format_value)
+    return text.replace("max(", "\\max(").replace("min(", "\\min(") if latex else text
+
+
+def _steps_text(result: Windowed, steps: Steps) -> list[str]:
+    from ..render import cell_label
+
+    return [f"{cell_label(s.cell)}: {_step_text(s)}" for s in steps]
+
+
+def _steps_of(result: Windowed, count: int | None = None) -> Steps:
     import numpy as np
 
     from ..explain import conv_steps, pool_steps
@@ -72,7 +88,7 @@ def _steps_of(result: Windowed, count: int | None = None) -> list[ConvStep] | li
     cells = list(np.ndindex(*result.output.shape))
     if count is not None:
         cells = cells[:count]
-    return conv_steps(result, cells) if hasattr(result, "padded") else pool_steps(result, cells)
+    return conv_steps(result, cells) if _is_conv(result) else pool_steps(result, cells)
 
 
 def window_result_html(result: Windowed) -> str:
@@ -87,7 +103,7 @@ def window_result_html(result: Windowed) -> str:
     parts = []
     if cells <= MAX_FIGURE_FRAMES and drawn_cells(result) <= MAX_CELLS:
         steps = _steps_of(result)
-        scene = conv_scene(result, steps) if hasattr(result, "padded") else pool_scene(result, steps)
+        scene = conv_scene(result, steps) if _is_conv(result) else pool_scene(result, steps)  # type: ignore[arg-type]  # the steps are the result's kind
         parts.append(figure_html(scene, max_width="760px"))
     else:
         steps = _steps_of(result, MAX_LISTED_STEPS)
@@ -105,7 +121,7 @@ def window_result_html(result: Windowed) -> str:
 def _describe(result: Windowed) -> str:
     from ..render import describe_conv, describe_pool
 
-    return describe_conv(result) if hasattr(result, "padded") else describe_pool(result)
+    return describe_conv(result) if _is_conv(result) else describe_pool(result)
 
 
 def _math_matrix(array: Exact) -> str:
@@ -121,17 +137,14 @@ def window_result_markdown(result: Windowed) -> str:
     """Description, the output as $$ bmatrix, and the first steps as $$ aligned lines."""
     import math
 
-    from ..render import cell_label, conv_step_text, format_latex_value, pool_step_text
+    from ..render import cell_label
 
     cells = math.prod(result.output.shape)
     steps = _steps_of(result, MAX_MATH_STEPS)
-    if hasattr(result, "padded"):
-        texts = [conv_step_text(s, fmt=format_latex_value, times=" \\cdot ") for s in steps]
-    else:
-        texts = [pool_step_text(s, fmt=format_latex_value).replace("max(", "\\max(").replace("min(", "\\min(")
-                 for s in steps]
+    shown: list[ConvStep | PoolStep] = list(steps)
+    texts = [_step_text(s, latex=True) for s in shown]
     lines = []
-    for step, text in zip(steps, texts):
+    for step, text in zip(shown, texts):
         index = ",".join(str(i + 1) for i in step.cell)
         left, right = text.rsplit(" = ", 1)
         lines.append(f"y_{{{index}}} &= {left} = {right}")

@@ -88,7 +88,8 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.Im
 
 def has_symbols() -> bool:
     """Whether the font draws ×, ⋆ and ∗ (DejaVu does; Pillow's default does not)."""
-    return "DejaVu" in font(VALUE_SIZE).getname()[0]
+    chosen = font(VALUE_SIZE)
+    return hasattr(chosen, "getname") and "DejaVu" in (chosen.getname()[0] or "")
 
 
 def _text(text: str) -> str:
@@ -214,7 +215,8 @@ def palette_colours() -> list[Colour]:
     for fill in FILLS:
         for ink in INKS:
             for t in (0.2, 0.4, 0.6, 0.8):
-                colours.append(tuple(round(f + (i - f) * t) for f, i in zip(fill, ink)))
+                r, g, b = (round(f + (i - f) * t) for f, i in zip(fill, ink))
+                colours.append((r, g, b))
     return colours
 
 

@@ -144,7 +144,7 @@ def _plane(spatial: Sequence[int]) -> tuple:
 
 def _planes(texts: np.ndarray) -> list[tuple]:
     """Split (A, B, *S) texts into (a, b, depth, 2-D rows) planes."""
-    out = []
+    out: list[tuple] = []
     for a in range(texts.shape[0]):
         for b in range(texts.shape[1]):
             block = texts[a, b]
@@ -332,7 +332,7 @@ def pool_scene(result: PoolResult, steps: Sequence[PoolStep] | None = None) -> S
         last = [x + (k - 1) * d for x, k, d in zip(corner, spec.kernel, spec.dilation)]
         spans = tuple(Span(panels.mark("input", n, c, first).panel, *_rect(corner, last))
                       for first in _span_starts(corner, last))
-        winners = ()
+        winners: tuple[Mark, ...] = ()
         if result.op in ("max", "min"):
             winners = tuple(m for m, (_, v) in zip(window, step.values) if v == step.value)
         target = (panels.mark("output", n, c, o),)

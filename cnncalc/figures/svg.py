@@ -145,7 +145,7 @@ def svg_body(scene: Scene, layout: Layout, frame: int | None = 0, revealed: set 
             x, y = box.cell(s.r0, s.c0)
             parts.append(f'<rect class="span" x="{_num(x)}" y="{_num(y)}" '
                          f'width="{_num((s.c1 - s.c0 + 1) * box.cell_w)}" height="{_num((s.r1 - s.r0 + 1) * box.cell_h)}"/>')
-    lines = layout.frame_lines[frame] if current is not None else ()
+    lines = layout.frame_lines[frame] if current is not None and frame is not None else ()
     parts.append(f'<g id="{prefix}steps">')
     for k, line in enumerate(lines):
         parts.append(f'<text class="step" x="{MARGIN}" '

@@ -8,6 +8,7 @@ a missing install into a one-line :class:`~cnncalc.errors.MissingExtraError`.
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Literal, get_args
 
 from ..errors import MissingExtraError
@@ -42,7 +43,7 @@ def check_installed(what: str = "this command", *modules: str) -> None:
             raise _missing(what, name)
 
 
-def require(what: str = "this command", *modules: str):
+def require(what: str = "this command", *modules: str) -> ModuleType:  # torch
     """Import torch (and ``modules``) or raise a one-line error naming the extra."""
     import importlib
 

@@ -16,7 +16,7 @@ pooling a divisor that counts only real cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
@@ -46,19 +46,22 @@ from ..stacks.layers import (
 )
 from ..stacks.shapes import Shape, is_int
 
+#: (module, output) of each layer a forward pass records, in order
+Trace = list[tuple[nn.Module, torch.Tensor]]
+
 
 def _concrete(shape: Shape, where: str) -> None:
     if not is_int(*shape.spatial, shape.channels):
         raise SpecError(f"{where}: input {shape.text()} has symbols; torch needs numbers: give them with --set, e.g. --set N=32")
 
 
-def _nd(cls_name: str, ndim: int):
+def _nd(cls_name: str, ndim: int) -> type[nn.Module]:
     if ndim not in (1, 2, 3):
         raise SpecError(f"torch has no {cls_name}{ndim}d; use 1, 2 or 3 spatial axes")
     return getattr(nn, f"{cls_name}{ndim}d")
 
 
-def _flat_pad(pairs) -> tuple:
+def _flat_pad(pairs: Sequence[AxisPadding]) -> tuple[int, ...]:
     """(before, after) per axis, first axis first -> F.pad's order (last axis first)."""
     out = []
     for pair in reversed(pairs):
@@ -69,28 +72,29 @@ def _flat_pad(pairs) -> tuple:
 class Pad(nn.Module):
     """Constant padding, possibly asymmetric (F.pad)."""
 
-    def __init__(self, pairs, value: float = 0.0):
+    def __init__(self, pairs: Sequence[AxisPadding], value: float = 0.0) -> None:
         super().__init__()
         self.pad, self.value = _flat_pad(pairs), value
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.pad(x, self.pad, value=self.value)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"pad={self.pad}, value={self.value}"
 
 
 class KerasAvgPool(nn.Module):
     """Average pooling whose divisor counts only input cells (Keras 'same')."""
 
-    def __init__(self, ndim, pairs, kernel, stride, dilation):
+    def __init__(self, ndim: int, pairs: Sequence[AxisPadding], kernel: tuple[int, ...], stride: tuple[int, ...],
+                 dilation: tuple[int, ...]) -> None:
         super().__init__()
         self.pad = _flat_pad(pairs)
         self.ndim, self.kernel, self.stride = ndim, kernel, stride
         if any(d != 1 for d in dilation):
             raise SpecError("average pooling with dilation is not expressible in torch; use dilation 1")
 
-    def forward(self, x):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         # windows never overlap the pad inside the pool, so each average is
         # sum / window size; dividing by the average of ones leaves sum / real cells
         pool = getattr(F, f"avg_pool{self.ndim}d")
@@ -102,13 +106,13 @@ class Leaf(nn.Module):
     """One layer of the stack: ``inner`` is what runs; ``spec`` and ``input``
     say what the engine sees."""
 
-    def __init__(self, inner: nn.Module, spec, input_shape: Shape):
+    def __init__(self, inner: nn.Module, spec: Layer, input_shape: Shape) -> None:
         super().__init__()
         self.inner = inner
         self.spec = spec
         self.input_shape = input_shape
 
-    def forward(self, x, trace=None):
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
         y = self.inner(x)
         if trace is not None:
             trace.append((self, y))
@@ -118,11 +122,11 @@ class Leaf(nn.Module):
 class Seq(nn.Module):
     """Layers in order; ``forward(x, trace)`` records outputs when ``trace`` is a list."""
 
-    def __init__(self, nodes):
+    def __init__(self, nodes: Sequence[nn.Module]) -> None:
         super().__init__()
         self.nodes = nn.ModuleList(nodes)
 
-    def forward(self, x, trace=None):
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
         for node in self.nodes:
             x = node(x, trace)
         return x
@@ -131,11 +135,11 @@ class Seq(nn.Module):
 class Block(nn.Module):
     """A residual (body + shortcut) or concat (branches along channels) block."""
 
-    def __init__(self, kind: str, parts, spec, input_shape: Shape):
+    def __init__(self, kind: str, parts: Sequence[nn.Module], spec: Residual | Concat, input_shape: Shape) -> None:
         super().__init__()
         self.kind, self.parts, self.spec, self.input_shape = kind, nn.ModuleList(parts), spec, input_shape
 
-    def forward(self, x, trace=None):
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
         outs = [part(x, trace) for part in self.parts]
         y = outs[0] + outs[1] if self.kind == "residual" else torch.cat(outs, dim=1)
         if trace is not None:
@@ -146,15 +150,15 @@ class Block(nn.Module):
 class StackModule(nn.Module):
     """The whole stack; ``forward(x)`` takes (N, C, *spatial) like any torch model."""
 
-    def __init__(self, body: Seq, input_shape: Shape, output_shape: Shape):
+    def __init__(self, body: Seq, input_shape: Shape, output_shape: Shape) -> None:
         super().__init__()
         self.body, self.input_shape, self.output_shape = body, input_shape, output_shape
 
-    def forward(self, x, trace=None):
+    def forward(self, x: torch.Tensor, trace: Trace | None = None) -> torch.Tensor:
         return self.body(x, trace)
 
 
-ACTIVATION_MODULES: dict[type, Callable[[Any, Shape, Context, str], nn.Module]] = {
+ACTIVATION_MODULES: dict[str, Callable[[], nn.Module]] = {
     "relu": nn.ReLU, "relu6": nn.ReLU6, "leakyrelu": nn.LeakyReLU, "prelu": nn.PReLU, "elu": nn.ELU,
     "selu": nn.SELU, "gelu": nn.GELU, "silu": nn.SiLU, "swish": nn.SiLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
     "softplus": nn.Softplus, "hardswish": nn.Hardswish, "mish": nn.Mish, "identity": nn.Identity,
@@ -233,7 +237,7 @@ def _batchnorm(layer: BatchNorm, x: Shape, ctx: Context, where: str) -> nn.Modul
 
 
 #: layer class -> its torch module for an input shape (blocks are built by :func:`build_module`)
-MODULES = {
+MODULES: dict[type, Callable[[Any, Shape, Context, str], nn.Module]] = {
     Conv: _conv,
     ConvTranspose: _conv_transpose,
     Pool: _pool,
@@ -260,8 +264,8 @@ def layer_module(layer: Layer, x: Shape, ctx: Context, where: str) -> nn.Module:
     return build(layer, x, ctx, where)
 
 
-def _build(layers, x: Shape, ctx: Context, where: str):
-    nodes = []
+def _build(layers: Sequence[Layer], x: Shape, ctx: Context, where: str) -> tuple[Seq, Shape]:
+    nodes: list[nn.Module] = []
     for i, layer in enumerate(layers, 1):
         here = f"{where} layer {i} ({unparse(layer, name=False)})"
         _concrete(x, here)
@@ -281,7 +285,7 @@ def _build(layers, x: Shape, ctx: Context, where: str):
     return Seq(nodes), x
 
 
-def build_module(input_shape: Shape, layers, ctx: Context | None = None) -> StackModule:
+def build_module(input_shape: Shape, layers: Sequence[Layer], ctx: Context | None = None) -> StackModule:
     """An ``nn.Module`` computing the stack; input (N, C, *spatial).
 
     >>> from cnncalc.stacks.zoo import get

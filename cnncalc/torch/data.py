@@ -15,6 +15,7 @@ are 0 before normalisation, i.e. -0.1307/0.3081 after it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ def normalise(images_uint8: torch.Tensor) -> torch.Tensor:
 
 
 def draw_shifts(n: int, generator: torch.Generator, width: int = 28, fraction: float = 0.1,
-                device=None) -> torch.Tensor:
+                device: torch.device | str | None = None) -> torch.Tensor:
     """One integer horizontal shift per image, torchvision's rule (see the module's docstring)."""
     max_dx = fraction * width
     u = torch.rand(n, generator=generator, device=generator.device) * (2 * max_dx) - max_dx
@@ -64,7 +65,7 @@ class DeviceData:
     labels: torch.Tensor
     name: str
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.labels)
 
     def shifted(self, seed: int) -> DeviceData:
@@ -77,12 +78,13 @@ class DeviceData:
         return self.images.reshape(len(self), -1).cpu().numpy()
 
 
-def to_device(images: np.ndarray, labels: np.ndarray, device, name: str) -> DeviceData:
+def to_device(images: np.ndarray, labels: np.ndarray, device: torch.device | str, name: str) -> DeviceData:
     x = torch.from_numpy(np.array(images, dtype=np.uint8)).to(device)  # uint8 travels: 4x less than float
     return DeviceData(normalise(x), torch.from_numpy(np.array(labels, dtype=np.int64)).to(device), name)
 
 
-def load(data_dir=None, device="cpu", limit: int | None = None, check: bool = True) -> tuple[DeviceData, DeviceData]:
+def load(data_dir: str | os.PathLike | None = None, device: torch.device | str = "cpu", limit: int | None = None,
+         check: bool = True) -> tuple[DeviceData, DeviceData]:
     """The training set (its first ``limit`` images) and the test set, on ``device``."""
     train = mnist.load_split("train", data_dir, check)
     test = mnist.load_split("test", data_dir, check)
@@ -91,7 +93,8 @@ def load(data_dir=None, device="cpu", limit: int | None = None, check: bool = Tr
             to_device(test.images, test.labels, device, "validation"))
 
 
-def batches(n: int, batch_size: int, generator: torch.Generator, device):
+def batches(n: int, batch_size: int, generator: torch.Generator,
+            device: torch.device | str) -> list[torch.Tensor]:
     """Index tensors of one epoch: a seeded permutation cut into slices (the last may be short)."""
     order = torch.randperm(n, generator=generator, device=generator.device).to(device)
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .tasks import Settings
 
 
 def _pyplot():
@@ -14,7 +20,7 @@ def _pyplot():
     return plt
 
 
-def coefficients(coef, path: Path) -> Path:
+def coefficients(coef: np.ndarray, path: Path) -> Path:
     """The logistic regression's weights of each class as ten 28x28 images
     (red positive, blue negative, one colour scale for all)."""
     plt = _pyplot()
@@ -35,7 +41,7 @@ def coefficients(coef, path: Path) -> Path:
     return path
 
 
-def loss_curves(histories: dict, path: Path, settings=None) -> Path:
+def loss_curves(histories: dict, path: Path, settings: Settings | None = None) -> Path:
     """Training loss (thin line: a point per tenth of an epoch; markers: the epoch's
     mean) and validation loss after each epoch (dashed), one colour per optimizer."""
     plt = _pyplot()

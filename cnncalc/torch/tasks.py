@@ -24,19 +24,21 @@ import platform
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import torch
 
 from ..errors import ShapeError
 from ..stacks.grammar import StackSpec
-from ..stacks.layers import Activation, Context, Dense, Flatten
+from ..stacks.layers import Activation, Context, Dense, Flatten, Layer
 from ..stacks.matching import match_mlp, mlp_parameters
 from ..stacks.shapes import Shape
 from ..stacks.summary import summarize
 from ..stacks.zoo import get
 from . import TASKS, Task
 from . import data as mnist_data
-from .build import build_module
+from .build import StackModule, build_module
 from .train import History, evaluate, fit, pick_device
 
 OPTIMIZERS = {  # name -> (torch class, keyword arguments): Keras' choices, torch's defaults
@@ -96,7 +98,7 @@ def _engine_params(stack: StackSpec) -> int:
 
 
 def mlp_stack(hidden: tuple, name: str) -> StackSpec:
-    layers = [Flatten()]
+    layers: list[Layer] = [Flatten()]
     for h in hidden:
         layers += [Dense(h), Activation("relu")]
     layers += [Dense(10), Activation("logsoftmax")]
@@ -111,7 +113,8 @@ def matched_hidden(target: int) -> tuple:
 
 
 class Runner:
-    def __init__(self, settings: Settings, reporter: Reporter | None = None, loaded=None):
+    def __init__(self, settings: Settings, reporter: Reporter | None = None,
+                 loaded: tuple[mnist_data.DeviceData, mnist_data.DeviceData] | None = None) -> None:
         """``loaded``: (train, validation) already on the device, to share between runners."""
         self.settings = settings
         self.reporter = reporter or Reporter()
@@ -126,13 +129,13 @@ class Runner:
         self.val_shifted = self.val.shifted(settings.seed + 1)
         self.load_seconds = time.perf_counter() - started
         self.results: dict[str, ModelResult] = {}
-        self.models: dict[str, object] = {}
+        self.models: dict[str, Any] = {}  # torch modules, and the scikit-learn model of logreg
         self.plots: dict[str, str] = {}
-        self.tables: dict[str, list] = {}
+        self.tables: dict[str, Any] = {}  # rows of a table, or the optimizers' histories
 
     # ------------------------------------------------------------------ networks
 
-    def _build(self, stack: StackSpec, name: str, drop_softmax: bool = False):
+    def _build(self, stack: StackSpec, name: str, drop_softmax: bool = False) -> tuple[StackModule, int, int]:
         torch.manual_seed(self.settings.seed)
         ctx = Context(convention=stack.convention or "torch")
         model = build_module(stack.input, stack.layers, ctx).to(self.device)
@@ -145,7 +148,7 @@ class Runner:
             model.body.nodes = model.body.nodes[:-1]
         return model, engine, torch_count
 
-    def _train_net(self, task: str, name: str, stack: StackSpec, description: str, optimizer,
+    def _train_net(self, task: str, name: str, stack: StackSpec, description: str, optimizer: tuple[type, dict],
                    loss_kind: str, drop_softmax: bool = False) -> ModelResult:
         """Train one network; ``optimizer`` is (torch class, keyword arguments)."""
         s = self.settings
@@ -270,7 +273,7 @@ class Runner:
 
     # ------------------------------------------------------------------ output
 
-    def write_plots(self, out) -> dict:
+    def write_plots(self, out: Path) -> dict:
         from . import plots
 
         out.mkdir(parents=True, exist_ok=True)

@@ -7,10 +7,12 @@ read once per epoch (no host synchronisation per step).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from .data import DeviceData, batches, draw_shifts, shift_images
 
@@ -48,7 +50,7 @@ def loss_of(outputs: torch.Tensor, labels: torch.Tensor, kind: str) -> torch.Ten
 
 
 @torch.no_grad()
-def evaluate(model, data: DeviceData, loss_kind: str, batch_size: int | None = None) -> tuple[float, float]:
+def evaluate(model: nn.Module, data: DeviceData, loss_kind: str, batch_size: int | None = None) -> tuple[float, float]:
     """(accuracy, mean loss) of ``model`` in eval mode."""
     was_training = model.training
     model.eval()
@@ -64,8 +66,10 @@ def evaluate(model, data: DeviceData, loss_kind: str, batch_size: int | None = N
     return correct.item() / len(data), total_loss.item() / len(data)
 
 
-def fit(model, optimizer, data: DeviceData, epochs: int, batch_size: int, loss_kind: str, seed: int,
-        validation: DeviceData | None = None, shift_train: bool = False, on_step=None, on_epoch=None) -> History:
+def fit(model: nn.Module, optimizer: torch.optim.Optimizer, data: DeviceData, epochs: int, batch_size: int,
+        loss_kind: str, seed: int, validation: DeviceData | None = None, shift_train: bool = False,
+        on_step: Callable[[int, int, int], None] | None = None,
+        on_epoch: Callable[[int, History], None] | None = None) -> History:
     """Train ``model`` for ``epochs`` over ``data`` with ``optimizer``.
 
     ``on_step(epoch, step, steps)`` and ``on_epoch(epoch, history)`` report progress.
@@ -103,9 +107,9 @@ def fit(model, optimizer, data: DeviceData, epochs: int, batch_size: int, loss_k
             torch.cuda.synchronize()
         history.seconds.append(time.perf_counter() - started)
         if validation is not None:
-            acc, loss = evaluate(model, validation, loss_kind)
+            acc, val_loss = evaluate(model, validation, loss_kind)
             history.val_acc.append(acc)
-            history.val_loss.append(loss)
+            history.val_loss.append(val_loss)
         if on_epoch:
             on_epoch(epoch, history)
     return history

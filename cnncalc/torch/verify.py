@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -29,6 +30,9 @@ from ..geometry import per_axis
 from ..stacks.layers import Context, Conv, Pool
 from ..stacks.summary import summarize
 from .build import Block, Leaf, build_module, input_tensor_shape, torch_shape
+
+if TYPE_CHECKING:
+    from ..stacks.grammar import StackSpec
 
 
 @dataclass
@@ -74,7 +78,7 @@ def _own_counts(module: nn.Module) -> tuple[int, int]:
     return params, buffers
 
 
-def _find(module: nn.Module, types):
+def _find(module: nn.Module, types: type | tuple[type, ...]) -> Any:  # the first submodule of those types
     for m in module.modules():
         if isinstance(m, types):
             return m
@@ -83,8 +87,8 @@ def _find(module: nn.Module, types):
 
 def compare_values(leaf: Leaf, rng: np.random.Generator, batch: int = 1) -> tuple[str, bool]:
     """Engine exact values against the leaf's torch module in float64."""
-    from ..conv import conv
-    from ..pool import pool
+    from ..conv import ConvResult, conv
+    from ..pool import PoolResult, pool
 
     layer, x_shape = leaf.spec, leaf.input_shape
     nd = x_shape.ndim
@@ -98,7 +102,7 @@ def compare_values(leaf: Leaf, rng: np.random.Generator, batch: int = 1) -> tupl
             torch_conv.weight.copy_(torch.from_numpy(w.astype(np.float64)))
             if b is not None:
                 torch_conv.bias.copy_(torch.from_numpy(b.astype(np.float64)))
-        result = conv(x, w, bias=b, stride=layer.stride, padding=layer.padding, dilation=layer.dilation,
+        result: ConvResult | PoolResult = conv(x, w, bias=b, stride=layer.stride, padding=layer.padding, dilation=layer.dilation,
                       groups=int(torch_conv.groups), dims=nd)
     elif isinstance(layer, Pool):
         keras_same = isinstance(layer.padding, str) and layer.padding.lower() == "same"
@@ -129,7 +133,7 @@ def compare_values(leaf: Leaf, rng: np.random.Generator, batch: int = 1) -> tupl
     return f"within 1 ulp ({num.size} values, /{den})", True
 
 
-def verify(stack, ctx: Context | None = None, seed: int = 0, values: bool = True) -> Report:
+def verify(stack: StackSpec, ctx: Context | None = None, seed: int = 0, values: bool = True) -> Report:
     """Compare the engine's summary of ``stack`` with torch, row by row."""
     ctx = ctx or Context(convention=stack.convention or "torch")
     summary = summarize(stack.input, stack.layers, ctx, stack.name)
