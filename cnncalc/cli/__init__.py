@@ -11,6 +11,7 @@ import importlib
 import os
 import re
 import sys
+from typing import Any
 
 import click
 
@@ -76,38 +77,39 @@ class CnnCalcGroup(click.Group):
 
     command_class = CnnCalcCommand
 
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
-    def format_commands(self, ctx, formatter):
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of --help, from :data:`SUMMARIES` where a command
         is not loaded yet (click's own version imports every command)."""
         names = [name for name in self.list_commands(ctx)
                  if name in self.commands or name not in SUMMARIES]
         loaded = {name: self.get_command(ctx, name) for name in names}
+        commands = {name: command for name, command in loaded.items() if command is not None}
         shown = [name for name in self.list_commands(ctx)
-                 if name not in loaded or (loaded[name] is not None and not loaded[name].hidden)]
+                 if name not in loaded or (name in commands and not commands[name].hidden)]
         if not shown:
             return
         limit = formatter.width - 6 - max(map(len, shown))
-        rows = [(name, loaded[name].get_short_help_str(limit) if name in loaded
+        rows = [(name, commands[name].get_short_help_str(limit) if name in commands
                  else click.utils.make_default_short_help(SUMMARIES[name], limit)) for name in shown]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in COMMANDS:
             importlib.import_module(f"{__name__}.{COMMANDS[name]}")
         return super().get_command(ctx, name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and name not in self.list_commands(ctx):
             raise InputError(f"No such command '{name}'{did_you_mean(name, self.list_commands(ctx))}; "
                              "see cnncalc --help")
         return super().resolve_command(ctx, args)
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CnnCalcError as error:
@@ -131,7 +133,7 @@ class CnnCalcGroup(click.Group):
 
 @click.group(cls=CnnCalcGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cnncalc")
-def main():
+def main() -> None:
     """Exact, explaining calculator for convolutional-network exercises.
 
     \b

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..conv import conv
 from ..explain import conv_steps, parse_cell
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import emit, output_options, parse_ints, parse_padding
+from .options import Form, emit, output_options, parse_ints, parse_padding
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..textgrid import Limits
 
 
 @main.command("conv", context_settings={"ignore_unknown_options": True})
@@ -30,8 +37,10 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--output-padding", default="0", show_default=True, help="With --transposed: extra cells at the end (< stride).")
 @draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
-def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, transposed,
-                 output_padding, draw_path, explain, cells, digits, form, full, out):
+def conv_command(input: str, kernel: str, stride: str, padding: str, dilation: str, groups: int, bias: str | None,
+                 flip: bool, dims: int | None, as_matrix: bool, transposed: bool, output_padding: str,
+                 draw_path: str | None, explain: bool, cells: tuple[str, ...], digits: int | None, form: Form | None,
+                 full: bool, out: str | None) -> None:
     """Convolve INPUT with KERNEL exactly (cross-correlation unless --flip).
 
     INPUT and KERNEL are typed matrices ("1 2; 3 4", rows split by ';';
@@ -76,12 +85,12 @@ def conv_command(input, kernel, stride, padding, dilation, groups, bias, flip, d
 
         matrix = conv_as_matrix(result)
 
-    def terminal(width: int | None, limits):
+    def terminal(width: int | None, limits: Limits | None) -> RenderableType:
         from rich.console import Group
 
         from ..terminal import array_group, conv_renderable
 
-        parts = [conv_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)]
+        parts: list[RenderableType] = [conv_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)]
         if matrix is not None:
             from rich.text import Text
 

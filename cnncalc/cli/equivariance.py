@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from . import main
-from .options import emit, form_flag
+from .options import Form, emit, form_flag
 
 
 @main.command("equivariance", context_settings={"ignore_unknown_options": True})
@@ -15,7 +15,7 @@ from .options import emit, form_flag
 @click.option("--pool", "pool_window", type=click.IntRange(1, 64), default=None,
               help="Also max-pool both maps with this window and count the unchanged values.")
 @form_flag("json", "One JSON object.")
-def equivariance_command(image, kernel, shift, pool_window, form):
+def equivariance_command(image: str, kernel: str, shift: str, pool_window: int | None, form: Form | None) -> None:
     """Shift IMAGE, convolve with KERNEL, and compare with the shifted convolution.
 
     Answers exercise sheet 000, Q3.5 ("what property of CNNs ..."): convolution

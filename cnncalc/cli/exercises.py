@@ -12,7 +12,7 @@ import click
 from ..errors import InputError
 from ..files import make_folder, write_text
 from . import main
-from .options import form_flag
+from .options import Form, form_flag
 
 if TYPE_CHECKING:  # annotations only: the commands import the exercise engine when they run
     from ..exercises.exercise import CheckRow
@@ -23,7 +23,7 @@ def _status_style(status: str) -> str:
             "erratum-resolved": "cyan", "ungradable": "bold red", "invalid": "bold red"}.get(status, "")
 
 
-def _clip(value, width: int = 40) -> str:
+def _clip(value: object, width: int = 40) -> str:
     """A value for a table cell: whole numbers only, never one cut short; a
     long matrix keeps its first values and says how many more --json has.
 
@@ -121,7 +121,7 @@ def _print_check(rows: list[tuple[str, CheckRow]], count: int, failures: list[Ch
 @main.command("check")
 @click.argument("target", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: every question's status and values.")
-def check_command(target, as_json):
+def check_command(target: str, as_json: bool) -> None:
     """Validate exercises, compute every reference, compare with the published answers.
 
     TARGET is an exercise .yaml or a folder of them.  A published answer that
@@ -156,7 +156,7 @@ def check_command(target, as_json):
 @form_flag("latex", "A LaTeX fragment.")
 @click.option("--out", type=click.Path(), default=None,
               help="Write to this file (or, for a folder of exercises, into this folder) instead of printing.")
-def solve_command(exercise, form, out):
+def solve_command(exercise: str, form: Form | None, out: str | None) -> None:
     """Write the worked solution of an exercise: statement, then every question's steps.
 
     EXERCISE is a .yaml file, or a folder: then --out names a folder and every
@@ -229,7 +229,7 @@ def _wrote(paths: list[Path]) -> str:
               help="The same seed always gives the same variant (0 to 2^63 - 1).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder for the variant's .yaml and its solution .md (default: print the YAML).")
-def generate_command(exercise, seed, out):
+def generate_command(exercise: str, seed: int, out: str | None) -> None:
     """Write a variant of an exercise with other numbers (its 'variants:'), reproducible from --seed.
 
     \b

@@ -37,7 +37,8 @@ def _writable(path: str, option: str) -> Path:
               help="Print a blank answer file for EXERCISE: every question id, a comment with the expected form.")
 @click.option("--seed", type=int, default=None, help="With --template: the answer file of the variant for this seed.")
 @click.option("--out", "out_path", type=click.Path(), default=None, help="With --template: write it to this file.")
-def grade_command(exercise, answers, as_json, csv_path, gradescope, stats, details, template, seed, out_path):
+def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_path: str | None, gradescope: str | None,
+                  stats: bool, details: bool | None, template: bool, seed: int | None, out_path: str | None) -> None:
     """Grade student answer files (YAML) against EXERCISE, with partial credit and mistake diagnosis.
 
     EXERCISE is an exercise .yaml, or a folder of them: then each answer file

@@ -5,14 +5,14 @@ from __future__ import annotations
 import click
 
 from . import main
-from .options import emit, form_flag
+from .options import Form, emit, form_flag
 
 
 @main.command("kernel", context_settings={"ignore_unknown_options": True})
 @click.argument("kernel")
 @form_flag("json", "One JSON object: name, accepted phrases, responses.")
 @form_flag("markdown", "Markdown output.")
-def kernel_command(kernel, form):
+def kernel_command(kernel: str, form: Form | None) -> None:
     """Name the feature KERNEL detects, with the evidence.
 
     KERNEL is one 2-D kernel typed as a matrix ("1 0 -1; 2 0 -2; 1 0 -1") or a

@@ -6,7 +6,7 @@ import click
 
 from ..loss import KINDS, REDUCTIONS
 from . import main
-from .options import emit, form_flag
+from .options import Form, emit, form_flag
 
 
 @main.command("loss", context_settings={"ignore_unknown_options": True})
@@ -23,7 +23,8 @@ from .options import emit, form_flag
 @click.option("--digits", type=click.IntRange(1, 50), default=10, show_default=True, help="Significant digits of the decimals.")
 @form_flag("json", "One JSON object: the exact expression, approx, every example.")
 @form_flag("markdown", "Markdown output.")
-def loss_command(kind, input, target, inputs, reduction, one_based, digits, form):
+def loss_command(kind: str, input: str, target: str, inputs: str | None, reduction: str, one_based: bool, digits: int,
+                 form: Form | None) -> None:
     """A loss of INPUT (one row per example) against --target, exactly, with every step.
 
     KIND is cross-entropy (from logits, as torch's CrossEntropyLoss; with

@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING
 import click
 
 from ..activations import FUNCTIONS, activate, dense, flatten
-from ..layout import LAYOUTS
+from ..layout import LAYOUTS, Layout
 from . import main
-from .options import emit, form_options
+from .options import Form, emit, form_options
 
 if TYPE_CHECKING:  # annotations only: the command starts without importing these
     import numpy as np
-    from rich.console import Group
+    from rich.console import Group, RenderableType
 
     from ..textgrid import Limits
     from ..values import Exact
 
 
-def _show(title: str, output: Exact, form: str | None, digits: int | None, full: bool, out: str | None,
+def _show(title: str, output: Exact, form: Form | None, digits: int | None, full: bool, out: str | None,
           formula: str | None = None, steps: list[str] | None = None, definitions: Sequence[str] = (),
           cells: np.ndarray | None = None, decimals: np.ndarray | None = None, beside: bool = False) -> None:
     """Print one result.  ``cells`` are the texts the terminal shows (named
@@ -52,7 +52,9 @@ def _show(title: str, output: Exact, form: str | None, digits: int | None, full:
 
         from ..terminal import array_group
 
-        parts = [Text(title, style="bold")] + ([Text(formula)] if formula else [])
+        parts: list[RenderableType] = [Text(title, style="bold")]
+        if formula:
+            parts.append(Text(formula))
         parts += [Text(line) for line in definitions]
         parts += [Text(s) for s in steps or []]
         if beside and decimals is not None and cells is not None and (cells != decimals).any():
@@ -72,7 +74,7 @@ def _show(title: str, output: Exact, form: str | None, digits: int | None, full:
 @click.option("--slope", default="0.01", show_default=True, help="Negative slope of leaky-relu.")
 @click.option("--explain", is_flag=True, help="Show the rule applied to every value.")
 @form_options
-def act_command(function: str, input: str, slope: str, explain: bool, digits: int | None, form: str | None,
+def act_command(function: str, input: str, slope: str, explain: bool, digits: int | None, form: Form | None,
                 full: bool, out: str | None) -> None:
     """Apply an activation exactly: relu, leaky-relu, sigmoid, tanh, softmax, log-softmax.
 
@@ -95,7 +97,7 @@ def act_command(function: str, input: str, slope: str, explain: bool, digits: in
     if explain:
         ins = result.input.values().flat
         steps = [f"{result.op}({format_value(i)}) = {text}" + (f" ≈ {decimal}" if digits else "")
-                 for i, text, decimal in zip(ins, cells.flat, (decimals if digits else cells).flat)]
+                 for i, text, decimal in zip(ins, cells.flat, (decimals if decimals is not None else cells).flat)]
     # the exact forms, and with --digits their decimals under them (as the README promises)
     _show(result.op, result.output, form, digits, full, out, result.formula, steps, definitions, cells, decimals,
           beside=True)
@@ -108,7 +110,7 @@ def act_command(function: str, input: str, slope: str, explain: bool, digits: in
 @click.option("--explain", is_flag=True, help="Show each output's sum of products.")
 @form_options
 def dense_command(input: str, weights: str, bias: str | None, explain: bool, digits: int | None,
-                  form: str | None, full: bool, out: str | None) -> None:
+                  form: Form | None, full: bool, out: str | None) -> None:
     """A fully-connected layer exactly: y = W x + b, W of shape (outputs x inputs).
 
     \b
@@ -139,7 +141,7 @@ def dense_command(input: str, weights: str, bias: str | None, explain: bool, dig
 @click.option("--order", type=click.Choice(LAYOUTS), default="chw", show_default=True,
               help="chw: channel by channel (torch); hwc: pixel by pixel (Keras).")
 @form_options
-def flatten_command(input: str, order: str, digits: int | None, form: str | None, full: bool,
+def flatten_command(input: str, order: Layout, digits: int | None, form: Form | None, full: bool,
                     out: str | None) -> None:
     """Flatten a (C, H, W) array into a vector.
 

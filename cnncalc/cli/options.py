@@ -4,12 +4,17 @@ output forms.  Errors are one line naming the value and the fix."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 import click
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from ..geometry import PADDING_MODES
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..textgrid import Limits
 
 Form = Literal["json", "markdown", "latex", "csv"]
 #: The machine-readable and document forms a command can print instead of the terminal's.
@@ -24,7 +29,7 @@ def form_flag(form: Form, help: str, dest: str = "form") -> Callable[[F], F]:
     return click.option(f"--{form}", dest, flag_value=form, help=help)
 
 
-def parse_ints(text: str | None, name: str, minimum: int = 1):
+def parse_ints(text: str | None, name: str, minimum: int = 1) -> int | tuple[int, ...] | None:
     """'2' -> 2, '2,1' -> (2, 1); every value a whole number >= minimum."""
     if text is None:
         return None
@@ -43,20 +48,20 @@ def parse_ints(text: str | None, name: str, minimum: int = 1):
     return values[0] if len(values) == 1 else tuple(values)
 
 
-def parse_padding(text: str | None):
+def parse_padding(text: str | None) -> int | tuple[int, ...] | str:
     """'1', '1,2' (per axis), '1,0,2,0' (top,bottom,left,right) or valid/same/full."""
     if text is None:
         return 0
     if str(text).strip().lower() in PADDING_MODES:
         return str(text).strip().lower()
     try:
-        return parse_ints(text, "padding", minimum=0)
+        return parse_ints(text, "padding", minimum=0) or 0  # never None: text is given
     except InputError:
         raise InputError(f"--padding '{text}' is not a padding; use a number (1), one per axis (1,2), "
                          "one per side (top,bottom,left,right) or valid, same, full") from None
 
 
-def output_options(function):
+def output_options(function: F) -> F:
     """--json / --markdown / --latex, --full / --out, and --explain / --cell / --digits."""
     function = form_options(function)
     function = click.option("--cell", "cells", multiple=True, metavar="ROW,COL",
@@ -66,7 +71,7 @@ def output_options(function):
     return function
 
 
-def form_options(function):
+def form_options(function: F) -> F:
     """--json / --markdown / --latex, --digits, and --full / --out FILE: how much is shown, and where."""
     function = click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None,
                             metavar="FILE", help="Write everything to FILE (the chosen form; plain text by "
@@ -82,22 +87,28 @@ def form_options(function):
     return function
 
 
-def emit(form: Form | None, json_data, markdown, latex, terminal, *, full: bool = False, out: str | None = None) -> None:
+def emit(form: Form | None, json_data: Callable[[], Any], markdown: Callable[[], str] | None,
+         latex: Callable[[], str] | None, terminal: Callable[[int | None, Limits | None], RenderableType] | None, *,
+         full: bool = False, out: str | None = None) -> None:
     """Print (or write to ``out``) in the chosen form.
 
     ``json_data``, ``markdown`` and ``latex`` are functions producing the
     form; ``terminal(width, limits)`` produces a rich renderable whose grids
     fit ``width`` columns (``None``: no limit) and show what ``limits`` allows
-    (``None``: everything).
+    (``None``: everything).  A command passes None for a form it does not offer.
     """
     if form == "json":
         from ..render import dumps
 
         text = dumps(json_data()) + "\n"
     elif form == "markdown":
+        assert markdown is not None, "the command offers no --markdown"
         text = markdown()
     elif form == "latex":
+        assert latex is not None, "the command offers no --latex"
         text = latex()
+    elif terminal is None:
+        raise InternalError("the command has no terminal form")
     elif out is None:
         from rich.console import Console
 
@@ -120,7 +131,7 @@ def emit(form: Form | None, json_data, markdown, latex, terminal, *, full: bool 
     click.echo(f"wrote {out} ({len(text.encode('utf-8')):,} bytes)")
 
 
-def plain_text(renderable) -> str:
+def plain_text(renderable: RenderableType) -> str:
     """A rich renderable as plain text, lines as long as they need (no colour codes).
 
     Our renderables are groups of Text, whose plain strings are the output:
@@ -132,7 +143,7 @@ def plain_text(renderable) -> str:
 
     pieces: list[str] = []
 
-    def walk(item) -> bool:
+    def walk(item: object) -> bool:
         if isinstance(item, Text):
             pieces.append(item.plain)
             return True

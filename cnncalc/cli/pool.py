@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..explain import parse_cell, pool_steps
 from ..pool import OPERATIONS, pool
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import emit, output_options, parse_ints, parse_padding
+from .options import Form, emit, output_options, parse_ints, parse_padding
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..textgrid import Limits
 
 
 @main.command("pool", context_settings={"ignore_unknown_options": True})
@@ -25,8 +32,9 @@ from .options import emit, output_options, parse_ints, parse_padding
 @click.option("--dims", type=click.IntRange(1, 3), default=None, help="Spatial dimensions (default: 1 for a 1-D input, else 2).")
 @draw_option(RESULT_FORMATS, "Values are the exact ones printed.")
 @output_options
-def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclude_pad, global_pool, dims,
-                 draw_path, explain, cells, digits, form, full, out):
+def pool_command(input: str, op: str, window: str, stride: str | None, padding: str, dilation: str, ceil_mode: bool,
+                 exclude_pad: bool, global_pool: bool, dims: int | None, draw_path: str | None, explain: bool,
+                 cells: tuple[str, ...], digits: int | None, form: Form | None, full: bool, out: str | None) -> None:
     """Pool INPUT exactly: max, avg, min or sum over windows.
 
     INPUT is a typed matrix ("1 2; 3 4", '|' between channels) or a file
@@ -52,7 +60,7 @@ def pool_command(input, op, window, stride, padding, dilation, ceil_mode, exclud
         draw_result(result, draw_path, chosen)
     from .. import render
 
-    def terminal(width: int | None, limits):
+    def terminal(width: int | None, limits: Limits | None) -> RenderableType:
         from ..terminal import pool_renderable
 
         return pool_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)

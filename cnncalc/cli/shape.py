@@ -8,11 +8,11 @@ import sys
 
 import click
 
-from ..layout import LAYOUTS
-from ..stacks.layers import CONVENTIONS, DTYPES
+from ..layout import LAYOUTS, Layout
+from ..stacks.layers import CONVENTIONS, DTYPES, Convention, Dtype
 from ..stacks.macs import MACS_CONVENTIONS
 from . import main
-from .options import form_flag
+from .options import Form, form_flag
 
 HELP = """Shapes, units, parameters, MACs, memory and receptive fields of a layer stack.
 
@@ -120,8 +120,10 @@ def _solve(spec_text: str, bounds: dict) -> str:
 @click.option("--draw", "draw_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Also draw the network into FILE.svg or FILE.html: a block per layer (branches side by side) "
                    "and per-layer bars of parameters, MACs and memory.")
-def shape(spec, list_, explain, fmt_, convention, layout, no_bias, dtype, strict, assignments, solve, macs_convention,
-          train_memory, optimizer, batch, compare_with, max_kernel, max_stride, max_dilation, max_padding, draw_path):
+def shape(spec: tuple[str, ...], list_: bool, explain: bool, fmt_: Form | None, convention: Convention | None,
+          layout: Layout, no_bias: bool, dtype: Dtype, strict: bool, assignments: tuple[str, ...], solve: bool,
+          macs_convention: str | None, train_memory: bool, optimizer: str, batch: str, compare_with: str | None,
+          max_kernel: int, max_stride: int, max_dilation: int, max_padding: int, draw_path: str | None) -> None:
     from ..errors import InputError
 
     if list_:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..torch import TASKS
+from ..torch import TASKS, Reporter, Task
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from ..torch.tasks import Runner
 from . import main
 
 HELP = """Run one of the course's MNIST tasks (sheet 000 Q3; lecture 004's programming task).
@@ -38,22 +46,22 @@ Examples:
 """
 
 
-class RichReporter:
+class RichReporter(Reporter):
     """Parameter counts and notes as lines; one rich progress bar per model."""
 
-    def __init__(self, console):
+    def __init__(self, console: Console) -> None:
         self.console = console
-        self.progress = None
-        self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
-    def params(self, model, engine, torch_count, what="torch"):
+    def params(self, model: str, engine: int, torch_count: int, what: str = "torch") -> None:
         mark = "✓" if engine == torch_count else "✗ DIFFERENT"
         self.console.print(f"{model}: parameters  engine {engine:,}  |  {what} {torch_count:,}  {mark}")
 
-    def note(self, text):
+    def note(self, text: str) -> None:
         self.console.print(text)
 
-    def start(self, model, steps):
+    def start(self, model: str, steps: int) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -68,14 +76,16 @@ class RichReporter:
         self.progress.start()
         self.task = self.progress.add_task(model, total=steps)
 
-    def step(self, model, epoch, done, text=""):
-        self.progress.update(self.task, completed=done, description=f"{model} {text}")
+    def step(self, model: str, epoch: int, done: int, text: str = "") -> None:
+        if self.progress is not None and self.task is not None:  # between start and stop
+            self.progress.update(self.task, completed=done, description=f"{model} {text}")
 
-    def stop(self, model):
-        self.progress.stop()
+    def stop(self, model: str) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
-def summary_table(runner):
+def summary_table(runner: Runner) -> Table:
     from rich.table import Table
 
     table = Table(title=f"MNIST tasks ({len(runner.train):,} training, {len(runner.val):,} validation images)",
@@ -90,7 +100,7 @@ def summary_table(runner):
     return table
 
 
-def shift_table(rows):
+def shift_table(rows: list) -> Table:
     from rich.table import Table
 
     table = Table(title="Validation accuracy: centred vs horizontally shifted digits (RandomAffine(0, translate=(0.1, 0)))",
@@ -117,7 +127,8 @@ def shift_table(rows):
 @click.option("--logreg-max-iter", default=100, show_default=True, type=click.IntRange(1),
               help="Iterations of scikit-learn's lbfgs for logreg.")
 @click.option("--no-check", is_flag=True, help="Skip the md5 check of the data files (hand-made folders).")
-def train_command(task, epochs, batch_size, device, seed, data_dir, limit, out, logreg_max_iter, no_check):
+def train_command(task: Task, epochs: int, batch_size: int, device: str, seed: int, data_dir: str | None,
+                  limit: int | None, out: str | None, logreg_max_iter: int, no_check: bool) -> None:
     from .. import mnist
     from ..files import make_folder
     from ..torch import check_installed, require

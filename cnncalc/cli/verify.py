@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from ..layout import LAYOUTS
-from ..stacks.layers import CONVENTIONS
+from ..layout import LAYOUTS, Layout
+from ..stacks.layers import CONVENTIONS, Convention
 from . import main
+
+if TYPE_CHECKING:
+    from ..stacks.grammar import StackSpec
+    from ..stacks.layers import Context
 
 HELP = """Check the engine against torch on a layer stack, layer by layer.
 
@@ -41,7 +46,8 @@ Examples:
 @click.option("--seed", default=0, show_default=True, type=click.IntRange(0, 2**32 - 1),
               help="Seed of the random inputs and weights (0 to 2^32 - 1).")
 @click.option("--no-values", is_flag=True, help="Compare shapes and parameter counts only (faster on big nets).")
-def verify_command(spec, convention, layout, assignments, seed, no_values):
+def verify_command(spec: tuple[str, ...], convention: Convention | None, layout: Layout,
+                   assignments: tuple[str, ...], seed: int, no_values: bool) -> None:
     from ..errors import InputError
     from ..torch import require
 
@@ -74,7 +80,7 @@ MAX_PARAMETERS = 200_000_000  # float64 weights torch allocates (1.6 GB; vgg19 h
 MAX_LAYER_VALUES = 50_000_000  # float64 values of one layer's output (400 MB)
 
 
-def _check_buildable(stack, ctx) -> None:
+def _check_buildable(stack: StackSpec, ctx: Context) -> None:
     """Refuse, from the engine's summary, a stack torch cannot build or hold in memory."""
     from ..errors import InputError
     from ..stacks.summary import summarize

@@ -137,7 +137,7 @@ def prepare(exercise: Exercise) -> list[PreparedQuestion]:
 class Grader:
     """Grades submissions of one exercise; variants are prepared on demand."""
 
-    def __init__(self, exercise: Exercise):
+    def __init__(self, exercise: Exercise) -> None:
         self.exercise = exercise
         self._prepared: dict[int | None, list[PreparedQuestion] | str] = {}
         self._variants: dict[int | None, Exercise] = {}

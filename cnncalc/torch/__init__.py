@@ -21,6 +21,21 @@ TASKS: tuple[Task, ...] = get_args(Task)
 EXTRA = 'pip install -e ".[train]" in the cnncalc checkout'
 
 
+class Reporter:
+    """What a training run says while it works (torch-free, so the CLI's rich reporter can
+    extend it without importing torch); the CLI shows it with rich, tests stay silent."""
+
+    def params(self, model: str, engine: int, torch_count: int, what: str = "torch") -> None: ...
+
+    def note(self, text: str) -> None: ...
+
+    def start(self, model: str, steps: int) -> None: ...
+
+    def step(self, model: str, epoch: int, done: int, text: str = "") -> None: ...
+
+    def stop(self, model: str) -> None: ...
+
+
 def _missing(what: str, name: str) -> MissingExtraError:
     package = {"sklearn": "scikit-learn"}.get(name, name)
     return MissingExtraError(

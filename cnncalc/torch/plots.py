@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .tasks import Settings
+
+class RunSettings(Protocol):
+    """What a plot's title says of a run (tasks.Settings has it; plots does not import tasks)."""
+
+    batch_size: int
+    limit: int | None
 
 
 def _pyplot():
@@ -41,7 +46,7 @@ def coefficients(coef: np.ndarray, path: Path) -> Path:
     return path
 
 
-def loss_curves(histories: dict, path: Path, settings: Settings | None = None) -> Path:
+def loss_curves(histories: dict, path: Path, settings: RunSettings | None = None) -> Path:
     """Training loss (thin line: a point per tenth of an epoch; markers: the epoch's
     mean) and validation loss after each epoch (dashed), one colour per optimizer."""
     plt = _pyplot()

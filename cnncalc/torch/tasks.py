@@ -36,7 +36,7 @@ from ..stacks.matching import match_mlp, mlp_parameters
 from ..stacks.shapes import Shape
 from ..stacks.summary import summarize
 from ..stacks.zoo import get
-from . import TASKS, Task
+from . import TASKS, Reporter, Task
 from . import data as mnist_data
 from .build import StackModule, build_module
 from .train import History, evaluate, fit, pick_device
@@ -77,20 +77,6 @@ class ModelResult:
     optimizer: str = ""
     history: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
-
-
-class Reporter:
-    """What a run says while it works; the CLI shows it with rich, tests stay silent."""
-
-    def params(self, model: str, engine: int, torch_count: int, what: str = "torch") -> None: ...
-
-    def note(self, text: str) -> None: ...
-
-    def start(self, model: str, steps: int) -> None: ...
-
-    def step(self, model: str, epoch: int, done: int, text: str = "") -> None: ...
-
-    def stop(self, model: str) -> None: ...
 
 
 def _engine_params(stack: StackSpec) -> int:
