@@ -134,7 +134,7 @@ class Exact:
 
     def __init__(self, numerators: Any = None, denominator: int = 1, symbols: np.ndarray | None = None) -> None:
         if symbols is not None:
-            self.numerators, self.denominator, self.symbols = None, 1, symbols  # type: ignore[assignment]
+            self.numerators, self.denominator, self.symbols = None, 1, symbols  # type: ignore[assignment]  # symbolic: see the fields
             return
         if denominator <= 0:
             raise ValueError("the shared denominator must be positive")
@@ -272,7 +272,7 @@ class Exact:
         if self.is_symbolic:
             return Exact(symbols=data)
         out = Exact.__new__(Exact)
-        out.numerators, out.denominator, out.symbols = data, self.denominator, None  # type: ignore[assignment]
+        out.numerators, out.denominator, out.symbols = data, self.denominator, None  # type: ignore[assignment]  # see the fields
         return out
 
     @overload

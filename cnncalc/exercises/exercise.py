@@ -125,7 +125,7 @@ class Exercise:
         for outcome in outcomes:
             if isinstance(outcome, CnnCalcError):
                 raise outcome
-        return outcomes  # type: ignore[return-value]
+        return outcomes
 
     def reference_outcomes(self) -> list:
         """Each question's reference, or the error that stopped it: one broken
