@@ -217,8 +217,9 @@ class _Parser:
 
     def term(self) -> tuple[Value, Cost]:
         value, cost = self.unary()
-        while self.peek()[1] in ("*", "/", "×", "·"):
-            op = self.take()[1]
+        while self.peek()[1] in ("*", "/", "×", "·") or self.functions and self.peek()[0] == "name":
+            # with e and exp() a student writes 2e^-2 for 2*e^-2: a name right after a value multiplies
+            op = self.take()[1] if self.peek()[0] != "name" else "*"
             right, right_cost = self.unary()
             bits = cost.bits + right_cost.bits
             if op == "/":

@@ -12,7 +12,7 @@ values costs O(n) printing work instead of O(n^2).
 >>> formula_text(8 * (sympy.floor(N / 2 - sympy.Rational(1, 2)) + 1) ** 2)
 '8*(floor(N/2 - 1/2) + 1)**2'
 >>> formula_text(sympy.E / (sympy.E + sympy.exp(2)))
-'E/(E + exp(2))'
+'e/(e + exp(2))'
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ def _remembering_printer() -> Any:  # a sympy StrPrinter, made on first use
         """sympy's str printer that keeps the text of each sub-formula."""
 
         texts: dict = {}
+
+        def _print_Exp1(self, expr: Any, **kwargs: Any) -> str:
+            return "e"  # Euler's number as the course writes it (sympy's str printer says E)
 
         def _print(self, expr: Any, **kwargs: Any) -> str:
             if kwargs:

@@ -62,10 +62,10 @@ def activation_cells(result: ActivationResult, digits: int | None = None) -> tup
     >>> from cnncalc.activations import softmax
     >>> definitions, cells = activation_cells(softmax("1 2 3"))
     >>> definitions, cells.tolist()
-    ([], ['1/(1 + E + exp(2))', 'E/(1 + E + exp(2))', 'exp(2)/(1 + E + exp(2))'])
+    ([], ['1/(1 + e + exp(2))', 'e/(1 + e + exp(2))', 'exp(2)/(1 + e + exp(2))'])
     >>> definitions, cells = activation_cells(softmax(list(range(1, 13))))
     >>> definitions[0][:40], cells.tolist()[:2]
-    ('S = 1 + E + exp(2) + exp(3) + exp(4) + e', ['1/S', 'E/S'])
+    ('S = 1 + e + exp(2) + exp(3) + exp(4) + e', ['1/S', 'e/S'])
     """
     values = result.output.values()
     if digits is not None:

@@ -171,9 +171,9 @@ def test_act_digits_shows_the_exact_forms_and_their_decimals():
     # softmax(1 2 3) = e^i / (e + e^2 + e^3): 0.0900306, 0.244728, 0.665241 to 6 digits (math.exp, written here)
     result = run("act", "softmax", "1 2 3", "--digits", "6")
     assert result.exit_code == 0, result.output
-    assert "exp(2)/(1 + E + exp(2))" in result.output
+    assert "exp(2)/(1 + e + exp(2))" in result.output
     assert "0.0900306" in result.output and "0.244728" in result.output and "0.665241" in result.output
-    assert result.output.index("exp(2)/(1 + E + exp(2))") < result.output.index("0.665241")
+    assert result.output.index("exp(2)/(1 + e + exp(2))") < result.output.index("0.665241")
     # values that are their own decimals are not printed twice
     relu = run("act", "relu", "-3 2.5", "--digits", "3").output
     assert relu.count("2.5") == 1

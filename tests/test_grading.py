@@ -286,3 +286,54 @@ def test_an_exact_softmax_is_read_with_e_exp_and_ln(softmax, cross_entropy, expe
         assert graded["softmax"].status == "correct"
     else:
         assert graded["softmax"].status == "partial" and graded["softmax"].score == Fraction(4, 3)
+
+
+@pytest.mark.parametrize("exercise, question, answer, status, note", [
+    # numbers as students write them (found by the hand-written TA class of lecture 003 and GoogLeNet)
+    ("lecture003-classification", "input-units", "two", "correct", "read 'two' as 2"),
+    ("lecture003-classification", "prediction", "class 2 (+100)", "correct", "words before the number"),
+    ("lecture003-classification", "prediction", "not 2", "wrong", ""),
+    ("googlenet", "more_compute", "about 2.2×", "correct", "the factor 2.2"),
+    ("googlenet", "macs_alexnet", "7.24 × 10^8", "correct", "rounded to 3 significant figures"),  # 724,406,816
+    ("googlenet", "macs_alexnet", "7.2 × 10^8", "wrong", ""),  # 2 figures
+    ("lecture003-classification", "softmax", "0.09 0.245 0.665", "correct", ""),  # 0.0900 without its zeros
+    ("lecture003-classification", "softmax", "0.1 0.245 0.665", "partial", ""),  # 0.1 is not 0.0900
+    ("lecture003-classification", "softmax", "λ = (0.090, 0.245, 0.665)", "correct", "read as a label"),
+    # the channels asked, the whole output volume given (28x28x416: 192 + 64 + 128 + 32 channels)
+    ("googlenet", "naive_channels", "28x28x416", "correct", "read the channels (416)"),
+    ("googlenet", "naive_channels", "416", "correct", ""),
+    ("googlenet", "naive_channels", "28x28x256", "wrong", ""),
+    # text: a bracket is a remark of its own, so 'none' does not negate what it says
+    ("lecture003-classification", "hidden-units", "none needed (it's a hyperparameter)", "correct", ""),
+    ("lecture003-classification", "hidden-units", "as many as we like", "correct", ""),
+    ("lecture003-classification", "hidden-units", "10", "wrong", ""),
+])
+def test_notations_of_the_ta_class(exercise, question, answer, status, note):
+    grader = Grader(load_exercise(ROOT / "exercises" / f"{exercise}.yaml"))
+    graded = {q.id: q for q in grader.grade({question: answer}).questions}[question]
+    assert graded.status == status, graded.feedback
+    assert note in graded.feedback
+
+
+def test_mistakes_of_losses_and_of_precise_answers():
+    lecture = Grader(load_exercise(ROOT / "exercises" / "lecture003-classification.yaml"))
+    graded = {q.id: q for q in lecture.grade({"batch-loss": "0.6472", "prediction": "3"}).questions}
+    # 0.4076 + 0.2395 (the two losses summed): the exercise's method mark is half of 2 points
+    assert graded["batch-loss"].status == "partial" and graded["batch-loss"].score == 1
+    assert "summed" in graded["batch-loss"].feedback
+    assert graded["prediction"].status == "wrong" and "counted the classes from 1" in graded["prediction"].feedback
+    googlenet = Grader(load_exercise(ROOT / "exercises" / "googlenet.yaml"))
+    # 6,998,552 (the paper's GoogLeNet) is not torchvision's 6,624,904 without its fc bias (6,623,904),
+    # though all three are 7M at the question's 1 significant figure
+    graded = {q.id: q for q in googlenet.grade({"params_torchvision": "6,998,552", "loss": "x"}).questions}
+    assert graded["params_torchvision"].status == "wrong"
+    assert "forgot the bias" not in graded["params_torchvision"].feedback
+
+
+def test_an_id_that_is_the_first_word_of_one_question_is_that_question():
+    from cnncalc.grading.grader import match_answers
+
+    matched, notes = match_answers(["task", "loss-function"], {"loss": "cross-entropy"})
+    assert matched == {"loss-function": "cross-entropy"} and "graded as 'loss-function'" in notes[0]
+    matched, notes = match_answers(["loss-function", "loss-value"], {"loss": "cross-entropy"})
+    assert matched == {} and "not graded" in notes[0]

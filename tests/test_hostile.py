@@ -136,7 +136,7 @@ def symbolic_conv_json() -> str:
 
 def no_numpy_warning(stdout, stderr):
     assert "Warning" not in stderr and stderr.strip() == ""
-    assert json_of(stdout)["output"][0] == "exp(999998)/(1 + E + exp(999998))"
+    assert json_of(stdout)["output"][0] == "exp(999998)/(1 + e + exp(999998))"
 
 
 def invalid_answer(stdout, stderr):

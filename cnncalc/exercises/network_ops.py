@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ..geometry import Size
     from ..stacks.grammar import StackSpec
 
-VALUES = ("output", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
+VALUES = ("output", "channels", "units", "weights", "biases", "params", "trainable", "non_trainable", "macs", "memory",
           "receptive_field", "jump", "fc_params", "table")
 OPTIONS = ("of", "layer", "value", "no_bias", "convention", "no_padding")
 FORMULA_KEY = {"output": "output", "units": "units", "weights": "params", "biases": "params", "params": "params",
@@ -153,6 +153,8 @@ def _layer_fact(summary: StackSummary, row: Row, value: str) -> Answer:
     steps += [f"{name}: {text}" for name, text in row.formulas if name == key]
     if value == "output":
         return Answer("shape", _shape(row.output), tuple(steps), row)
+    if value == "channels":
+        return Answer("number", row.output.channels, tuple(steps), row)
     if value in ("receptive_field", "jump"):
         if row.rf is None:
             raise SpecError(f"layer {row.name} has no spatial receptive field (its output is flat); ask for the "
@@ -177,6 +179,10 @@ def _total_fact(summary: StackSummary, value: str) -> Answer:
     rows = summary.rows
     if value == "output":
         return Answer("shape", _shape(summary.output), (f"{summary.input.text()} -> {summary.output.text()}",), summary)
+    if value == "channels":
+        return Answer("number", summary.output.channels,
+                      (f"{summary.input.text()} -> {summary.output.text()}: {fmt(summary.output.channels)} channels",),
+                      summary)
     if value in ("receptive_field", "jump"):
         spatial = [r for r in rows if r.rf is not None]
         if not spatial:

@@ -45,7 +45,8 @@ NEGATIONS = ("not", "no", "never", "isnt", "isn't", "arent", "aren't", "doesnt",
              "rather than", "instead of", "other than", "nothing like", "opposite of")
 HEDGES = ("maybe", "perhaps", "possibly", "probably", "might", "could", "guess", "unsure", "not sure", "either",
           "likely", "unclear", "or so", "i think", "i believe", "kind of", "sort of")
-CLAUSE_BREAKS = r"[,;.!:]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bthough\b|\byet\b|\bso\b"
+# a bracket opens a remark of its own: "none needed (it is a hyperparameter)"
+CLAUSE_BREAKS = r"[,;.!:()]|\bbut\b|\bhowever\b|\bwhereas\b|\bwhile\b|\balthough\b|\bthough\b|\byet\b|\bso\b"
 NEGATION_WINDOW = 4  # words before a term in which a negation applies
 
 

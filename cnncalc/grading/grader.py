@@ -458,7 +458,9 @@ def _closest_id(key: str, open_ids: list[str]) -> str | None:
     allowed = 1 if len(typed) <= 5 else 2
     distances = sorted((edit_distance(typed, _normal_id(q)), q) for q in open_ids)
     if not distances or distances[0][0] > allowed:
-        return None
+        # 'loss' for 'loss-function': the first words of exactly one question's id
+        starting = [q for q in open_ids if len(typed) >= 3 and _normal_id(q).startswith(typed + "-")]
+        return starting[0] if len(starting) == 1 else None
     if len(distances) > 1 and distances[1][0] == distances[0][0]:
         return None  # two questions equally close: the grader cannot know which
     return distances[0][1]
@@ -512,6 +514,8 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
         return QuestionGrade(question.id, Fraction(0), points, "error", "",
                              f"error: this question cannot be graded ({prepared.error})", typed=typed)
     reading = read_student(reference, raw)
+    if _asks_channels(question):
+        reading = _channels_of_shape(reading, raw) or reading
     if reading.invalid:
         return QuestionGrade(question.id, Fraction(0), points, "invalid", "", f"invalid: {reading.invalid}",
                              typed=typed)
@@ -662,11 +666,13 @@ def _precise(reference: Answer, item: Interpretation, question: Question) -> Com
 def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
     """Whether ``given`` is ``exact`` correctly rounded to ``digits`` (at least ``least``)
     significant figures; ``exact`` may be a closed form such as log(e + e^2 + e^3) - 3."""
-    if not isinstance(digits, int) or digits < least or not isinstance(given, (int, Fraction)):
+    if not isinstance(digits, int) or not isinstance(given, (int, Fraction)):
         return False
     value = exact_decimal(exact)
     if value is None:
         return False
+    # 0.09 for 0.0900306: the 3-figure rounding 0.0900 with its trailing zeros left out
+    digits = max(digits, least)
     # a float printed in full (2.3333333333333335) carries 15 good figures, not 17
     digits = min(digits, FLOAT_FIGURES)
     return round_significant(value, digits) == round_significant(Fraction(given), digits)
@@ -698,6 +704,33 @@ def _rounded_number(exact: object, item: Interpretation, question: Question, typ
             and isinstance(given, (int, Fraction)) and round_significant(Fraction(exact), 2) == given:
         return Comparison(True, Fraction(1), f"the slides' rounding of {exact:,} (2 significant figures)")
     return None
+
+
+def _asks_channels(question: Question) -> bool:
+    """A question whose reference is a network's or layer's number of output channels."""
+    compute = question.compute
+    return isinstance(compute, dict) and isinstance(compute.get("network"), dict) \
+        and compute["network"].get("value") == "channels"
+
+
+_SHAPE_LIKE = re.compile(r"\d\s*[x×,]\s*\d")
+
+
+def _channels_of_shape(reading: Reading, raw: object) -> Reading | None:
+    """'28x28x416' or '(416, 28, 28)' where the channels were asked: the student gave the whole
+    output volume, which names them (HWC: the last size; CHW: the first when the other two are equal)."""
+    if not _SHAPE_LIKE.search(reading.typed):
+        return None
+    shaped = read_student(Answer("shape", None), raw)
+    if not shaped.interpretations:
+        return None
+    sizes = tuple(shaped.interpretations[0].answer.value)
+    if len(sizes) < 2:
+        return None
+    channels = sizes[0] if len(sizes) == 3 and sizes[1] == sizes[2] and sizes[0] != sizes[1] else sizes[-1]
+    shown = "x".join(map(str, sizes))
+    return Reading((Interpretation(Answer("number", channels), f"read the channels ({channels}) of {shown}"),),
+                   typed=reading.typed)
 
 
 def _course_rounding(question: Question) -> bool:
@@ -733,6 +766,9 @@ def _rounded_cells(reference: Answer, item: Interpretation, question: Question, 
 
 def _matches(mistaken: Answer, item: Interpretation, question: Question) -> bool:
     """Whether a reading equals a mistaken reference (a decimal may be that value rounded)."""
+    precise = _precise(mistaken, item, question)
+    if precise is not None:  # 6,998,552 claims 7 figures: not the 6,623,904 of a mistake, though both are ~7M
+        return precise.correct
     try:
         if compare(mistaken, item.answer, question.tolerance, question.accept, question.keywords).correct:
             return True

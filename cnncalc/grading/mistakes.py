@@ -124,7 +124,16 @@ def _network_rules(params: dict) -> Iterator[Rule]:
         yield _with(no_padding=True), "forgot the padding ('valid' where the layer pads, e.g. 'same')", False
 
 
-RULES = {"conv": _conv_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
+def _loss_rules(params: dict) -> Iterator[Rule]:
+    if params.get("value", "loss") == "prediction":
+        if not params.get("one_based"):
+            yield _with(one_based=True), "counted the classes from 1: here they are counted from 0, as torch does"
+        return
+    if params.get("reduction", "mean") == "mean":
+        yield _with(reduction="sum"), "summed the examples' losses instead of taking their mean (L = (1/n) sum ...)"
+
+
+RULES = {"conv": _conv_rules, "loss": _loss_rules, "pool": _pool_rules, "output_size": _output_size_rules, "network": _network_rules}
 
 
 def _derived(reference: Answer, compute: dict) -> list[tuple[Answer, str]]:

@@ -42,6 +42,10 @@ from fractions import Fraction
 
 MULTIPLIERS = {"thousand": 10**3, "thousands": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "mio": 10**6,
                "m": 10**6, "mil": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9, "g": 10**9}
+NUMBER_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NEGATION = re.compile(r"\b(?:not|no|never|without|isn't|except)\b", re.I)
 ZERO_WORDS = re.compile(r"^(none|zero|nothing|nil|no(ne)?\s+[a-z ]+|0\s+[a-z ]+|there\s+are\s+(none|no\s+[a-z ]+))$")
 _UNICODE = {"\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-",
             "\u00d7": "*", "\u22c5": "*", "\u00b7": "*", "\u2217": "*", "\u2715": "*",
@@ -134,6 +138,8 @@ def number_candidates(text: str) -> list[Candidate]:
     lowered = text.lower().strip()
     if ZERO_WORDS.match(lowered):
         add("0", f"read '{text}' as 0")
+    if lowered.rstrip(".") in NUMBER_WORDS:
+        add(str(NUMBER_WORDS[lowered.rstrip(".")]), f"read '{text}' as {NUMBER_WORDS[lowered.rstrip('.')]}")
     final, working = split_working(text)
     if working:
         for c in number_candidates(final):
@@ -150,6 +156,14 @@ def number_candidates(text: str) -> list[Candidate]:
         add(_products(text), "")
         if len(factors) >= 2 and len(set(factors)) == 1:
             add(factors[0], f"read {text} as a square of side {factors[0]}")
+    times = re.fullmatch(r"(.*\d)\s*[xX*]", text)
+    if times:  # 2.2x, 2.2×: a factor, written with its times sign
+        add(times.group(1), f"read {text} as the factor {times.group(1)}")
+    leading = re.fullmatch(r"([A-Za-z][A-Za-z .\-]*[A-Za-z])(?:\s*[:=]\s*|\s+)([+-]?\d.*)", text)
+    if leading and not _NEGATION.search(leading.group(1)):  # class 2, layer count 5
+        for c in number_candidates(leading.group(2)):
+            add(c.text, f"the words before the number ('{leading.group(1)}') dropped" + (f"; {c.note}" if c.note else ""),
+                c.scale)
     mixed = re.fullmatch(r"([+-]?\d+)\s+(\d+)\s*/\s*(\d+)", text)
     if mixed:
         whole, num, den = mixed.groups()
@@ -253,6 +267,10 @@ def matrix_text(text: str) -> MatrixText:
     for old, new in _UNICODE.items():
         text = text.replace(old, new if new != "*" else " ")
     text = re.sub(r"^\s*\$+|\$+\s*$", "", text)
+    label = re.match(r"\s*[^\W\d][^=\d\n]{0,30}=(?!=)", text)
+    if label and re.search(r"\d", text[label.end():]):  # λ = (0.090, 0.245, 0.665), Y = [...]
+        notes.append(f"'{label.group(0).strip()}' read as a label")
+        text = text[label.end():]
     latex = _LATEX_MATRIX.search(text)
     if latex:
         factor = clean(text[:latex.start()].strip().rstrip("*").strip())[0]
@@ -297,10 +315,13 @@ def significant_digits(text: str) -> int | None:
 
     >>> significant_digits("97.11"), significant_digits("0.0450"), significant_digits("55"), significant_digits("62.4M")
     (4, 3, None, 3)
-    >>> significant_digits("138M"), significant_digits("35K")
-    (3, 2)
+    >>> significant_digits("138M"), significant_digits("35K"), significant_digits("7.24*10^8")
+    (3, 2, 3)
     """
     text = str(text).strip()
+    scientific = re.fullmatch(r"[+-]?(\d*\.\d+|\d+)\s*[*xX]\s*10\s*(?:\^|\*\*)\s*\(?[+-]?\d+\)?", text)
+    if scientific:  # 7.24 x 10^8: the figures of the mantissa
+        return significant_digits(scientific.group(1)) if "." in scientific.group(1) else None
     suffixed = re.fullmatch(r"[+-]?(\d+)\s*[KkMmGgBb]", text)
     if suffixed:  # 138M: a rounded count, as many figures as written (138: 3)
         digits = suffixed.group(1).lstrip("0").rstrip("0")
