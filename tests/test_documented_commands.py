@@ -22,6 +22,10 @@ from cnncalc.cli import COMMANDS, main
 
 from .helpers import REAL, write_fake_mnist
 
+# ~140 commands run as written (15 s): the README's test command runs them, the quick loop leaves them out;
+# one worker runs them all, as they share the module's folder (pytest-xdist --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_documented_commands")]
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

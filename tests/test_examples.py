@@ -1,5 +1,5 @@
 """examples/answers: a right, a wrong and a sloppy answer file for two exercises, graded as the
-README says; and every command of the README's grading and export sections, run as written."""
+README says; and what the grading and export sections of the README leave behind (their commands run as written)."""
 
 import re
 import shlex
@@ -12,6 +12,9 @@ from click.testing import CliRunner
 from cnncalc.cli import main
 from cnncalc.exercises.exercise import load_exercise
 from cnncalc.grading.grader import grade_paths
+
+# the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_examples")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "answers"
@@ -73,6 +76,9 @@ def _commands(section: str) -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.startswith("cnncalc ")]
 
 
+# every README command and --help example also runs in tests/test_documented_commands.py; this one checks
+# what the grading and export sections leave behind
+@pytest.mark.slow
 @pytest.mark.parametrize("section", ["Grading (`cnncalc grade`)", "Exports for learning platforms"])
 def test_readme_commands_run_as_written(section, tmp_path, monkeypatch):
     for name in ("exercises", "examples"):
@@ -87,13 +93,3 @@ def test_readme_commands_run_as_written(section, tmp_path, monkeypatch):
     if section.startswith("Exports"):
         assert {p.name for p in tmp_path.iterdir()} >= {"autograder.zip", "quiz.xml", "cnncalc-canvas-qti.zip",
                                                         "pl-course", "sheets"}
-
-
-def test_export_help_examples_run(tmp_path, monkeypatch):
-    for name in ("exercises", "examples"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    monkeypatch.chdir(tmp_path)
-    text = CliRunner().invoke(main, ["export", "--help"]).output
-    for line in [line.strip() for line in text.splitlines() if line.strip().startswith("cnncalc export")]:
-        result = CliRunner().invoke(main, shlex.split(line)[1:])
-        assert result.exit_code == 0, (line, result.output)

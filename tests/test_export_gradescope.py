@@ -19,6 +19,9 @@ from cnncalc.export.gradescope import build_autograder, run_autograder
 from cnncalc.export.roster import read_roster, student_seed, variant
 from tests.export_helpers import typed_answer
 
+# the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_export_gradescope")
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_SEED = 2026
 

@@ -29,6 +29,9 @@ from cnncalc.export.sheets import write_sheets
 from cnncalc.render import format_value
 from tests.export_helpers import constant, typed_answer, typed_value
 
+# the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_export_platforms")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = [load_exercise(p) for p in exercise_files(ROOT / "exercises")]
 SEEDS = [3, 4]

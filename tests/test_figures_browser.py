@@ -16,6 +16,9 @@ from cnncalc.cli import main
 
 from .chromium import WHY_SKIPPED, Browser, BrowserUnavailable, find_chromium
 
+# the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_figures_browser")
+
 SHEET_Q1 = ("20 35 35 35 35 20; 29 46 44 42 42 27; 16 25 21 19 19 12; 66 120 116 154 114 62; "
             "74 216 174 252 172 112; 70 210 170 250 170 110")
 

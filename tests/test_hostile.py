@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_hostile")
+
 REPO = Path(__file__).resolve().parents[1]
 HANG_SECONDS = 90  # far above any case's time on a loaded 2-core machine
 MEMORY_LIMIT = 4 << 30

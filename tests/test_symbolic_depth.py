@@ -3,6 +3,7 @@
 integer b), so every layer's size stays one floor deep, and the formulas stay
 right: substituted, they equal the stack computed with numbers."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def test_sizes_of_deep_stacks_keep_one_floor_and_equal_the_numbers(layers):
     _check_against_numbers(symbolic, layers)
 
 
+@pytest.mark.slow  # 25 deep stacks with ceil-mode pooling, each checked at 15 sizes (5-10 s)
 @DEEP
 @given(deep_layers(ceil=True))
 def test_deep_stacks_with_ceil_mode_equal_the_numbers(layers):
