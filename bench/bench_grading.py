@@ -65,7 +65,8 @@ def _best(command: list[str], repeat: int = 3) -> float:
         start = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True)
         runs.append(time.perf_counter() - start)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        # 1: graded, with some unreadable answers in the mix (each an invalid question)
+        assert done.returncode in (0, 1), done.stdout[-2000:] + done.stderr[-2000:]
     return min(runs)
 
 
