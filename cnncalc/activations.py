@@ -30,7 +30,7 @@ from .display import NotebookDisplay
 from .errors import ShapeError
 from .expr import Value, parse_scalar
 from .layout import LAYOUTS, Layout
-from .limits import MAX_SYMBOLIC_TERMS, check_count
+from .limits import MAX_SOFTMAX_TERMS, check_count
 from .readers import MatrixSource, read_matrix, read_vector
 from .values import INT64_SAFE, Exact, add_bias, max_abs, scale
 
@@ -110,7 +110,7 @@ def _along_last_axis(input: MatrixSource) -> Exact:
     if x.ndim == 0:
         x = x.reshape(1)
     # every value's expression names the whole row: n values print n^2 terms
-    check_count(x.size * x.shape[-1], MAX_SYMBOLIC_TERMS, f"softmax over rows of {x.shape[-1]:,} values",
+    check_count(x.size * x.shape[-1], MAX_SOFTMAX_TERMS, f"softmax over rows of {x.shape[-1]:,} values",
                 "use shorter rows", unit="terms")
     return x
 

@@ -30,6 +30,9 @@ MAX_EXPLAINED_TERMS = 200_000
 MAX_SYMBOLIC_VALUES = 20_000
 #: terms of one result built with sympy (a convolution, pooling or dense layer over symbols)
 MAX_SYMBOLIC_TERMS = 200_000
+#: softmax and log-softmax: values x row length (each value's JSON names its whole row; the terminal names
+#: the row's sum once); a row of 1,000 values is 1,000,000
+MAX_SOFTMAX_TERMS = 2_000_000
 
 
 def check_count(count: int, limit: int, what: str, fix: str = "", unit: str = "values") -> None:

@@ -223,7 +223,7 @@ CASES = [
     Case("softmax-1000000", ["act", "softmax", "1000000 2 3", "--json", "--digits", "5"], (0,), check=no_numpy_warning),
     Case("max-pool-symbols-12x12", ["pool", SYMBOLS_12, "--window", "3", "--stride", "1", "--json"], (0,)),
     Case("symbolic-conv-piped-to-pool", ["pool", "-", "--json"], (0,), stdin=symbolic_conv_json),
-    Case("softmax-row-1000", ["act", "softmax", " ".join(["1"] * 1000)], words=("limit", "shorter rows")),
+    Case("softmax-row-2000", ["act", "softmax", " ".join(["1"] * 2000)], words=("limit", "shorter rows")),
     Case("layer-name-formula", ["shape", "10x10x3 -> relu name =HYPERLINK(x)", "--csv"], words=("not a plain name",)),
     Case("data-folder-is-a-file", ["data", "mnist", "afile", "--timeout", "0.01"], files={"afile": "x"},
          words=("is a file",)),
