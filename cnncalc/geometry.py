@@ -115,7 +115,21 @@ def _round_symbolic(x: sympy.Expr, rounding: type[sympy.Function]) -> sympy.Expr
     rest = [t for t in terms if not surely_integer(t)]
     if not rest:
         return x
-    return sympy.Add(*whole, rounding(sympy.Add(*rest), evaluate=False))
+    if not whole:  # nothing to take out: x itself is the argument (summing its terms again costs a sympy pass)
+        return _known_integer(rounding(x, evaluate=False))
+    return sympy.Add(*whole, _known_integer(rounding(sympy.Add(*rest), evaluate=False)))
+
+
+def _known_integer(rounded: sympy.Expr) -> sympy.Expr:
+    """A floor or ceiling of a real size, told that it is an integer (so finite
+    and real).  Asked later whether it is infinite, as every power and
+    product of it does, sympy would otherwise derive that from the sign of the
+    argument: milliseconds per layer, for a fact true of every such term.
+    Only what holds for any real argument is set, never a sign."""
+    facts = rounded.default_assumptions.copy()
+    facts.deduce_all_facts({"integer": True})
+    rounded._assumptions = facts  # the instance's fact cache, where sympy keeps what it derives
+    return rounded
 
 
 def _absorb_inner(a: sympy.Expr, b: Size, rounding: type[sympy.Function]) -> sympy.Expr:
@@ -131,7 +145,8 @@ def _absorb_inner(a: sympy.Expr, b: Size, rounding: type[sympy.Function]) -> sym
     rest = [t for t in terms if t is not inner[0]]
     if not all(surely_integer(t) for t in rest):
         return a
-    return inner[0].args[0] + sum(rest)
+    whole = sum(rest)
+    return inner[0].args[0] + whole if whole != 0 else inner[0].args[0]
 
 
 def surely_integer(x: sympy.Expr) -> bool:
@@ -222,13 +237,39 @@ def output_size(
     2
     """
     before, after = (padding, padding) if not isinstance(padding, tuple) else padding
-    span = n + before + after - effective_kernel(kernel, dilation)
+    span = _shifted(n, before + after - effective_kernel(kernel, dilation))
     if not ceil_mode:
-        return floor_div(span, stride) + 1
-    out = ceil_div(span, stride) + 1
+        return _plus_one(floor_div(span, stride))
+    out = _plus_one(ceil_div(span, stride))
     if _is_int(out, n, before) and (out - 1) * stride >= n + before:
         out -= 1
     return out
+
+
+def _shifted(n: Size, whole: Size) -> Size:
+    """n + whole, the numbers added first: a symbolic size that ends in a whole
+    number (floor(N/2 - 1/2) + 1) takes it without a sympy sum where they cancel,
+    as they do for every 3x3 pad-1 layer."""
+    if isinstance(n, int) or not isinstance(whole, int) or not n.is_Add:
+        return n + whole
+    constant, rest = n.as_coeff_Add()
+    return rest if constant + whole == 0 else n + whole
+
+
+def _plus_one(size: Size) -> Size:
+    """size + 1.  A lone floor or ceiling plus one is sympy's sum (number first)
+    written directly: sympy's general sum would sort and collect two terms."""
+    if isinstance(size, int) or not isinstance(size, _rounding_classes()):
+        return size + 1
+    import sympy
+
+    return sympy.Add._from_args((sympy.S.One, size))
+
+
+def _rounding_classes() -> tuple[type, ...]:
+    import sympy
+
+    return (sympy.floor, sympy.ceiling)
 
 
 def unfloored_output_size(

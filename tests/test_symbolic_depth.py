@@ -89,3 +89,49 @@ def _check_against_numbers(symbolic, layers):
         assert substituted.output == numeric.output
         checked += 1
     return checked
+
+
+def _plain_product(*factors):
+    import sympy
+
+    result = sympy.Integer(1)
+    for factor in factors:
+        result = result * factor  # sympy's own evaluation, one factor at a time
+    return result
+
+
+@DEEP
+@given(deep_layers(ceil=False), st.sampled_from(["square", "rectangle", "channels"]))
+def test_the_shortcuts_give_sympys_own_forms(layers, kind):
+    """units, MACs, memory and totals are built without sympy's simplification
+    pass (shapes.times, shapes.product); they must be the very expressions
+    sympy's own products and sums give, so comparisons and printing agree."""
+    import sympy
+
+    n, m, c = symbol("N"), symbol("M"), symbol("C")
+    spatial, channels = {"square": ((n, n), 2), "rectangle": ((n, m), 2), "channels": ((n, n), c)}[kind]
+    summary = summarize(Shape(spatial, channels), layers, Context())
+    for row in summary.rows:
+        for size in map(sympy.sympify, (*row.output.spatial, row.units, row.macs)):
+            assert size.is_Atom or size == size.func(*size.args), (row.name, size)  # canonical: rebuilt, the same
+        assert row.units == _plain_product(*row.output.spatial, row.output.channels), row.name
+        assert row.memory_bytes == _plain_product(row.units, 4), row.name
+        assert row.fc_equivalent is None or row.fc_equivalent == _plain_product(
+            row.output.units, row.input.units + row.dense_bias), row.name
+        layer = row.spec
+        if isinstance(layer, Conv):
+            k = layer.kernel[0] * layer.kernel[1]
+            assert row.macs == _plain_product(row.units, k, row.input.channels), row.name
+    stored = [r.units for r in summary.rows if not r.in_place]
+    assert summary.total_memory_values == sum(stored, sympy.Integer(0)) + summary.input.units
+    assert summary.total_macs == sum((r.macs for r in summary.rows), sympy.Integer(0))
+
+
+def test_a_floor_is_told_only_that_it_is_an_integer():
+    """geometry._known_integer presets one fact; a sign stays sympy's to derive
+    (floor(N/2 - 3/2) is -1 for N = 1)."""
+    n = symbol("N")
+    size = floor_div(n - 3, 2)
+    assert size.is_integer and size.is_finite and not size.is_infinite
+    assert size.is_nonnegative is None
+    assert (size ** 2).is_nonnegative

@@ -150,7 +150,7 @@ def network_fact(params: dict, scope: Scope, path: str) -> Answer:
 def _layer_fact(summary: StackSummary, row: Row, value: str) -> Answer:
     steps = [f"{row.name} ({row.type}): {row.input.text()} -> {row.output.text()}"]
     key = FORMULA_KEY.get(value)
-    steps += [f"{name}: {text}" for name, text in row.formulas if name == key]
+    steps += [f"{name}: {text}" for name, text in row.formulas.items() if name == key]
     if value == "output":
         return Answer("shape", _shape(row.output), tuple(steps), row)
     if value == "channels":
@@ -165,7 +165,8 @@ def _layer_fact(summary: StackSummary, row: Row, value: str) -> Answer:
         return Answer("number", number, tuple(steps), row)
     if value == "fc_params":
         steps.append(f"a dense layer from {fmt(row.input.units)} inputs to {fmt(row.output.units)} outputs: "
-                     f"{fmt(row.output.units)} x ({fmt(row.input.units)} + 1) = {fmt(row.fc_equivalent)}")
+                     f"{fmt(row.output.units)} x ({fmt(row.input.units)}{' + 1' if row.dense_bias else ''}) = "
+                     f"{fmt(row.fc_equivalent)}")
         return Answer("number", row.fc_equivalent, tuple(steps), row)
     number = {"units": row.units, "weights": row.weights, "biases": row.biases, "params": row.params,
               "trainable": row.trainable, "non_trainable": row.non_trainable, "macs": row.macs,

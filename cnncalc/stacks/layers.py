@@ -27,10 +27,10 @@ AlexNet's CONV1 (exercise sheet, Q2):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, get_args
+from typing import Literal, TypeAlias, get_args
 
 from ..errors import ShapeError
 from ..formula_text import formula_text
@@ -50,7 +50,7 @@ from ..geometry import (
     transposed_output_size_text,
     unfloored_output_size,
 )
-from .shapes import Shape, fmt, is_int, product, term
+from .shapes import Shape, fmt, is_int, product, term, times
 
 ActivationName = Literal[
     "relu", "relu6", "leakyrelu", "prelu", "elu", "selu", "gelu", "silu", "swish",
@@ -103,6 +103,47 @@ class Window:
 GLOBAL: Literal["global"] = "global"  # the layer sees every position (global pooling, dense after flatten)
 
 
+FormulaEntry: TypeAlias = "str | Callable[[], str]"
+
+
+class Formulas(Mapping[str, str]):
+    """A layer's formulas with their numbers, by what they give ("output",
+    "units", "params", "macs"), in order; each is written out when first read.
+
+    Writing a symbolic size costs sympy about a millisecond, and a table shows
+    only the params formula: a 150-layer stack in N would spend most of its
+    time on text nobody asked for.  An entry is a string, or a function that
+    writes it.
+
+    >>> f = Formulas(("output", lambda: "(227 - 11)/4 + 1 = 55"), ("params", "0"))
+    >>> f["output"], list(f), dict(f) == {"output": "(227 - 11)/4 + 1 = 55", "params": "0"}
+    ('(227 - 11)/4 + 1 = 55', ['output', 'params'], True)
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, *entries: tuple[str, FormulaEntry]) -> None:
+        self._entries: dict[str, FormulaEntry] = dict(entries)
+
+    def __getitem__(self, label: str) -> str:
+        entry = self._entries[label]
+        if not isinstance(entry, str):
+            entry = self._entries[label] = entry()
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.items()))
+
+    def __repr__(self) -> str:
+        return f"Formulas({tuple(self.items())!r})"
+
+
 @dataclass(frozen=True)
 class Effect:
     """What a layer does to its input."""
@@ -113,10 +154,11 @@ class Effect:
     non_trainable: Size = 0
     macs: Size = 0
     window: Window | Literal["global"] | None = None  # None: position-wise; Window; or GLOBAL
-    formulas: tuple[tuple[str, str], ...] = ()  # (what, formula): ("output", "(55 - 3 + 2*0)/2 + 1 = 27")
+    formulas: Formulas = Formulas()  # ("output", "(55 - 3 + 2*0)/2 + 1 = 27"), ...
     warnings: tuple[str, ...] = ()
     in_place: bool = False  # activation, dropout, flatten: no new stored values
     jump_divisor: Size | tuple[Size, ...] = 1  # transposed convolution: output cells are 1/s apart
+
 
 
 # --------------------------------------------------------------------------- helpers
@@ -160,12 +202,13 @@ def _join_axes(names: Sequence[str], formulas: Sequence[str]) -> str:
     return "; ".join(f"{name}: {text}" for name, text in zip(names, formulas))
 
 
-def _fit_warning(where: str, what: str, size: str, n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, out: Size,
+def _fit_warning(where: str, what: str, spatial: Sequence[Size], n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, out: Size,
                  ceil_mode: bool) -> str | None:
     """The course's "doesn't fit!": (N + 2P - F)/S is not whole."""
-    span = n + pad.before + pad.after - effective_kernel(k, d)
+    span = n + (pad.before + pad.after - effective_kernel(k, d))
     if not is_int(span, s) or span % s == 0:
         return None
+    size = _dims(spatial)  # written only for a warning: a symbolic size costs sympy a millisecond to print
     value = unfloored_output_size(n, k, s, pad, d)
     # the two largest strides below s that fit (searched only where that is quick)
     strides = [t for t in range(max(1, s - 10_000), s) if span % t == 0]
@@ -191,14 +234,14 @@ class Slide:
     stride: tuple[Size, ...]
     dilation: tuple[Size, ...]
     padding: tuple[AxisPadding, ...]
-    formula: str  # the output-size formula with its numbers ("height: ...; width: ..." where axes differ)
+    formula: Callable[[], str]  # writes the output-size formula with its numbers ("height: ...; width: ..." where axes differ)
     warnings: tuple[str, ...]  # the windows that do not tile their axis
     window: Window  # for receptive fields
 
 
 def _slide_axis(n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, axis: str, ceil_mode: bool, pool: bool,
-                kernel_text: str) -> tuple[Size, str]:
-    """One axis of :func:`_slide`: the output size and its formula."""
+                kernel_text: str) -> tuple[Size, Callable[[], str]]:
+    """One axis of :func:`_slide`: the output size, and what writes its formula."""
     if pool:  # torch pools whenever at least one window results (ceil mode may allow a partial one)
         check_window(1, k, s, AxisPadding(k * d, 0), d, axis_name=axis)
     else:
@@ -220,7 +263,7 @@ def _slide_axis(n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, axis: str,
         import sympy
 
         out = sympy.Min(out - 1, floor_div(n + pad.before - 1, s)) + 1
-    return out, f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}"
+    return out, lambda: f"{output_size_text(n, k, s, pad, d, ceil_mode)} = {formula_text(out)}"
 
 
 def _slide(x: Shape, kernel: Size | tuple, stride: Size | tuple, padding: Size | tuple | str,
@@ -235,11 +278,15 @@ def _slide(x: Shape, kernel: Size | tuple, stride: Size | tuple, padding: Size |
     try:
         pads = resolve_padding(padding, x.spatial, ks, ss, ds)
         outs, formulas, warnings = [], [], []
+        done: dict[tuple, tuple[Size, Callable[[], str]]] = {}
         for n, k, s, pad, d, axis in zip(x.spatial, ks, ss, pads, ds, _axis_names(x)):
-            out, formula = _slide_axis(n, k, s, pad, d, axis, ceil_mode, pool, _dims(ks))
+            key = (n, k, s, pad, d)
+            if key not in done:  # a square input's width repeats its height's arithmetic (sympy's, when symbolic)
+                done[key] = _slide_axis(n, k, s, pad, d, axis, ceil_mode, pool, _dims(ks))
+            out, formula = done[key]
             outs.append(out)
             formulas.append(formula)
-            warn = _fit_warning(where, f"{what} {_dims(ks)}", _dims(x.spatial), n, k, s, pad, d, out, ceil_mode)
+            warn = _fit_warning(where, f"{what} {_dims(ks)}", x.spatial, n, k, s, pad, d, out, ceil_mode)
             if warn and warn not in warnings:
                 warnings.append(warn)
     except ShapeError as error:
@@ -247,7 +294,9 @@ def _slide(x: Shape, kernel: Size | tuple, stride: Size | tuple, padding: Size |
     if warnings and ctx.strict:
         raise ShapeError(warnings[0] + " (--strict makes this an error)")
     window = Window(tuple(effective_kernel(k, d) for k, d in zip(ks, ds)), ss, tuple(p.before for p in pads))
-    return Slide(tuple(outs), ks, ss, ds, pads, _join_axes(_axis_names(x), formulas), tuple(warnings), window)
+    names = _axis_names(x)
+    return Slide(tuple(outs), ks, ss, ds, pads, lambda: _join_axes(names, [write() for write in formulas]),
+                 tuple(warnings), window)
 
 
 def _half(kernel: PerAxis) -> Size | str:
@@ -331,12 +380,12 @@ class Conv:
         params = f"{term(self.filters)} x ({inner}) = {fmt(weights + biases)}"
         if g != 1:
             params += f"  ({term(cin)} channels / {term(g)} groups = {term(depth[-1])} per filter)"
-        macs = out.units * per_filter
-        formulas = (
+        macs = times(per_filter, out.units)
+        formulas = Formulas(
             ("output", slide.formula),
-            ("units", _units_formula(out)),
+            ("units", lambda: _units_formula(out)),
             ("params", params),
-            ("macs", f"{_mul(out.dims())} x ({_mul(depth)}) = {fmt(macs)}"),
+            ("macs", lambda: f"{_mul(out.dims())} x ({_mul(depth)}) = {fmt(macs)}"),
         )
         return Effect(out, weights, biases, 0, macs, slide.window, formulas, slide.warnings)
 
@@ -396,7 +445,7 @@ class ConvTranspose:
         biases = self.filters if self.bias and ctx.bias else 0
         macs = x.units * per_in
         window = Window(tuple(effective_kernel(k, d) for k, d in zip(ks, ds)), (1,) * nd, tuple(p.before for p in pads))
-        formulas = (
+        formulas = Formulas(
             ("output", _join_axes(_axis_names(x), axis_formulas)),
             ("units", _units_formula(out)),
             ("params", f"{term(cin)} x {_mul(ks)} x {term(self.filters)}/{term(g)}"
@@ -452,7 +501,8 @@ class Pool:
         slide = _slide(x, self.kernel, stride, self.padding, self.dilation, ctx, where, "window", self.ceil_mode,
                        pool=True)
         out = Shape(slide.sizes, x.channels)
-        formulas = (("output", slide.formula), ("units", _units_formula(out)), ("params", "0 (pooling has no parameters)"))
+        formulas = Formulas(("output", slide.formula), ("units", lambda: _units_formula(out)),
+                    ("params", "0 (pooling has no parameters)"))
         return Effect(out, window=slide.window, formulas=formulas, warnings=slide.warnings)
 
 
@@ -501,7 +551,7 @@ class AdaptivePool:
                 kernels.append(n)
                 strides.append(n)
         out = Shape(tuple(outs), x.channels)
-        formulas = (("output", f"given: {_dims(outs)}"), ("units", _units_formula(out)), ("params", "0"))
+        formulas = Formulas(("output", f"given: {_dims(outs)}"), ("units", _units_formula(out)), ("params", "0"))
         return Effect(out, window=Window(tuple(kernels), tuple(strides), (0,) * x.ndim), formulas=formulas)
 
 
@@ -523,7 +573,7 @@ class GlobalPool:
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
         _need_image(x, where, f"global{self.op}pool")
         out = Shape((), x.channels)
-        return Effect(out, window=GLOBAL, formulas=(("output", f"one value per channel: {term(x.channels)}"), ("params", "0")))
+        return Effect(out, window=GLOBAL, formulas=Formulas(("output", f"one value per channel: {term(x.channels)}"), ("params", "0")))
 
 
 @dataclass(frozen=True)
@@ -553,7 +603,7 @@ class ZeroPad:
         formulas = [f"{term(n)} + {term(p.before)} + {term(p.after)} = {term(o)}" for n, p, o in zip(x.spatial, pads, outs)]
         out = Shape(outs, x.channels)
         window = Window((1,) * x.ndim, (1,) * x.ndim, tuple(p.before for p in pads))
-        return Effect(out, window=window, formulas=(("output", _join_axes(_axis_names(x), formulas)),
+        return Effect(out, window=window, formulas=Formulas(("output", _join_axes(_axis_names(x), formulas)),
                                                     ("units", _units_formula(out)), ("params", "0")))
 
 
@@ -573,7 +623,7 @@ class Flatten:
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
         out = Shape((), x.units)
-        return Effect(out, formulas=(("output", _units_formula(x)), ("params", "0")), in_place=True)
+        return Effect(out, formulas=Formulas(("output", _units_formula(x)), ("params", "0")), in_place=True)
 
 
 @dataclass(frozen=True)
@@ -605,7 +655,7 @@ class Dense:
         weights = self.units * n
         biases = self.units if bias else 0
         params = f"{term(self.units)} x ({term(n)}{' + 1' if bias else ''}) = {fmt(weights + biases)}"
-        formulas = (("output", f"{term(self.units)} units"), ("params", params),
+        formulas = Formulas(("output", f"{term(self.units)} units"), ("params", params),
                     ("macs", f"{term(n)} x {term(self.units)} = {fmt(weights)}"))
         return Effect(Shape((), self.units), weights, biases, 0, weights, GLOBAL, formulas)
 
@@ -624,7 +674,7 @@ class Dropout:
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
         if not 0 <= self.rate <= 1:
             raise ShapeError(f"{where}: dropout rate {self.rate} is not a probability; use a rate from 0 to 1, e.g. 0.5")
-        return Effect(x, formulas=(("params", "0"),), in_place=True)
+        return Effect(x, formulas=Formulas(("params", "0")), in_place=True)
 
 
 @dataclass(frozen=True)
@@ -639,7 +689,7 @@ class Activation:
         return self.function
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
-        return Effect(x, formulas=(("params", "0"),), in_place=True)
+        return Effect(x, formulas=Formulas(("params", "0")), in_place=True)
 
 
 @dataclass(frozen=True)
@@ -669,7 +719,7 @@ class BatchNorm:
         running = f"2 x {term(c)} running mean/variance"
         params = f"2 x {term(c)} = {fmt(2 * c)} trainable (scale, shift) + {running}" if self.affine else f"0 trainable + {running}"
         macs = x.units if self.affine else 0
-        return Effect(x, w, w, 2 * c, macs, None, (("params", params), ("macs", f"{fmt(macs)} (one scale per value)")))
+        return Effect(x, w, w, 2 * c, macs, None, Formulas(("params", params), ("macs", f"{fmt(macs)} (one scale per value)")))
 
 
 @dataclass(frozen=True)
@@ -685,7 +735,7 @@ class LRN:
 
     def apply(self, x: Shape, ctx: Context, where: str) -> Effect:
         _positive(self.size, "lrn size (channels in each normalisation window)", where)
-        return Effect(x, formulas=(("units", _units_formula(x)), ("params", "0 (normalisation has no parameters)")))
+        return Effect(x, formulas=Formulas(("units", _units_formula(x)), ("params", "0 (normalisation has no parameters)")))
 
 
 @dataclass(frozen=True)

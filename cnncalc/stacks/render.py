@@ -117,7 +117,7 @@ def _memory_text(units: Size) -> str:
 
 
 def _params_text(row: Row) -> str:
-    formula = dict(row.formulas).get("params", "")
+    formula = row.formulas.get("params", "")
     if row.params == 0 and row.type not in ("add", "concat"):
         return "0"
     return formula if formula else fmt(row.params)
@@ -172,7 +172,7 @@ def format_csv(summary: StackSummary, layout: str = "hwc") -> str:
             row.name, row.type, row.layer, row.output.text(layout), row.units, row.memory_bytes, row.weights,
             row.biases, row.params, row.trainable, row.non_trainable, row.macs,
             rf.get("size", ""), rf.get("jump", ""), rf.get("start", ""),
-            "" if row.fc_equivalent is None else row.fc_equivalent, dict(row.formulas).get("params", ""),
+            "" if row.fc_equivalent is None else row.fc_equivalent, row.formulas.get("params", ""),
         ])
     return buffer.getvalue()
 
@@ -184,14 +184,14 @@ def explain_lines(summary: StackSummary, layout: str = "hwc") -> list[str]:
     for row in summary.rows:
         pad = "  " * row.depth
         lines.append(f"{pad}{row.name} ({row.layer}) -> {row.output.text(layout)}")
-        for label, text in row.formulas:
+        for label, text in row.formulas.items():
             lines.append(f"{pad}  {label}: {text}")
-        if "units" not in dict(row.formulas):
+        if "units" not in row.formulas:
             lines.append(f"{pad}  units: {fmt(row.units)}")
         lines.append(f"{pad}  memory: {fmt(row.units)} values x {ctx.dtype_bytes} bytes = {fmt(row.memory_bytes)} bytes"
                      + (" (in place)" if row.in_place else ""))
         if row.fc_equivalent is not None:
-            plus = " + 1" if ctx.bias else ""
+            plus = " + 1" if row.dense_bias else ""
             lines.append(f"{pad}  fully-connected instead: {fmt(row.units)} x ({fmt(row.input.units)}{plus}) = {fmt(row.fc_equivalent)}")
         if row.rf is not None:
             data = _rf_dict(row.rf)

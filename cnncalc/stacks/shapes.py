@@ -15,6 +15,7 @@ expressions where a size is a symbol.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,10 +37,60 @@ def product(values: Iterable[Size]) -> Size:
     >>> product((55, 55, 96))
     290400
     """
-    result = 1
-    for v in values:
-        result = result * v
-    return result
+    values = tuple(values)
+    if is_int(*values):
+        return math.prod(values)
+    import sympy
+
+    # one sympy product of the symbolic factors, the whole ones as its coefficient:
+    # multiplying in turn would build (and simplify) each partial product
+    count = math.prod(v for v in values if is_int(v))
+    symbolic = [sympy.sympify(v) for v in values if not is_int(v)]
+    if all(v == symbolic[0] for v in symbolic[1:]):  # a square's H x W: the power sympy's product would give
+        return times(count, sympy.Pow(symbolic[0], len(symbolic)))
+    return times(count, sympy.Mul(*symbolic))
+
+
+def times(count: Size, size: Size) -> Size:
+    """count x size, exactly as sympy's product gives it, but without its
+    simplification pass where the result's form is known: a whole count
+    times a symbolic product or power (8 x (floor(N/2 - 1/2) + 1)**2) only
+    takes the count as its coefficient.  That pass is most of a symbolic
+    layer's cost, paid for every units, MACs and memory value.
+
+    >>> times(96, 55 * 55)
+    290400
+    >>> import sympy
+    >>> N = sympy.Symbol("N", integer=True, positive=True)
+    >>> times(8, 3 * (sympy.floor(N / 2) + 1) ** 2)
+    24*(floor(N/2) + 1)**2
+    """
+    if is_int(count, size):
+        return count * size
+    if is_int(count) and count > 1 and not isinstance(size, int) and _plain_product(size):
+        from sympy import Integer, Mul
+
+        factors = list(size.args) if size.is_Mul else [size]
+        if factors[0].is_Number:  # sympy keeps a product's number first
+            factors[0] = factors[0] * count
+            if factors[0] == 1:
+                factors.pop(0)
+        else:
+            factors.insert(0, Integer(count))
+        return Mul._from_args(factors)
+    return count * size
+
+
+def _plain_product(size: object) -> bool:
+    """A symbolic product or power whose factors no number can merge into
+    (no power of a number, such as 2**N; no lone sum, which a number would be
+    multiplied into): a coefficient is all a count changes."""
+    if getattr(size, "is_Pow", False):
+        return not size.base.is_Number  # type: ignore[attr-defined]
+    if not getattr(size, "is_Mul", False):
+        return False
+    symbolic = [f for f in size.args if not f.is_Number]  # type: ignore[attr-defined]
+    return not (len(symbolic) == 1 and symbolic[0].is_Add) and not any(f.is_Pow and f.base.is_Number for f in symbolic)
 
 
 def fmt(value: Size | Fraction) -> str:
@@ -95,7 +146,7 @@ class Shape:
     def units(self) -> Size:
         """Number of values: H x W x C (the course's "number of units");
         computed once per shape (a symbolic product is a sympy operation)."""
-        return product(self.spatial) * self.channels
+        return product((*self.spatial, self.channels))
 
     def dims(self, layout: str = "hwc") -> tuple:
         """The sizes in display order."""

@@ -30,14 +30,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, TypeAlias
 
 from ..display import NotebookDisplay
 from ..errors import ShapeError
 from ..geometry import Size
 from .grammar import unparse
-from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Effect, Layer, Residual
-from .shapes import Shape, fmt, is_int, term
+from .layers import GLOBAL, Concat, Context, Conv, ConvTranspose, Dense, Effect, Formulas, Layer, Residual
+from .shapes import Shape, fmt, is_int, term, times
 
 #: The receptive field of one unit, per spatial axis: (size, jump, start), exact (a jump is a Fraction
 #: after a transposed layer, which adds the table of its phases); None for flat features
@@ -52,8 +53,8 @@ def check_growth(shape: Shape, where: str) -> None:
     """Refuse a symbolic size that has grown past MAX_FORMULA_OPS operations: every
     later layer would nest it again, and sympy's work on it grows much faster."""
     for size in (*shape.spatial, shape.channels):
-        if is_int(size) or isinstance(size, Fraction):
-            continue
+        if is_int(size) or isinstance(size, Fraction) or _nodes_within(size, MAX_FORMULA_OPS):
+            continue  # an expression has at least as many nodes as operations: sympy's count is not needed
         import sympy
 
         ops = sympy.count_ops(size)
@@ -61,6 +62,27 @@ def check_growth(shape: Shape, where: str) -> None:
             names = ", ".join(sorted(str(s) for s in sympy.sympify(size).free_symbols))
             raise ShapeError(f"{where}: the formula of a size has {ops:,} operations, more than {MAX_FORMULA_OPS} "
                              f"(docs/limits.md); give {names} a value, e.g. --set {names.split(', ')[0]}=224")
+
+
+def _nodes_within(expr: Any, budget: int) -> bool:
+    """Whether a sympy expression has at most ``budget`` nodes (counted until the budget is spent)."""
+    stack = [expr]
+    while stack:
+        budget -= 1
+        if budget < 0:
+            return False
+        stack.extend(stack.pop().args)
+    return True
+
+
+def _total(values: Sequence[Size]) -> Size:
+    """The sum of a column: ints and fractions in Python, a symbolic column as one sympy sum."""
+    if all(isinstance(v, (int, Fraction)) for v in values):
+        return sum(values)
+    import sympy
+
+    # one n-term sum: adding term by term rebuilds (and re-sorts) the sum each time, O(n^2)
+    return sympy.Add(*map(sympy.sympify, values))
 
 
 BASE_NAMES = {
@@ -87,12 +109,21 @@ class Row:
     macs: Size
     memory_bytes: Size
     rf: ReceptiveField
-    fc_equivalent: Size | None  # parameters of a dense layer with the same input and output
-    formulas: tuple[tuple[str, str], ...]
+    dense_bias: int | None  # conv and dense rows: 1 if a dense layer in their place has biases, else 0; None: no such layer
+    formulas: Formulas
     warnings: tuple[str, ...]
     in_place: bool = False
     counts_non_trainable: bool = False  # the keras convention: params include running statistics
     spec: Layer | None = None  # the layer itself (Conv, Pool, ...), for questions about how it was computed
+
+    @cached_property
+    def fc_equivalent(self) -> Size | None:
+        """Parameters of a dense layer with the same input and output (the course's
+        "fully-connected instead"), or None; computed when asked, as it is a sympy
+        product per layer where sizes are symbolic."""
+        if self.dense_bias is None:
+            return None
+        return self.output.units * (self.input.units + self.dense_bias)
 
     @property
     def trainable(self) -> Size:
@@ -117,19 +148,13 @@ class StackSummary(NotebookDisplay):
     layers: tuple[Layer, ...] = ()
 
     def _sum(self, attr: str, rows: Iterable[Row] | None = None) -> Size:
-        values = [getattr(row, attr) for row in (rows if rows is not None else self.rows)]
-        if all(isinstance(v, (int, Fraction)) for v in values):
-            return sum(values)
-        import sympy
+        return _total([getattr(row, attr) for row in (rows if rows is not None else self.rows)])
 
-        # one n-term sum: adding term by term rebuilds (and re-sorts) the sum each time, O(n^2)
-        return sympy.Add(*map(sympy.sympify, values))
-
-    @property
+    @cached_property
     def total_weights(self) -> Size:
         return self._sum("weights")
 
-    @property
+    @cached_property
     def total_biases(self) -> Size:
         return self._sum("biases")
 
@@ -137,7 +162,7 @@ class StackSummary(NotebookDisplay):
     def trainable_params(self) -> Size:
         return self.total_weights + self.total_biases
 
-    @property
+    @cached_property
     def non_trainable_params(self) -> Size:
         return self._sum("non_trainable")
 
@@ -151,20 +176,20 @@ class StackSummary(NotebookDisplay):
             return self.trainable_params + self.non_trainable_params
         return self.trainable_params
 
-    @property
+    @cached_property
     def total_macs(self) -> Size:
         return self._sum("macs")
 
-    @property
+    @cached_property
     def total_units(self) -> Size:
         """Values stored by the layers; activation, dropout and flatten rows
         reuse their input and are not counted again."""
         return self._sum("units", [r for r in self.rows if not r.in_place])
 
-    @property
+    @cached_property
     def total_memory_values(self) -> Size:
         """The input plus every stored layer output (the VGG16 table's sum)."""
-        return self.input.units + self.total_units
+        return _total([self.input.units, *(r.units for r in self.rows if not r.in_place)])
 
     @property
     def warnings(self) -> tuple:
@@ -392,15 +417,13 @@ class _Walker:
             out = effect.shape
             check_growth(out, f"layer {name}")
             new_rf, new_extent = _advance_rf(rf, extent, effect, out)
-            fc_eq = None
-            if isinstance(layer, (Conv, ConvTranspose, Dense)):
-                fc_eq = out.units * (shape.units + (1 if self.ctx.bias and layer.bias else 0))
+            dense_bias = int(self.ctx.bias and layer.bias) if isinstance(layer, (Conv, ConvTranspose, Dense)) else None
             units = out.units
             self.rows.append(
                 Row(
                     name, layer.type_name(shape), unparse(layer, name=False), depth, shape, out, units,
                     effect.weights, effect.biases, effect.non_trainable, effect.macs,
-                    units * self.ctx.dtype_bytes, new_rf, fc_eq, effect.formulas, effect.warnings,
+                    times(self.ctx.dtype_bytes, units), new_rf, dense_bias, effect.formulas, effect.warnings,
                     effect.in_place, self.ctx.convention == "keras", layer,
                 )
             )
@@ -418,12 +441,12 @@ class _Walker:
             type_name = "concat"
         self.rows.append(
             Row(name, type_name, _block_label(block), depth, shape, out, out.units, 0, 0, 0, 0,
-                out.units * self.ctx.dtype_bytes, new_rf, None, formulas, ())
+                times(self.ctx.dtype_bytes, out.units), new_rf, None, formulas, ())
         )
         return out, new_rf, out.spatial if not out.flat else extent
 
     def residual(self, block: Residual, name: str, shape: Shape, rf: tuple | None, extent: tuple,
-                 depth: int) -> tuple[Shape, tuple | None, tuple]:
+                 depth: int) -> tuple[Shape, tuple | None, Formulas]:
         """The body and the shortcut (identity when empty), added: their shapes must be equal."""
         inner = f"{name}."
         body = self.run(block.body, shape, rf, extent, inner, depth + 1)
@@ -436,11 +459,11 @@ class _Walker:
                 f"filters 1x1 and the body's stride) or match the body's stride and filters"
             )
         out = body[0]
-        formulas = (("output", f"{body[0].text()} + {short[0].text()} = {out.text()}"), ("params", "0 (addition)"))
+        formulas = Formulas(("output", f"{body[0].text()} + {short[0].text()} = {out.text()}"), ("params", "0 (addition)"))
         return out, _merge_rf([body[1], short[1]]), formulas
 
     def concat(self, block: Concat, name: str, shape: Shape, rf: tuple | None, extent: tuple,
-               depth: int) -> tuple[Shape, tuple | None, tuple]:
+               depth: int) -> tuple[Shape, tuple | None, Formulas]:
         """The branches side by side along channels: their spatial sizes must be equal."""
         results = [self.run(branch, shape, rf, extent, f"{name}.b{i}.", depth + 1)
                    for i, branch in enumerate(block.branches, 1)]
@@ -458,7 +481,7 @@ class _Walker:
         channels = 0
         for branch_shape, _, _ in results:
             channels = channels + branch_shape.channels
-        formulas = (
+        formulas = Formulas(
             ("output", "channels " + " + ".join(term(r[0].channels) for r in results) + f" = {fmt(channels)}"),
             ("params", "0 (concatenation)"),
         )
@@ -522,7 +545,7 @@ def substitute_summary(summary: StackSummary, values: dict) -> StackSummary:
             input=_subs_shape(row.input, mapping),
             output=_subs_shape(row.output, mapping),
             **{f: _subs_value(getattr(row, f), mapping) for f in
-               ("units", "weights", "biases", "non_trainable", "macs", "memory_bytes", "fc_equivalent")},
+               ("units", "weights", "biases", "non_trainable", "macs", "memory_bytes")},
             rf=_subs_rf(row.rf, mapping),
         )
         for row in summary.rows
