@@ -205,6 +205,8 @@ def _join_axes(names: Sequence[str], formulas: Sequence[str]) -> str:
 def _fit_warning(where: str, what: str, spatial: Sequence[Size], n: Size, k: Size, s: Size, pad: AxisPadding, d: Size, out: Size,
                  ceil_mode: bool) -> str | None:
     """The course's "doesn't fit!": (N + 2P - F)/S is not whole."""
+    if not is_int(n) and is_int(pad.before, pad.after, k, d):
+        return None  # a symbolic size plus numbers: no whole span to test (and no sympy sum to build)
     span = n + (pad.before + pad.after - effective_kernel(k, d))
     if not is_int(span, s) or span % s == 0:
         return None
