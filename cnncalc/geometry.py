@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias, get_args
 
+from .canonical import divided, plus_one, rounded
 from .errors import ShapeError
 from .formula_text import term
 
@@ -81,7 +82,7 @@ def floor_div(a: Size, b: Size) -> Size:
         return a // b
     import sympy
 
-    return _round_symbolic(_absorb_inner(sympy.sympify(a), b, sympy.floor) / b, sympy.floor)
+    return _round_symbolic(_over(_absorb_inner(sympy.sympify(a), b, sympy.floor), b), sympy.floor)
 
 
 def ceil_div(a: Size, b: Size) -> Size:
@@ -97,7 +98,12 @@ def ceil_div(a: Size, b: Size) -> Size:
         return -((-a) // b)
     import sympy
 
-    return _round_symbolic(_absorb_inner(sympy.sympify(a), b, sympy.ceiling) / b, sympy.ceiling)
+    return _round_symbolic(_over(_absorb_inner(sympy.sympify(a), b, sympy.ceiling), b), sympy.ceiling)
+
+
+def _over(a: sympy.Expr, b: Size) -> sympy.Expr:
+    """a / b, through :func:`cnncalc.canonical.divided` for a whole positive stride."""
+    return divided(a, b) if isinstance(b, int) and b > 0 else a / b
 
 
 def _round_symbolic(x: sympy.Expr, rounding: type[sympy.Function]) -> sympy.Expr:
@@ -116,20 +122,8 @@ def _round_symbolic(x: sympy.Expr, rounding: type[sympy.Function]) -> sympy.Expr
     if not rest:
         return x
     if not whole:  # nothing to take out: x itself is the argument (summing its terms again costs a sympy pass)
-        return _known_integer(rounding(x, evaluate=False))
-    return sympy.Add(*whole, _known_integer(rounding(sympy.Add(*rest), evaluate=False)))
-
-
-def _known_integer(rounded: sympy.Expr) -> sympy.Expr:
-    """A floor or ceiling of a real size, told that it is an integer (so finite
-    and real).  Asked later whether it is infinite, as every power and
-    product of it does, sympy would otherwise derive that from the sign of the
-    argument: milliseconds per layer, for a fact true of every such term.
-    Only what holds for any real argument is set, never a sign."""
-    facts = rounded.default_assumptions.copy()
-    facts.deduce_all_facts({"integer": True})
-    rounded._assumptions = facts  # the instance's fact cache, where sympy keeps what it derives
-    return rounded
+        return rounded(rounding, x)
+    return sympy.Add(*whole, rounded(rounding, sympy.Add(*rest)))
 
 
 def _absorb_inner(a: sympy.Expr, b: Size, rounding: type[sympy.Function]) -> sympy.Expr:
@@ -239,8 +233,8 @@ def output_size(
     before, after = (padding, padding) if not isinstance(padding, tuple) else padding
     span = _shifted(n, before + after - effective_kernel(kernel, dilation))
     if not ceil_mode:
-        return _plus_one(floor_div(span, stride))
-    out = _plus_one(ceil_div(span, stride))
+        return plus_one(floor_div(span, stride))
+    out = plus_one(ceil_div(span, stride))
     if _is_int(out, n, before) and (out - 1) * stride >= n + before:
         out -= 1
     return out
@@ -254,22 +248,6 @@ def _shifted(n: Size, whole: Size) -> Size:
         return n + whole
     constant, rest = n.as_coeff_Add()
     return rest if constant + whole == 0 else n + whole
-
-
-def _plus_one(size: Size) -> Size:
-    """size + 1.  A lone floor or ceiling plus one is sympy's sum (number first)
-    written directly: sympy's general sum would sort and collect two terms."""
-    if isinstance(size, int) or not isinstance(size, _rounding_classes()):
-        return size + 1
-    import sympy
-
-    return sympy.Add._from_args((sympy.S.One, size))
-
-
-def _rounding_classes() -> tuple[type, ...]:
-    import sympy
-
-    return (sympy.floor, sympy.ceiling)
 
 
 def unfloored_output_size(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
+from ..canonical import power, scaled
 from ..cells import json_value
 from ..formula_text import formula_text, term
 from ..geometry import AXIS_NAMES, Size
@@ -47,16 +48,14 @@ def product(values: Iterable[Size]) -> Size:
     count = math.prod(v for v in values if is_int(v))
     symbolic = [sympy.sympify(v) for v in values if not is_int(v)]
     if all(v == symbolic[0] for v in symbolic[1:]):  # a square's H x W: the power sympy's product would give
-        return times(count, sympy.Pow(symbolic[0], len(symbolic)))
+        return times(count, symbolic[0] if len(symbolic) == 1 else power(symbolic[0], len(symbolic)))
     return times(count, sympy.Mul(*symbolic))
 
 
 def times(count: Size, size: Size) -> Size:
-    """count x size, exactly as sympy's product gives it, but without its
-    simplification pass where the result's form is known: a whole count
-    times a symbolic product or power (8 x (floor(N/2 - 1/2) + 1)**2) only
-    takes the count as its coefficient.  That pass is most of a symbolic
-    layer's cost, paid for every units, MACs and memory value.
+    """count x size, exactly: ints multiply; a whole count times a symbolic
+    product takes sympy's form directly (:func:`cnncalc.canonical.scaled`), as
+    units, MACs and memory are such products at every layer.
 
     >>> times(96, 55 * 55)
     290400
@@ -67,30 +66,9 @@ def times(count: Size, size: Size) -> Size:
     """
     if is_int(count, size):
         return count * size
-    if is_int(count) and count > 1 and not isinstance(size, int) and _plain_product(size):
-        from sympy import Integer, Mul
-
-        factors = list(size.args) if size.is_Mul else [size]
-        if factors[0].is_Number:  # sympy keeps a product's number first
-            factors[0] = factors[0] * count
-            if factors[0] == 1:
-                factors.pop(0)
-        else:
-            factors.insert(0, Integer(count))
-        return Mul._from_args(factors)
+    if is_int(count) and count >= 0 and not isinstance(size, int):
+        return scaled(count, size)
     return count * size
-
-
-def _plain_product(size: object) -> bool:
-    """A symbolic product or power whose factors no number can merge into
-    (no power of a number, such as 2**N; no lone sum, which a number would be
-    multiplied into): a coefficient is all a count changes."""
-    if getattr(size, "is_Pow", False):
-        return not size.base.is_Number  # type: ignore[attr-defined]
-    if not getattr(size, "is_Mul", False):
-        return False
-    symbolic = [f for f in size.args if not f.is_Number]  # type: ignore[attr-defined]
-    return not (len(symbolic) == 1 and symbolic[0].is_Add) and not any(f.is_Pow and f.base.is_Number for f in symbolic)
 
 
 def fmt(value: Size | Fraction) -> str:

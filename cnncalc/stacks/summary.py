@@ -33,6 +33,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, TypeAlias
 
+from ..canonical import total
 from ..display import NotebookDisplay
 from ..errors import ShapeError
 from ..geometry import Size
@@ -76,13 +77,11 @@ def _nodes_within(expr: Any, budget: int) -> bool:
 
 
 def _total(values: Sequence[Size]) -> Size:
-    """The sum of a column: ints and fractions in Python, a symbolic column as one sympy sum."""
+    """The sum of a column: ints and fractions in Python, a symbolic column as one
+    sum (adding term by term would rebuild and re-sort the sum each time, O(n^2))."""
     if all(isinstance(v, (int, Fraction)) for v in values):
         return sum(values)
-    import sympy
-
-    # one n-term sum: adding term by term rebuilds (and re-sorts) the sum each time, O(n^2)
-    return sympy.Add(*map(sympy.sympify, values))
+    return total(values)
 
 
 BASE_NAMES = {
