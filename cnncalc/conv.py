@@ -242,7 +242,9 @@ def correlate(padded: Exact, kernel: Exact, spec: WindowSpec, groups: int = 1,
         check_count(macs * pairs, MAX_WORK, f"the convolution of numbers past 2^53 ({pairs:,} limb products)",
                     "use smaller numbers or a smaller input", unit="multiply-adds")
     products = correlate_integers(padded.numerators, kernel.numerators, spec.stride, spec.dilation, groups, method)
-    out = Exact(products, padded.denominator * kernel.denominator)
+    denominator = padded.denominator * kernel.denominator
+    # below 2^53 by choose_method's bound, no scan needed; past it (limbs) the values are checked
+    out = Exact(products, denominator) if method == "limbs" else Exact.bounded(products, denominator)
     return (out if bias is None else add_bias(out, bias, (1, -1) + (1,) * spec.ndim)), method
 
 

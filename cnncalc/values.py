@@ -148,6 +148,21 @@ class Exact:
     # construction ---------------------------------------------------------------
 
     @classmethod
+    def bounded(cls, numerators: np.ndarray, denominator: int = 1) -> Exact:
+        """An int64 array whose magnitudes a bound proved below 2^53 before it was
+        computed (the exact BLAS path checks max|x| * sum|w| first): kept as it is,
+        without the scan of every value that :func:`fit_integers` makes.
+
+        >>> Exact.bounded(np.array([380, -280]), 2).tolist()
+        [190, -140]
+        """
+        if numerators.dtype != np.int64:
+            return cls(numerators, denominator)
+        exact = cls(np.zeros(0, dtype=np.int64), denominator)  # the denominator's checks
+        exact.numerators = numerators
+        return exact
+
+    @classmethod
     def from_nested(cls, values: Any, allow_symbols: bool = True) -> Exact:
         """Build from nested lists of numbers, fractions, strings such as "1/9" or
         names such as "w11", or from a numpy array.
