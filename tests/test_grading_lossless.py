@@ -311,3 +311,40 @@ def test_two_matrices_are_refused_and_bracketed_rows_are_rows():
     q = by_id(grader.grade({"max-pooling": "15 30\n15 25"}))["max-pooling"]
     assert q.status == "correct"
     assert by_id(grader.grade({"max-pooling": "10 30; 15 25"}))["max-pooling"].score == Fraction(3, 4) * 2
+
+
+def test_a_question_in_two_answers_blocks_is_answered_twice_and_the_same_answer_twice_is_graded(tmp_path):
+    write(tmp_path, "two.yaml", "exercise: alexnet\nstudent: Two\nanswers:\n  width: 54\n  units: 290400\n"
+                                "answers:\n  width: 55\n")
+    write(tmp_path, "same.yaml", "exercise: alexnet\nstudent: Same\nanswers:\n  width: 55\n  width: 55\n")
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "two.yaml", tmp_path / "same.yaml", "--json")
+    assert result.exit_code == 1  # an invalid answer needs a look
+    rows = {d["student"]: d for d in json.loads(result.stdout)}
+    two = {q["id"]: q for q in rows["Two"]["questions"]}
+    assert two["width"]["status"] == "invalid" and "54 and 55" in two["width"]["feedback"]
+    assert two["units"]["status"] == "correct"  # the first block is read too
+    assert "'answers:' is given 2 times" in " ".join(rows["Two"]["notes"])
+    same = {q["id"]: q for q in rows["Same"]["questions"]}
+    assert same["width"]["status"] == "correct"
+    assert "'width' is answered 2 times with the same answer" in " ".join(rows["Same"]["notes"])
+
+
+def test_details_stream_and_statistics_stay_readable_at_80_columns(tmp_path, monkeypatch):
+    from cnncalc.grading import grader, reports
+
+    for name, width in (("ada", 55), ("ben", 54), ("cy", 55)):
+        write(tmp_path, f"class/{name}.yaml", f"exercise: alexnet\nstudent: {name}\nanswers:\n  width: {width}\n")
+    graded, printed_after = [0], []
+    grade, table = grader.Grader.grade, reports.student_table
+    monkeypatch.setattr(grader.Grader, "grade", lambda self, *a, **k: (graded.__setitem__(0, graded[0] + 1),
+                                                                       grade(self, *a, **k))[1])
+    monkeypatch.setattr(reports, "student_table", lambda g: (printed_after.append(graded[0]), table(g))[1])
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        main, ["grade", str(EXERCISES / "alexnet.yaml"), str(tmp_path / "class"), "--details", "--stats"])
+    assert printed_after == [1, 2, 3]  # each student's table as soon as that student is graded
+    # at 80 columns the statistics are paragraphs, every id and mistake whole (a squeezed table folds them)
+    assert "width: 2 correct, 1 wrong; mean 0.666667" in result.output
+    assert "most common mistakes: forgot the +1 in" in result.output.replace("\n", " ")
+    wide = CliRunner(env={"COLUMNS": "200"}).invoke(
+        main, ["grade", str(EXERCISES / "alexnet.yaml"), str(tmp_path / "class"), "--summary", "--stats"])
+    assert "┃ question" in wide.output and "│ width " in wide.output

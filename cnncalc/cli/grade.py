@@ -72,12 +72,22 @@ def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_pa
                                "(or --template for a blank answer file).")
     from ..exercises.exercise import exercise_files, load_exercise
     from ..grading import reports
-    from ..grading.grader import answer_files, grade_paths
+    from ..grading.grader import answer_files, iter_grades
 
     csv_target = _writable(csv_path, "--csv") if csv_path else None
     exercises = [load_exercise(p) for p in exercise_files(exercise)]
     found = answer_files(list(answers))
-    grades = grade_paths(exercises, list(answers), found)
+    per_student = not as_json and (details if details is not None else len(found.files) <= 10)
+    console = None
+    if per_student:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+    grades = []
+    for grade in iter_grades(exercises, list(answers), found):
+        grades.append(grade)
+        if console is not None:  # --details streams: each student's table as soon as it is graded
+            console.print(reports.student_table(grade))
     qualified = len(exercises) > 1
     graded_exercises = {g.exercise for g in grades}
     question_ids = [f"{ex.id}/{q.id}" if qualified else q.id for ex in exercises
@@ -93,9 +103,8 @@ def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_pa
     else:
         from rich.console import Console
 
-        console = Console(highlight=False)
-        per_student = details if details is not None else len(grades) <= 10
-        for part in reports.terminal_report(grades, question_ids, per_student, stats, qualified, found.skipped):
+        console = console or Console(highlight=False)
+        for part in reports.terminal_report(grades, question_ids, False, stats, qualified, found.skipped):
             console.print(part)
         if csv_target:
             click.echo(f"wrote {csv_target}")

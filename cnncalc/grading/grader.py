@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -353,14 +353,29 @@ def read_submission(path: str, default_student: str | None = None,
             notes.append("the file has no 'answers:'; nothing to grade")
             answers = {}
     elif isinstance(answers, Repeated):
+        merged_lines: dict = {}
+        # both blocks are read; a question in both is answered twice, as within one block
         merged: dict = {}
-        for part in answers.values:
-            if isinstance(part, dict):
-                merged.update(part)
-        notes.append("'answers:' is given twice; both parts were read")
+        for part, line in zip(answers.values, answers.lines):
+            for key, value in (part.items() if isinstance(part, dict) else ()):
+                if key in merged:
+                    earlier = merged[key]
+                    values = earlier.values if isinstance(earlier, Repeated) else (earlier,)
+                    lines = earlier.lines if isinstance(earlier, Repeated) else (merged_lines[key],)
+                    merged[key] = Repeated((*values, value), (*lines, line))
+                else:
+                    merged[key], merged_lines[key] = value, line
+        notes.append(f"'answers:' is given {len(answers.values)} times (lines "
+                     f"{', '.join(map(str, answers.lines))}); every part was read")
         answers = merged
     elif not isinstance(answers, dict):
         raise InputError("'answers' must map question ids to answers, e.g. answers: {width: 55}")
+    for key, value in list(answers.items()):
+        if isinstance(value, Repeated) and len({typed_text(v) for v in value.values}) == 1:
+            # the same answer written twice: the student committed to it (a TA grades it once)
+            answers[key] = value.values[0]
+            notes.append(f"'{key}' is answered {len(value.values)} times with the same answer "
+                         f"(lines {', '.join(map(str, value.lines))}); graded once")
     for key in extra:
         notes.append(f"unknown key '{key}' ignored (an answer file has {', '.join(ANSWER_FILE_KEYS)})")
     return Submission(exercise, student, {str(k): v for k, v in answers.items()}, seed, tuple(notes))
@@ -889,11 +904,17 @@ def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],
                 found: Found | None = None) -> list[SubmissionGrade]:
     """Grade answer files and folders of them.  With several exercises each file
     is graded against the one its ``exercise:`` names."""
+    return list(iter_grades(exercises, targets, found))
+
+
+def iter_grades(exercises: Exercise | list[Exercise], targets: list[str],
+                found: Found | None = None) -> Iterator[SubmissionGrade]:
+    """:func:`grade_paths` one submission at a time, in file order, each grade
+    yielded as soon as it is made (so a report can print while the class is graded)."""
     exercises = [exercises] if isinstance(exercises, Exercise) else list(exercises)
     found = found or answer_files(targets)
     graders = {ex.id: Grader(ex) for ex in exercises}
     only = exercises[0].id if len(exercises) == 1 else None
-    grades = []
     seen_per_folder: dict[tuple[str, str], str] = {}
     for item in found.files:
         path = str(item.path)
@@ -910,10 +931,9 @@ def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],
                 raise InputError(f"is a second answer file for exercise '{submission.exercise}' in the folder of "
                                  f"{item.student} (the first: {seen_per_folder[folder_key]}); keep one")
             seen_per_folder[folder_key] = path
-            grades.append(grader.grade(submission.answers, submission.student, path, submission.seed,
-                                       submission.notes))
+            grade = grader.grade(submission.answers, submission.student, path, submission.seed, submission.notes)
         except CnnCalcError as error:
             ex = graders[only].exercise if only else None
-            grades.append(invalid_grade(path, item.student, ex.id if ex else "", ex.max_score if ex else Fraction(0),
-                                        str(error)))
-    return grades
+            grade = invalid_grade(path, item.student, ex.id if ex else "", ex.max_score if ex else Fraction(0),
+                                  str(error))
+        yield grade

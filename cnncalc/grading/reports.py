@@ -31,7 +31,8 @@ from ..rationals import is_terminating
 from .grader import STATUSES, SubmissionGrade
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.table import Table
 
 #: Rows of the class summary shown in the terminal; the rest are counted, never cut silently.
 SUMMARY_ROWS = 50
@@ -369,13 +370,53 @@ def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_
     for line in summary_lines(grades, skipped):
         yield Text(line)
     if stats:
+        yield QuestionStatistics(statistics(grades, question_ids, qualified))
+
+
+class QuestionStatistics:
+    """The per-question statistics for a terminal: a table where its counts fit the
+    width unbroken (the mistakes column wraps at spaces), else one paragraph per
+    question.  A table squeezed narrower than its ids and headers folds them
+    mid-word ("alexn|et/wi|dth"), which nobody can read."""
+
+    MISTAKES_MIN_WIDTH = 24
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+    @staticmethod
+    def _mistakes(row: dict) -> str:
+        common = "; ".join(f"{m['mistake']} ({m['count']})" for m in row["common_mistakes"])
+        if row["renamed_ids"]:
+            common = (common + "; " if common else "") + f"{row['renamed_ids']} under a misspelt id"
+        return common
+
+    def _table(self, with_mistakes: bool) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title="per question", title_justify="left")
-        for name in ("question", *STATUSES, "mean", "most common mistakes"):
-            table.add_column(name, overflow="fold")
-        for row in statistics(grades, question_ids, qualified):
-            common = "; ".join(f"{m['mistake']} ({m['count']})" for m in row["common_mistakes"])
-            if row["renamed_ids"]:
-                common = (common + "; " if common else "") + f"{row['renamed_ids']} under a misspelt id"
-            table.add_row(Text(terminal_safe(row["question"])), *[str(row[s]) for s in STATUSES],
-                          str(row["mean_score"]), Text(common))
-        yield table
+        for name in ("question", *STATUSES, "mean"):
+            table.add_column(name, no_wrap=True)
+        if with_mistakes:
+            table.add_column("most common mistakes", min_width=self.MISTAKES_MIN_WIDTH)
+        for row in self.rows:
+            cells: list[Text | str] = [Text(terminal_safe(row["question"])), *[str(row[s]) for s in STATUSES],
+                                       str(row["mean_score"])]
+            table.add_row(*cells, *([Text(terminal_safe(self._mistakes(row)))] if with_mistakes else []))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator:
+        from rich.measure import Measurement
+        from rich.text import Text
+
+        counts = Measurement.get(console, options, self._table(with_mistakes=False)).maximum
+        if counts + self.MISTAKES_MIN_WIDTH + 3 <= options.max_width:
+            yield self._table(with_mistakes=True)
+            return
+        yield Text("per question (one paragraph each: the table is wider than the terminal)")
+        for row in self.rows:
+            counts_text = ", ".join(f"{row[s]} {s}" for s in STATUSES if row[s])
+            yield Text(f"{terminal_safe(row['question'])}: {counts_text or 'no answers'}; mean {row['mean_score']}")
+            if self._mistakes(row):
+                yield Text(f"  most common mistakes: {terminal_safe(self._mistakes(row))}")
