@@ -67,6 +67,24 @@ def format_value(value: Any, digits: int | None = None) -> str:
     return str(value)
 
 
+def inline_text(values: Any) -> str:
+    """An array on one line as it is typed (cnncalc.readers reads it back): values
+    split by spaces, rows by ';', channels by ' | ', examples of a batch by ' || '.
+
+    >>> import numpy as np
+    >>> inline_text(np.array([[1, 2], [3, 4]])), inline_text(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]))
+    ('1 2; 3 4', '1 2; 3 4 | 5 6; 7 8')
+    """
+    if values.ndim <= 1:
+        return " ".join(format_value(v) for v in values.reshape(-1))
+    if values.ndim == 2:
+        return "; ".join(" ".join(format_value(v) for v in row) for row in values)
+    if values.ndim <= 4:
+        separator = " | " if values.ndim == 3 else " || "
+        return separator.join(inline_text(part) for part in values)
+    return inline_text(values.reshape(-1, values.shape[-1]))  # no notation for five axes: its rows
+
+
 def decimal_text(value: Fraction) -> str:
     """The finite decimal expansion of a fraction whose denominator is 2^a 5^b.
 

@@ -159,6 +159,7 @@ def test_yaml_tags_and_hostile_files(tmp_path, monkeypatch):
               [Grader(ALEXNET).grade_file(p) for p in (tagged, deep, big, bomb)]}
     mallory = {q.id: q for q in grades["tagged"].questions}
     assert mallory["width"].status == "invalid" and "tag" in mallory["width"].feedback
+    assert mallory["width"].typed == "!!python/object/apply:os.system"  # the tag as written, never built
     assert mallory["units"].status == "correct"
     assert grades["deep"].invalid or {q.id: q for q in grades["deep"].questions}["width"].status == "invalid"
     assert "larger than" in grades["big"].invalid

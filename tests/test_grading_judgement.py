@@ -12,6 +12,8 @@ import pytest
 from cnncalc.exercises.exercise import exercise_files, load_exercise, parse_exercise
 from cnncalc.exercises.variants import generate
 from cnncalc.grading.grader import Grader, grade_paths
+from cnncalc.readers import parse_rows
+from cnncalc.values import Exact
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -127,6 +129,18 @@ def test_decimal_comma_percent_and_scientific(tmp_path):
     ratio = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: share\n    compute: {expr: '1/4'}\n", "r.yaml")
     g = {q.id: q for q in Grader(ratio).grade({"share": "25%"}).questions}
     assert g["share"].status == "correct"
+
+
+@pytest.mark.parametrize("text, status", [
+    ("33.3%", "correct"), ("33.33%", "correct"), ("0.333", "correct"), ("33%", "wrong"), ("33.4%", "wrong"),
+    ("1111.55%", "correct"), ("1112%", "correct"), ("1111%", "wrong"),
+])
+def test_a_rounded_percentage_is_judged_like_the_rounded_decimal(text, status):
+    """33.3% is 0.333 (three figures of 1/3), as a TA reads it; 33% is two figures, too few."""
+    shares = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: third\n    compute: {expr: '1/3'}\n"
+                            "  - id: ratio\n    compute: {expr: '9337/840'}\n", "r.yaml")
+    question = "third" if Fraction(text.rstrip("%")) < 100 else "ratio"
+    assert {q.id: q for q in Grader(shares).grade({question: text}).questions}[question].status == status
 
 
 @pytest.mark.parametrize("question, text", [
@@ -332,7 +346,8 @@ def test_check_refuses_a_variant_that_hard_codes_its_numbers(tmp_path):
 
 def test_variant_matrices_may_have_channels():
     exercise = parse_exercise("id: c\ntitle: c\ngiven:\n  X: '1 2; 3 4 | 5 6; 7 8'\n  K: '1 0; 0 1 | 0 1; 1 0'\n"
-                              "questions:\n  - id: q\n    compute: {conv: {input: X, kernel: K}}\n"
+                              "questions:\n  - id: q\n    prompt: 'Convolve {X} with {K}.'\n"
+                              "    compute: {conv: {input: X, kernel: K}}\n"
                               "variants:\n  X: {matrix: [2, 3, 3], range: [0, 9]}\n", "c.yaml")
     variant, _ = generate(exercise, 3)
     x = variant.givens["X"].value.tolist()
@@ -340,4 +355,8 @@ def test_variant_matrices_may_have_channels():
     ref = variant.references()[0].value.tolist()
     assert ref == [[x[0][i][j] + x[0][i + 1][j + 1] + x[1][i][j + 1] + x[1][i + 1][j] for j in range(2)]
                    for i in range(2)]
-    assert re.search(r"\|", variant.prompt_text(variant.questions[0]) + "|")
+    # the prompt writes each matrix with its channels, as it is typed: read back, it is the variant's matrix
+    prompt = variant.prompt_text(variant.questions[0])
+    written = re.fullmatch(r"Convolve (.*) with (.*)\.", prompt)
+    assert written and written.group(2) == "1 0; 0 1 | 0 1; 1 0", prompt
+    assert Exact.from_nested(parse_rows(written.group(1))).tolist() == x

@@ -207,6 +207,8 @@ def test_unknown_ids_and_a_missing_answers_key_are_reported(tmp_path):
     assert "the file has no 'answers:'" in " ".join(rows["Nia"]["notes"])
     result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "a", "--stats", "--summary")
     assert "unknown question id 'colour' in 1 file" in result.output and "under a misspelt id" in result.output
+    assert "1 file with no 'answers:' (nothing graded): none.yaml" in result.output
+    assert "1 file with no 'answers:' key (the answers were read from the top level): flat.yaml" in result.output
 
 
 # --------------------------------------------------------------------------- 5. no submission vanishes or collides

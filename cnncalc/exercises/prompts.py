@@ -29,14 +29,10 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z_0-9]*)(\[[^\[\]{}]+\])
 
 def given_text(given: Given) -> str:
     """One given as a prompt shows it: a number, a formula, a matrix inline, a network by its description."""
-    from ..render import format_value
+    from ..cells import format_value, inline_text
 
     if given.kind == "matrix":
-        values = given.value.reduced().values()
-        if values.ndim <= 1:
-            return " ".join(format_value(v) for v in values.reshape(-1))
-        rows = values.reshape(-1, values.shape[-1])
-        return "; ".join(" ".join(format_value(v) for v in row) for row in rows)
+        return inline_text(given.value.reduced().values())
     if given.kind == "network":
         return given.raw.strip() if isinstance(given.raw, str) else given.value.name
     if given.kind == "text":

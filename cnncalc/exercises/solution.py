@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..cells import inline_text
 from ..render import format_latex_value, format_value, latex_matrix, markdown_matrix
 from .answers import Answer
 from .exercise import CheckRow, Exercise, Question
@@ -53,13 +54,9 @@ def answer_markdown(answer: Answer) -> str:
 
 
 def answer_inline(answer: Answer) -> str:
-    """One line: a matrix as rows split by ';' (as it is typed), a shape as 55x55x96."""
+    """One line: a matrix as it is typed (rows split by ';', channels by ' | '), a shape as 55x55x96."""
     if answer.kind == "matrix":
-        values = answer.value.reduced().values()
-        if values.ndim <= 1:
-            return " ".join(format_value(v) for v in values.reshape(-1))
-        rows = values.reshape(-1, values.shape[-1])
-        return "; ".join(" ".join(format_value(v) for v in row) for row in rows)
+        return inline_text(answer.value.reduced().values())
     if answer.kind == "shape":
         return "x".join(format_value(v) for v in answer.value)
     if answer.kind == "table":

@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CnnCalcError, InputError
@@ -99,6 +101,8 @@ def typed_text(raw: object) -> str:
         return raw
     if isinstance(raw, Repeated):
         return " / ".join(typed_text(v) for v in raw.values)
+    if isinstance(raw, RefusedTag):  # the tag, as YAML writes it (its value was never built)
+        return "!!" + raw.tag.removeprefix("tag:yaml.org,2002:") if raw.tag.startswith("tag:yaml.org,2002:") else "!" + raw.tag
     if isinstance(raw, float):
         return repr(raw)
     return str(raw)
@@ -318,13 +322,32 @@ def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Inter
             raise
         value = None  # "290 400": only the thousands reading parses
     if value is not None:
-        digits = significant_digits(candidate.text) if candidate.scale == 1 else None
+        digits = significant_digits(_scaled_text(candidate)) if _decimal_scale(candidate.scale) else None
         out.append(Interpretation(Answer("number", value), candidate.note, digits, working=candidate.working))
     if whole is not None and whole * candidate.scale != value:
         note = f"read {candidate.text} as {whole} (a thousands separator)"
         out.append(Interpretation(Answer("number", normalize(whole * candidate.scale)),
                                   "; ".join(n for n in (candidate.note, note) if n), working=candidate.working))
     return out
+
+
+def _decimal_scale(scale: Fraction) -> bool:
+    """A scale that only moves the decimal point (1, or 1/100 for a percentage)."""
+    return scale.numerator == 1 and str(scale.denominator).rstrip("0") == "1"
+
+
+def _scaled_text(candidate: Candidate) -> str:
+    """The candidate's decimal as the scale writes it: a percentage's figures are
+    those of the decimal it stands for (33.3% is 0.333, three figures; 1112% is
+    11.12, four), so a rounded percentage is judged like the rounded decimal.
+
+    >>> _scaled_text(Candidate("33.3", scale=Fraction(1, 100))), _scaled_text(Candidate("1112", scale=Fraction(1, 100)))
+    ('0.333', '11.12')
+    """
+    if candidate.scale == 1 or not re.fullmatch(r"[+-]?(?:\d+\.?\d*|\.\d+)", candidate.text):
+        return candidate.text
+    shift = len(str(candidate.scale.denominator)) - 1
+    return format(Decimal(candidate.text).scaleb(-shift), "f")
 
 
 # --------------------------------------------------------------------------- matrices
@@ -362,8 +385,6 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
 
 def _times(matrix: Exact, factor: str) -> Exact:
     """The matrix times a number written before it (1/9 [ ... ])."""
-    from fractions import Fraction
-
     from ..expr import parse_scalar
     from ..values import Exact, scale
 

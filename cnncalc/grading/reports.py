@@ -310,6 +310,12 @@ def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) ->
                      + ", ".join(terminal_safe(p) for p in paths[:5]) + (" ..." if len(paths) > 5 else ""))
     for key, count in unknown_ids(grades).most_common(5):
         lines.append(f"unknown question id '{terminal_safe(key)}' in {count} file{'s' * (count != 1)}")
+    for start, what in (("the file has no 'answers:'", "no 'answers:' (nothing graded)"),
+                        ("no 'answers:' key", "no 'answers:' key (the answers were read from the top level)")):
+        files = [g.source for g in grades if any(n.startswith(start) for n in g.notes)]
+        if files:
+            shown = ", ".join(terminal_safe(Path(f).name) for f in files[:5]) + (" ..." if len(files) > 5 else "")
+            lines.append(f"{len(files)} file{'s' * (len(files) != 1)} with {what}: {shown}")
     if skipped:
         shown = ", ".join(terminal_safe(p) for p in skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5
                                                                      else "")
