@@ -228,6 +228,9 @@ def test_per_student_folders_duplicates_and_gradebook_columns(tmp_path):
     assert {r["student"] for r in rows} == {"Ada Lovelace_1001", "Ada A."}
     assert {Path(r["file"]).parent.name for r in rows} == {"Ada Lovelace_1001", "bob", "carl"}
     assert len({p.name for p in out.iterdir()}) == 3  # no file overwrote another
+    # two "Ada A." with alike file names: each Gradescope file names the folder it came from
+    assert {p.name for p in out.iterdir()} == {"Ada_Lovelace_1001.json", "Ada_A--bob-answers.json",
+                                               "Ada_A--carl-answers.json"}
     assert run("grade", EXERCISES / "alexnet.yaml", tmp_path / "empty-folder-that-is-missing").exit_code == 2
     (tmp_path / "empty").mkdir()
     result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "empty")
@@ -282,6 +285,7 @@ def test_manual_questions_are_listed_everywhere_and_left_out_of_the_score(tmp_pa
     assert row["table"] == "manual" and row["manual_points"] == "2"
     test = {t["name"]: t for t in json.loads(gs.read_text())["tests"]}["table"]
     assert test["max_score"] == 0 and "Needs manual grading" in test["output"] and "conv1 55x55x96" in test["output"]
+    assert "```\nconv1 55x55x96 34944\npool1 27x27x96 0\n```" in test["output"]  # the table's lines kept
 
 
 @pytest.mark.parametrize("answer, status", [

@@ -146,6 +146,15 @@ def _code(text: str) -> str:
     return f"{fence} {text} {fence}" if text else "(nothing)"
 
 
+def _code_block(text: str) -> str:
+    """A Markdown code block for a multi-line answer (a table: its lines kept), else a code span."""
+    text = str(text).strip("\n")
+    if "\n" not in text:
+        return _code(text)
+    fence = "`" * max(3, max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    return f"\n\n{fence}\n{text}\n{fence}"
+
+
 def gradescope_json(grade: SubmissionGrade) -> dict:
     """Gradescope's autograder results.json: a total and one test per question.
 
@@ -161,7 +170,7 @@ def gradescope_json(grade: SubmissionGrade) -> dict:
         if q.status == "manual":
             test.update(score=0, max_score=0, status="failed" if not q.typed.strip() else "passed",
                         output=f"**Needs manual grading** ({show_score(q.max_score)} points).\n\n"
-                               f"Your answer: {_code(q.typed)}")
+                               f"Your answer: {_code_block(q.typed)}")
         else:
             test.update(score=_number(q.score), max_score=_number(q.max_score),
                         status="passed" if q.status == "correct" else "failed",
@@ -184,11 +193,14 @@ def _file_names(grades: list[SubmissionGrade]) -> list[str]:
         return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip("._") or "submission"
 
     counts = Counter(clean(g.student) for g in grades)
+    stems = Counter((clean(g.student), Path(g.source).stem) for g in grades)
     names, used = [], set()
     for g in grades:
         name = clean(g.student)
-        if counts[name] > 1:
-            name = f"{name}--{clean(Path(g.source).stem)}"
+        if counts[name] > 1:  # the file's name beside it; its folder's too where the file names are alike
+            source = Path(g.source)
+            where = source.stem if stems[(name, source.stem)] == 1 else f"{source.parent.name}-{source.stem}"
+            name = f"{name}--{clean(where)}"
         base, k = name, 2
         while name in used:
             name, k = f"{base}-{k}", k + 1
