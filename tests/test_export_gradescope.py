@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cnncalc.exercises.exercise import load_exercise
+from cnncalc.exercises.exercise import exercise_files, load_exercise
 from cnncalc.export.gradescope import build_autograder, run_autograder
 from cnncalc.export.roster import read_roster, student_seed, variant
 from tests.export_helpers import typed_answer
@@ -249,3 +249,22 @@ def test_setup_and_run_autograder_scripts(autograder, exercises, tmp_path):
         assert results["extra_data"]["seeds"]["lecture001-convolution"] == seed
         scores.append(results["score"])
     assert scores == [36, 15 + 7 + 2, 36]
+
+
+@pytest.mark.slow  # builds a wheel and grades ten exercises (about 10 s)
+def test_every_course_exercise_in_one_autograder_gives_right_answers_full_marks(tmp_path):
+    """The whole course in one zip: a student who submits every exercise's right answers (her own
+    variants) earns every automatic point, and each hand-graded question is shown, worth 0 here."""
+    course = [load_exercise(path) for path in exercise_files(ROOT / "exercises")]
+    assert len(course) == 10
+    build_autograder(course, 11, None, tmp_path / "course.zip")
+    root = lay_out(tmp_path / "course.zip", tmp_path / "autograder")
+    seed = student_seed(11, "77")
+    submit(root, {"email": "ada@uni.edu", "id": 77, "name": "Ada"},
+           {f"{exercise.id}.yaml": right_file(exercise, seed) for exercise in course})
+    results = run_autograder(root)
+    check_results(results)
+    assert results["score"] == sum(exercise.max_score for exercise in course)
+    manual = {f"{exercise.id}: {q.id}" for exercise in course for q in exercise.questions if q.manual}
+    assert manual and all(t["max_score"] == 0 for t in results["tests"] if t["name"] in manual)
+    assert all(t["score"] == t["max_score"] for t in results["tests"])
