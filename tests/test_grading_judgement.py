@@ -344,6 +344,21 @@ def test_check_refuses_a_variant_that_hard_codes_its_numbers(tmp_path):
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
 
 
+def test_check_finds_a_compute_that_keeps_a_varied_number(tmp_path):
+    from click.testing import CliRunner
+
+    from cnncalc.cli import main
+
+    path = tmp_path / "h.yaml"
+    path.write_text("id: h\ntitle: h\ngiven:\n  N: 7\nquestions:\n  - id: out\n"
+                    "    prompt: 'A {N}x{N} input and a 3x3 kernel: how wide is the output?'\n"
+                    "    compute: {output_size: {n: 7, kernel: 3}}\nvariants:\n  N: {range: [5, 9]}\n")
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "the prompt writes {N} but the compute uses 7" in result.output
+    path.write_text(path.read_text().replace("n: 7", "n: N"))
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
+
+
 def test_variant_matrices_may_have_channels():
     exercise = parse_exercise("id: c\ntitle: c\ngiven:\n  X: '1 2; 3 4 | 5 6; 7 8'\n  K: '1 0; 0 1 | 0 1; 1 0'\n"
                               "questions:\n  - id: q\n    prompt: 'Convolve {X} with {K}.'\n"

@@ -64,6 +64,26 @@ def _runs(matrix: Exact, length: int = 3) -> set[str]:
     return runs
 
 
+def _numbers_in(compute: object) -> set[str]:
+    """Every number a compute mapping writes as a literal operand (7, '7', 0.5)."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.add(str(value))
+        elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value.strip()):
+            found.add(value.strip())
+
+    walk(compute)
+    return found
+
+
 def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
     """(question id or 'statement', why) wherever an exercise with variants writes a value
     the variants change instead of its placeholder: such a variant would print the
@@ -95,6 +115,16 @@ def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
                 if re.search(pattern, plain):
                     problems.append((where, f"writes {value}, the value of {name} that the variants change; "
                                             f"write {{{name}}}"))
+    from .prompts import placeholders
+
+    for q in exercise.questions:  # the prompt shows a variant's number, the compute keeps the original one
+        shown = {name for name in placeholders(q.prompt) if name in exercise.variants
+                 and exercise.givens[name].kind == "number" and name not in uses[q.id]}
+        for name in sorted(shown):
+            value = str(exercise.givens[name].value)
+            if q.compute and value in _numbers_in(q.compute):
+                problems.append((q.id, f"the prompt writes {{{name}}} but the compute uses {value}, the value of "
+                                       f"{name} that the variants change; write {name} in the compute"))
     for q in exercise.questions:
         for literal in _names_in(q.compute) if q.compute else ():
             for name in exercise.variants:
