@@ -39,6 +39,16 @@ def test_right_answers_earn_every_automatic_point(grades):
     assert statuses(grades[("right", "alexnet")])["table"] == "manual"
 
 
+def test_feedback_says_each_thing_once(grades):
+    """No 'correct: correct', no 'read as' twice over (defects issue 12 found in the feedback text)."""
+    feedbacks = [q.feedback for g in grades.values() for q in g.questions]
+    assert len(feedbacks) > 50
+    for text in feedbacks:
+        words = text.split(": ")
+        assert all(a.strip() != b.strip() for a, b in zip(words, words[1:])), text
+        assert text.count("read as") <= 1 and text.count("looks like:") <= 1, text
+
+
 def test_wrong_answers_are_diagnosed(grades):
     alexnet = {q.id: q for q in grades[("wrong", "alexnet")].questions}
     assert "forgot the +1" in alexnet["width"].feedback
