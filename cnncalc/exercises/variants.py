@@ -88,13 +88,18 @@ def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
     """(question id or 'statement', why) wherever an exercise with variants writes a value
     the variants change instead of its placeholder: such a variant would print the
     original numbers while computing others."""
-    from .prompts import without_placeholders
-
-    problems: list[tuple[str, str]] = []
     uses: dict[str, set[str]] = {}
     for q in exercise.questions:  # the givens each question depends on, through earlier questions too
         names = _names_in(q.compute) if q.compute else set()
         uses[q.id] = {n for n in names if n in exercise.givens} | set().union(*(uses[n] for n in names if n in uses))
+    return _texts_with_values(exercise, uses) + _computes_with_values(exercise, uses)
+
+
+def _texts_with_values(exercise: Exercise, uses: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """The statement or a prompt writes a varied given's value (or a run of its matrix) literally."""
+    from .prompts import without_placeholders
+
+    problems: list[tuple[str, str]] = []
     texts = [("statement", exercise.statement, set(exercise.variants))]
     texts += [(q.id, q.prompt, uses[q.id]) for q in exercise.questions]
     for name in exercise.variants:
@@ -102,31 +107,38 @@ def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
         for where, text, depends in texts:
             plain = " ".join(without_placeholders(text).replace(",", " ").split())
             if given.kind == "matrix":
-                for run in sorted(_runs(given.value)):
-                    if re.search(rf"(?<![\d.]){re.escape(run)}(?![\d.])", plain):
-                        problems.append((where, f"writes '{run}' from {name}, which the variants change; write "
-                                                f"{{{name}}} or a part such as {{{name}[1:3, 1:3]}}"))
-                        break
+                run = next((r for r in sorted(_runs(given.value))
+                            if re.search(rf"(?<![\d.]){re.escape(r)}(?![\d.])", plain)), None)
+                if run is not None:
+                    problems.append((where, f"writes '{run}' from {name}, which the variants change; write "
+                                            f"{{{name}}} or a part such as {{{name}[1:3, 1:3]}}"))
             elif given.kind == "number" and name in depends:
                 value = str(given.value)
-                pattern = rf"(?<![\d.]){value}\s*[xX×]\s*{value}(?![\d.])|(?<![\w.]){value}(?![\d.])"
-                if where == "statement":
-                    pattern = rf"(?<![\d.]){value}\s*[xX×]\s*{value}(?![\d.])"
+                square = rf"(?<![\d.]){value}\s*[xX×]\s*{value}(?![\d.])"
+                pattern = square if where == "statement" else rf"{square}|(?<![\w.]){value}(?![\d.])"
                 if re.search(pattern, plain):
                     problems.append((where, f"writes {value}, the value of {name} that the variants change; "
                                             f"write {{{name}}}"))
+    return problems
+
+
+def _computes_with_values(exercise: Exercise, uses: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """A compute writes a varied given's value literally: a number its prompt shows as {N} while the
+    compute keeps the original, or values copied from a varied matrix."""
     from .prompts import placeholders
 
-    for q in exercise.questions:  # the prompt shows a variant's number, the compute keeps the original one
+    problems: list[tuple[str, str]] = []
+    for q in exercise.questions:
+        if not q.compute:
+            continue
         shown = {name for name in placeholders(q.prompt) if name in exercise.variants
                  and exercise.givens[name].kind == "number" and name not in uses[q.id]}
         for name in sorted(shown):
             value = str(exercise.givens[name].value)
-            if q.compute and value in _numbers_in(q.compute):
+            if value in _numbers_in(q.compute):
                 problems.append((q.id, f"the prompt writes {{{name}}} but the compute uses {value}, the value of "
                                        f"{name} that the variants change; write {name} in the compute"))
-    for q in exercise.questions:
-        for literal in _names_in(q.compute) if q.compute else ():
+        for literal in _names_in(q.compute):
             for name in exercise.variants:
                 given = exercise.givens[name]
                 if given.kind == "matrix" and any(run in " ".join(literal.replace(";", " ").replace(",", " ").split())

@@ -41,12 +41,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
-from ..errors import CnnCalcError, InputError, InternalError
+from ..errors import CnnCalcError, InputError, InternalError, did_you_mean
 from ..exercises.answers import Answer, Comparison, compare
 from ..exercises.exercise import Exercise, Question
 from ..expr import normalize
 from ..rationals import round_significant
-from ..yamlio import load_yaml_file
+from ..yamlio import RefusedTag, Repeated, load_yaml_file
 from .mistakes import Mistake, mistaken_references
 from .reading import Interpretation, Reading, read_student, typed_text
 
@@ -292,10 +292,6 @@ def read_submission(path: str, default_student: str | None = None,
     ``default_exercise`` is used, with a note, when the file names none (one
     exercise is being graded).  Raises :class:`InputError` for a file that
     cannot be graded at all."""
-    from ..errors import did_you_mean
-    from ..yamlio import RefusedTag, Repeated
-
-    student = default_student or Path(path).stem
     try:
         document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True)
     except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
@@ -307,6 +303,24 @@ def read_submission(path: str, default_student: str | None = None,
         raise InputError("is not an answer file: expected a mapping with exercise, student and answers "
                          "(see docs/grading.md)")
     notes: list[str] = []
+    top = _file_keys(data, notes)
+    exercise = _text(top.get("exercise"))
+    if isinstance(top.get("exercise"), (dict, list)) or not exercise:
+        if default_exercise is None:
+            raise InputError("has no 'exercise:' naming the exercise id")
+        exercise = default_exercise
+        notes.append(f"the file names no exercise; graded as '{default_exercise}'")
+    raw_student = top.get("student")
+    if isinstance(raw_student, (dict, list)):
+        raise InputError("'student' must be a plain name or id")
+    student = _text(raw_student) or default_student or Path(path).stem
+    answers = _answers(top, notes)
+    return Submission(exercise, student, {str(k): v for k, v in answers.items()}, _seed(top), tuple(notes))
+
+
+def _file_keys(data: dict, notes: list[str]) -> dict:
+    """The answer file's own keys (a misspelt one read as the key it clearly is, noted; the rest under
+    '_extra'), each given once and untagged."""
     top: dict = {}
     for key, value in data.items():
         if key in ANSWER_FILE_KEYS:
@@ -325,60 +339,63 @@ def read_submission(path: str, default_student: str | None = None,
                              f"{', '.join(map(str, value.lines))}); keep one")
         if isinstance(value, RefusedTag):
             raise InputError(f"'{key}' has a YAML tag ({value.tag.rsplit(':', 1)[-1]}); write plain text")
-    exercise = _text(top.get("exercise"))
-    if isinstance(top.get("exercise"), (dict, list)) or not exercise:
-        if default_exercise is None:
-            raise InputError("has no 'exercise:' naming the exercise id")
-        exercise = default_exercise
-        notes.append(f"the file names no exercise; graded as '{default_exercise}'")
-    raw_student = top.get("student")
-    if isinstance(raw_student, (dict, list)):
-        raise InputError("'student' must be a plain name or id")
-    student = _text(raw_student) or student
-    seed = None
-    if top.get("seed") is not None:
-        seed_text = _text(top["seed"])
-        if not re.fullmatch(r"[+-]?\d{1,18}", seed_text):
-            raise InputError(f"seed '{seed_text[:40]}' is not a whole number; write the seed your variant was "
-                             "generated with, e.g. seed: 7")
-        seed = int(seed_text)
+    return top
+
+
+def _seed(top: dict) -> int | None:
+    """The variant's seed the file names, if any."""
+    if top.get("seed") is None:
+        return None
+    seed_text = _text(top["seed"])
+    if not re.fullmatch(r"[+-]?\d{1,18}", seed_text):
+        raise InputError(f"seed '{seed_text[:40]}' is not a whole number; write the seed your variant was "
+                         "generated with, e.g. seed: 7")
+    return int(seed_text)
+
+
+def _answers(top: dict, notes: list[str]) -> dict:
+    """The answers by question id: under 'answers:' (several such blocks are all read), or at the top
+    level where there is no such key; a question answered twice alike is graded once."""
     answers = top.get("answers")
     extra = top.get("_extra", {})
     if answers is None:
         if extra:
-            answers = extra  # answers written at the top level
             notes.append("no 'answers:' key: the answers were read from the top level")
-            extra = {}
+            answers, extra = extra, {}
         else:
             notes.append("the file has no 'answers:'; nothing to grade")
             answers = {}
     elif isinstance(answers, Repeated):
-        merged_lines: dict = {}
-        # both blocks are read; a question in both is answered twice, as within one block
-        merged: dict = {}
-        for part, line in zip(answers.values, answers.lines):
-            for key, value in (part.items() if isinstance(part, dict) else ()):
-                if key in merged:
-                    earlier = merged[key]
-                    values = earlier.values if isinstance(earlier, Repeated) else (earlier,)
-                    lines = earlier.lines if isinstance(earlier, Repeated) else (merged_lines[key],)
-                    merged[key] = Repeated((*values, value), (*lines, line))
-                else:
-                    merged[key], merged_lines[key] = value, line
         notes.append(f"'answers:' is given {len(answers.values)} times (lines "
                      f"{', '.join(map(str, answers.lines))}); every part was read")
-        answers = merged
+        answers = _merged_blocks(answers)
     elif not isinstance(answers, dict):
         raise InputError("'answers' must map question ids to answers, e.g. answers: {width: 55}")
+    for key in extra:
+        notes.append(f"unknown key '{key}' ignored (an answer file has {', '.join(ANSWER_FILE_KEYS)})")
     for key, value in list(answers.items()):
         if isinstance(value, Repeated) and len({typed_text(v) for v in value.values}) == 1:
             # the same answer written twice: the student committed to it (a TA grades it once)
             answers[key] = value.values[0]
             notes.append(f"'{key}' is answered {len(value.values)} times with the same answer "
                          f"(lines {', '.join(map(str, value.lines))}); graded once")
-    for key in extra:
-        notes.append(f"unknown key '{key}' ignored (an answer file has {', '.join(ANSWER_FILE_KEYS)})")
-    return Submission(exercise, student, {str(k): v for k, v in answers.items()}, seed, tuple(notes))
+    return answers
+
+
+def _merged_blocks(blocks: Repeated) -> dict:
+    """Several 'answers:' blocks as one; a question in two of them is answered twice, as within one."""
+    merged: dict = {}
+    lines: dict = {}
+    for part, line in zip(blocks.values, blocks.lines):
+        for key, value in (part.items() if isinstance(part, dict) else ()):
+            if key not in merged:
+                merged[key], lines[key] = value, line
+                continue
+            earlier = merged[key]
+            values = earlier.values if isinstance(earlier, Repeated) else (earlier,)
+            where = earlier.lines if isinstance(earlier, Repeated) else (lines[key],)
+            merged[key] = Repeated((*values, value), (*where, line))
+    return merged
 
 
 def _normal_id(text: str) -> str:
