@@ -37,8 +37,10 @@ evaluates text: every candidate goes through cnncalc's own parsers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeAlias
 
 MULTIPLIERS = {"thousand": 10**3, "thousands": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "mio": 10**6,
                "m": 10**6, "mil": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9, "g": 10**9}
@@ -123,6 +125,10 @@ def _products(text: str) -> str:
     return re.sub(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])", " * ", text)
 
 
+#: (candidate text, note, scale): one way to read a number
+NumberReading: TypeAlias = "tuple[str, str, Fraction]"
+
+
 def number_candidates(text: str) -> list[Candidate]:
     """Every plausible reading of a number as students write it, most literal first."""
     text, _ = clean(text)
@@ -135,11 +141,8 @@ def number_candidates(text: str) -> list[Candidate]:
             seen.add(key)
             out.append(Candidate(candidate_text.strip(), note, scale))
 
-    lowered = text.lower().strip()
-    if ZERO_WORDS.match(lowered):
-        add("0", f"read '{text}' as 0")
-    if lowered.rstrip(".") in NUMBER_WORDS:
-        add(str(NUMBER_WORDS[lowered.rstrip(".")]), f"read '{text}' as {NUMBER_WORDS[lowered.rstrip('.')]}")
+    for reading in _number_words(text):
+        add(*reading)
     final, working = split_working(text)
     if working:
         for c in number_candidates(final):
@@ -147,58 +150,107 @@ def number_candidates(text: str) -> list[Candidate]:
         for c in number_candidates(working):
             out.append(Candidate(c.text, f"the working: {working}", c.scale, working=True))
         return out
+    for rule in _READINGS:
+        for reading in rule(text):
+            add(*reading)
+    return out
+
+
+def _within(part: str, note: str) -> list[NumberReading]:
+    """The readings of a part of the text, each note prefixed with what was left out."""
+    return [(c.text, note + (f"; {c.note}" if c.note else ""), c.scale) for c in number_candidates(part)]
+
+
+def _number_words(text: str) -> list[NumberReading]:
+    """'zero', 'none', 'five': the number a word names."""
+    lowered = text.lower().strip()
+    out: list[NumberReading] = []
+    if ZERO_WORDS.match(lowered):
+        out.append(("0", f"read '{text}' as 0", Fraction(1)))
+    if lowered.rstrip(".") in NUMBER_WORDS:
+        value = NUMBER_WORDS[lowered.rstrip(".")]
+        out.append((str(value), f"read '{text}' as {value}", Fraction(1)))
+    return out
+
+
+def _as_written(text: str) -> list[NumberReading]:
+    """The text itself, after a batch axis ((None, 4608), torch.Size([1, 320])) is dropped where there is one."""
     batch = re.fullmatch(r"(?:torch\.Size\()?[\[(]\s*(?:None|1)\s*,\s*(\d[\d,.' ]*?)\s*,?\s*[\])]\)?", text)
-    if batch:  # (None, 4608) or torch.Size([1, 320]): a flat vector's size
-        add(batch.group(1), f"read {text} as {batch.group(1)} values (the batch axis dropped)")
-    add(text)
+    out: list[NumberReading] = []
+    if batch:  # a flat vector's size
+        out.append((batch.group(1), f"read {text} as {batch.group(1)} values (the batch axis dropped)", Fraction(1)))
+    return [*out, (text, "", Fraction(1))]
+
+
+def _products_and_factors(text: str) -> list[NumberReading]:
+    """12 x 12 x 32 (a product; a square's side), 2.2x (a factor with its times sign)."""
+    out: list[NumberReading] = []
     if re.search(r"\d\s*[xX]\s*\d", text):
         factors = [f.strip() for f in re.split(r"\s*[xX*]\s*", text) if f.strip()]
-        add(_products(text), "")
+        out.append((_products(text), "", Fraction(1)))
         if len(factors) >= 2 and len(set(factors)) == 1:
-            add(factors[0], f"read {text} as a square of side {factors[0]}")
+            out.append((factors[0], f"read {text} as a square of side {factors[0]}", Fraction(1)))
     times = re.fullmatch(r"(.*\d)\s*[xX*]", text)
-    if times:  # 2.2x, 2.2×: a factor, written with its times sign
-        add(times.group(1), f"read {text} as the factor {times.group(1)}")
+    if times:
+        out.append((times.group(1), f"read {text} as the factor {times.group(1)}", Fraction(1)))
+    return out
+
+
+def _words_before(text: str) -> list[NumberReading]:
+    """class 2, layer count 5: the words before a number (not a negation: 'not 5')."""
     leading = re.fullmatch(r"([A-Za-z][A-Za-z .\-]*[A-Za-z])(?:\s*[:=]\s*|\s+)([+-]?\d.*)", text)
-    if leading and not _NEGATION.search(leading.group(1)):  # class 2, layer count 5
-        for c in number_candidates(leading.group(2)):
-            add(c.text, f"the words before the number ('{leading.group(1)}') dropped" + (f"; {c.note}" if c.note else ""),
-                c.scale)
+    if not leading or _NEGATION.search(leading.group(1)):
+        return []
+    return _within(leading.group(2), f"the words before the number ('{leading.group(1)}') dropped")
+
+
+def _mixed_commas_percent(text: str) -> list[NumberReading]:
+    """2 1/3 (a mixed number), 2,33 (a decimal comma), 25% (a hundredth, or the % dropped)."""
+    out: list[NumberReading] = []
     mixed = re.fullmatch(r"([+-]?\d+)\s+(\d+)\s*/\s*(\d+)", text)
     if mixed:
         whole, num, den = mixed.groups()
         sign = "-" if whole.startswith("-") else ""
-        add(f"{sign}({whole.lstrip('+-')} + {num}/{den})", f"read {text} as the mixed number {whole} {num}/{den}")
-    if re.fullmatch(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}|[+-]?\d{4,},\d+|[+-]?0,\d+", text):
-        add(text.replace(",", "."), f"read {text} with a decimal comma as {text.replace(',', '.')}")
-    elif re.fullmatch(r"[+-]?\d{1,3},\d{3}", text):
-        add(text.replace(",", "."), f"read {text} with a decimal comma as {text.replace(',', '.')}")
+        out.append((f"{sign}({whole.lstrip('+-')} + {num}/{den})", f"read {text} as the mixed number {whole} {num}/{den}",
+                    Fraction(1)))
+    if re.fullmatch(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}|[+-]?\d{4,},\d+|[+-]?0,\d+|[+-]?\d{1,3},\d{3}", text):
+        out.append((text.replace(",", "."), f"read {text} with a decimal comma as {text.replace(',', '.')}", Fraction(1)))
     percent = re.fullmatch(rf"({_NUMBER})\s*%", text)
     if percent:
-        add(percent.group(1), f"read {text} as {percent.group(1)}/100", Fraction(1, 100))
-        add(percent.group(1), f"read {text} as {percent.group(1)} (the % dropped)")
-    remark = re.fullmatch(r"([^()]*?\d[^()]*?)\s*\((.*)\)\s*", text)  # 5 (7-3+1): a number, then a remark
-    if remark:
-        for c in number_candidates(remark.group(1)):
-            add(c.text, f"the value before the bracket; '({remark.group(2)})' read as a remark"
-                + (f"; {c.note}" if c.note else ""), c.scale)
-    trailing = re.fullmatch(r"(.*?\d)\s*[,;]\s*([A-Za-z][^\d]*)", text)
-    if trailing:  # 2.33, doesn't fit
-        for c in number_candidates(trailing.group(1)):
-            add(c.text, f"'{trailing.group(2).strip()}' read as a remark" + (f"; {c.note}" if c.note else ""), c.scale)
-    words = re.fullmatch(r"(.*?\d\)?)\s*([A-Za-z][A-Za-z .\-/]*)", text)
-    if words:
-        number, tail = words.group(1).strip(), words.group(2).strip().lower().rstrip(".")
-        first = tail.split()[0] if tail.split() else ""
-        if first in MULTIPLIERS and re.fullmatch(_NUMBER, number):
-            plain = number.replace(",", "").replace(" ", "").replace("'", "")
-            add(plain, f"read {text} as {plain} x {MULTIPLIERS[first]:,}", Fraction(MULTIPLIERS[first]))
-        else:
-            for c in number_candidates(number):
-                add(c.text, f"the words after the number ('{words.group(2).strip()}') dropped"
-                    + (f"; {c.note}" if c.note else ""), c.scale)
+        out.append((percent.group(1), f"read {text} as {percent.group(1)}/100", Fraction(1, 100)))
+        out.append((percent.group(1), f"read {text} as {percent.group(1)} (the % dropped)", Fraction(1)))
     return out
 
+
+def _remarks(text: str) -> list[NumberReading]:
+    """5 (7-3+1) and 2.33, doesn't fit: a number, then a remark."""
+    out: list[NumberReading] = []
+    remark = re.fullmatch(r"([^()]*?\d[^()]*?)\s*\((.*)\)\s*", text)
+    if remark:
+        out += _within(remark.group(1), f"the value before the bracket; '({remark.group(2)})' read as a remark")
+    trailing = re.fullmatch(r"(.*?\d)\s*[,;]\s*([A-Za-z][^\d]*)", text)
+    if trailing:
+        out += _within(trailing.group(1), f"'{trailing.group(2).strip()}' read as a remark")
+    return out
+
+
+def _words_after(text: str) -> list[NumberReading]:
+    """35 thousand (a multiplier), 55 pixels (words dropped)."""
+    words = re.fullmatch(r"(.*?\d\)?)\s*([A-Za-z][A-Za-z .\-/]*)", text)
+    if not words:
+        return []
+    number, tail = words.group(1).strip(), words.group(2).strip().lower().rstrip(".")
+    first = tail.split()[0] if tail.split() else ""
+    if first in MULTIPLIERS and re.fullmatch(_NUMBER, number):
+        plain = number.replace(",", "").replace(" ", "").replace("'", "")
+        return [(plain, f"read {text} as {plain} x {MULTIPLIERS[first]:,}", Fraction(MULTIPLIERS[first]))]
+    return _within(number, f"the words after the number ('{words.group(2).strip()}') dropped")
+
+
+#: The readings of a number, most literal first (after the number words and the working)
+_READINGS: tuple[Callable[[str], list[NumberReading]], ...] = (
+    _as_written, _products_and_factors, _words_before, _mixed_commas_percent, _remarks, _words_after,
+)
 
 def shape_candidates(text: str) -> list[Candidate]:
     """Readings of a shape: as written, without Keras' batch axis (None, ...), the words
