@@ -34,6 +34,7 @@ from fractions import Fraction
 from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question
 from ..expr import Value
+from ..values import Exact
 
 
 def _points(points: Fraction) -> str:
@@ -50,6 +51,49 @@ def _example_rows(shape: tuple) -> str:
     return "; ".join(" ".join(str(r * cols + c + 1) for c in range(cols)) for r in range(rows))
 
 
+def _matrix_form(value: Exact) -> str:
+    """What a matrix answer looks like: its size, rows split by ';', decimals for irrational cells."""
+    if value.is_symbolic:  # irrational cells (a softmax): decimals are what a student writes
+        example = _example_rows(value.shape)
+        example = " ".join(f"0.{t * 3}" if t.isdigit() and len(t) == 1 else t for t in example.split(" "))
+        return (f"{'x'.join(map(str, value.shape))} values, decimals of 3 or more significant figures, "
+                f"e.g. \"{example}\"")
+    shape = value.shape
+    if len(shape) == 1:
+        return f"{shape[0]} values split by spaces, e.g. \"{_example_rows(shape)}\"; fractions as 1/9"
+    size = "x".join(map(str, shape))
+    extra = f" ({shape[0]} channels: one matrix per channel, in a list)" if len(shape) == 3 else ""
+    return f"a {size} matrix, rows split by ';', e.g. \"{_example_rows(shape)}\"; fractions as 1/9{extra}"
+
+
+def _shape_form(sizes: int) -> str:
+    if sizes == 1:
+        return "a size, e.g. 100"
+    if sizes == 3:
+        return "a shape height x width x channels, e.g. 4x4x8 (channels first also works: 8x4x4)"
+    return "a shape, e.g. " + "x".join(str(4 + k) for k in range(sizes))
+
+
+def _number_form(question: Question, value: Value) -> str:
+    """What a number answer looks like: its unit, the figures the tolerance asks, whole or exact."""
+    tolerance = question.tolerance
+    unit = getattr(question, "unit", 1)
+    if unit != 1:
+        from .fields import unit_name
+
+        figures = f"; {tolerance.significant} significant figures are enough" if tolerance.significant else ""
+        return f"a number in {unit_name(Fraction(unit))}{figures}, e.g. 1.23 (the whole count also works)"
+    if tolerance.significant is not None:
+        return f"a number; {tolerance.significant} significant figures are enough, e.g. 1.23 or 45,600"
+    if not tolerance.exact:
+        return "a number, e.g. 12.5 (within the question's tolerance)"
+    if _whole(value):
+        return "a whole number, e.g. 12"
+    if getattr(question, "exact", False):
+        return "the exact value: a fraction such as 7/3 (a rounded decimal earns part of the points)"
+    return "a number: a fraction such as 7/3, or a decimal of 3 or more significant figures"
+
+
 def expected_form(question: Question, reference: Answer) -> str:
     """One line saying what an answer to this question looks like.
 
@@ -64,47 +108,17 @@ def expected_form(question: Question, reference: Answer) -> str:
     if question.choices:
         return "one of: " + " | ".join(question.choices)
     kind, value = reference.kind, reference.value
-    tolerance = question.tolerance
     if kind == "matrix":
-        if value.is_symbolic:  # irrational cells (a softmax): decimals are what a student writes
-            example = _example_rows(value.shape)
-            example = " ".join(f"0.{t * 3}" if t.isdigit() and len(t) == 1 else t for t in example.split(" "))
-            return (f"{'x'.join(map(str, value.shape))} values, decimals of 3 or more significant figures, "
-                    f"e.g. \"{example}\"")
-        shape = value.shape
-        if len(shape) == 1:
-            return f"{shape[0]} values split by spaces, e.g. \"{_example_rows(shape)}\"; fractions as 1/9"
-        size = "x".join(map(str, shape))
-        extra = f" ({shape[0]} channels: one matrix per channel, in a list)" if len(shape) == 3 else ""
-        return f"a {size} matrix, rows split by ';', e.g. \"{_example_rows(shape)}\"; fractions as 1/9{extra}"
+        return _matrix_form(value)
     if kind == "shape":
-        sizes = len(value)
-        if sizes == 1:
-            return "a size, e.g. 100"
-        if sizes == 3:
-            return "a shape height x width x channels, e.g. 4x4x8 (channels first also works: 8x4x4)"
-        return "a shape, e.g. " + "x".join(str(4 + k) for k in range(sizes))
+        return _shape_form(len(value))
     symbols = sorted(str(s) for s in getattr(value, "free_symbols", ()))
     if not symbols and hasattr(value, "free_symbols") and kind in ("number", "formula"):
         return "a number: a decimal of 3 or more significant figures, e.g. 0.245"
     if symbols:
         return f"a formula in {', '.join(symbols)}, e.g. 2*{symbols[0]} + 1"
     if kind in ("number", "formula"):
-        unit = getattr(question, "unit", 1)
-        if unit != 1:
-            from .fields import unit_name
-
-            figures = f"; {tolerance.significant} significant figures are enough" if tolerance.significant else ""
-            return f"a number in {unit_name(Fraction(unit))}{figures}, e.g. 1.23 (the whole count also works)"
-        if tolerance.significant is not None:
-            return f"a number; {tolerance.significant} significant figures are enough, e.g. 1.23 or 45,600"
-        if not tolerance.exact:
-            return "a number, e.g. 12.5 (within the question's tolerance)"
-        if _whole(value):
-            return "a whole number, e.g. 12"
-        if getattr(question, "exact", False):
-            return "the exact value: a fraction such as 7/3 (a rounded decimal earns part of the points)"
-        return "a number: a fraction such as 7/3, or a decimal of 3 or more significant figures"
+        return _number_form(question, value)
     if question.keywords:
         return "a few words (the key words earn credit)"
     return "a few words"
