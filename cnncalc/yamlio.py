@@ -177,31 +177,7 @@ def _to_python(node: yaml.Node, path: str, document: YamlDocument, loader: Any, 
             "only plain YAML data is read, remove the tag"
         )
     if isinstance(node, yaml.MappingNode):
-        result: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
-                raise InputError(f"{document.source}: line {key_node.start_mark.line + 1}: a key must be a plain name")
-            if document.typed:
-                key = key_node.value
-            else:
-                try:
-                    key = loader.construct_object(key_node)
-                except (ValueError, OverflowError):
-                    key = key_node.value
-            sub = f"{path}.{key}" if path else str(key)
-            key_line = key_node.start_mark.line + 1
-            value = _to_python(value_node, sub, document, loader, seen, depth + 1)
-            if key in result:
-                if not document.typed:
-                    raise InputError(f"{document.source}: line {key_line}: {sub}: the key '{key}' is given twice "
-                                     f"(first on line {document.lines[sub]}); keep one")
-                first = result[key]
-                earlier = first if isinstance(first, Repeated) else Repeated((first,), (document.lines[sub],))
-                result[key] = Repeated(earlier.values + (value,), earlier.lines + (key_line,))
-                continue
-            document.lines[sub] = key_line
-            result[key] = value
-        return result
+        return _mapping(node, path, document, loader, seen, depth)
     if isinstance(node, yaml.SequenceNode):
         items = [_to_python(v, f"{path}[{i}]", document, loader, seen, depth + 1) for i, v in enumerate(node.value)]
         if not document.typed:
@@ -209,8 +185,38 @@ def _to_python(node: yaml.Node, path: str, document: YamlDocument, loader: Any, 
         typed = TypedList(items)
         typed.source = document.text[node.start_mark.index:node.end_mark.index].strip()
         return typed
+    return _scalar(node, document, loader)
+
+
+def _mapping(node: yaml.MappingNode, path: str, document: YamlDocument, loader: Any, seen: set, depth: int) -> dict:
+    """A mapping with plain keys; a key given twice is an error, or, when the document is read as typed,
+    a :class:`Repeated` holding every value (an answer file reports it)."""
+    import yaml
+
+    result: dict = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
+            raise InputError(f"{document.source}: line {key_node.start_mark.line + 1}: a key must be a plain name")
+        key = key_node.value if document.typed else _scalar(key_node, document, loader)
+        sub = f"{path}.{key}" if path else str(key)
+        key_line = key_node.start_mark.line + 1
+        value = _to_python(value_node, sub, document, loader, seen, depth + 1)
+        if key in result:
+            if not document.typed:
+                raise InputError(f"{document.source}: line {key_line}: {sub}: the key '{key}' is given twice "
+                                 f"(first on line {document.lines[sub]}); keep one")
+            first = result[key]
+            earlier = first if isinstance(first, Repeated) else Repeated((first,), (document.lines[sub],))
+            result[key] = Repeated(earlier.values + (value,), earlier.lines + (key_line,))
+            continue
+        document.lines[sub] = key_line
+        result[key] = value
+    return result
+
+
+def _scalar(node: yaml.Node, document: YamlDocument, loader: Any) -> Any:
+    """A scalar: the text as typed (an empty value, ~ or null unquoted: no value), or YAML's value."""
     if document.typed:
-        # the text as typed; an empty value, ~ or null (unquoted) is no value at all
         if getattr(node, "style", None) in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
             return None
         return node.value
