@@ -438,10 +438,12 @@ def test_transposed_convolutions_are_drawn_as_scatters(args, frames, tmp_path):
 
 
 # (input, kernel, stride, padding, output padding, bias): a 3x3 kernel at stride 2 adds to the cells between
-# two input cells from both (issue 15)
+# two input cells from both (issue 15); a 2x2 kernel at stride 3 leaves a gap, and the output padding a row
+# and a column, that no product reaches: those hold the bias alone
 TRANSPOSED_SCATTERS = {
     "issue-15": ("1 2; 3 4", "1 2 3; 4 5 6; 7 8 9", 2, 1, 0, None),
     "overlaps-fractions": ("1 -2 1/2; 0 3 1; 2 1 -1", "1 0 2; -1 1/3 1; 2 1 0", 2, 1, 0, None),
+    "gaps-output-padding-bias": ("1 2; 3 4", "1 -1; 2 1", 3, 0, 1, "1/2"),
 }
 
 
@@ -511,7 +513,7 @@ def test_transposed_frames_show_an_output_value_once_its_last_product_is_added(n
     """Issue 15: the frames of an overlapping scatter drew the final values of the cells a step adds to,
     before their last product.  Each frame of the written file is read cell by cell and compared with
     the partial sums computed here: a cell shows its value from the step of its last product, and is blank
-    before; the HTML page steps through the same values."""
+    before (a cell no product reaches, from the first step); the HTML page steps through the same values."""
     from cnncalc.figures.layout import scene_layout
     from cnncalc.figures.raster import measure, scene_still
     from cnncalc.figures.scene import scene_of
