@@ -393,7 +393,7 @@ def test_a_symbolic_network_is_drawn_without_bars(tmp_path):
     assert "floor(N/2)" in svg
 
 
-# --------------------------------------------------------------------------- transposed convolution (hook)
+# --------------------------------------------------------------------------- transposed convolution
 
 
 def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
@@ -426,8 +426,8 @@ def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
     (("conv", "1 2 3; 4 5 6", "1 -1; 2 1/2", "--transposed", "--padding", "1"), 6),
 ])
 def test_transposed_convolutions_are_drawn_as_scatters(args, frames, tmp_path):
-    """Runs once issue 14's ``conv --transposed`` is merged (cnncalc.transposed); skipped before."""
-    pytest.importorskip("cnncalc.transposed", reason="conv --transposed (issue 14) is not merged yet")
+    """The README's transposed example (no outputs overlap) and a fractional one: the SVG draws the --json
+    values, and the GIF has one frame per input cell."""
     path, data = draw_with_json(tmp_path, args, "t.svg")
     drawn = {index: t for *_, t, _, index in svg_cells(ET.parse(path).getroot())["output"]}
     assert sorted(drawn) == sorted(json_cells(data["output"]))

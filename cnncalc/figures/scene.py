@@ -433,9 +433,8 @@ def _axes(values: Sequence[int]) -> str:
 def transposed_scene(result: Any) -> Scene:
     """A transposed convolution result (``cnncalc conv --transposed``) as scatter frames, one per input cell.
 
-    HOOK (issue 14): the result is read through the interface of
-    ``cnncalc.transposed.TransposedResult`` (built on its own branch):
-    ``contributions()`` gives each input cell's scattered block, already
+    The result is a ``cnncalc.transposed.TransposedResult``: its
+    ``contributions()`` give each input cell's scattered block, already
     multiplied by the engine, with the output position of its first cell.
     """
     output = result.canonical
