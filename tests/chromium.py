@@ -24,14 +24,38 @@ WHY_SKIPPED = ("chromium not found: install Debian's chromium package (apt-get i
 
 
 def find_chromium() -> str | None:
+    """The browser to run: ``CNNCALC_CHROMIUM`` (a path, or a command on PATH) when set, else the first of
+    NAMES on PATH; None when there is none (:func:`why_not_found` says why)."""
     given = os.environ.get("CNNCALC_CHROMIUM")
     if given:
-        return given
+        return shutil.which(given)  # an executable file at that path, or that command on PATH
     for name in NAMES:
         found = shutil.which(name)
         if found:
             return found
     return None
+
+
+def why_not_found(given: str | None = None) -> str:
+    """Why :func:`find_chromium` found no browser: the one ``CNNCALC_CHROMIUM`` names (``given``, read from
+    the environment by default) is missing, or none is installed.
+
+    >>> why_not_found("/nonexistent/chrome").split(";")[0]
+    'CNNCALC_CHROMIUM names /nonexistent/chrome, which does not exist'
+    >>> why_not_found("no-such-chrome").split(";")[0]
+    'CNNCALC_CHROMIUM names the command no-such-chrome, which is not on PATH'
+    """
+    given = os.environ.get("CNNCALC_CHROMIUM") if given is None else given
+    if not given:
+        return WHY_SKIPPED
+    if os.sep not in given:
+        problem = f"the command {given}, which is not on PATH"
+    elif not Path(given).exists():
+        problem = f"{given}, which does not exist"
+    else:
+        problem = f"{given}, which is not an executable file"
+    return (f"CNNCALC_CHROMIUM names {problem}; set it to a Chrome/Chromium binary, or unset it to use "
+            f"chromium from PATH")
 
 
 class BrowserUnavailable(RuntimeError):

@@ -393,7 +393,7 @@ def test_a_symbolic_network_is_drawn_without_bars(tmp_path):
     assert "floor(N/2)" in svg
 
 
-# --------------------------------------------------------------------------- transposed convolution (hook)
+# --------------------------------------------------------------------------- transposed convolution
 
 
 def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
@@ -426,8 +426,8 @@ def test_a_scatter_scene_reveals_each_output_after_its_last_contribution():
     (("conv", "1 2 3; 4 5 6", "1 -1; 2 1/2", "--transposed", "--padding", "1"), 6),
 ])
 def test_transposed_convolutions_are_drawn_as_scatters(args, frames, tmp_path):
-    """Runs once issue 14's ``conv --transposed`` is merged (cnncalc.transposed); skipped before."""
-    pytest.importorskip("cnncalc.transposed", reason="conv --transposed (issue 14) is not merged yet")
+    """The README's transposed example (no outputs overlap) and a fractional one: the SVG draws the --json
+    values, and the GIF has one frame per input cell."""
     path, data = draw_with_json(tmp_path, args, "t.svg")
     drawn = {index: t for *_, t, _, index in svg_cells(ET.parse(path).getroot())["output"]}
     assert sorted(drawn) == sorted(json_cells(data["output"]))
@@ -435,6 +435,124 @@ def test_transposed_convolutions_are_drawn_as_scatters(args, frames, tmp_path):
         assert same(text, json_value(data["output"], index))
     path, _ = draw_with_json(tmp_path, args, "t.gif")
     assert gif_frames(path) == frames  # one per input cell
+
+
+# (input, kernel, stride, padding, output padding, bias): a 3x3 kernel at stride 2 adds to the cells between
+# two input cells from both (issue 15); a 2x2 kernel at stride 3 leaves a gap, and the output padding a row
+# and a column, that no product reaches: those hold the bias alone
+TRANSPOSED_SCATTERS = {
+    "issue-15": ("1 2; 3 4", "1 2 3; 4 5 6; 7 8 9", 2, 1, 0, None),
+    "overlaps-fractions": ("1 -2 1/2; 0 3 1; 2 1 -1", "1 0 2; -1 1/3 1; 2 1 0", 2, 1, 0, None),
+    "gaps-output-padding-bias": ("1 2; 3 4", "1 -1; 2 1", 3, 0, 1, "1/2"),
+}
+
+
+def scattered_step_by_step(x: list[list[Fraction]], w: list[list[Fraction]], stride: int, padding: int,
+                           output_padding: int, bias: Fraction) -> tuple[list[list[list[Fraction]]], dict[tuple, int]]:
+    """Transposed convolution in plain Python, one input cell at a time, row by row (the order of the frames):
+    the output after each step, and the step of each output cell's last product (a cell no product reaches
+    is final from the start, step 0)."""
+    rows = (len(x) - 1) * stride + len(w) - 2 * padding + output_padding
+    cols = (len(x[0]) - 1) * stride + len(w[0]) - 2 * padding + output_padding
+    total = [[bias] * cols for _ in range(rows)]
+    after, last = [], {(r, c): 0 for r in range(rows) for c in range(cols)}
+    for step, (i, j) in enumerate((i, j) for i in range(len(x)) for j in range(len(x[0]))):
+        for a in range(len(w)):
+            for b in range(len(w[0])):
+                r, c = i * stride + a - padding, j * stride + b - padding
+                if 0 <= r < rows and 0 <= c < cols:
+                    total[r][c] += x[i][j] * w[a][b]
+                    last[(r, c)] = step
+        after.append([list(row) for row in total])
+    return after, last
+
+
+def read_frames(path: Path, skip: int = 0) -> list:
+    """Every frame of a GIF or an animated PNG as RGB (``skip``: the PNG's still image first)."""
+    from PIL import Image
+
+    frames = []
+    with Image.open(path) as image:
+        for k in range(skip, image.n_frames):
+            image.seek(k)
+            frames.append(image.convert("RGB"))
+    return frames
+
+
+def as_gif_colours(image):
+    """An RGB picture mapped onto the GIF's palette, as the GIF writer maps its frames."""
+    from PIL import Image
+
+    from cnncalc.figures.raster import palette_colours
+
+    colours = palette_colours()
+    palette = Image.new("P", (1, 1))
+    flat = [v for colour in colours for v in colour]
+    palette.putpalette(flat + flat[:3] * (256 - len(colours)))
+    return image.quantize(palette=palette, dither=Image.Dither.NONE).convert("RGB")
+
+
+def read_value(frame, box, still, still_box, r: int, c: int, value: str) -> str:
+    """What one output cell of a frame shows, read from its pixels: "" where the band the value is written in
+    is one plain colour; ``value`` (the engine's value) where the cell is, pixel for pixel, the cell of the
+    complete still figure of the same step (which shows every output value); "?" otherwise (some other
+    value)."""
+    x, y = box.cell(r, c)
+    inner = (round(x) + 4, round(y) + 4, round(x + box.cell_w) - 4, round(y + box.cell_h) - 4)
+    band = frame.crop((inner[0], round(y) + 13, inner[2], inner[3]))  # below the +product note
+    if len(band.getcolors()) == 1:
+        return ""
+    sx, sy = still_box.cell(r, c)
+    same_cell = (round(sx) + 4, round(sy) + 4, round(sx + box.cell_w) - 4, round(sy + box.cell_h) - 4)
+    return value if frame.crop(inner).tobytes() == still.crop(same_cell).tobytes() else "?"
+
+
+@pytest.mark.parametrize("name", TRANSPOSED_SCATTERS)
+@pytest.mark.parametrize("fmt", [".gif", ".png"])
+def test_transposed_frames_show_an_output_value_once_its_last_product_is_added(name, fmt, tmp_path):
+    """Issue 15: the frames of an overlapping scatter drew the final values of the cells a step adds to,
+    before their last product.  Each frame of the written file is read cell by cell and compared with
+    the partial sums computed here: a cell shows its value from the step of its last product, and is blank
+    before (a cell no product reaches, from the first step); the HTML page steps through the same values."""
+    from cnncalc.figures.layout import scene_layout
+    from cnncalc.figures.raster import measure, scene_still
+    from cnncalc.figures.scene import scene_of
+    from cnncalc.transposed import conv_transpose
+
+    x_text, w_text, stride, padding, output_padding, bias = TRANSPOSED_SCATTERS[name]
+    options = ("--transposed", "--stride", str(stride), "--padding", str(padding), "--output-padding",
+               str(output_padding)) + (("--bias", bias) if bias else ())
+    path, data = draw_with_json(tmp_path, ("conv", x_text, w_text, *options), f"t{fmt}")
+    x, w = ([[Fraction(v) for v in row.split()] for row in text.split(";")] for text in (x_text, w_text))
+    after, last = scattered_step_by_step(x, w, stride, padding, output_padding, Fraction(bias or 0))
+    assert len(after) == len(x) * len(x[0])
+    assert [[exact(v) for v in row] for row in data["output"]] == after[-1]  # the engine's output, by hand
+    assert any(step > 0 for step in last.values())  # outputs overlap: some cell waits for a later step
+
+    expected = [{f"{r},{c}": after[k][r][c] if last[(r, c)] <= k else None for (r, c) in last}
+                for k in range(len(after))]
+    scene = scene_of(conv_transpose(x_text, w_text, bias=bias, stride=stride, padding=padding,
+                                    output_padding=output_padding))
+    output = scene.panel_index("output")[0]
+    ids = scene.panels[output].cell_ids
+    box = scene_layout(scene, measure).panels[output]
+    frames = read_frames(path, skip=1 if fmt == ".png" else 0)
+    assert len(frames) == len(after)
+    for k, frame in enumerate(frames):
+        still = scene_still(scene, k)
+        still = as_gif_colours(still) if fmt == ".gif" else still
+        still_box = scene_layout(scene, measure, [k]).panels[output]
+        drawn = {ids[r][c]: read_value(frame, box, still, still_box, r, c, str(json_value(data["output"], ids[r][c])))
+                 for r in range(len(ids)) for c in range(len(ids[0]))}
+        assert "?" not in drawn.values(), (k, drawn)
+        assert {i: (exact(t) if t else None) for i, t in drawn.items()} == expected[k], f"frame {k + 1}"
+
+    page = draw_with_json(tmp_path, ("conv", x_text, w_text, *options), "t.html")[0].read_text(encoding="utf-8")
+    shown: dict[tuple, str] = {}
+    for k, frame in enumerate(page_frames(page)["frames"]):
+        shown.update({(p, r, c): text for p, r, c, text in frame["v"]})
+        assert {ids[r][c]: exact(t) for (p, r, c), t in shown.items()} == {
+            i: v for i, v in expected[k].items() if v is not None}, f"page, step {k + 1}"
 
 
 # --------------------------------------------------------------------------- the README's commands

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cnncalc.cli import main
 
-from .chromium import WHY_SKIPPED, Browser, BrowserUnavailable, find_chromium
+from .chromium import Browser, BrowserUnavailable, find_chromium, why_not_found
 
 # the module's fixtures are costly: one worker runs all of its tests (pytest-xdist --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("test_figures_browser")
@@ -30,7 +30,7 @@ OUTPUT_TEXTS = ("Array.from(document.querySelectorAll('[data-role=output] .cell'
 def browser() -> Iterator[Browser]:
     executable = find_chromium()
     if executable is None:
-        pytest.skip(WHY_SKIPPED)
+        pytest.skip(why_not_found())
     try:
         opened = Browser(executable)
     except BrowserUnavailable as error:

@@ -154,8 +154,14 @@ class _Painter:
             draw.text((label.x, label.y), _text(label.text), font=font(round(label.size)), fill=GREY_INK, anchor="ls")
         return image
 
-    def overlay(self, image: Image.Image, k: int, frame: Frame) -> None:
-        """Draw one frame's window, kernel, target and step onto ``image``."""
+    def overlay(self, image: Image.Image, k: int, frame: Frame, revealed: set[tuple[int, int, int]] | None = None) -> None:
+        """Draw one frame's window, kernel, target and step onto ``image``.
+
+        ``revealed`` holds the output cells whose value is final by this frame (None: every output is
+        shown, as in the still figure); a target outside it is drawn without a value, with only the
+        product it receives in its corner: a transposed convolution adds to a cell over several frames,
+        and its value appears in the frame of its last product, never before.
+        """
         draw = self.ImageDraw.Draw(image)
         for p in frame.kernel:
             panel = self.scene.panels[p]
@@ -168,7 +174,9 @@ class _Painter:
             self.cell(draw, m.panel, m.row, m.col, BEST_FILL if best else WINDOW_FILL, WINDOW_BORDER,
                       bold=True, note=m.note)
         for m in frame.targets:
-            self.cell(draw, m.panel, m.row, m.col, TARGET_FILL, TARGET_BORDER, bold=True, note=m.note)
+            final = revealed is None or (m.panel, m.row, m.col) in revealed
+            self.cell(draw, m.panel, m.row, m.col, TARGET_FILL, TARGET_BORDER, text=None if final else "", bold=True,
+                      note=m.note)
         for s in frame.spans:
             box = self.layout.panels[s.panel]
             x, y = box.cell(s.r0, s.c0)
@@ -180,17 +188,20 @@ class _Painter:
 
 
 def scene_frames(scene: Scene) -> list[Image.Image]:
-    """One RGB image per frame; the output fills in as the frames go."""
+    """One RGB image per frame; the output fills in as the frames go, each cell from the frame that makes
+    its value final (the step of a convolution or pooling, the last scatter of a transposed convolution)."""
     layout = scene_layout(scene, measure)
     painter = _Painter(scene, layout)
     running = painter.background(hide_outputs=True)
     draw = painter.ImageDraw.Draw(running)
+    revealed: set[tuple[int, int, int]] = set()
     frames = []
     for k, frame in enumerate(scene.frames):
         for m in frame.reveals:  # revealed cells stay on the running picture
             painter.plain(draw, m.panel, m.row, m.col)
+            revealed.add((m.panel, m.row, m.col))
         image = running.copy()
-        painter.overlay(image, k, frame)
+        painter.overlay(image, k, frame, revealed)
         frames.append(image)
     return frames
 

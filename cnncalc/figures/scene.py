@@ -384,8 +384,9 @@ def scatter_scene(title: str, input: Exact, kernel: Exact, output: Exact, scatte
 
     ``input`` (N, C, *S), ``kernel`` (C, F, *K) (torch's layout) and
     ``output`` (N, F, *O) are canonical arrays of the engine's result; each
-    output cell is revealed in the frame of its last contribution, so the
-    picture never shows a partial sum the engine did not give it.
+    output cell is revealed in the frame of its last contribution (a cell
+    that none reaches, in the first frame), so the picture never shows a
+    partial sum the engine did not give it.
     """
     nd = input.ndim - 2
     panels = _Panels()
@@ -397,6 +398,11 @@ def scatter_scene(title: str, input: Exact, kernel: Exact, output: Exact, scatte
         for index, _ in s.targets:
             m = panels.mark("output", index[0], index[1], index[2:])
             last_touch[(m.panel, m.row, m.col)] = k
+    # a cell no product reaches (a gap between strided blocks, an output-padding row) holds 0 or its
+    # bias from the start: it is final before the first frame, so the first frame shows it
+    untouched = [(p, r, c) for p in outputs for r in range(panels.panels[p].rows) for c in range(panels.panels[p].cols)
+                 if (p, r, c) not in last_touch]
+    last_touch.update(dict.fromkeys(untouched, 0))
     frames = []
     for k, s in enumerate(scatters):
         source = (panels.mark("input", s.source[0], s.source[1], s.source[2:]),)
@@ -410,7 +416,8 @@ def scatter_scene(title: str, input: Exact, kernel: Exact, output: Exact, scatte
               Group("kernel", f"kernel {_shape(kernel.shape[2:])}", tuple(kernels)),
               Group("output", f"output {_shape(output.shape[2:])}", tuple(outputs)))
     legend = ("yellow: the input cell that scatters; orange: the output cells it adds its value times the kernel "
-              "to (+product in the corner); an output value appears once its last product is added" + legend_note)
+              "to (+product in the corner); an output value appears once its last product is added"
+              + ("; a cell no product reaches, from the first step" if untouched else "") + legend_note)
     return Scene(title, groups, ("scatter", "="), tuple(panels.panels), tuple(frames), legend)
 
 
@@ -426,9 +433,8 @@ def _axes(values: Sequence[int]) -> str:
 def transposed_scene(result: Any) -> Scene:
     """A transposed convolution result (``cnncalc conv --transposed``) as scatter frames, one per input cell.
 
-    HOOK (issue 14): the result is read through the interface of
-    ``cnncalc.transposed.TransposedResult`` (built on its own branch):
-    ``contributions()`` gives each input cell's scattered block, already
+    The result is a ``cnncalc.transposed.TransposedResult``: its
+    ``contributions()`` give each input cell's scattered block, already
     multiplied by the engine, with the output position of its first cell.
     """
     output = result.canonical
