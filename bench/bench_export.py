@@ -54,17 +54,35 @@ def timed(function, repeat: int = 1) -> float:
 def main(n: int = 20) -> None:
     exercises = [load_exercise(ROOT / "exercises" / f"{name}.yaml") for name in NAMES]
     seeds = list(range(1, n + 1))
+    rows = _quiz_rows(exercises, seeds) + _sheet_rows(exercises, n) + [_prairielearn_row(exercises[1], seeds)]
+    rows += _gradescope_rows(exercises)
+    print(f"{'task':<58} {'cnncalc':>10} {'reference':>10} {'ratio':>7}")
+    for name, seconds, reference in rows:
+        ratio = f"{seconds / reference:.2f}x" if reference else ""
+        ref = f"{reference:.3f} s" if reference else ""
+        print(f"{name:<58} {seconds:>8.3f} s {ref:>10} {ratio:>7}")
+    print("reference: the engine's variants and references (rows 2-4), Grader.grade alone (rows 5-6),"
+          " python importing the grader (row 7)")
 
+
+Row = tuple[str, float, float | None]
+
+
+def _quiz_rows(exercises: list, seeds: list[int]) -> list[Row]:
+    """Moodle XML and the Canvas zip against the variants' references alone."""
     def references() -> None:
         for exercise in exercises:
             for seed in seeds:
                 generate(exercise, seed)[0].references()
 
-    rows = []
     base = timed(references)
-    rows.append((f"engine: {n} variants x {len(exercises)} exercises, references", base, None))
-    rows.append(("moodle XML, same variants", timed(lambda: moodle_xml(exercises, seeds)), base))
-    rows.append(("canvas QTI zip, same variants", timed(lambda: canvas_zip(exercises, seeds)), base))
+    return [(f"engine: {len(seeds)} variants x {len(exercises)} exercises, references", base, None),
+            ("moodle XML, same variants", timed(lambda: moodle_xml(exercises, seeds)), base),
+            ("canvas QTI zip, same variants", timed(lambda: canvas_zip(exercises, seeds)), base)]
+
+
+def _sheet_rows(exercises: list, n: int) -> list[Row]:
+    """Printed sheets and answer keys for n students against their variants' references."""
     roster = parse_roster("name,sid\n" + "".join(f"S{i},s{i}\n" for i in range(n)), "r.csv", 1)
 
     def student_references() -> None:
@@ -72,13 +90,14 @@ def main(n: int = 20) -> None:
             for s in roster:
                 generate(exercise, s.seed)[0].references()
 
-    sheets_base = timed(student_references)
+    base = timed(student_references)
     with tempfile.TemporaryDirectory() as folder:
-        rows.append((f"sheets + answer keys, {n} students", timed(lambda: write_sheets(exercises, roster,
-                                                                                         Path(folder) / "s")),
-                     sheets_base))
+        return [(f"sheets + answer keys, {n} students",
+                 timed(lambda: write_sheets(exercises, roster, Path(folder) / "s")), base)]
 
-    lecture003 = exercises[1]
+
+def _prairielearn_row(lecture003, seeds: list[int]) -> Row:
+    """PrairieLearn's generate() + grade() for each seed against Grader.grade of the same answers."""
     text = (ROOT / "exercises" / "lecture003-convolutional-layers.yaml").read_text()
 
     def engine_pl() -> None:
@@ -106,14 +125,17 @@ def main(n: int = 20) -> None:
             data["raw_submitted_answers"] = raw
             prairielearn.grade(text, data)
 
-    rows.append((f"prairielearn generate+grade, {n} seeds of lecture003", timed(pl), timed(engine_pl)))
+    return (f"prairielearn generate+grade, {len(seeds)} seeds of lecture003", timed(pl), timed(engine_pl))
+
+
+def _gradescope_rows(exercises: list) -> list[Row]:
+    """One submission through the autograder, in-process and as Gradescope runs it (a fresh process)."""
+    from cnncalc.export.roster import read_roster
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "autograder"
         roster_file = Path(folder) / "roster.csv"
         roster_file.write_text("name,sid,email\nAda,s1,ada@uni.edu\n")
-        from cnncalc.export.roster import read_roster
-
         build_autograder(exercises, 7, read_roster(roster_file, 7), Path(folder) / "a.zip")
         (root / "source").mkdir(parents=True)
         zipfile.ZipFile(Path(folder) / "a.zip").extractall(root / "source")
@@ -132,21 +154,13 @@ def main(n: int = 20) -> None:
             for exercise in exercises:
                 Grader(exercise).grade(answers[exercise.id], "Ada", "", seed)
 
-        rows.append(("gradescope: one submission in-process", timed(lambda: run_autograder(root), 3),
-                     timed(graded_alone, 3)))
-        env_python = [sys.executable, "-c", "import cnncalc.grading.grader"]
-        bare = min(_run(env_python, ROOT) for _ in range(3))
+        rows: list[Row] = [("gradescope: one submission in-process", timed(lambda: run_autograder(root), 3),
+                            timed(graded_alone, 3))]
+        bare = min(_run([sys.executable, "-c", "import cnncalc.grading.grader"], ROOT) for _ in range(3))
         fresh = min(_run([sys.executable, "-m", "cnncalc.export.gradescope", str(root)], ROOT) for _ in range(3))
         rows.append(("gradescope: one submission, fresh process", fresh, bare))
         shutil.rmtree(root)
-
-    print(f"{'task':<58} {'cnncalc':>10} {'reference':>10} {'ratio':>7}")
-    for name, seconds, reference in rows:
-        ratio = f"{seconds / reference:.2f}x" if reference else ""
-        ref = f"{reference:.3f} s" if reference else ""
-        print(f"{name:<58} {seconds:>8.3f} s {ref:>10} {ratio:>7}")
-    print("reference: the engine's variants and references (rows 2-4), Grader.grade alone (rows 5-6),"
-          " python importing the grader (row 7)")
+    return rows
 
 
 def _run(command: list[str], cwd: Path) -> float:

@@ -123,47 +123,26 @@ def _wrap_words(text: str, width: float, size: float, measure: Measure, indent: 
     return out
 
 
+@dataclass(frozen=True)
+class GroupGrid:
+    """One group's grid of panels: column widths and row heights (rows with a panel title are taller),
+    and the group's whole box."""
+
+    col_w: tuple[float, ...]
+    row_h: tuple[float, ...]
+    titled: tuple[bool, ...]
+    width: float
+    height: float
+
+
 def scene_layout(scene: Scene, measure: Measure, frames: Sequence[int] | None = None,
                  min_width: float = MIN_WIDTH) -> Layout:
     """Place a scene; ``frames`` (default: all) are the frames whose step lines must fit."""
     wanted = set(range(len(scene.frames)) if frames is None else frames)
-    cell_w: dict[int, float] = {}
-    for g, group in enumerate(scene.groups):
-        widest: float = MIN_CELL_W
-        for i in group.panels:
-            for row in scene.panels[i].texts:
-                for text in row:
-                    widest = max(widest, measure(text, VALUE_SIZE) + 12)
-        cell_w[g] = widest
-    for frame in scene.frames:  # the weight notes of the window cells must fit too
-        for mark in frame.window + frame.targets:
-            if mark.note:
-                g = _group_of(scene, mark.panel)
-                cell_w[g] = max(cell_w[g], measure(mark.note, NOTE_SIZE) + 8)
-
-    # each group: a grid of panels, columns and rows sized by their largest panel
-    group_boxes = []
-    for g, group in enumerate(scene.groups):
-        places = [scene.panels[i].place for i in group.panels]
-        n_cols = max(c for c, _ in places) + 1
-        n_rows = max(r for _, r in places) + 1
-        col_w = [0.0] * n_cols
-        row_h = [0.0] * n_rows
-        titled = [False] * n_rows
-        for i in group.panels:
-            p = scene.panels[i]
-            c, r = p.place
-            col_w[c] = max(col_w[c], p.cols * cell_w[g], measure(p.title, TITLE_SIZE) if p.title else 0)
-            row_h[r] = max(row_h[r], p.rows * CELL_H)
-            titled[r] = titled[r] or bool(p.title)
-        row_h = [h + (18 if t else 0) for h, t in zip(row_h, titled)]
-        width = sum(col_w) + PANEL_GAP * (n_cols - 1)
-        width = max(width, measure(group.title, GROUP_SIZE))
-        height = 24 + sum(row_h) + PANEL_GAP * (n_rows - 1)
-        group_boxes.append((col_w, row_h, titled, width, height))
-
+    cell_w = _cell_widths(scene, measure)
+    grids = [_group_grid(scene, g, cell_w[g], measure) for g in range(len(scene.groups))]
     operator_w = [measure(op, _operator_size(op)) for op in scene.operators]
-    content_w = sum(b[3] for b in group_boxes) + sum(w + 2 * GROUP_GAP for w in operator_w[:len(group_boxes) - 1])
+    content_w = sum(b.width for b in grids) + sum(w + 2 * GROUP_GAP for w in operator_w[:len(grids) - 1])
     # wide enough for the content, and for the title on one line up to MAX_TITLE_WIDTH
     width = max(min_width, content_w + 2 * MARGIN, min(measure(scene.title, HEADER_SIZE), MAX_TITLE_WIDTH) + 2 * MARGIN)
     text_w = width - 2 * MARGIN
@@ -172,50 +151,82 @@ def scene_layout(scene: Scene, measure: Measure, frames: Sequence[int] | None = 
     y = MARGIN + HEADER_SIZE
     header = tuple(Label(h.text, h.x, y + k * HEADER_SIZE * 1.4, h.size) for k, h in enumerate(title_lines))
     top = y + (len(header) - 1) * HEADER_SIZE * 1.4 + 16
-    tallest = max(b[4] for b in group_boxes)
+    tallest = max(b.height for b in grids)
+    boxes, titles, operators = _place_groups(scene, grids, cell_w, operator_w,
+                                             MARGIN + (width - 2 * MARGIN - content_w) / 2, top, tallest)
 
-    x = MARGIN + (width - 2 * MARGIN - content_w) / 2
+    frame_lines = tuple(tuple(line for text in scene.frames[k].lines for line in wrap(text, text_w, LINE_SIZE, measure))
+                        if k in wanted else () for k in range(len(scene.frames)))
+    most = max((len(frame_lines[k]) for k in wanted), default=0)
+    line_height = LINE_SIZE * 1.45
+    lines_y = top + tallest + 22 + LINE_SIZE
+    below = lines_y + most * line_height + 6
+    legend = [Label(text, MARGIN, below + LEGEND_SIZE + k * LEGEND_SIZE * 1.4, LEGEND_SIZE)
+              for k, text in enumerate(_wrap_words(scene.legend, text_w, LEGEND_SIZE, measure, ""))]
+    height = (legend[-1].y if legend else below) + MARGIN
+    return Layout(width, height, header, tuple(titles), tuple(operators),
+                  tuple(boxes[i] for i in range(len(scene.panels))), lines_y, line_height, frame_lines,
+                  tuple(legend))
+
+
+def _cell_widths(scene: Scene, measure: Measure) -> dict[int, float]:
+    """Per group, a cell as wide as its widest value, and as the weight notes of the window cells."""
+    cell_w: dict[int, float] = {}
+    for g, group in enumerate(scene.groups):
+        texts = [text for i in group.panels for row in scene.panels[i].texts for text in row]
+        cell_w[g] = max([MIN_CELL_W, *(measure(text, VALUE_SIZE) + 12 for text in texts)])
+    for frame in scene.frames:
+        for mark in frame.window + frame.targets:
+            if mark.note:
+                g = _group_of(scene, mark.panel)
+                cell_w[g] = max(cell_w[g], measure(mark.note, NOTE_SIZE) + 8)
+    return cell_w
+
+
+def _group_grid(scene: Scene, g: int, cell_w: float, measure: Measure) -> GroupGrid:
+    """A group's grid of panels, columns and rows sized by their largest panel."""
+    group = scene.groups[g]
+    places = [scene.panels[i].place for i in group.panels]
+    col_w = [0.0] * (max(c for c, _ in places) + 1)
+    row_h = [0.0] * (max(r for _, r in places) + 1)
+    titled = [False] * len(row_h)
+    for i in group.panels:
+        p = scene.panels[i]
+        c, r = p.place
+        col_w[c] = max(col_w[c], p.cols * cell_w, measure(p.title, TITLE_SIZE) if p.title else 0)
+        row_h[r] = max(row_h[r], p.rows * CELL_H)
+        titled[r] = titled[r] or bool(p.title)
+    row_h = [h + (18 if t else 0) for h, t in zip(row_h, titled)]
+    width = max(sum(col_w) + PANEL_GAP * (len(col_w) - 1), measure(group.title, GROUP_SIZE))
+    height = 24 + sum(row_h) + PANEL_GAP * (len(row_h) - 1)
+    return GroupGrid(tuple(col_w), tuple(row_h), tuple(titled), width, height)
+
+
+def _place_groups(scene: Scene, grids: list[GroupGrid], cell_w: dict[int, float], operator_w: list[float],
+                  x: float, top: float, tallest: float) -> tuple[dict[int, PanelBox], list[Label], list[Label]]:
+    """The groups side by side from x, centred on the tallest, an operator between two groups."""
     boxes: dict[int, PanelBox] = {}
     titles, operators = [], []
-    for g, (group, (col_w, row_h, titled, gw, gh)) in enumerate(zip(scene.groups, group_boxes)):
-        gy = top + (tallest - gh) / 2
+    for g, (group, grid) in enumerate(zip(scene.groups, grids)):
+        gy = top + (tallest - grid.height) / 2
         titles.append(Label(group.title, x, gy + GROUP_SIZE, GROUP_SIZE))
-        grid_w = sum(col_w) + PANEL_GAP * (len(col_w) - 1)
-        gx = x + (gw - grid_w) / 2
-        col_x = [gx + sum(col_w[:c]) + PANEL_GAP * c for c in range(len(col_w))]
-        row_y = [gy + 24 + sum(row_h[:r]) + PANEL_GAP * r for r in range(len(row_h))]
+        grid_w = sum(grid.col_w) + PANEL_GAP * (len(grid.col_w) - 1)
+        gx = x + (grid.width - grid_w) / 2
+        col_x = [gx + sum(grid.col_w[:c]) + PANEL_GAP * c for c in range(len(grid.col_w))]
+        row_y = [gy + 24 + sum(grid.row_h[:r]) + PANEL_GAP * r for r in range(len(grid.row_h))]
         for i in group.panels:
             p = scene.panels[i]
             c, r = p.place
-            px = col_x[c] + (col_w[c] - p.cols * cell_w[g]) / 2
-            py = row_y[r] + (18 if titled[r] else 0)
+            px = col_x[c] + (grid.col_w[c] - p.cols * cell_w[g]) / 2
+            py = row_y[r] + (18 if grid.titled[r] else 0)
             boxes[i] = PanelBox(px, py, cell_w[g], CELL_H, p.rows, p.cols, py - 6)
-        x += gw
+        x += grid.width
         if g < len(scene.operators) and g < len(scene.groups) - 1:
             x += GROUP_GAP
             size = _operator_size(scene.operators[g])
             operators.append(Label(scene.operators[g], x + operator_w[g] / 2, top + tallest / 2 + size / 3, size))
             x += operator_w[g] + GROUP_GAP
-
-    y = top + tallest + 22
-    frame_lines = []
-    for k in range(len(scene.frames)):
-        lines = []
-        if k in wanted:
-            for line in scene.frames[k].lines:
-                lines += wrap(line, text_w, LINE_SIZE, measure)
-        frame_lines.append(tuple(lines))
-    most = max((len(frame_lines[k]) for k in wanted), default=0)
-    line_height = LINE_SIZE * 1.45
-    lines_y = y + LINE_SIZE
-    y = lines_y + most * line_height + 6
-    legend = []
-    for k, text in enumerate(_wrap_words(scene.legend, text_w, LEGEND_SIZE, measure, "")):
-        legend.append(Label(text, MARGIN, y + LEGEND_SIZE + k * LEGEND_SIZE * 1.4, LEGEND_SIZE))
-    height = (legend[-1].y if legend else y) + MARGIN
-    return Layout(width, height, header, tuple(titles), tuple(operators),
-                  tuple(boxes[i] for i in range(len(scene.panels))), lines_y, line_height, tuple(frame_lines),
-                  tuple(legend))
+    return boxes, titles, operators
 
 
 def _operator_size(operator: str) -> float:
