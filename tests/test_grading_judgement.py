@@ -251,6 +251,29 @@ def test_carried_forward_through_an_expression(tmp_path):
     assert "follows from your mlp_params answer" in q["ratio"].feedback
 
 
+def test_a_ratio_of_the_students_own_rounded_counts_follows_them(tmp_path):
+    # the TA class (googlenet/vgg16-s06-farid): 62.4M and 6.6M are accepted (3 s.f.; the question allows 1 s.f.),
+    # and 62.4 / 6.6 = 9.4545... is 9.5 at the ratio's 2 s.f. where 62,378,344 / 6,624,904 = 9.416... is 9.4
+    text = ("exercise: googlenet\nanswers:\n  params_torchvision: 6.6M\n  alexnet_params_course: 62.4M\n"
+            "  fewer_params_course: {}\n")
+    q = graded("googlenet", text.format("62.4 / 6.6 ≈ 9.5"), tmp_path)
+    assert q["params_torchvision"].status == q["alexnet_params_course"].status == "correct"
+    assert q["fewer_params_course"].status == "correct" and q["fewer_params_course"].score == 1
+    assert q["fewer_params_course"].feedback.startswith("right for your own rounded answers (full credit)")
+    assert "params_torchvision (6600000 for 6624904)" in q["fewer_params_course"].feedback
+    assert graded("googlenet", text.format("9.4"), tmp_path)["fewer_params_course"].status == "correct"
+    assert graded("googlenet", text.format("9.6"), tmp_path)["fewer_params_course"].status == "wrong"
+    # no error is carried, so a question's lower 'carried' share does not apply; a real error still gets it
+    exercise = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: third\n    compute: {expr: '1/3'}\n"
+                              "  - id: scaled\n    carried: 0.5\n    compute: {expr: 'third * 3000'}\n", "r.yaml")
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "999"}).questions}
+    assert g["third"].status == "correct" and g["scaled"].status == "correct" and g["scaled"].score == 1
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.5", "scaled": "1500"}).questions}
+    assert g["scaled"].status == "partial" and g["scaled"].score == Fraction(1, 2)
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "998"}).questions}
+    assert g["scaled"].status == "wrong"
+
+
 @pytest.mark.parametrize("exercise, question, text, mistake", [
     ("programming-task", "conv2_output", "12x12x32", "'valid'"),
     ("programming-task", "conv1_output", "13.5x13.5x64", "did not floor"),
