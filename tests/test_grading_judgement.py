@@ -274,6 +274,24 @@ def test_a_ratio_of_the_students_own_rounded_counts_follows_them(tmp_path):
     assert g["scaled"].status == "wrong"
 
 
+def test_the_published_erratum_copied_is_named(tmp_path):
+    # the TA class: "googlenet 5M: the published erratum (6.6M)"; the grade is the same, the feedback says why
+    q = graded("googlenet", "exercise: googlenet\nanswers:\n  params_torchvision: 5M\n  fc_layer: 0 (removes FC "
+                            "layers completely)\n  fewer_params_course: 62378344 / 5000000 = 12.5\n", tmp_path)
+    assert q["params_torchvision"].status == "wrong"
+    assert "the published answer (5M), an erratum: 6,624,904 parameters" in q["params_torchvision"].feedback
+    assert q["fc_layer"].status == "wrong" and "the 1024 -> 1000 classifier stays" in q["fc_layer"].feedback
+    assert q["fewer_params_course"].status == "correct"  # still carried forward from the student's 5M
+    # the slide's max pooling (10 where max(10, 15, 10, 5) = 15): 3 of 4 cells of a 2-point question
+    q = graded("lecture001-convolution", "exercise: lecture001-convolution\nanswers:\n  max-pooling: 10 30; 15 25\n",
+               tmp_path)
+    assert q["max-pooling"].status == "partial" and q["max-pooling"].score == Fraction(3, 2)
+    assert "the published answer (10 30; 15 25), an erratum" in q["max-pooling"].feedback
+    # a variant's numbers are not the slide's: it has no published answer to name
+    g = grader("lecture001-convolution").grade({"max-pooling": "10 30; 15 25"}, seed=7)
+    assert all("published" not in x.feedback for x in g.questions)
+
+
 @pytest.mark.parametrize("exercise, question, text, mistake", [
     ("programming-task", "conv2_output", "12x12x32", "'valid'"),
     ("programming-task", "conv1_output", "13.5x13.5x64", "did not floor"),
