@@ -50,6 +50,18 @@ answers:
     assert "dropped" in q["units"].feedback
 
 
+@pytest.mark.parametrize("text", ["31.3 trillion", "31.3T", "31 trillion", "about 31.3 trillions"])
+def test_trillions(text, tmp_path):
+    # 5,598,720 x 5,598,720 = 31,345,665,638,400 weights (lecture 003, which prints "about 25 trillion")
+    assert 5_598_720 ** 2 == 31_345_665_638_400
+    q = graded("lecture003-convolutional-layers", f"exercise: lecture003-convolutional-layers\nanswers:\n"
+                                                  f"  fc_weights: {text}\n", tmp_path)
+    assert q["fc_weights"].status == "correct", q["fc_weights"].feedback
+    q = graded("lecture003-convolutional-layers", "exercise: lecture003-convolutional-layers\nanswers:\n"
+                                                  "  fc_weights: 25 trillion\n", tmp_path)
+    assert q["fc_weights"].status == "wrong" and q["fc_weights"].read_as == str(25 * 10**12)
+
+
 @pytest.mark.parametrize("text", ["none", "zero", "no parameters", "0 (pooling has no weights)", "Zero."])
 def test_words_for_zero(text, tmp_path):
     q = graded("alexnet", f"exercise: alexnet\nanswers:\n  pool1-parameters: {text}\n", tmp_path)

@@ -676,7 +676,7 @@ def _part_of(reference: Answer, item: Interpretation, outcome: Comparison) -> Co
 
 
 FLOAT_FIGURES = 15  # the significant figures a printed float64 is good for
-_SCALED = re.compile(r"\d\s*(?:[KkMmGgBb]\b|thousand|million|billion|mio\b)", re.I)
+_SCALED = re.compile(r"\d\s*(?:[KkMmGgBbTt]\b|thousand|million|billion|trillion|mio\b)", re.I)
 
 
 def _unit_name(unit: Fraction) -> str:
