@@ -52,6 +52,18 @@ answers:
     assert "dropped" in q["units"].feedback
 
 
+@pytest.mark.parametrize("text", ["31.3 trillion", "31.3T", "31 trillion", "about 31.3 trillions"])
+def test_trillions(text, tmp_path):
+    # 5,598,720 x 5,598,720 = 31,345,665,638,400 weights (lecture 003, which prints "about 25 trillion")
+    assert 5_598_720 ** 2 == 31_345_665_638_400
+    q = graded("lecture003-convolutional-layers", f"exercise: lecture003-convolutional-layers\nanswers:\n"
+                                                  f"  fc_weights: {text}\n", tmp_path)
+    assert q["fc_weights"].status == "correct", q["fc_weights"].feedback
+    q = graded("lecture003-convolutional-layers", "exercise: lecture003-convolutional-layers\nanswers:\n"
+                                                  "  fc_weights: 25 trillion\n", tmp_path)
+    assert q["fc_weights"].status == "wrong" and q["fc_weights"].read_as == str(25 * 10**12)
+
+
 @pytest.mark.parametrize("text", ["none", "zero", "no parameters", "0 (pooling has no weights)", "Zero."])
 def test_words_for_zero(text, tmp_path):
     q = graded("alexnet", f"exercise: alexnet\nanswers:\n  pool1-parameters: {text}\n", tmp_path)
@@ -263,6 +275,47 @@ def test_carried_forward_through_an_expression(tmp_path):
                                "  ratio: 242122/21840\n", tmp_path)
     assert q["mlp_params"].status == "wrong" and q["ratio"].status == "correct"
     assert "follows from your mlp_params answer" in q["ratio"].feedback
+
+
+def test_a_ratio_of_the_students_own_rounded_counts_follows_them(tmp_path):
+    # the TA class (googlenet/vgg16-s06-farid): 62.4M and 6.6M are accepted (3 s.f.; the question allows 1 s.f.),
+    # and 62.4 / 6.6 = 9.4545... is 9.5 at the ratio's 2 s.f. where 62,378,344 / 6,624,904 = 9.416... is 9.4
+    text = ("exercise: googlenet\nanswers:\n  params_torchvision: 6.6M\n  alexnet_params_course: 62.4M\n"
+            "  fewer_params_course: {}\n")
+    q = graded("googlenet", text.format("62.4 / 6.6 ≈ 9.5"), tmp_path)
+    assert q["params_torchvision"].status == q["alexnet_params_course"].status == "correct"
+    assert q["fewer_params_course"].status == "correct" and q["fewer_params_course"].score == 1
+    assert q["fewer_params_course"].feedback.startswith("right for your own rounded answers (full credit)")
+    assert "params_torchvision (6600000 for 6624904)" in q["fewer_params_course"].feedback
+    assert graded("googlenet", text.format("9.4"), tmp_path)["fewer_params_course"].status == "correct"
+    assert graded("googlenet", text.format("9.6"), tmp_path)["fewer_params_course"].status == "wrong"
+    # no error is carried, so a question's lower 'carried' share does not apply; a real error still gets it
+    exercise = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: third\n    compute: {expr: '1/3'}\n"
+                              "  - id: scaled\n    carried: 0.5\n    compute: {expr: 'third * 3000'}\n", "r.yaml")
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "999"}).questions}
+    assert g["third"].status == "correct" and g["scaled"].status == "correct" and g["scaled"].score == 1
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.5", "scaled": "1500"}).questions}
+    assert g["scaled"].status == "partial" and g["scaled"].score == Fraction(1, 2)
+    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "998"}).questions}
+    assert g["scaled"].status == "wrong"
+
+
+def test_the_published_erratum_copied_is_named(tmp_path):
+    # the TA class: "googlenet 5M: the published erratum (6.6M)"; the grade is the same, the feedback says why
+    q = graded("googlenet", "exercise: googlenet\nanswers:\n  params_torchvision: 5M\n  fc_layer: 0 (removes FC "
+                            "layers completely)\n  fewer_params_course: 62378344 / 5000000 = 12.5\n", tmp_path)
+    assert q["params_torchvision"].status == "wrong"
+    assert "the published answer (5M), an erratum: 6,624,904 parameters" in q["params_torchvision"].feedback
+    assert q["fc_layer"].status == "wrong" and "the 1024 -> 1000 classifier stays" in q["fc_layer"].feedback
+    assert q["fewer_params_course"].status == "correct"  # still carried forward from the student's 5M
+    # the slide's max pooling (10 where max(10, 15, 10, 5) = 15): 3 of 4 cells of a 2-point question
+    q = graded("lecture001-convolution", "exercise: lecture001-convolution\nanswers:\n  max-pooling: 10 30; 15 25\n",
+               tmp_path)
+    assert q["max-pooling"].status == "partial" and q["max-pooling"].score == Fraction(3, 2)
+    assert "the published answer (10 30; 15 25), an erratum" in q["max-pooling"].feedback
+    # a variant's numbers are not the slide's: it has no published answer to name
+    g = grader("lecture001-convolution").grade({"max-pooling": "10 30; 15 25"}, seed=7)
+    assert all("published" not in x.feedback for x in g.questions)
 
 
 @pytest.mark.parametrize("exercise, question, text, mistake", [

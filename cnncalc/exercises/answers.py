@@ -148,8 +148,8 @@ def read_published(reference: Answer, raw: object) -> tuple[Answer, tuple]:
     return Answer("matrix", matrix), unknown
 
 
-_SUFFIXED = re.compile(r"^\s*~?\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kKmMbBgG])\s*$")
-SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9}
+_SUFFIXED = re.compile(r"^\s*~?\s*(\d{1,30}(?:\.\d{1,30})?)\s*([kKmMbBgGtT])\s*$")
+SUFFIXES = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 
 
 def read_number(raw: object, functions: bool = False) -> Value:

@@ -197,6 +197,9 @@ class Grader:
         from .carried import chained_layer, dependencies, summed_layers
 
         own: dict[str, Answer] = {}  # earlier answers that differ from the reference, as the student gave them
+        # earlier numbers accepted as rounded (62.4M for 62,378,344): a later answer computed from them
+        # (62.4 / 6.6 = 9.5 where 9.4 is right) follows the student's own right answers, with no error
+        rounded: dict[str, Answer] = {}
         out: list[QuestionGrade] = []
         for item, graded in zip(prepared, grades):
             question = item.question
@@ -209,16 +212,28 @@ class Grader:
                 self._dependencies[key] = (sorted(named | summed | ({chained} if chained else set())), chained, summed)
             names, chained, summed = self._dependencies[key]
             used = {d: own[d] for d in names if d in own}
+            near = {d: rounded[d] for d in names if d in rounded}
             # an answer that makes a mistake of method in this very question (biases counted where weights
             # only are asked) repeats the mistake rather than inheriting it: not carried
             repeated = graded.mistake in {m.message for m in item.mistakes if m.convention}
-            if used and graded.status in ("wrong", "partial") and item.reference is not None and not repeated:
+            carried, from_rounded = None, False
+            if (used or near) and graded.status in ("wrong", "partial") and item.reference is not None \
+                    and not repeated:
                 references = {p.question.id: p.reference for p in prepared}
-                carried = self._carried(seed, item, used, answers.get(question.id), graded, references, chained, summed)
+                raw = answers.get(question.id)
+                # the wrong answers alone first (the student may have kept the exact values of the rounded ones)
+                if used:
+                    carried = self._carried(seed, item, used, raw, graded, references, chained, summed)
+                if carried is None and near:
+                    carried = self._carried(seed, item, used | near, raw, graded, references, chained, summed,
+                                            rounded=set(near))
+                    from_rounded = carried is not None and not used
                 if carried is not None:
                     graded = carried
-            if graded.answer is not None and (graded.status in ("wrong", "partial")
-                                              or graded.feedback.startswith("error carried forward")) \
+            if graded.status == "correct" and (carried is None or from_rounded):
+                if graded.answer is not None and _right_but_rounded(item.reference, graded.answer):
+                    rounded[question.id] = graded.answer
+            elif graded.answer is not None and (graded.status in ("wrong", "partial") or carried is not None) \
                     and _comparable(item.reference, graded.answer):
                 own[question.id] = graded.answer
             out.append(graded)
@@ -226,7 +241,10 @@ class Grader:
 
     def _carried(self, seed: int | None, item: PreparedQuestion, used: dict[str, Answer], raw: object,
                  graded: QuestionGrade, references: dict, chained: str | None = None,
-                 summed: AbstractSet[str] = frozenset()) -> QuestionGrade | None:
+                 summed: AbstractSet[str] = frozenset(), rounded: AbstractSet[str] = frozenset()
+                 ) -> QuestionGrade | None:
+        """The grade of an answer right for the student's own earlier answers ``used`` (``rounded``
+        names those that were right, only rounded: no error is carried, full credit), or None."""
         from ..exercises.solution import answer_inline
         from .carried import difference, recompute
 
@@ -245,13 +263,21 @@ class Grader:
         if not judgement.outcome.correct:
             return None
         why = "; ".join(f"follows from your {d} answer ({difference(references[d], a)})"
-                        for d, a in used.items() if references.get(d) is not None)
-        share = item.question.carried
+                        for d, a in used.items() if references.get(d) is not None and d not in rounded)
+        also = ", ".join(f"{d} ({answer_inline(a)} for {answer_inline(references[d])})"
+                         for d, a in used.items() if d in rounded and references.get(d) is not None)
+        errors = [d for d in used if d not in rounded]
+        share = item.question.carried if errors else Fraction(1)  # rounding that was accepted is no error
         points = item.question.points
         status: Status = "correct" if share == 1 else ("partial" if share > 0 else "wrong")
-        feedback = (f"error carried forward ({'full' if share == 1 else share} credit): {why}; "
-                    f"with the right {', '.join(used)} the answer is "
-                    f"{answer_inline(item.reference) if item.reference is not None else '?'}")
+        right = answer_inline(item.reference) if item.reference is not None else "?"
+        if errors:
+            feedback = (f"error carried forward ({'full' if share == 1 else share} credit): {why}"
+                        + (f", with your rounded {also}" if also else "")
+                        + f"; with the right {', '.join(used)} the answer is {right}")
+        else:
+            feedback = (f"right for your own rounded answers (full credit): follows from your {also}; "
+                        f"with the exact values the answer is {right}")
         return QuestionGrade(item.question.id, points * share, points, status, graded.read_as, feedback,
                              graded.mistake, graded.typed, judgement.reading.answer)
 
@@ -450,6 +476,13 @@ def exact_sum(values: Iterable[int | Fraction]) -> Fraction:
     if all(getattr(v, "denominator", 1) == 1 for v in values):
         return Fraction(sum(int(v) for v in values))
     return sum((Fraction(v) for v in values), Fraction(0))
+
+
+def _right_but_rounded(reference: Answer | None, answer: Answer | None) -> bool:
+    """A number accepted as right that is not the reference's exact value (62.4M for
+    62,378,344, within a tolerance or correctly rounded)."""
+    return reference is not None and answer is not None and reference.kind == answer.kind == "number" \
+        and answer.value != reference.value
 
 
 def _comparable(reference: Answer | None, answer: Answer) -> bool:
@@ -660,7 +693,7 @@ def _part_of(reference: Answer, item: Interpretation, outcome: Comparison) -> Co
 
 
 FLOAT_FIGURES = 15  # the significant figures a printed float64 is good for
-_SCALED = re.compile(r"\d\s*(?:[KkMmGgBb]\b|thousand|million|billion|mio\b)", re.I)
+_SCALED = re.compile(r"\d\s*(?:[KkMmGgBbTt]\b|thousand|million|billion|trillion|mio\b)", re.I)
 
 
 def _unit_name(unit: Fraction) -> str:

@@ -243,7 +243,28 @@ def mistaken_references(question: Question, reference: Answer, scope: Scope, pro
             mistakes.append(Mistake(answer, message))
     for i, custom in enumerate(question.mistakes):
         mistakes.append(_custom(custom, reference, scope, f"{question.path}.mistakes[{i}]"))
+    published = _published_erratum(question, reference)
+    if published is not None:  # last: a mistake of method that gives the same value names it better
+        mistakes.append(published)
     return mistakes
+
+
+def _published_erratum(question: Question, reference: Answer) -> Mistake | None:
+    """The published answer the exercise marks as an erratum (the slide's 5M for GoogLeNet):
+    a student who copies it is told that it is the published value and why it is wrong.
+    A variant has no published answer (its numbers are not the source's)."""
+    from ..exercises.answers import read_published
+
+    if question.erratum is None or question.expected is None:
+        return None
+    try:
+        answer, unknown = read_published(reference, question.expected)
+    except CnnCalcError:
+        return None
+    if unknown:  # a published matrix with '?' cells is not a whole answer a student copies
+        return None
+    return Mistake(answer, f"the published answer ({' '.join(str(question.expected).split())}), an erratum: "
+                           f"{question.erratum}")
 
 
 def _custom(spec: object, reference: Answer, scope: Scope, path: str) -> Mistake:

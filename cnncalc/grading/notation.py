@@ -8,7 +8,7 @@ turned into *candidate readings*, each with a note saying how it was read:
 written                       read as
 ============================  =================================================
 ``290 400 units``             290400 (the words after the number dropped)
-``62 million``, ``35K``       62000000, 35000
+``62 million``, ``35K``       62000000, 35000 (and ``31.3 trillion``, ``31.3T``)
 ``12 x 12 x 32 = 4608``       4608 (the value after the last '=', '->', '≈' or 'so')
 ``5 (7-3+1)``                 5 (the leading number; the bracket is a remark)
 ``none``, ``zero``            0
@@ -43,7 +43,8 @@ from fractions import Fraction
 from typing import TypeAlias
 
 MULTIPLIERS = {"thousand": 10**3, "thousands": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "mio": 10**6,
-               "m": 10**6, "mil": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9, "g": 10**9}
+               "m": 10**6, "mil": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9, "g": 10**9,
+               "trillion": 10**12, "trillions": 10**12, "tn": 10**12, "t": 10**12}
 NUMBER_WORDS = {word: n for n, word in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())}
