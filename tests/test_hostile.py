@@ -189,9 +189,11 @@ CASES = [
 
     # ---- files that lie, nest or explode
     Case("json-5000-deep", ["conv", "deep.json", "1"], files={"deep.json": "[" * 5000 + "1" + "]" * 5000},
-         words=("nested",)),
+         words=("input file 'deep.json' is nested too deeply",), absent=("is is",)),
     Case("json-900-deep", ["conv", "deep.json", "1"], files={"deep.json": "[" * 900 + "1" + "]" * 900},
-         words=("nested",)),
+         words=("input file 'deep.json': the array is nested more than 8 levels deep",)),
+    Case("json-invalid", ["conv", "bad.json", "1"], files={"bad.json": "[[1, 2],\n [3 4]]"},
+         words=("input file 'bad.json' is not valid JSON (line 2:",), absent=("is is",)),
     Case("npy-long-double", ["conv", "l.npy", "1"], (2,) if np.dtype(np.longdouble).itemsize > 8 else (0,),
          files={"l.npy": npy(np.array([1.5], dtype=np.longdouble))}),
     Case("npy-complex", ["conv", "c.npy", "1"], files={"c.npy": npy(np.array([1 + 2j]))}, words=("complex",)),
