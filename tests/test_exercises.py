@@ -272,6 +272,10 @@ def test_variant_numbers_are_recomputed():
      "aliases are not allowed"),
     ("id: x\ntitle: t\nquestions:\n  - id: q\n    compute: {convolve: {}}\n", "unknown operation 'convolve'"),
     ("id: x\ntitle: t\nquestions: [1, 2\n", "not valid YAML"),
+    # a receptive field asked of a flat stack (issue 12: was an IndexError traceback)
+    ("id: x\ntitle: t\ngiven:\n  net: '784 -> dense 10'\nquestions:\n  - id: q\n"
+     "    compute: {network: {of: net, value: receptive_field}}\n",
+     "line 7: questions[0].compute.network.value: stack has no spatial layer, so no receptive field"),
 ])
 def test_malformed_exercises_get_one_line(text, words, tmp_path):
     path = tmp_path / "bad.yaml"
