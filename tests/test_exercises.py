@@ -2,6 +2,7 @@
 independently (torch float64 or arithmetic written in the test), the golden
 solutions, variants, and malformed files."""
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -196,6 +197,22 @@ def test_check_passes_and_reports_errata():
     errata = {(r["exercise"], r["question"]): r for r in data["rows"] if r["status"] == "erratum"}
     assert errata[("lecture001-convolution", "max-pooling")]["computed"] == "15 30; 15 25"
     assert errata[("lecture001-convolution", "avg-pooling")]["published"] == "10 15; 13.75 22.5"
+
+
+@pytest.mark.parametrize("columns", ["200", "80"])
+def test_check_shows_a_text_answer_whole_and_elides_only_a_list_of_values(columns):
+    """A kernel's name is text: shown whole (wrapped in a narrow table), never '(+1 more value ...)';
+    only a matrix's long list of values is cut, with the note saying how many more --json has."""
+    path = str(EXERCISES / "sheet-q1-convolution.yaml")
+    table = CliRunner().invoke(main, ["check", path], env={"COLUMNS": columns})
+    assert table.exit_code == 0, table.output
+    rows = {r["question"]: r["computed"] for r in json.loads(CliRunner().invoke(main, ["check", path, "--json"]).stdout)["rows"]}
+    assert rows["f3"] == "diagonal line from bottom-left to top-right"  # the sheet's F3
+    cells = " ".join(line.split("│")[4].strip() for line in table.output.splitlines() if line.count("│") == 7)
+    words = " ".join(cells.split())  # the computed column, its wrapped lines joined
+    for question in ("f1", "f2", "f3"):
+        assert rows[question] in words, (rows[question], words)
+    assert words.count("more value") == 1 and "(+7 more values; --json for all)" in words  # the 4x4 output only
 
 
 def test_a_wrong_published_answer_fails_check(tmp_path):

@@ -23,15 +23,18 @@ def _status_style(status: str) -> str:
             "erratum-resolved": "cyan", "ungradable": "bold red", "invalid": "bold red"}.get(status, "")
 
 
-def _clip(value: object, width: int = 40) -> str:
-    """A value for a table cell: whole numbers only, never one cut short; a
-    long matrix keeps its first values and says how many more --json has.
+def _clip(value: object, is_list: bool, width: int = 40) -> str:
+    """A value for a table cell.  A list of values (a matrix) keeps its first
+    whole values and says how many more --json has; anything else (a text
+    answer, a number, a formula, a shape) is shown whole, the table wraps it.
 
-    >>> _clip("1018/9 1030/9 346/3; 1048/9 353/3 1066/9", 30)
+    >>> _clip("1018/9 1030/9 346/3; 1048/9 353/3 1066/9", True, 30)
     '1018/9 1030/9 346/3; 1048/9 (+2 more values; --json for all)'
+    >>> _clip("diagonal line from bottom-left to top-right", False, 30)
+    'diagonal line from bottom-left to top-right'
     """
     text = "" if value is None else " ".join(str(value).split())
-    if len(text) <= width:
+    if len(text) <= width or not is_list:
         return text
     words = text.split(" ")
     kept: list[str] = []
@@ -68,6 +71,11 @@ def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
     return rows, count
 
 
+def _is_list(row: CheckRow) -> bool:
+    """Whether the row's answer is a list of values (a matrix): only those are elided in the table."""
+    return row.reference is not None and row.reference.kind == "matrix"
+
+
 def _computed(row: CheckRow) -> str:
     from ..exercises.solution import answer_inline
 
@@ -102,13 +110,13 @@ def _print_check(rows: list[tuple[str, CheckRow]], count: int, failures: list[Ch
         table.add_column(column, overflow="fold")
     for _, r in rows:
         table.add_row(Text(printable(r.exercise)), Text(printable(r.question)),
-                      Text(r.status, style=_status_style(r.status)), Text(printable(_clip(_computed(r)))),
-                      Text(printable(_clip(r.published))), Text(printable(r.note)))
+                      Text(r.status, style=_status_style(r.status)), Text(printable(_clip(_computed(r), _is_list(r)))),
+                      Text(printable(_clip(r.published, _is_list(r)))), Text(printable(r.note)))
     console = Console(highlight=False)
     console.print(table)
     for r in errata:
-        console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, 80)}, "
-                                     f"computed {_clip(_computed(r), 80)}: {r.note}")))
+        console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, _is_list(r), 80)}, "
+                                     f"computed {_clip(_computed(r), _is_list(r), 80)}: {r.note}")))
     for r in failures:
         console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
     agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
