@@ -215,6 +215,16 @@ def test_check_shows_a_text_answer_whole_and_elides_only_a_list_of_values(column
     assert words.count("more value") == 1 and "(+7 more values; --json for all)" in words  # the 4x4 output only
 
 
+def test_check_counts_the_values_it_leaves_out_not_the_words():
+    """softmax(0, 1, 2) is three values, each written with spaces: the table keeps two and says 1 more."""
+    table = CliRunner().invoke(main, ["check", str(EXERCISES / "lecture003-classification.yaml")],
+                               env={"COLUMNS": "250"})
+    assert table.exit_code == 0, table.output
+    rows = {cells[2]: cells for line in table.output.splitlines()
+            if len(cells := [c.strip() for c in line.split("│")]) == 8}
+    assert rows["softmax"][4] == "1/(1 + e + exp(2)) e/(1 + e + exp(2)) (+1 more value; --json for all)"
+
+
 def test_a_wrong_published_answer_fails_check(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: x\ntitle: t\nquestions:\n  - id: q\n    compute: {output_size: {n: 7, kernel: 3}}\n"
