@@ -75,14 +75,29 @@ def inline_text(values: Any) -> str:
     >>> inline_text(np.array([[1, 2], [3, 4]])), inline_text(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]))
     ('1 2; 3 4', '1 2; 3 4 | 5 6; 7 8')
     """
+    return " ".join(inline_values(values))
+
+
+def inline_values(values: Any) -> list[str]:
+    """The values of :func:`inline_text` in order, each with the separator that
+    follows it, so a line cut short keeps whole values (a value may hold spaces).
+
+    >>> import numpy as np
+    >>> inline_values(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]))
+    ['1', '2;', '3', '4 |', '5', '6;', '7', '8']
+    """
     if values.ndim <= 1:
-        return " ".join(format_value(v) for v in values.reshape(-1))
-    if values.ndim == 2:
-        return "; ".join(" ".join(format_value(v) for v in row) for row in values)
-    if values.ndim <= 4:
-        separator = " | " if values.ndim == 3 else " || "
-        return separator.join(inline_text(part) for part in values)
-    return inline_text(values.reshape(-1, values.shape[-1]))  # no notation for five axes: its rows
+        return [format_value(v) for v in values.reshape(-1)]
+    if values.ndim > 4:
+        return inline_values(values.reshape(-1, values.shape[-1]))  # no notation for five axes: its rows
+    separator = {2: ";", 3: " |", 4: " ||"}[values.ndim]
+    pieces: list[str] = []
+    for i, part in enumerate(values):
+        part_pieces = inline_values(part)
+        if i < len(values) - 1 and part_pieces:
+            part_pieces[-1] += separator
+        pieces += part_pieces
+    return pieces
 
 
 def decimal_text(value: Fraction) -> str:

@@ -145,17 +145,19 @@ def status(root: Path) -> list[tuple]:
     return rows
 
 
-def download(root: Path, timeout: float = 5.0, mirrors: Sequence[str] = MIRRORS,
+def download(root: Path, timeout: float = 5.0, mirrors: Sequence[str] | None = None,
              log: Callable[[str], None] = lambda text: None) -> list[tuple]:
-    """Fetch each missing or damaged file from the mirrors, checking its md5.
+    """Fetch each missing or damaged file from the mirrors (default ``MIRRORS``,
+    read when called), checking its md5.
 
     Raises a one-line :class:`InputError` naming the files that could not be
-    fetched and where to put them.
+    fetched, a file that is there but damaged (what is wrong with it), and
+    where to put good copies.
     """
     created = _missing_folders(Path(root))
     make_folder(root, "MNIST folder")
     try:
-        return _fetch_missing(Path(root), timeout, mirrors, log)
+        return _fetch_missing(Path(root), timeout, MIRRORS if mirrors is None else mirrors, log)
     except BaseException:
         _remove_empty(created)  # a failed download leaves no empty folders behind
         raise
@@ -184,10 +186,14 @@ def _fetch_missing(root: Path, timeout: float, mirrors: Sequence[str], log: Call
     import urllib.request
 
     failed, unreachable = [], set()  # a mirror that cannot be reached is not tried again
+    damaged = []  # what is wrong with each file that is there but not MNIST's (a gzip bomb, a truncated copy)
     for name, path, state in status(root):
         if state == "ok":
             log(f"{name}: already present and whole ({path})")
             continue
+        if path is not None:
+            damaged.append(state)
+            log(f"{name}: {state}; downloading it again")
         errors = []
         for mirror in mirrors:
             url = f"{mirror}{name}.gz"
@@ -220,9 +226,12 @@ def _fetch_missing(root: Path, timeout: float, mirrors: Sequence[str], log: Call
     if failed:
         names = ", ".join(f"{name}.gz" for name, _ in failed)
         first = failed[0][1][0] if failed[0][1] else "no mirror"
+        # a file that is there but bad is the cause to name first: which file, and the limit or check it fails
+        bad = (f"{damaged[0]}{f' (and {len(damaged) - 1} more damaged)' if len(damaged) > 1 else ''}; "
+               if damaged else "")
         raise InputError(
-            f"could not download {names} ({first}); put these files (from {MIRRORS[0]}, or any copy of MNIST, "
-            f"gzip or raw) into {root}, then run `cnncalc data mnist {root}` again to check them"
+            f"{bad}could not download {names} ({first}); put these files (from {MIRRORS[0]}, or any copy of "
+            f"MNIST, gzip or raw) into {root}, then run `cnncalc data mnist {root}` again to check them"
         )
     return status(root)
 

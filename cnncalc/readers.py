@@ -234,32 +234,39 @@ def read_file(path: str, name: str = "matrix") -> Exact:
     what = f"{name} file"
     if suffix == ".npy":
         return read_npy(path, name)
+    rows = _file_rows(path, suffix, what)
+    try:
+        return Exact.from_nested(rows)
+    except InputError as error:  # the engine says what is wrong with the values; this names the file
+        raise InputError(f"{what} '{path}': {error}") from None
+
+
+def _file_rows(path: str, suffix: str, what: str) -> list[Any]:
+    """The nested rows of a .yaml, .json or text file; errors about the file
+    itself (not text, not JSON, empty) name it here."""
     if suffix in (".yaml", ".yml"):
         from .yamlio import MAX_BYTES, load_yaml_bytes
 
         data = load_yaml_bytes(read_regular(path, MAX_BYTES, what), path).data
         if not isinstance(data, list):
             raise InputError(f"{what} '{path}' must hold a list of rows, e.g. [[1, 2], [3, 4]]")
-        try:
-            return Exact.from_nested(data)
-        except InputError as error:
-            raise InputError(f"{what} '{path}' {error}") from None
+        return data
     try:
         text = read_regular(path, MAX_TEXT_FILE, what).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} '{path}' is not text; use .txt, .csv, .json, .yaml or .npy") from None
+    if suffix == ".json":
+        return load_json(text, f"{what} '{path}'")
+    # .txt / .csv / .tsv: rows per line, blank lines between channels
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    if not blocks:
+        raise InputError(f"{what} '{path}' is empty; write one row of values per line")
     try:
-        if suffix == ".json":
-            return Exact.from_nested(load_json(text, "is"))
-        # .txt / .csv / .tsv: rows per line, blank lines between channels
-        blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
-        if not blocks:
-            raise InputError("is empty; write one row of values per line")
-        parsed = [[split_values(line.replace("\t", " ")) for line in b.splitlines() if line.strip()]
-                  for b in blocks]
-        return Exact.from_nested(parsed if len(parsed) > 1 else parsed[0])
+        channels = [[split_values(line.replace("\t", " ")) for line in b.splitlines() if line.strip()]
+                    for b in blocks]
     except InputError as error:
-        raise InputError(f"{name} file '{path}' {error}") from None
+        raise InputError(f"{what} '{path}': {error}") from None
+    return channels if len(channels) > 1 else channels[0]
 
 
 def read_npy(path: str, name: str = "matrix") -> Exact:

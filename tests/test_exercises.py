@@ -2,6 +2,7 @@
 independently (torch float64 or arithmetic written in the test), the golden
 solutions, variants, and malformed files."""
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -198,6 +199,32 @@ def test_check_passes_and_reports_errata():
     assert errata[("lecture001-convolution", "avg-pooling")]["published"] == "10 15; 13.75 22.5"
 
 
+@pytest.mark.parametrize("columns", ["200", "80"])
+def test_check_shows_a_text_answer_whole_and_elides_only_a_list_of_values(columns):
+    """A kernel's name is text: shown whole (wrapped in a narrow table), never '(+1 more value ...)';
+    only a matrix's long list of values is cut, with the note saying how many more --json has."""
+    path = str(EXERCISES / "sheet-q1-convolution.yaml")
+    table = CliRunner().invoke(main, ["check", path], env={"COLUMNS": columns})
+    assert table.exit_code == 0, table.output
+    rows = {r["question"]: r["computed"] for r in json.loads(CliRunner().invoke(main, ["check", path, "--json"]).stdout)["rows"]}
+    assert rows["f3"] == "diagonal line from bottom-left to top-right"  # the sheet's F3
+    cells = " ".join(line.split("│")[4].strip() for line in table.output.splitlines() if line.count("│") == 7)
+    words = " ".join(cells.split())  # the computed column, its wrapped lines joined
+    for question in ("f1", "f2", "f3"):
+        assert rows[question] in words, (rows[question], words)
+    assert words.count("more value") == 1 and "(+7 more values; --json for all)" in words  # the 4x4 output only
+
+
+def test_check_counts_the_values_it_leaves_out_not_the_words():
+    """softmax(0, 1, 2) is three values, each written with spaces: the table keeps two and says 1 more."""
+    table = CliRunner().invoke(main, ["check", str(EXERCISES / "lecture003-classification.yaml")],
+                               env={"COLUMNS": "250"})
+    assert table.exit_code == 0, table.output
+    rows = {cells[2]: cells for line in table.output.splitlines()
+            if len(cells := [c.strip() for c in line.split("│")]) == 8}
+    assert rows["softmax"][4] == "1/(1 + e + exp(2)) e/(1 + e + exp(2)) (+1 more value; --json for all)"
+
+
 def test_a_wrong_published_answer_fails_check(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("id: x\ntitle: t\nquestions:\n  - id: q\n    compute: {output_size: {n: 7, kernel: 3}}\n"
@@ -272,6 +299,10 @@ def test_variant_numbers_are_recomputed():
      "aliases are not allowed"),
     ("id: x\ntitle: t\nquestions:\n  - id: q\n    compute: {convolve: {}}\n", "unknown operation 'convolve'"),
     ("id: x\ntitle: t\nquestions: [1, 2\n", "not valid YAML"),
+    # a receptive field asked of a flat stack (issue 12: was an IndexError traceback)
+    ("id: x\ntitle: t\ngiven:\n  net: '784 -> dense 10'\nquestions:\n  - id: q\n"
+     "    compute: {network: {of: net, value: receptive_field}}\n",
+     "line 7: questions[0].compute.network.value: stack has no spatial layer, so no receptive field"),
 ])
 def test_malformed_exercises_get_one_line(text, words, tmp_path):
     path = tmp_path / "bad.yaml"

@@ -236,6 +236,36 @@ def test_gradescope_and_stats(tmp_path):
     assert json.loads(single.read_text())["score"] == 2  # method marks only: half of each 2-point count
 
 
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_gradebook_into_a_missing_folder_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "alexnet.yaml"),
+                                       str(ROOT / "examples" / "answers" / "right" / "alexnet.yaml"),
+                                       "--csv", "nodir/b.csv"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)  # no traceback
+    assert result.stderr == "error: --csv nodir/b.csv: the folder nodir does not exist; create it first\n"
+    assert _listing(tmp_path) == []  # nothing written, no folder made
+
+
+def test_gradescope_onto_an_existing_folder_named_json_writes_one_file_inside(tmp_path, monkeypatch):
+    """docs/grading.md: FILE.json for one submission, a folder of <student>.json otherwise;
+    an existing folder is a folder whatever its name."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.json").mkdir()
+    result = CliRunner().invoke(main, ["grade", str(ROOT / "exercises" / "alexnet.yaml"),
+                                       str(ROOT / "examples" / "answers" / "right" / "alexnet.yaml"),
+                                       "--gradescope", "d.json"])
+    assert result.exit_code == 0, result.output
+    assert _listing(tmp_path) == ["d.json", "d.json/Ada_Lovelace.json"]
+    results = json.loads((tmp_path / "d.json" / "Ada_Lovelace.json").read_text())
+    assert [t["name"] for t in results["tests"]] == [q.id for q in ALEXNET.questions]
+    automatic = [t for t in results["tests"] if t["max_score"]]
+    assert automatic and all(t["score"] == t["max_score"] for t in automatic)  # the right answers, all correct
+
+
 def test_variant_submissions_are_graded_against_their_own_numbers(tmp_path):
     from cnncalc.exercises.variants import generate
 

@@ -126,6 +126,27 @@ def test_data_command_without_internet_names_the_files(tmp_path, monkeypatch):
     assert str(tmp_path / "d") in line
 
 
+def test_data_command_names_a_gzip_bomb_and_the_limit(tmp_path, monkeypatch):
+    """A small .gz posing as the training images and inflating past MNIST's real size (47,040,016 bytes):
+    the command's error names that file and the limit, not only the download that could not replace it."""
+    import zlib
+
+    monkeypatch.setattr(mnist, "MIRRORS", ("http://127.0.0.1:9/",))  # refuses at once: no internet
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    bomb = compressor.compress(header(0x08, 60000, 28, 28)) + compressor.compress(bytes(50_000_000))
+    bomb += compressor.flush()
+    assert len(bomb) < 100_000  # 50 MB of zeros in a small file
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    path.write_bytes(bomb)
+    result = CliRunner().invoke(main, ["data", "mnist", str(tmp_path), "--timeout", "2"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    error = result.stderr.strip()
+    assert error.count("\n") == 0
+    assert error.startswith(f"error: {path} holds more than 47,040,016 bytes (uncompressed)"), error
+    assert "could not download" in error and "train-images-idx3-ubyte.gz" in error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train-images-idx3-ubyte.gz"]  # nothing else written
+
+
 def test_data_command_help_has_an_example():
     result = CliRunner().invoke(main, ["data", "--help"])
     assert result.exit_code == 0 and "cnncalc data mnist" in result.output

@@ -4,7 +4,7 @@ integer b), so every layer's size stays one floor deep, and the formulas stay
 right: substituted, they equal the stack computed with numbers."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cnncalc.errors import CnnCalcError
@@ -14,6 +14,8 @@ from cnncalc.stacks.grammar import symbol
 from cnncalc.stacks.layers import Context, Conv, Pool
 from cnncalc.stacks.shapes import Shape
 from cnncalc.stacks.summary import summarize
+
+from .helpers import examples
 
 
 def test_a_stride_2_stack_stays_one_floor_deep():
@@ -55,7 +57,9 @@ def deep_layers(draw, ceil: bool):
     return [conv() if draw(st.booleans()) else pool() for _ in range(draw(st.integers(4, 14)))]
 
 
-DEEP = settings(max_examples=25)
+# 25 deep stacks in the default and quick runs (each checked at 15 sizes); HYPOTHESIS_PROFILE=thorough
+# draws the profile's own number (tests/helpers.py)
+DEEP = examples(25)
 
 
 @DEEP
@@ -68,7 +72,7 @@ def test_sizes_of_deep_stacks_keep_one_floor_and_equal_the_numbers(layers):
     _check_against_numbers(symbolic, layers)
 
 
-@pytest.mark.slow  # 25 deep stacks with ceil-mode pooling, each checked at 15 sizes (5-10 s)
+@pytest.mark.slow  # deep stacks with ceil-mode pooling, each checked at 15 sizes (25 take 5-10 s)
 @DEEP
 @given(deep_layers(ceil=True))
 def test_deep_stacks_with_ceil_mode_equal_the_numbers(layers):

@@ -23,26 +23,6 @@ def _status_style(status: str) -> str:
             "erratum-resolved": "cyan", "ungradable": "bold red", "invalid": "bold red"}.get(status, "")
 
 
-def _clip(value: object, width: int = 40) -> str:
-    """A value for a table cell: whole numbers only, never one cut short; a
-    long matrix keeps its first values and says how many more --json has.
-
-    >>> _clip("1018/9 1030/9 346/3; 1048/9 353/3 1066/9", 30)
-    '1018/9 1030/9 346/3; 1048/9 (+2 more values; --json for all)'
-    """
-    text = "" if value is None else " ".join(str(value).split())
-    if len(text) <= width:
-        return text
-    words = text.split(" ")
-    kept: list[str] = []
-    for word in words:
-        if len(" ".join(kept + [word])) > width:
-            break
-        kept.append(word)
-    rest = len(words) - len(kept)
-    return " ".join(kept) + f" (+{rest} more value{'s' * (rest != 1)}; --json for all)"
-
-
 def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
     """(file, CheckRow) for every question of every exercise of ``target``, and the number of exercises;
     an unreadable exercise in a folder is an 'invalid' row, the one exercise named raises."""
@@ -74,6 +54,40 @@ def _computed(row: CheckRow) -> str:
     return answer_inline(row.reference) if row.reference is not None else ""
 
 
+def _clip(values: list[str], width: int = 40) -> str:
+    """A list of values for a table cell: its first whole values, and how many
+    more --json has.
+
+    >>> _clip("1018/9 1030/9 346/3; 1048/9 353/3 1066/9".split(), 30)
+    '1018/9 1030/9 346/3; 1048/9 (+2 more values; --json for all)'
+    >>> _clip(["1/(1 + e + exp(2))", "e/(1 + e + exp(2))", "exp(2)/(1 + e + exp(2))"], 40)
+    '1/(1 + e + exp(2)) e/(1 + e + exp(2)) (+1 more value; --json for all)'
+    """
+    text = " ".join(values)
+    if len(text) <= width:
+        return text
+    kept: list[str] = []
+    for value in values:
+        if kept and len(" ".join(kept + [value])) > width:
+            break
+        kept.append(value)
+    rest = len(values) - len(kept)
+    return " ".join(kept) + f" (+{rest} more value{'s' * (rest != 1)}; --json for all)" if rest else text
+
+
+def _cells(row: CheckRow, width: int = 40) -> tuple[str, str]:
+    """The computed and the published answer as table cells.  Only a list of
+    values (a matrix) is shortened, with the note; a text answer, a number, a
+    formula or a shape is shown whole, and the table wraps it."""
+    from ..cells import inline_values
+
+    published = "" if row.published is None else " ".join(str(row.published).split())
+    if row.reference is None or row.reference.kind != "matrix":
+        return _computed(row), published
+    # a published matrix is typed as its values split by spaces ('225 258; 458 566')
+    return _clip(inline_values(row.reference.value.reduced().values()), width), _clip(published.split(), width)
+
+
 def _check_json(rows: list[tuple[str, CheckRow]], count: int, failures: list[CheckRow]) -> dict:
     return {
         "exercises": count, "questions": sum(1 for _, r in rows if r.reference is not None),
@@ -101,14 +115,16 @@ def _print_check(rows: list[tuple[str, CheckRow]], count: int, failures: list[Ch
     for column in ("exercise", "question", "status", "computed", "published", "note"):
         table.add_column(column, overflow="fold")
     for _, r in rows:
+        computed, published = _cells(r)
         table.add_row(Text(printable(r.exercise)), Text(printable(r.question)),
-                      Text(r.status, style=_status_style(r.status)), Text(printable(_clip(_computed(r)))),
-                      Text(printable(_clip(r.published))), Text(printable(r.note)))
+                      Text(r.status, style=_status_style(r.status)), Text(printable(computed)),
+                      Text(printable(published)), Text(printable(r.note)))
     console = Console(highlight=False)
     console.print(table)
     for r in errata:
-        console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {_clip(r.published, 80)}, "
-                                     f"computed {_clip(_computed(r), 80)}: {r.note}")))
+        computed, published = _cells(r, 80)
+        console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {published}, "
+                                     f"computed {computed}: {r.note}")))
     for r in failures:
         console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
     agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))

@@ -29,7 +29,8 @@ def _writable(path: str, option: str) -> Path:
 @click.option("--csv", "csv_path", type=click.Path(), default=None,
               help="Write a gradebook: one row per submission, one column per question.")
 @click.option("--gradescope", type=click.Path(), default=None,
-              help="Write Gradescope results.json: FILE.json for one submission, else a folder of them.")
+              help="Write Gradescope results.json: FILE.json for one submission, else (or onto an existing "
+                   "folder) a folder of <student>.json.")
 @click.option("--stats", is_flag=True, help="Per-question statistics: how many got it, the most common mistakes.")
 @click.option("--details/--summary", "details", default=None,
               help="A table per student (default when grading up to 10 files), or only the summary.")

@@ -378,35 +378,56 @@ def split_top(text: str, sep: str) -> list[str]:
 _BLOCK_RE = re.compile(r"^\s*([A-Za-z_]+)\s*\((.*)\)\s*(?:name\s+(\S+))?\s*$", re.S)
 
 
-def parse_layers_inline(text: str, where: str = "layer", depth: int = 0) -> tuple:
-    layers = []
-    for i, segment in enumerate(split_top(text, "->"), 1):
-        layers.append(parse_layer_inline(segment, f"{where} {i}" if where == "layer" else f"{where}, layer {i}",
-                                         depth))
-    return tuple(layers)
+def parse_layers_inline(text: str, outer: tuple[str, ...]) -> tuple:
+    """The layers of a block's part; ``outer`` names the enclosing blocks'
+    parts, outermost first (``('layer 2 (residual part 1)',)``)."""
+    return tuple(_parse_at(segment, outer + (f"layer {i}",)) for i, segment in enumerate(split_top(text, "->"), 1))
 
 
-def parse_layer_inline(segment: str, where: str, depth: int = 0) -> Layer:
+def place(path: tuple[str, ...]) -> str:
+    """Where a layer is, short at any depth: past two enclosing blocks, the
+    outermost and the innermost place and how deep the innermost is.
+
+    >>> place(("layer 2 (residual part 1)", "layer 3"))
+    'layer 2 (residual part 1), layer 3'
+    >>> place(("layer 1 (residual part 1)",) * 32 + ("layer 1",))
+    'layer 1 (residual part 1) ... 32 levels deep ... layer 1'
+    """
+    if len(path) <= 3:
+        return ", ".join(path)
+    return f"{path[0]} ... {len(path) - 1} levels deep ... {path[-1]}"
+
+
+def parse_layer_inline(segment: str, where: str) -> Layer:
     """One layer of the inline grammar: a leaf ('conv 96 11x11 stride 4') or a block
-    ('residual(BODY | SHORTCUT)', 'concat(BRANCH | ...)'), with an optional 'name NAME'."""
+    ('residual(BODY | SHORTCUT)', 'concat(BRANCH | ...)'), with an optional 'name NAME'.
+    ``where`` names the layer in errors ('layer 3')."""
+    return _parse_at(segment, (where,))
+
+
+def _parse_at(segment: str, path: tuple[str, ...]) -> Layer:
+    """One layer; ``path`` is the enclosing blocks' parts, then the layer's own place."""
+    where = place(path)
     segment = segment.strip()
     if not segment:
         raise SpecError(f"{where} is empty; remove the extra '->'")
     match = _BLOCK_RE.match(segment)
     if match and match.group(1).lower() in BLOCK_KINDS:
-        return _parse_block(BLOCK_KINDS[match.group(1).lower()], match.group(2), match.group(3), where, depth)
+        return _parse_block(BLOCK_KINDS[match.group(1).lower()], match.group(2), match.group(3), path)
     tokens = segment.split()
     kind_word, rest = tokens[0], tokens[1:]
     positional, options = _split_tokens(rest, canonical_kind(kind_word), kind_word, where)
     return build_layer(kind_word, positional, options, f"{where} ('{segment}')")
 
 
-def _parse_block(kind: str, inside: str, name: str | None, where: str, depth: int) -> Residual | Concat:
-    if depth >= MAX_NESTING:
-        raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested more than {MAX_NESTING} deep "
-                        "(docs/limits.md); flatten the description")
+def _parse_block(kind: str, inside: str, name: str | None, path: tuple[str, ...]) -> Residual | Concat:
+    where = place(path)
+    if len(path) > MAX_NESTING:  # inside MAX_NESTING blocks already
+        raise SpecError(f"{where}: residual( ... ) and concat( ... ) are nested {len(path) + block_depth(inside)} "
+                        f"deep, more than {MAX_NESTING} (docs/limits.md); flatten the description: put blocks one "
+                        "after another (residual(...) -> residual(...)), not inside each other")
     parts = split_top(inside, "|")
-    stacks = [parse_layers_inline(p, f"{where} ({kind} part {j})", depth + 1) for j, p in enumerate(parts, 1)]
+    stacks = [parse_layers_inline(p, path[:-1] + (f"{path[-1]} ({kind} part {j})",)) for j, p in enumerate(parts, 1)]
     try:
         name = parse_name(name) if name is not None else None
     except SpecError as error:
@@ -417,6 +438,29 @@ def _parse_block(kind: str, inside: str, name: str | None, where: str, depth: in
                             "use concat(...) for branches")
         return Residual(stacks[0], stacks[1] if len(stacks) == 2 else (), name)
     return Concat(tuple(stacks), name)
+
+
+_BLOCK_OPEN_RE = re.compile(r"([A-Za-z_]+)\s*\($")
+
+
+def block_depth(text: str) -> int:
+    """How deep residual( ... ) and concat( ... ) blocks nest in ``text``
+    (other parentheses do not count).
+
+    >>> block_depth("relu -> residual(conv 8 3x3 -> concat(relu | maxpool 2) | relu)")
+    2
+    """
+    opens_block: list[bool] = []  # per open parenthesis: does it open a block?
+    depth = deepest = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            opener = _BLOCK_OPEN_RE.search(text, max(0, i - 40), i + 1)
+            opens_block.append(opener is not None and opener.group(1).lower() in BLOCK_KINDS)
+            depth += opens_block[-1]
+            deepest = max(deepest, depth)
+        elif ch == ")" and opens_block:
+            depth -= opens_block.pop()
+    return deepest
 
 
 def _split_tokens(rest: list[str], kind: str | None, kind_word: str, where: str) -> tuple[list, dict]:
