@@ -187,7 +187,7 @@ def symbolic_stack(repeats: int) -> None:
             stack = load_stack(spec)
             summary = summarize(stack.input, stack.layers)
             _ = summary.total_macs, summary.total_memory_values, summary.total_params  # the totals are timed
-        return best(once, max(5, repeats))  # tens of ms each: the best of several, both sides alike
+        return best(once, max(15, 2 * repeats))  # tens of ms each: the best of many runs, both sides alike
 
     layer = "conv 8 3x3 stride 2 pad 1"
     for depth in (50, 100, 150):
