@@ -35,6 +35,11 @@ def graded(name, file_text, tmp_path):
     return {q.id: q for q in result.questions}
 
 
+def by_id(exercise, answers: dict) -> dict:
+    """Grade answers given as a mapping; {question id: QuestionGrade}."""
+    return {x.id: x for x in Grader(exercise).grade(answers).questions}
+
+
 # --------------------------------------------------------------------------- notations
 
 def test_words_and_units_after_a_number(tmp_path):
@@ -264,9 +269,9 @@ answers:
     half = parse_exercise("id: h\ntitle: h\ngiven:\n  I: '1 2; 3 4'\nquestions:\n  - id: a\n"
                           "    compute: {pool: {input: I, op: max, window: 1}}\n  - id: b\n    carried: 0.5\n"
                           "    compute: {pool: {input: a, op: max, window: 2}}\n", "h.yaml")
-    g = {x.id: x for x in Grader(half).grade({"a": "1 2; 3 5", "b": "5"}).questions}
+    g = by_id(half, {"a": "1 2; 3 5", "b": "5"})
     assert g["b"].status == "partial" and g["b"].score == Fraction(1, 2)
-    g = {x.id: x for x in Grader(half).grade({"a": "1 2; 3 5", "b": "7"}).questions}
+    g = by_id(half, {"a": "1 2; 3 5", "b": "7"})
     assert g["b"].status == "wrong"
 
 
@@ -292,11 +297,11 @@ def test_a_ratio_of_the_students_own_rounded_counts_follows_them(tmp_path):
     # no error is carried, so a question's lower 'carried' share does not apply; a real error still gets it
     exercise = parse_exercise("id: r\ntitle: r\nquestions:\n  - id: third\n    compute: {expr: '1/3'}\n"
                               "  - id: scaled\n    carried: 0.5\n    compute: {expr: 'third * 3000'}\n", "r.yaml")
-    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "999"}).questions}
+    g = by_id(exercise, {"third": "0.333", "scaled": "999"})
     assert g["third"].status == "correct" and g["scaled"].status == "correct" and g["scaled"].score == 1
-    g = {x.id: x for x in Grader(exercise).grade({"third": "0.5", "scaled": "1500"}).questions}
+    g = by_id(exercise, {"third": "0.5", "scaled": "1500"})
     assert g["scaled"].status == "partial" and g["scaled"].score == Fraction(1, 2)
-    g = {x.id: x for x in Grader(exercise).grade({"third": "0.333", "scaled": "998"}).questions}
+    g = by_id(exercise, {"third": "0.333", "scaled": "998"})
     assert g["scaled"].status == "wrong"
 
 
@@ -382,33 +387,25 @@ def test_every_variant_prints_its_own_numbers(path, seed):
     assert result.score == result.max_score, [(q.id, q.feedback) for q in result.questions if q.status != "correct"]
 
 
-def test_check_refuses_a_variant_that_hard_codes_its_numbers(tmp_path):
+@pytest.mark.parametrize("prompt, compute, message, fixed", [
+    # the prompt writes N's value where the variants change N
+    ("A 7x7 input and a 3x3 filter give what output size?", "{n: N, kernel: 3}", "writes 7, the value of N",
+     ("A 7x7 input", "A {N}x{N} input")),
+    # the prompt shows the variant's N, the compute keeps the original 7
+    ("'A {N}x{N} input and a 3x3 kernel: how wide is the output?'", "{n: 7, kernel: 3}",
+     "the prompt writes {N} but the compute uses 7", ("n: 7", "n: N")),
+])
+def test_check_refuses_a_variant_that_hard_codes_its_numbers(prompt, compute, message, fixed, tmp_path):
     from click.testing import CliRunner
 
     from cnncalc.cli import main
 
     path = tmp_path / "v.yaml"
-    path.write_text("id: v\ntitle: v\ngiven:\n  N: 7\nquestions:\n  - id: q\n"
-                    "    prompt: A 7x7 input and a 3x3 filter give what output size?\n"
-                    "    compute: {output_size: {n: N, kernel: 3}}\nvariants:\n  N: {range: [5, 9]}\n")
+    path.write_text(f"id: v\ntitle: v\ngiven:\n  N: 7\nquestions:\n  - id: q\n    prompt: {prompt}\n"
+                    f"    compute: {{output_size: {compute}}}\nvariants:\n  N: {{range: [5, 9]}}\n")
     result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["check", str(path)])
-    assert result.exit_code == 1 and "writes 7, the value of N" in result.output
-    path.write_text(path.read_text().replace("A 7x7 input", "A {N}x{N} input"))
-    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
-
-
-def test_check_finds_a_compute_that_keeps_a_varied_number(tmp_path):
-    from click.testing import CliRunner
-
-    from cnncalc.cli import main
-
-    path = tmp_path / "h.yaml"
-    path.write_text("id: h\ntitle: h\ngiven:\n  N: 7\nquestions:\n  - id: out\n"
-                    "    prompt: 'A {N}x{N} input and a 3x3 kernel: how wide is the output?'\n"
-                    "    compute: {output_size: {n: 7, kernel: 3}}\nvariants:\n  N: {range: [5, 9]}\n")
-    result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["check", str(path)])
-    assert result.exit_code == 1 and "the prompt writes {N} but the compute uses 7" in result.output
-    path.write_text(path.read_text().replace("n: 7", "n: N"))
+    assert result.exit_code == 1 and message in result.output
+    path.write_text(path.read_text().replace(*fixed))
     assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
 
 

@@ -15,7 +15,7 @@ Fraction(7, 3)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 from ..errors import CnnCalcError, SpecError
@@ -31,6 +31,19 @@ MAX_DIGITS = 50  # decimals of a 'round' (negative: tens, hundreds, ...)
 
 
 # --------------------------------------------------------------------------- operations
+
+def leaves(compute: object) -> Iterator[object]:
+    """Every scalar a compute mapping holds (operands, options, expressions), nested mappings and lists
+    walked: what the checks of names and literal values read."""
+    if isinstance(compute, dict):
+        for item in compute.values():
+            yield from leaves(item)
+    elif isinstance(compute, list):
+        for item in compute:
+            yield from leaves(item)
+    else:
+        yield compute
+
 
 def _conv(params: dict, scope: Scope, path: str) -> Answer:
     from ..conv import conv

@@ -27,6 +27,7 @@ from ..errors import CnnCalcError, SpecError
 from ..values import Exact
 from ..yamlio import YamlDocument
 from .exercise import Exercise, build_exercise
+from .operations import leaves
 
 MAX_DRAWS = 50
 
@@ -34,19 +35,10 @@ MAX_DRAWS = 50
 def _names_in(compute: object) -> set[str]:
     """Every name a compute mapping uses: operands, and names inside expressions and parts (X[1:3, 1:3])."""
     found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str):
+    for value in leaves(compute):
+        if isinstance(value, str):
             found.add(value)
             found.update(re.findall(r"[A-Za-z_][A-Za-z_0-9-]*", value))
-
-    walk(compute)
     return found
 
 
@@ -67,20 +59,11 @@ def _runs(matrix: Exact, length: int = 3) -> set[str]:
 def _numbers_in(compute: object) -> set[str]:
     """Every number a compute mapping writes as a literal operand (7, '7', 0.5)."""
     found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    for value in leaves(compute):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             found.add(str(value))
         elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value.strip()):
             found.add(value.strip())
-
-    walk(compute)
     return found
 
 

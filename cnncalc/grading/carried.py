@@ -22,28 +22,19 @@ from collections.abc import Set as AbstractSet
 from ..errors import CnnCalcError
 from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question
-from ..exercises.operations import run
+from ..exercises.operations import leaves, run
 from ..exercises.scope import Given, Scope
 
 
 def dependencies(compute: object, earlier: set[str]) -> set[str]:
     """The earlier question ids a compute mapping uses, by name or inside an expression."""
     found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str):
+    for value in leaves(compute):
+        if isinstance(value, str):
             if value in earlier:
                 found.add(value)
             else:
                 found.update(t for t in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", value) if t in earlier)
-
-    walk(compute)
     return found
 
 
