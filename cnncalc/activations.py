@@ -131,6 +131,7 @@ def softmax(input: MatrixSource) -> ActivationResult:
     x = _along_last_axis(input)
     out = np.empty_like(x.symbols)
     sums = []
+    shifts = set()
     for lead in np.ndindex(*x.shape[:-1]):
         row = list(x.symbols[lead])
         if all(v.is_Rational for v in row):
@@ -139,13 +140,33 @@ def softmax(input: MatrixSource) -> ActivationResult:
             # search for seconds, or for ever on exp(1000000)
             low = min(row)
             row = [v - low for v in row]
+            shifts.add(low)
         exps = [sympy.exp(v) for v in row]
         total = sympy.Add(*exps)
         inverse = 1 / total  # one shared sum per row: linear in the row's length
         out[lead] = [e * inverse for e in exps]
         sums.append(total)
-    return ActivationResult("softmax", x, Exact(symbols=out), "softmax(x)_i = exp(x_i) / sum_j exp(x_j)",
-                            tuple(sums))
+    return ActivationResult("softmax", x, Exact(symbols=out), _softmax_formula(shifts), tuple(sums))
+
+
+def _softmax_formula(shifts: set) -> str:
+    """The definition, and the form the values are written in where each row was shifted by its
+    minimum (a student who writes e/(e + e^2 + e^3) for 1 2 3 sees why 1/(1 + e + exp(2)) is the same).
+
+    >>> _softmax_formula({1})
+    'softmax(x)_i = exp(x_i) / sum_j exp(x_j) = exp(x_i - 1) / sum_j exp(x_j - 1) (divided by exp(min x))'
+    """
+    definition = "softmax(x)_i = exp(x_i) / sum_j exp(x_j)"
+    if not shifts or shifts == {0}:
+        return definition
+    if len(shifts) == 1:
+        from .cells import format_value
+
+        m = next(iter(shifts))
+        sign, size = ("-", m) if m > 0 else ("+", -m)
+        shift = f" {sign} {format_value(size)}"
+        return f"{definition} = exp(x_i{shift}) / sum_j exp(x_j{shift}) (divided by exp(min x))"
+    return f"{definition} = exp(x_i - m) / sum_j exp(x_j - m), m = the row's minimum (divided by exp(m))"
 
 
 def log_softmax(input: MatrixSource) -> ActivationResult:

@@ -158,3 +158,21 @@ def test_softmax_decimals_match_torch():
     got = [float(v) for v in decimal_values(softmax([str(v) for v in x]), 17)]
     want = torch.softmax(torch.tensor(x, dtype=torch.float64), 0).tolist()
     assert np.allclose(got, want, rtol=1e-15, atol=0)
+
+
+def test_softmax_says_by_what_its_values_were_divided():
+    """1 2 3 prints 1/(1 + e + exp(2)): the formula line says it is exp(x_i - 1) / sum_j exp(x_j - 1), the
+    definition's value divided by exp(1) above and below, so a student's e/(e + e^2 + e^3) is seen to agree."""
+    import math
+
+    from cnncalc.activations import softmax
+
+    for values, shown in (("1 2 3", "exp(x_i - 1) / sum_j exp(x_j - 1)"), ("-2 0 1", "exp(x_i + 2) / sum_j exp(x_j + 2)"),
+                          ("1 2; 3 5", "exp(x_i - m) / sum_j exp(x_j - m), m = the row's minimum")):
+        result = softmax(values)
+        assert shown in result.formula
+        rows = [[float(v) for v in row.split()] for row in values.split(";")]
+        for row, out in zip(rows, result.output.tolist() if len(rows) > 1 else [result.output.tolist()]):
+            total = sum(math.exp(v) for v in row)  # the definition, unshifted
+            assert [float(v) for v in out] == pytest.approx([math.exp(v) / total for v in row], rel=1e-12)
+    assert softmax("0 1 2").formula == "softmax(x)_i = exp(x_i) / sum_j exp(x_j)"  # nothing divided
