@@ -261,6 +261,7 @@ def test_student_names_are_data_on_the_terminal_and_in_the_csv(tmp_path):
     assert "\x1b" not in result.output and "\\x1b[2J" in result.output and "[bold]x[/]" in result.output
     students = [r["student"] for r in csv.DictReader(book.open())]
     assert "'=HYPERLINK(\"http://evil\")" in students
+    assert "Eve\\x1b[2J[bold]x[/]" in students and "\x1b" not in book.read_text()  # printed in a terminal, inert
 
 
 # --------------------------------------------------------------------------- 6. every point can be earned

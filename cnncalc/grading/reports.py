@@ -60,11 +60,13 @@ def terminal_safe(text: str) -> str:
 
 
 def csv_cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ (a formula) gets a quote."""
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ (a formula) gets a quote, and a
+    control character (an escape sequence, should the file be printed in a terminal) is written
+    out as \\xNN; tabs and new lines stay (a table typed on several lines keeps them)."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+        text = "'" + text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _number(value: Fraction) -> int | float:
