@@ -53,7 +53,8 @@ MAX_FORMULA_OPS = 200  # operations in one symbolic size (floor(floor(N/2)/2) ha
 def check_growth(shape: Shape, where: str) -> None:
     """Refuse a symbolic size that has grown past MAX_FORMULA_OPS operations: every
     later layer would nest it again, and sympy's work on it grows much faster."""
-    for size in (*shape.spatial, shape.channels):
+    sizes = {id(size): size for size in (*shape.spatial, shape.channels)}  # a square's width is its height
+    for size in sizes.values():
         if is_int(size) or isinstance(size, Fraction) or _nodes_within(size, MAX_FORMULA_OPS):
             continue  # an expression has at least as many nodes as operations: sympy's count is not needed
         import sympy
