@@ -10,32 +10,19 @@ Run: python bench/bench_conv.py   (add --quick for fewer repeats)
 from __future__ import annotations
 
 import argparse
-import time
 from fractions import Fraction
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from timing import versus
 
 from cnncalc.conv import conv
 from cnncalc.values import Exact
 
 
-def best_time(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def compare(name, ours, reference, repeats, target=None):
-    t_ours = t_ref = float("inf")
-    for _ in range(3):  # interleave so both see the same machine state
-        t_ours = min(t_ours, best_time(ours, repeats))
-        t_ref = min(t_ref, best_time(reference, repeats))
+    t_ours, t_ref = versus(ours, reference, repeats, rounds=3)  # interleaved: both see the same machine
     ratio = t_ours / t_ref
     verdict = "" if target is None else ("  ok" if ratio <= target else f"  ABOVE TARGET {target}x")
     print(f"{name:58s} cnncalc {t_ours * 1e3:8.2f} ms   torch f64 {t_ref * 1e3:8.2f} ms   "

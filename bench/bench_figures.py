@@ -21,12 +21,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import best  # noqa: E402
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 SHEET_Q1 = ("20 35 35 35 35 20; 29 46 44 42 42 27; 16 25 21 19 19 12; 66 120 116 154 114 62; "
@@ -34,15 +35,6 @@ SHEET_Q1 = ("20 35 35 35 35 20; 29 46 44 42 42 27; 16 25 21 19 19 12; 66 120 116
 RING = "1 1 1; 1 0 1; 1 1 1"
 SOBEL = "1 2 1; 0 0 0; -1 -2 -1"
 IMAGE_28 = "; ".join(" ".join(str((r * 31 + c * 17) % 256) for c in range(28)) for r in range(28))
-
-
-def best_of(n: int, fn: Callable[[], object]) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def ours(image: str, kernel: str, path: Path) -> Callable[[], object]:
@@ -127,21 +119,21 @@ def matplotlib_gif(image: str, kernel: str, path: Path) -> Callable[[], None]:
 def command_time(args: list[str]) -> float:
     def run() -> None:
         subprocess.run([sys.executable, "-m", "cnncalc", *args], env=ENV, check=True, capture_output=True)
-    return best_of(3, run)
+    return best(run, 3)
 
 
 def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     folder = Path(tempfile.mkdtemp(prefix="cnncalc-bench-"))
 
-    svg = best_of(5, ours(IMAGE_28, SOBEL, folder / "conv28.svg"))
-    ref_svg = best_of(3, matplotlib_svg(IMAGE_28, SOBEL, folder / "conv28-matplotlib.svg"))
+    svg = best(ours(IMAGE_28, SOBEL, folder / "conv28.svg"), 5)
+    ref_svg = best(matplotlib_svg(IMAGE_28, SOBEL, folder / "conv28-matplotlib.svg"), 3)
     print(f"SVG, 28x28 conv (26x26 output): cnncalc {svg:.3f} s (target < 0.5 s: "
           f"{'met' if svg < 0.5 else 'MISSED'}), matplotlib {ref_svg:.3f} s, ratio {ref_svg / svg:.1f}x "
           f"({(folder / 'conv28.svg').stat().st_size // 1024} KB)")
 
-    gif = best_of(5, ours(SHEET_Q1, RING, folder / "q1.gif"))
-    ref_gif = best_of(3, matplotlib_gif(SHEET_Q1, RING, folder / "q1-matplotlib.gif"))
+    gif = best(ours(SHEET_Q1, RING, folder / "q1.gif"), 5)
+    ref_gif = best(matplotlib_gif(SHEET_Q1, RING, folder / "q1-matplotlib.gif"), 3)
     from PIL import Image
 
     with Image.open(folder / "q1.gif") as image:
@@ -150,7 +142,7 @@ def main() -> None:
           f"{'met' if gif < 2 else 'MISSED'}), matplotlib {ref_gif:.3f} s, ratio {ref_gif / gif:.1f}x "
           f"({(folder / 'q1.gif').stat().st_size // 1024} KB)")
 
-    page = best_of(3, ours(IMAGE_28, SOBEL, folder / "conv28.html"))
+    page = best(ours(IMAGE_28, SOBEL, folder / "conv28.html"), 3)
     print(f"HTML page, 28x28 conv (676 steps): cnncalc {page:.3f} s "
           f"({(folder / 'conv28.html').stat().st_size // 1024} KB)")
     whole = command_time(["conv", SHEET_Q1, RING, "--draw", str(folder / "cmd.gif")])

@@ -40,27 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("COLUMNS", "100")  # the terminal the output is laid out for
 
+from timing import best, versus  # noqa: E402
+
 from cnncalc.cli import main as cli  # noqa: E402
 
 RESULTS: list[tuple[str, float, str, bool]] = []  # (what, value, target text, met)
-
-
-def best(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def versus(fn_ours, fn_reference, repeats: int, rounds: int = 3) -> tuple[float, float]:
-    fn_ours(), fn_reference()  # warm-up
-    ours = reference = float("inf")
-    for _ in range(rounds):
-        ours = min(ours, best(fn_ours, repeats))
-        reference = min(reference, best(fn_reference, repeats))
-    return ours, reference
 
 
 def record(what: str, value: float, target: float, unit: str = "x") -> None:

@@ -12,30 +12,18 @@ Run: python bench/bench_reading.py   (add --quick for fewer repeats)
 from __future__ import annotations
 
 import argparse
-import time
 from fractions import Fraction
 
 import numpy as np
+from timing import versus
 
 from cnncalc.pool import pool
 from cnncalc.readers import parse_literal
 from cnncalc.values import Exact
 
 
-def best_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def compare(name: str, ours, reference, repeats: int) -> None:
-    t_ours = t_ref = float("inf")
-    for _ in range(2):  # interleaved, so both see the same machine
-        t_ours = min(t_ours, best_time(ours, repeats))
-        t_ref = min(t_ref, best_time(reference, repeats))
+    t_ours, t_ref = versus(ours, reference, repeats, rounds=2, warm_up=False)  # interleaved: both see the same machine
     print(f"{name:<58} cnncalc {t_ours * 1000:9.1f} ms   python {t_ref * 1000:9.1f} ms   ratio {t_ours / t_ref:5.2f}x")
 
 

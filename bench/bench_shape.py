@@ -15,21 +15,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import run_times  # noqa: E402
+
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def best_of(n, fn):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times), sorted(times)[len(times) // 2]
+    """(fastest, median) of n calls."""
+    times = sorted(run_times(fn, n))
+    return times[0], times[len(times) // 2]
 
 
 def run_cnncalc():

@@ -10,32 +10,19 @@ Run: python bench/bench_transposed.py   (add --quick for fewer repeats)
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from timing import versus
 
 from cnncalc.kernel import describe_kernel
 from cnncalc.loss import loss
 from cnncalc.transposed import conv_transpose
 
 
-def best_time(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def compare(name, ours, reference, repeats):
-    t_ours = t_ref = float("inf")
-    for _ in range(3):  # interleaved so both see the same machine state
-        t_ours = min(t_ours, best_time(ours, repeats))
-        t_ref = min(t_ref, best_time(reference, repeats))
+    t_ours, t_ref = versus(ours, reference, repeats, rounds=3)  # interleaved: both see the same machine
     print(f"{name:60s} cnncalc {t_ours * 1e3:9.3f} ms   torch {t_ref * 1e3:9.3f} ms   ratio {t_ours / t_ref:7.2f}x")
 
 
