@@ -507,6 +507,12 @@ def test_no_file_appears_beside_the_cases(outcomes):
 # --------------------------------------------------------------------------- beyond one command line
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter on this checkout (what it imports and its peak memory are its own)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+
+
 def test_train_and_verify_check_their_input_before_importing_torch(tmp_path):
     code = (
         "import sys; from click.testing import CliRunner; from cnncalc.cli import main\n"
@@ -514,8 +520,7 @@ def test_train_and_verify_check_their_input_before_importing_torch(tmp_path):
         "b = CliRunner().invoke(main, ['verify', '10x10x3 -> bogus'])\n"
         "print(a.exit_code, b.exit_code, 'torch' in sys.modules)"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    out = _python(code)
     assert out.stdout.split() == ["2", "2", "False"], out.stderr
 
 
@@ -539,8 +544,7 @@ def test_a_gzip_bomb_posing_as_mnist_is_refused_without_inflating(tmp_path):
         "print(rows[0][2])\n"
         "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
     )
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    out = _python(code)
     message, peak_kb = out.stdout.strip().splitlines()
     assert "more than 47,040,016 bytes" in message
     assert int(peak_kb) < 300_000  # kilobytes: far below the 400 MB the file inflates to
