@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("COLUMNS", "100")  # the terminal the output is laid out for
 
-from timing import best, versus  # noqa: E402
+from timing import best, run_times, versus  # noqa: E402
 
 from cnncalc.cli import main as cli  # noqa: E402
 
@@ -224,36 +224,45 @@ def repeated_calls(batch: np.ndarray) -> None:
     x, w = Exact(batch), Exact(filters)
     xt, wt = torch.from_numpy(batch).float(), torch.from_numpy(filters).float()
 
-    def twenty(fn) -> list[float]:
-        for _ in range(3):  # warm-up: threads awake, scratch arrays sized
-            fn()
-        times = []
-        for _ in range(20):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-        return times
-
-    # Each library's 20 calls run back to back.  Alternating the two calls on 2 cores measures their
-    # thread pools instead: torch's OpenMP threads and OpenBLAS's spin after each call and take the CPU
-    # the other's next call needs (both 3-10x slower); that figure is printed too, for information.
-    ours = twenty(lambda: conv(x, w))
-    theirs = twenty(lambda: torch.nn.functional.conv2d(xt, wt))
-    ratios = [a / b for a, b in zip(ours, theirs)]
-    print("  cnncalc ms: " + " ".join(f"{t * 1e3:.2f}" for t in ours))
-    print("  torch ms:   " + " ".join(f"{t * 1e3:.2f}" for t in theirs))
-    print("  ratio:      " + " ".join(f"{r:.2f}" for r in ratios))
-    print(f"  median {np.median(ratios):.2f}x; cnncalc's slowest call / its median "
-          f"{max(ours) / np.median(ours):.2f} (the swing between calls)")
-    mixed = []
-    for _ in range(20):
-        start = time.perf_counter()
+    def ours() -> None:
         conv(x, w)
-        middle = time.perf_counter()
+
+    def theirs() -> None:
         torch.nn.functional.conv2d(xt, wt)
-        mixed.append((middle - start) / (time.perf_counter() - middle))
-    print(f"  alternating the calls (thread pools contending): median {np.median(mixed):.2f}x, worst {max(mixed):.2f}x")
-    record("repeated MNIST conv / torch float32, worst of 20", max(ratios), 2)
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    for _ in range(50):  # a long-running process: plans made, threads awake, clocks up
+        ours()
+        theirs()
+    # Twice: each library's 20 calls back to back (call i against call i), and 20 pairs of calls made one
+    # right after the other (the same moment of this shared machine for both).  cnncalc runs on one
+    # thread (OpenBLAS keeps products this small on the calling thread), so pairing sets no two thread
+    # pools against each other; torch uses both cores.
+    back_ours = [timed(ours) for _ in range(20)]
+    back_theirs = [timed(theirs) for _ in range(20)]
+    pairs = [(timed(ours), timed(theirs)) for _ in range(20)]
+    for name, a, b in (("back to back", back_ours, back_theirs),
+                       ("in pairs", [p[0] for p in pairs], [p[1] for p in pairs])):
+        ratios = [u / v for u, v in zip(a, b)]
+        print(f"  {name}:")
+        print("    cnncalc ms: " + " ".join(f"{t * 1e3:.2f}" for t in a))
+        print("    torch ms:   " + " ".join(f"{t * 1e3:.2f}" for t in b))
+        print("    ratio:      " + " ".join(f"{r:.2f}" for r in ratios))
+        print(f"    median {np.median(ratios):.2f}x; cnncalc's slowest call / its median "
+              f"{max(a) / np.median(a):.2f} (the swing between calls)")
+        record(f"repeated MNIST conv / torch float32, worst of 20 {name}", max(ratios), 2)
+    torch_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    for _ in range(20):
+        theirs()
+    one_thread = float(np.median(run_times(theirs, 20)))
+    torch.set_num_threads(torch_threads)
+    print(f"  medians: cnncalc {np.median(back_ours) * 1e3:.2f} ms on one thread; torch "
+          f"{np.median(back_theirs) * 1e3:.2f} ms on {torch_threads}, {one_thread * 1e3:.2f} ms on one")
 
 
 # --- 7. start-up ------------------------------------------------------------------------
