@@ -210,12 +210,12 @@ def _correlate_float(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilati
     """im2col and one matrix product per example in ``dtype``, through this thread's plan for the geometry.
 
     On one thread.  Cutting a batch in halves, one computed on a helper
-    thread, was tried twice: with a ``ThreadPoolExecutor`` the hand-off alone
-    took 0.07 ms on the course's 2-core machines; with two plain locks the
-    MNIST batch took 0.34 ms instead of 0.45 when nothing else ran, but no
-    less in a process where torch's threads spin on the other core, and an
-    interrupted wait (Ctrl-C in a notebook) could hand a later call a
-    half-written result.  Not kept.
+    thread, was tried three times: with a ``ThreadPoolExecutor`` the hand-off
+    alone took 0.07 ms on the course's 2-core machines; with plain locks the
+    two halves' products took 0.34 ms instead of 0.45, but a whole ``conv``
+    call took longer (0.67 ms against 0.59, median of 300): between numpy's
+    calls both threads need the interpreter lock, and each hand-over of it
+    wakes the other core.  Not kept.
     """
     n, f = x.shape[0], w.shape[0]
     out_sizes = tuple((size - d * (k - 1) - 1) // s + 1
