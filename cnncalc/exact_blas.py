@@ -210,12 +210,13 @@ def _correlate_float(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilati
     """im2col and one matrix product per example in ``dtype``, through this thread's plan for the geometry.
 
     On one thread.  Cutting a batch in halves, one computed on a helper
-    thread, was tried three times: with a ``ThreadPoolExecutor`` the hand-off
-    alone took 0.07 ms on the course's 2-core machines; with plain locks the
-    two halves' products took 0.34 ms instead of 0.45, but a whole ``conv``
-    call took longer (0.67 ms against 0.59, median of 300): between numpy's
-    calls both threads need the interpreter lock, and each hand-over of it
-    wakes the other core.  Not kept.
+    thread, was tried three times.  With a ``ThreadPoolExecutor`` the hand-off
+    alone took 0.07 ms on the course's 2-core machines.  With plain locks (a
+    hand-off of 0.03-0.04 ms) the MNIST batch took 0.41 ms instead of 0.52 in a
+    process of its own, but no less, with calls up to 6 ms, in a process where
+    torch had run: its OpenMP threads wait spinning on the other core, and
+    the helper competed with them.  cnncalc runs beside torch in the course's
+    notebooks and in ``cnncalc verify``, so one thread it is.
     """
     n, f = x.shape[0], w.shape[0]
     out_sizes = tuple((size - d * (k - 1) - 1) // s + 1
