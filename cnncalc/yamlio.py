@@ -48,6 +48,24 @@ PLAIN_TAGS = {
 }
 
 
+class YamlSyntaxError(InputError):
+    """Text that is not YAML: the message names the line; ``text`` is the document, for a reader that
+    can still read part of it (an answer file's other answers, cnncalc.grading.recovery)."""
+
+    def __init__(self, message: str, text: str, line: int | None, problem: str) -> None:
+        super().__init__(message)
+        self.text, self.line, self.problem = text, line, problem
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Stands for one entry of a document that is not YAML as typed (the rest of it was read)."""
+
+    text: str  # the value as typed, after its key
+    line: int
+    problem: str
+
+
 @dataclass(frozen=True)
 class RefusedTag:
     """Stands for a tagged value that was not constructed (``tags="mark"``)."""
@@ -127,7 +145,8 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise InputError(f"{source}: {where}not valid YAML ({problem}); check the indentation and colons") from None
+        raise YamlSyntaxError(f"{source}: {where}not valid YAML ({problem}); check the indentation and colons",
+                              text, mark.line + 1 if mark else None, problem) from None
     finally:
         loader.dispose()
     return document

@@ -355,3 +355,50 @@ def test_details_stream_and_statistics_stay_readable_at_80_columns(tmp_path, mon
     wide = CliRunner(env={"COLUMNS": "200"}).invoke(
         main, ["grade", str(EXERCISES / "alexnet.yaml"), str(tmp_path / "class"), "--summary", "--stats"])
     assert "┃ question" in wide.output and "│ width " in wide.output
+
+
+# --------------------------------------------------------------------------- one broken line costs one answer
+
+def test_one_answer_that_breaks_the_yaml_costs_only_that_answer(tmp_path):
+    """An unclosed bracket and a bare '-' (which YAML refuses): the other answers are graded."""
+    path = write(tmp_path, "maria.yaml", "exercise: lecture001-convolution\nstudent: María José Núñez\nanswers:\n"
+                                         "  true-convolution: 45 110; 40 40\n"
+                                         "  padding: [[90, 80, 40], [50, 55, 20], [5, 50, 20]\n"
+                                         "  first-cell: -\n"
+                                         "  output-size: 4\n")
+    grade = Grader(ex("lecture001-convolution")).grade_file(path)
+    assert not grade.invalid and grade.student == "María José Núñez"
+    q = by_id(grade)
+    assert q["true-convolution"].status == "correct"
+    assert q["padding"].status == "invalid" and "line 5 is not valid YAML" in q["padding"].feedback
+    assert "close its brackets" in q["padding"].feedback
+    assert q["first-cell"].status == "missing" and "'-' as no answer" in q["first-cell"].feedback
+    assert q["output-size"].typed == "4"
+    assert any("not YAML as a whole" in note and "each answer was read on its own" in note for note in grade.notes)
+
+
+def test_a_file_read_answer_by_answer_keeps_its_rules(tmp_path):
+    """Read entry by entry, a file still reports a question answered twice, refuses tags and aliases,
+    and reads tab-indented answers (YAML refuses tabs) exactly as typed."""
+    exercise = ex("alexnet")
+    text = ("exercise: alexnet\nstudent: Tab\nanswers:\n\twidth: 55\n\tunits: 290.400\n\twidth: 54\n"
+            "\tparameters: !!python/object:os.system echo\n")
+    grade = Grader(exercise).grade_file(write(tmp_path, "tab.yaml", text))
+    q = by_id(grade)
+    assert q["units"].status == "correct" and q["units"].typed == "290.400"
+    assert q["width"].status == "invalid" and "answered 2 times (lines 4, 6)" in q["width"].feedback
+    assert q["parameters"].status == "invalid" and "tag" in q["parameters"].feedback
+    bomb = "exercise: alexnet\nanswers:\n  width: &a [1, 2\n  units: *a\n"
+    bombed = Grader(exercise).grade_file(write(tmp_path, "bomb.yaml", bomb))
+    assert "anchor" in bombed.invalid or by_id(bombed)["units"].status == "invalid"
+
+
+def test_a_file_whose_own_keys_are_broken_is_an_invalid_row(tmp_path):
+    exercise = ex("alexnet")
+    for name, text, words in (
+        ("keys.yaml", "exercise: alexnet\nanswers: [1, 2\n", ("line 2", "'answers' is not valid YAML")),
+        ("student.yaml", "exercise: alexnet\nstudent: [Ada\nanswers:\n  width: 55\n", ("'student'",)),
+        ("flow.yaml", "[width: 55, height\n", ("not valid YAML",)),
+    ):
+        grade = Grader(exercise).grade_file(write(tmp_path, name, text))
+        assert grade.invalid and all(word in grade.invalid for word in words), (name, grade.invalid)

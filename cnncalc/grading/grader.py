@@ -46,9 +46,10 @@ from ..exercises.answers import Answer, Comparison, compare
 from ..exercises.exercise import Exercise, Question
 from ..expr import normalize
 from ..rationals import round_significant
-from ..yamlio import RefusedTag, Repeated, load_yaml_file
+from ..yamlio import RefusedTag, Repeated, Unreadable, YamlSyntaxError, load_yaml_file
 from .mistakes import Mistake, mistaken_references
 from .reading import Interpretation, Reading, read_student, typed_text
+from .recovery import recover
 
 ANSWER_FILE_KEYS = ("exercise", "seed", "student", "answers")
 ANSWER_SUFFIXES = (".yaml", ".yml")
@@ -318,17 +319,23 @@ def read_submission(path: str, default_student: str | None = None,
     ``default_exercise`` is used, with a note, when the file names none (one
     exercise is being graded).  Raises :class:`InputError` for a file that
     cannot be graded at all."""
+    notes: list[str] = []
     try:
-        document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True)
+        data = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True).data
+    except YamlSyntaxError as error:
+        # one broken answer does not cost the others: each entry is read on its own
+        data = recover(error.text, path)
+        if data is None:
+            raise
+        notes.append(f"the file is not YAML as a whole ({error.problem}, line {error.line}); "
+                     "each answer was read on its own")
     except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
         if isinstance(error, CnnCalcError):
             raise
         raise InputError(f"cannot be read ({type(error).__name__})") from None
-    data = document.data
     if not isinstance(data, dict):
         raise InputError("is not an answer file: expected a mapping with exercise, student and answers "
                          "(see docs/grading.md)")
-    notes: list[str] = []
     top = _file_keys(data, notes)
     exercise = _text(top.get("exercise"))
     if isinstance(top.get("exercise"), (dict, list)) or not exercise:
@@ -365,6 +372,9 @@ def _file_keys(data: dict, notes: list[str]) -> dict:
                              f"{', '.join(map(str, value.lines))}); keep one")
         if isinstance(value, RefusedTag):
             raise InputError(f"'{key}' has a YAML tag ({value.tag.rsplit(':', 1)[-1]}); write plain text")
+        if isinstance(value, Unreadable):
+            raise InputError(f"line {value.line}: '{key}' is not valid YAML ({value.problem}); "
+                             "check its brackets and quotes")
     return top
 
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CnnCalcError, InputError
 from ..exercises.answers import Answer, involves_e, read_answer, read_number
 from ..expr import normalize
-from ..yamlio import RefusedTag, Repeated, TypedList
+from ..yamlio import RefusedTag, Repeated, TypedList, Unreadable
 from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
 
 if TYPE_CHECKING:
@@ -101,6 +101,8 @@ def typed_text(raw: object) -> str:
         return raw
     if isinstance(raw, Repeated):
         return " / ".join(typed_text(v) for v in raw.values)
+    if isinstance(raw, Unreadable):
+        return raw.text
     if isinstance(raw, RefusedTag):  # the tag, as YAML writes it (its value was never built)
         return "!!" + raw.tag.removeprefix("tag:yaml.org,2002:") if raw.tag.startswith("tag:yaml.org,2002:") else "!" + raw.tag
     if isinstance(raw, float):
@@ -151,12 +153,14 @@ def _short(message: str, width: int = 160) -> str:
     return message if len(message) <= width else message[:width - 1] + "…"
 
 
-def read_student(reference: Answer, raw: object) -> Reading:
-    """Read ``raw`` as an answer of the reference's kind; never raises on bad input."""
-    if raw is None:
-        return Reading()
+def _not_an_answer(raw: object) -> Reading | None:
+    """The reading of a YAML value that is not text typed as an answer (a tag, a broken line, a key
+    answered twice, a mapping); None for text, numbers and lists."""
     if isinstance(raw, RefusedTag):
         return Reading(invalid=f"a YAML tag ({raw.tag.rsplit(':', 1)[-1]}) is not an answer; write the value itself")
+    if isinstance(raw, Unreadable):
+        return Reading(invalid=f"line {raw.line} is not valid YAML ({raw.problem}); close its brackets, or put "
+                       "the answer in quotes", typed=raw.text)
     if isinstance(raw, Repeated):
         shown = " and ".join(_shown(typed_text(v), 30) for v in raw.values)
         lines = ", ".join(map(str, raw.lines))
@@ -166,6 +170,16 @@ def read_student(reference: Answer, raw: object) -> Reading:
         return Reading(invalid="a mapping (key: value pairs) is not an answer; write the value itself")
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, list)):
         return Reading(invalid=f"an answer must be text, a number or a list, not {type(raw).__name__}")
+    return None
+
+
+def read_student(reference: Answer, raw: object) -> Reading:
+    """Read ``raw`` as an answer of the reference's kind; never raises on bad input."""
+    if raw is None:
+        return Reading()
+    refused = _not_an_answer(raw)
+    if refused is not None:
+        return refused
     text = typed_text(raw)
     if not text.strip():
         return Reading()

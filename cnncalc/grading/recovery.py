@@ -1,0 +1,109 @@
+"""What can still be read of an answer file that is not YAML as a whole.
+
+A TA grades the answers a student wrote well even where one line breaks the
+file: an unclosed bracket, or a bare ``-`` typed for "no answer" (YAML reads
+it as the start of a list and refuses the line).  An answer file is a flat
+map: its own keys at the left margin (``exercise``, ``student``,
+``answers``) and, under ``answers:``, one key per question.  Each of those
+entries is read on its own; one that still is not YAML becomes an
+:class:`~cnncalc.yamlio.Unreadable` value, graded invalid with the parser's
+message, and a lone dash is read as the dash it is.
+
+>>> text = "exercise: ex\\nanswers:\\n  width: 55\\n  matrix: [[1, 2], [3, 4]\\n  loss: -\\n"
+>>> data = recover(text, "a.yaml")
+>>> data["answers"]["width"], data["answers"]["loss"]
+('55', '-')
+>>> data["answers"]["matrix"].line, data["answers"]["matrix"].text
+(4, '[[1, 2], [3, 4]')
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from ..yamlio import Repeated, Unreadable, YamlSyntaxError, load_yaml
+
+# 'key:' at the start of a line: a plain name (or a quoted one), a colon, then a space or the line's end
+_KEY = r"""(?P<quote>["']?)(?P<key>[^\s#:"'\-\[\]{}!&*|>%@`][^:#\n]*?)(?P=quote)[ \t]*:(?=[ \t]|$)"""
+_TOP_KEY = re.compile(_KEY)
+_DASHES = {"-", "–", "—"}
+
+
+def recover(text: str, source: str) -> dict | None:
+    """The answer file's data read entry by entry, or None when it has no entries to read."""
+    lines = text.splitlines()
+    entries = _entries(lines, 0, len(lines), "")
+    if not entries:
+        return None
+    data: dict = {}
+    where: dict[str, int] = {}
+    for key, start, stop in entries:
+        answers = _answers(lines, start, stop, source) if key == "answers" else None
+        # 'answers:' with no question keys under it, and every other entry: read as one entry
+        value = _entry(lines, start, stop, source) if answers is None else answers
+        _put(data, where, key, value, start + 1)
+    return data
+
+
+def _entries(lines: list[str], start: int, stop: int, indent: str) -> list[tuple[str, int, int]]:
+    """(key, first line, end) of each entry that starts at exactly ``indent``; the lines after a key
+    that do not start another entry (deeper lines, list items, comments) belong to it."""
+    starts = []
+    for number in range(start, stop):
+        line = lines[number]
+        if not line.startswith(indent) or line[len(indent):len(indent) + 1] in (" ", "\t"):
+            continue
+        match = _TOP_KEY.match(line, len(indent))
+        if match:
+            starts.append((match.group("key").strip(), number))
+    return [(key, first, starts[i + 1][1] if i + 1 < len(starts) else stop)
+            for i, (key, first) in enumerate(starts)]
+
+
+def _answers(lines: list[str], start: int, stop: int, source: str) -> dict | None:
+    """The entries under 'answers:', each read alone; None when there are none to read so."""
+    if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
+        return None  # answers: {a: 1, ...} on its key's line
+    body = [n for n in range(start + 1, stop) if lines[n].strip() and not lines[n].lstrip().startswith("#")]
+    if not body:
+        return None
+    first = lines[body[0]]
+    indent = first[:len(first) - len(first.lstrip(" \t"))]
+    if not indent:
+        return None
+    entries = _entries(lines, start + 1, stop, indent)
+    if not entries:
+        return None
+    answers: dict = {}
+    where: dict[str, int] = {}
+    for key, first_line, end in entries:
+        _put(answers, where, key, _entry(lines, first_line, end, source), first_line + 1)
+    return answers
+
+
+def _entry(lines: list[str], start: int, stop: int, source: str) -> object:
+    """The value of the entry on lines start..stop, read as YAML on its own."""
+    block = textwrap.dedent("\n".join(lines[start:stop]))
+    try:
+        document = load_yaml(block, source, tags="mark", typed=True)
+    except YamlSyntaxError as error:
+        typed = block.split(":", 1)[1].strip() if ":" in block else block.strip()
+        if typed.split("#", 1)[0].strip() in _DASHES:
+            return "-"  # a bare dash: no answer, as the student meant
+        return Unreadable(typed, start + 1, error.problem)  # the line the answer starts on
+    data = document.data
+    return next(iter(data.values())) if isinstance(data, dict) and len(data) == 1 else Unreadable(
+        block.strip(), start + 1, "not one key and its value")
+
+
+def _put(mapping: dict, where: dict[str, int], key: str, value: object, line: int) -> None:
+    """Add an entry; a key given twice keeps every value, as the YAML reader does for answer files."""
+    if key not in mapping:
+        mapping[key], where[key] = value, line
+        return
+    earlier = mapping[key]
+    if isinstance(earlier, Repeated):
+        mapping[key] = Repeated((*earlier.values, value), (*earlier.lines, line))
+    else:
+        mapping[key] = Repeated((earlier, value), (where[key], line))
