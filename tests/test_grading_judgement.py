@@ -255,6 +255,43 @@ def test_competing_words_negation_and_reject_lists():
     assert q.status == "partial"  # half of it: which pooling?
 
 
+@pytest.mark.parametrize("question, text, status, says", [
+    ("loss-function", "CE loss", "correct", ""),
+    ("loss-function", "CE loss function", "correct", ""),
+    ("loss-function", "Cross-Entropy (CE)", "correct", ""),  # a synonym in brackets
+    ("last-activation", "softmax activation", "correct", ""),
+    ("last-activation", "softmax layer", "correct", ""),
+    ("last-activation", "softmax (or sigmoid?)", "wrong", "hedged"),
+    ("last-activation", "ReLU", "wrong", "the answer is softmax"),
+    ("loss-function", "MSE (not cross-entropy)", "wrong", ""),
+    ("loss-function", "loss function", "wrong", "the answer is cross-entropy"),
+])
+def test_a_text_answer_with_its_category_words_or_a_synonym(question, text, status, says, tmp_path):
+    """'CE loss' is the answer CE with the word that says what it is; a wrong one is told the answer."""
+    q = graded("lecture003-classification",
+               f"exercise: lecture003-classification\nanswers:\n  {question}: {text}\n", tmp_path)[question]
+    assert q.status == status and says in q.feedback, (text, q.status, q.feedback)
+
+
+@pytest.mark.parametrize("exercise, question, text, status", [
+    ("alexnet", "width", r"\(55\)", "correct"),                      # LaTeX inline maths, as docs/grading.md says
+    ("alexnet", "parameters", r"\(34944\)", "correct"),
+    ("alexnet", "pool1-output", "27 by 27 by 96", "correct"),
+    ("alexnet", "pool3-output", "6x6x256 = 9216", "correct"),         # the shape, then its number of values
+    ("alexnet", "pool3-output", "6x6x256 = 9000", "wrong"),           # ... not a wrong product
+    ("alexnet", "total", "62,4M", "correct"),                          # a decimal comma before M (62.4 million)
+    ("alexnet", "total", "62,4 M", "correct"),
+    ("lecture003-classification", "softmax", "9.0% 24.5% 66.5%", "correct"),
+    ("lecture003-classification", "softmax", "9.00%, 24.47%, 66.52%", "correct"),
+    ("lecture003-classification", "softmax", "9% 25% 67%", "partial"),  # one figure short: 24.5 rounds to 24, not 25
+    ("lecture003-classification", "prediction", "class 2, i.e. reward +100", "correct"),
+    ("lecture003-classification", "prediction", "reward +100, i.e. class 2", "correct"),
+])
+def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
+    q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]
+    assert q.status == status, (text, q.status, q.feedback)
+
+
 # --------------------------------------------------------------------------- carried forward and mistakes
 
 def test_an_error_is_carried_forward(tmp_path):

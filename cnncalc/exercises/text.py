@@ -55,12 +55,29 @@ def normalize_text(text: str) -> str:
     return " ".join(re.sub(r"[^\w']+", " ", str(text).lower().replace("’", "'")).split())
 
 
+#: Words that name what kind of answer it is, not which: 'CE loss function' is 'CE', 'softmax activation' 'softmax'
+CATEGORY_WORDS = ("loss", "function", "activation", "layer", "nonlinearity")
+
+
 def _bare(text: str) -> str:
-    """Normalized, without a leading article: 'A thin horizontal line' -> 'thin horizontal line'."""
+    """Normalized, without a leading article or the answer's category words:
+    'A thin horizontal line' -> 'thin horizontal line', 'CE loss function' -> 'ce'."""
     words = normalize_text(text).replace("'", "").split()
     while words and words[0] in ("a", "an", "the", "it", "its", "is", "detects", "it's"):
         words = words[1:]
-    return " ".join(words)
+    core = [w for w in words if w not in CATEGORY_WORDS]
+    return " ".join(core or words)
+
+
+def _whole_phrase(key: TextKey, given: str) -> bool:
+    """The answer is the model answer or an accepted phrase, whole; 'Cross-Entropy (CE)', a phrase with a
+    synonym in brackets, too."""
+    phrases = {_bare(p) for p in (key.model, *key.accept)} - {""}
+    answer = _bare(given)
+    if answer in phrases:
+        return True
+    synonym = re.fullmatch(r"\s*([^()]+?)\s*\(([^()]+)\)\s*", str(given))
+    return bool(synonym) and {_bare(synonym.group(1)), _bare(synonym.group(2))} <= phrases
 
 
 @dataclass(frozen=True)
@@ -141,16 +158,20 @@ def classify(text: str, term: str) -> str:
 
 def grade_text(key: TextKey, given: str) -> TextGrade:
     """Credit for a text answer by the rules of the module docstring."""
-    answer = _bare(given)
-    for phrase in (key.model, *key.accept):
-        if answer and answer == _bare(phrase):
-            return TextGrade(True, Fraction(1))
+    if _whole_phrase(key, given):
+        return TextGrade(True, Fraction(1))
     competing = [term for term in key.reject if classify(given, term) == "asserted"]
     if competing:
         shown = competing[0].split("|")[0]
         return TextGrade(False, Fraction(0), f"names '{shown}', which is not the answer ({key.model})")
     if not key.keywords:
-        return TextGrade(False, Fraction(0))
+        state = classify(given, key.model)
+        if state == "asserted":  # the answer and more: 'softmax (or sigmoid?)'
+            state = "hedged" if re.search(r"\bor\b|\?", str(given)) else "more"
+        said = {"hedged": f"hedged: '{_bare(given)}' commits to no one answer",
+                "negated": f"'{key.model}' is negated",
+                "more": f"more than the answer ({key.model}); write it alone"}
+        return TextGrade(False, Fraction(0), said.get(state, f"the answer is {key.model}"))
     states = {term: classify(given, term) for term in key.keywords}
     asserted = tuple(t.split("|")[0] for t, s in states.items() if s == "asserted")
     cancelled = [(t.split("|")[0], s) for t, s in states.items() if s in ("negated", "hedged")]
@@ -164,6 +185,8 @@ def grade_text(key: TextKey, given: str) -> TextGrade:
     if near and share:
         share /= 2
         note_parts.append(f"'{near[0]}' is close to the answer ({key.model}) but not it: half the credit")
+    if not note_parts:
+        note_parts.append(f"the answer is {key.model}")
     return TextGrade(share == 1, share, "; ".join(note_parts), asserted)
 
 

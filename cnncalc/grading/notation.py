@@ -36,9 +36,11 @@ evaluates text: every candidate goes through cnncalc's own parsers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -57,7 +59,9 @@ _LABEL = re.compile(r"^\s*(?:(?:yes|no|nope|yep|true|false)\s*[,;:.\-]|[A-Za-z][
 _SCALAR_WRAPPER = re.compile(r"(?:torch\.|np\.|numpy\.)?(?:tensor|float64|float32|int64|array)\(\s*([^(),]*?)\.?\s*"
                              r"(?:,\s*\w+\s*=[^()]*)?\)")
 #: What separates working from the result a student gives ("12 x 12 x 32 = 4608", "13.5 -> 13", "≈ 9.4").
-WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b|\bi\.e\.)\s*")
+WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b)\s*")
+# "class 2, i.e. reward +100", "(227-11)/4+1, i.e. 55": two ways of saying one answer, either may be the one asked for
+_RESTATED = re.compile(r"\s*,?\s*\b(?:i\.\s?e\.|that is|which is)\s*,?\s*", re.I)
 _APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approx\.?|approximately|roughly|around|ca\.?|circa)\s*", re.I)
 _PREFIX = re.compile(r"^\s*(?:answer|ans|a|result|solution)\s*[:=]\s*", re.I)
 _NUMBER = r"[+-]?(?:\d[\d,.' ]*\d|\d)(?:[eE][+-]?\d+)?"
@@ -144,6 +148,12 @@ def number_candidates(text: str) -> list[Candidate]:
 
     for reading in _number_words(text):
         add(*reading)
+    restated = _RESTATED.split(text, maxsplit=1)
+    if len(restated) == 2 and all(part.strip() for part in restated):
+        for part, where in ((restated[1], "after"), (restated[0], "before")):
+            for c in number_candidates(part):
+                add(c.text, f"the value {where} 'i.e.': {part.strip()}" + (f"; {c.note}" if c.note else ""), c.scale)
+        return out
     final, working = split_working(text)
     if working:
         for c in number_candidates(final):
@@ -243,6 +253,8 @@ def _words_after(text: str) -> list[NumberReading]:
     number, tail = words.group(1).strip(), words.group(2).strip().lower().rstrip(".")
     first = tail.split()[0] if tail.split() else ""
     if first in MULTIPLIERS and re.fullmatch(_NUMBER, number):
+        if re.fullmatch(r"[+-]?\d+,\d{1,2}", number):  # 62,4M: a comma before one or two digits is a decimal one
+            number = number.replace(",", ".")
         plain = number.replace(",", "").replace(" ", "").replace("'", "")
         return [(plain, f"read {text} as {plain} x {MULTIPLIERS[first]:,}", Fraction(MULTIPLIERS[first]))]
     return _within(number, f"the words after the number ('{words.group(2).strip()}') dropped")
@@ -257,7 +269,7 @@ def shape_candidates(text: str) -> list[Candidate]:
     """Readings of a shape: as written, without Keras' batch axis (None, ...), the words
     or remark after it dropped, the value after the last '='."""
     text, _ = clean(text)
-    text = text.replace("*", "x")
+    text = re.sub(r"(?<=\d)\s+by\s+(?=\d)", " x ", text.replace("*", "x"), flags=re.I)  # 27 by 27 by 96
     out: list[Candidate] = []
 
     def add(candidate_text: str, note: str = "") -> None:
@@ -268,6 +280,9 @@ def shape_candidates(text: str) -> list[Candidate]:
     if working:
         for c in shape_candidates(final):
             add(c.text, f"the shape after the working: {final}" + (f"; {c.note}" if c.note else ""))
+        sides = re.fullmatch(r"\s*(\d+(?:\s*x\s*\d+)+)\s*", working)
+        if sides and re.fullmatch(r"\d+", final) and math.prod(map(int, sides.group(1).split("x"))) == int(final):
+            add(sides.group(1), f"the shape before '= {final}' (its number of values)")  # 6x6x256 = 9216
         return out
     torch_size = re.fullmatch(r"torch\.Size\(\s*\[\s*1\s*,\s*([^\[\]]*)\]\s*\)", text)
     if torch_size:
@@ -360,6 +375,10 @@ def matrix_text(text: str) -> MatrixText:
         notes.append("read the commas as decimal commas")
     if "\t" in text:
         text = "\n".join(line.strip() for line in text.splitlines())
+    values = re.findall(r"\d(?:[\d.]*\d)?\s*%?", text)
+    if values and all(v.endswith("%") for v in values):  # 9.0% 24.5% 66.5%: hundredths, their figures kept
+        text = re.sub(r"(\d+(?:\.\d+)?)\s*%", lambda m: str(Decimal(m.group(1)).scaleb(-2)), text)
+        notes.append("read the percentages as hundredths")
     return MatrixText(text, tuple(notes))
 
 

@@ -227,12 +227,14 @@ def looks_like_code(text: str) -> bool:
 
     >>> looks_like_code("/etc/passwd"), looks_like_code("horizontal lines"), looks_like_code(r"$242\,762$")
     (True, False, False)
+    >>> looks_like_code(r"\(34944\)"), looks_like_code(r"\[ 55 \times 55 \]")
+    (False, False)
     >>> looks_like_code("data.csv"), looks_like_code(".nan"), looks_like_code("<img src=x onerror=alert(1)>")
     (True, True, True)
     """
     stripped = re.sub(r"^\s*\$+|\$+\s*$", "", text)  # $55$ is LaTeX maths, not code
-    if re.fullmatch(rf"(?:[^\\]|\\(?:{_LATEX_COMMANDS})\b|\\[,;:! \\{{}}%])*", stripped):
-        stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! {}%]|[{}&]", " ", stripped)  # LaTeX maths: no code
+    if re.fullmatch(rf"(?:[^\\]|\\(?:{_LATEX_COMMANDS})\b|\\[,;:! \\{{}}%()\[\]])*", stripped):
+        stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! {}%()\[\]]|[{}&]", " ", stripped)  # LaTeX maths: no code
     stripped = re.sub(r"->|=>|<-|<=|>=", " ", stripped)  # working: 13.5 -> 13
     return bool(_CODE.search(stripped) or _FILE_NAME.match(text.strip())
                 or re.fullmatch(r"[+-]?\.?(?:nan|inf|infinity)", text.strip(), re.I))
