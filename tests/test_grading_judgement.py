@@ -286,6 +286,10 @@ def test_a_text_answer_with_its_category_words_or_a_synonym(question, text, stat
     ("lecture003-classification", "softmax", "9% 25% 67%", "partial"),  # one figure short: 24.5 rounds to 24, not 25
     ("lecture003-classification", "prediction", "class 2, i.e. reward +100", "correct"),
     ("lecture003-classification", "prediction", "reward +100, i.e. class 2", "correct"),
+    ("alexnet", "fully-connected", "39.6 million", "correct"),           # the figures of 39.6M, as with the letter
+    ("alexnet", "units", "290 thousand", "correct"),                     # the slides' 290K, in words
+    ("alexnet", "width", "55 (I think)", "wrong"),                       # hedged as 'maybe 55' is
+    ("alexnet", "width", "I think 55?", "wrong"),
 ])
 def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
     q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]

@@ -211,7 +211,8 @@ def read_student(reference: Answer, raw: object) -> Reading:
 
 _ELSEWHERE = re.compile(r"\b(?:see|on|in)\s+(?:my|the|attached)?\s*(?:paper|sheet|notes|notebook|attachment|pdf)\b"
                         r"|\btoo long to (?:type|write)\b", re.I)
-_HEDGED_WORDS = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|not sure|guess)\b", re.I)
+_HEDGED_WORDS = re.compile(r"\b(?:or|maybe|perhaps|possibly|probably|either|not sure|unsure|not certain|guess|"
+                           r"i think|i believe)\b", re.I)
 _KIND_NAMES = {"number": "number", "formula": "formula", "shape": "shape", "matrix": "matrix of numbers"}
 _LATEX_COMMANDS = ("[dt]?frac|begin|end|times|cdot|ast|approx|simeq|sim|text|textrm|mathrm|mathit|mbox|left|right|"
                    "lfloor|rfloor|lceil|rceil|le|ge|leq|geq|quad|qquad|div|pm|mp|sqrt|log|ln|exp|bmatrix|pmatrix|"
@@ -338,7 +339,8 @@ def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Inter
             raise
         value = None  # "290 400": only the thousands reading parses
     if value is not None:
-        digits = significant_digits(_scaled_text(candidate)) if _decimal_scale(candidate.scale) else None
+        digits = significant_digits(_scaled_text(candidate)) if _decimal_scale(candidate.scale) \
+            else _multiplied_figures(candidate)
         out.append(Interpretation(Answer("number", value), candidate.note, digits, working=candidate.working))
     if whole is not None and whole * candidate.scale != value:
         note = f"read {candidate.text} as {whole} (a thousands separator)"
@@ -350,6 +352,18 @@ def _interpret(kind: str, reference: Answer, candidate: Candidate) -> list[Inter
 def _decimal_scale(scale: Fraction) -> bool:
     """A scale that only moves the decimal point (1, or 1/100 for a percentage)."""
     return scale.numerator == 1 and str(scale.denominator).rstrip("0") == "1"
+
+
+def _multiplied_figures(candidate: Candidate) -> int | None:
+    """The figures of a count written with a multiplier word, as with its letter: '39.6 million' has the
+    3 of 39.6M, '290 thousand' the 2 of 290K.
+
+    >>> _multiplied_figures(Candidate("39.6", scale=Fraction(10**6))), _multiplied_figures(Candidate("290", scale=Fraction(1000)))
+    (3, 2)
+    """
+    if candidate.scale.denominator != 1 or str(candidate.scale.numerator).rstrip("0") != "1":
+        return None
+    return significant_digits(f"{candidate.text}M")
 
 
 def _scaled_text(candidate: Candidate) -> str:
