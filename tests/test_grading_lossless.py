@@ -402,3 +402,19 @@ def test_a_file_whose_own_keys_are_broken_is_an_invalid_row(tmp_path):
     ):
         grade = Grader(exercise).grade_file(write(tmp_path, name, text))
         assert grade.invalid and all(word in grade.invalid for word in words), (name, grade.invalid)
+
+
+def test_the_class_report_counts_what_a_ta_counts(tmp_path):
+    """A mistake counts where it cost points (not where it was carried forward), an invalid file counts 0
+    in the class mean, and each file is named below the class folder (every student's file has one name)."""
+    for name, text in (("ada", "student: Ada\nanswers:\n  width: 54\n  units: 279936\n"),   # 54: forgot the +1
+                       ("bob", "student: Bob\nanswers:\n  width: 55\n  units: 290400\n"),
+                       ("eve", "student: [Eve\n")):
+        write(tmp_path, f"class/{name}/alexnet.yaml", "exercise: alexnet\n" + text)
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "class", "--summary", "--stats")
+    out = result.output
+    assert "ada/alexnet.yaml" in out and "eve/alexnet.yaml" in out
+    assert "mean score 5.3% of the automatic points (an invalid file counts 0)" in out  # (1 + 2 + 0) / 3 of 19
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
+    assert "forgot the +1" in rows["width"]
+    assert "forgot the +1" not in rows["units"]  # 279936 = 54 x 54 x 96: right by Ada's own width

@@ -77,7 +77,7 @@ def _whole_phrase(key: TextKey, given: str) -> bool:
     if answer in phrases:
         return True
     synonym = re.fullmatch(r"\s*([^()]+?)\s*\(([^()]+)\)\s*", str(given))
-    return bool(synonym) and {_bare(synonym.group(1)), _bare(synonym.group(2))} <= phrases
+    return synonym is not None and {_bare(synonym.group(1)), _bare(synonym.group(2))} <= phrases
 
 
 @dataclass(frozen=True)

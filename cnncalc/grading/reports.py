@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -254,7 +255,8 @@ def statistics(grades: list[SubmissionGrade], question_ids: list[str], qualified
     for qid in question_ids:
         results = by_column.get(qid, [])
         statuses = Counter(q.status for q in results)
-        mistakes = Counter(q.mistake for q in results if q.mistake)
+        # a mistake counts where it cost points: an answer right by its own earlier (carried) error is not one
+        mistakes = Counter(q.mistake for q in results if q.mistake and q.score < q.max_score)
         graded = [q for q in results if q.status != "manual"]
         total = sum((q.score for q in graded), Fraction(0))
         max_total = sum((q.max_score for q in graded), Fraction(0))
@@ -296,22 +298,44 @@ class ClassSummary:
     graded: int
     invalid: int
     with_errors: int
-    mean_share: Fraction | None
+    mean_share: Fraction | None  # over every submission of a known exercise: an invalid file counts 0
     manual: int  # submissions with questions left for manual grading
+    unscored: int = 0  # invalid files of no known exercise (no maximum): left out of the mean
 
 
 def class_summary(grades: list[SubmissionGrade]) -> ClassSummary:
     valid = [g for g in grades if not g.invalid]
-    shares = [g.score / g.max_score for g in valid if g.max_score]
+    # the gradebook gives an invalid file 0 of its exercise's points, and so does the class mean
+    shares = [g.score / g.max_score for g in grades if g.max_score]
     mean = sum(shares, Fraction(0)) / len(shares) if shares else None
+    unscored = sum(1 for g in grades if g.invalid and not g.max_score)
     return ClassSummary(len(grades), len(valid), len(grades) - len(valid), sum(1 for g in valid if g.errors),
-                        mean, sum(1 for g in valid if g.needs_manual))
+                        mean, sum(1 for g in valid if g.needs_manual), unscored)
+
+
+def shown_paths(sources: Sequence[str]) -> list[str]:
+    """Each file as the reader tells it apart: its path below the folder all of them share (a class in one
+    folder per student: 'Ada Lovelace/alexnet.yaml', not 'alexnet.yaml' for everyone).
+
+    >>> shown_paths(["class/ada/alexnet.yaml", "class/bob/alexnet.yaml"]), shown_paths(["a/x.yaml"])
+    (['ada/alexnet.yaml', 'bob/alexnet.yaml'], ['x.yaml'])
+    """
+    folders = [os.path.dirname(os.path.abspath(s)) for s in sources]
+    try:
+        common = os.path.commonpath(folders) if folders else ""
+    except ValueError:  # paths on different drives (Windows)
+        return [Path(s).name for s in sources]
+    return [os.path.relpath(os.path.abspath(s), common) for s in sources]
 
 
 def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) -> list[str]:
     """Plain lines under the summary table: totals, duplicates, unknown ids, skipped files."""
     s = class_summary(grades)
-    mean = f"; mean score {float(s.mean_share) * 100:.1f}% of the automatic points" if s.mean_share is not None else ""
+    mean = ""
+    if s.mean_share is not None:
+        counted = " (an invalid file counts 0)" if s.invalid > s.unscored else ""
+        left = f"; {s.unscored} invalid file{'s' * (s.unscored != 1)} of no known exercise left out" if s.unscored else ""
+        mean = f"; mean score {float(s.mean_share) * 100:.1f}% of the automatic points{counted}{left}"
     lines = [f"{s.graded} graded, {s.invalid} invalid{mean}"]
     if s.with_errors:
         lines.append(f"{s.with_errors} submission{'s' * (s.with_errors != 1)} had questions that could not be graded "
@@ -328,7 +352,7 @@ def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) ->
                         ("no 'answers:' key", "no 'answers:' key (the answers were read from the top level)")):
         files = [g.source for g in grades if any(n.startswith(start) for n in g.notes)]
         if files:
-            shown = ", ".join(terminal_safe(Path(f).name) for f in files[:5]) + (" ..." if len(files) > 5 else "")
+            shown = ", ".join(terminal_safe(f) for f in shown_paths(files[:5])) + (" ..." if len(files) > 5 else "")
             lines.append(f"{len(files)} file{'s' * (len(files) != 1)} with {what}: {shown}")
     if skipped:
         shown = ", ".join(terminal_safe(p) for p in skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5
@@ -379,9 +403,10 @@ def terminal_report(grades: list[SubmissionGrade], question_ids: list[str], per_
     summary = Table(title=f"{len(grades):,} submission{'s' * (len(grades) != 1)}", title_justify="left")
     for name in ("student", "file", "score", "of", "status"):
         summary.add_column(name, overflow="fold")
-    for g in grades[:SUMMARY_ROWS]:
+    shown = shown_paths([g.source for g in grades[:SUMMARY_ROWS]])
+    for g, where in zip(grades[:SUMMARY_ROWS], shown):
         status = Text(f"invalid: {terminal_safe(g.invalid)}", style="red") if g.invalid else Text(file_status(g))
-        summary.add_row(Text(terminal_safe(g.student)), Text(terminal_safe(Path(g.source).name)),
+        summary.add_row(Text(terminal_safe(g.student)), Text(terminal_safe(where)),
                         show_score(g.score), show_score(g.max_score), status)
     yield summary
     if len(grades) > SUMMARY_ROWS:
@@ -408,7 +433,8 @@ class QuestionStatistics:
     def _mistakes(row: dict) -> str:
         common = "; ".join(f"{m['mistake']} ({m['count']})" for m in row["common_mistakes"])
         if row["renamed_ids"]:
-            common = (common + "; " if common else "") + f"{row['renamed_ids']} under a misspelt id"
+            count = row["renamed_ids"]
+            common = (common + "; " if common else "") + f"{count} answer{'s' * (count != 1)} found under a misspelt id"
         return common
 
     def _table(self, with_mistakes: bool) -> Table:
