@@ -596,7 +596,7 @@ def _grade(prepared: PreparedQuestion, raw: object) -> QuestionGrade:
                              typed=typed)
     if reading.wrong:
         return QuestionGrade(question.id, Fraction(0), points, "wrong", "", f"{reading.wrong}; the worked step: "
-                             f"{reference.steps[-1] if reference.steps else _inline(reference)}", typed=typed)
+                             f"{worked_step(reference)}", typed=typed)
     if not reading.interpretations:
         feedback = "no answer" + (f" ({reading.note})" if reading.note else "")
         return QuestionGrade(question.id, Fraction(0), points, "missing", "", feedback, typed=typed)
@@ -877,13 +877,29 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
     if outcome.wrong_cells:
         parts.append(_cell_feedback(reference, outcome.wrong_cells))
     elif reference.steps and reference.kind != "text":
-        parts.append(f"the worked step: {reference.steps[-1]}")
+        parts.append(f"the worked step: {worked_step(reference)}")
     if how:
         parts.append(how)
     if extra:
         parts.append(extra)
     return QuestionGrade(question.id, points * share, points, status, read_as, "; ".join(parts) or "wrong",
                          matched.message if matched else "", typed=typed, answer=item.answer)
+
+
+def worked_step(reference: Answer) -> str:
+    """The step of the worked solution that gives the answer: the last one that shows its value (a loss's
+    'l = log(e + e^2 + e^3) - 3 ≈ 0.4076', not the prediction line computed after it), else the last."""
+    if not reference.steps:
+        return _inline(reference)
+    value = reference.value
+    if reference.kind == "number" and value is not None and not getattr(value, "free_symbols", None):
+        decimal = exact_decimal(value)
+        if decimal is not None and decimal.denominator != 1:
+            shown = f"{float(decimal):.4g}"  # the first figures, as the step's '≈ 0.4076059644' starts
+            mentions = [step for step in reference.steps if shown.rstrip("0") in step]
+            if mentions:
+                return mentions[-1]
+    return reference.steps[-1]
 
 
 def _cell_feedback(reference: Answer, cells: tuple) -> str:

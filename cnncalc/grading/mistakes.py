@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..errors import CnnCalcError, SpecError
-from ..exercises.answers import Answer
+from ..exercises.answers import Answer, compare
 from ..exercises.operations import run
 from ..geometry import output_size_text
 from ..stacks.summary import Row, StackSummary
@@ -246,7 +246,15 @@ def mistaken_references(question: Question, reference: Answer, scope: Scope, pro
     published = _published_erratum(question, reference)
     if published is not None:  # last: a mistake of method that gives the same value names it better
         mistakes.append(published)
-    return mistakes
+    # a 'mistake' that gives the right value here (summing one example's loss is its mean) names nothing
+    return [m for m in mistakes if not _gives_the_reference(m.answer, reference)]
+
+
+def _gives_the_reference(mistaken: Answer, reference: Answer) -> bool:
+    try:
+        return compare(reference, mistaken).correct
+    except (CnnCalcError, TypeError, ValueError):  # an answer of another kind: not the reference
+        return False
 
 
 def _published_erratum(question: Question, reference: Answer) -> Mistake | None:
