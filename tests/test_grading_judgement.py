@@ -296,6 +296,18 @@ def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
     assert q.status == status, (text, q.status, q.feedback)
 
 
+@pytest.mark.parametrize("question, text, says, not_says", [
+    ("conv1-output", "55x55", "the channels are missing", ""),
+    ("conv4-output", "13x13x256", "the height and width are right; the channels are not 256", ""),
+    ("conv1-weights", "34,944", "counted the biases too", "significant figures"),  # the mistake says it all
+    ("total", "62,000,001", "rounding to 2 significant figures is allowed, but the 8 written are not all right", ""),
+])
+def test_feedback_says_what_part_is_wrong(question, text, says, not_says, tmp_path):
+    q = graded("alexnet", f"exercise: alexnet\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]
+    assert q.status == "wrong" and says in q.feedback, q.feedback
+    assert not not_says or not_says not in q.feedback, q.feedback
+
+
 # --------------------------------------------------------------------------- carried forward and mistakes
 
 def test_an_error_is_carried_forward(tmp_path):

@@ -253,7 +253,24 @@ def _compare_shape(ref: tuple, got: tuple) -> Comparison:
     if len(got) > len(ref) and _squeezed(got) == _squeezed(ref) and got[-len(ref):] == ref:
         # 1x1x4096 for a dense layer's 4096 outputs, as the VGG16 slide writes it
         return Comparison(True, Fraction(1), f"read {'x'.join(map(str, got))} as {'x'.join(map(str, ref))}")
-    return Comparison(False, Fraction(0))
+    return Comparison(False, Fraction(0), _shape_difference(ref, got))
+
+
+def _shape_difference(ref: tuple, got: tuple) -> str:
+    """What a wrong shape got wrong, where one part of it is right: its channels, or its height and width.
+
+    >>> _shape_difference((13, 13, 384), (13, 13, 256)), _shape_difference((55, 55, 96), (55, 55))
+    ('the height and width are right; the channels are not 256', 'the channels are missing (height x width x channels)')
+    """
+    if len(ref) != 3:
+        return ""
+    if got == ref[:2]:
+        return "the channels are missing (height x width x channels)"
+    if len(got) == 3 and got[:2] == ref[:2]:
+        return f"the height and width are right; the channels are not {got[2]}"
+    if len(got) == 3 and got[2] == ref[2] and got[:2] != ref[:2]:
+        return "the channels are right; the height and width are not"
+    return ""
 
 
 def _squeezed(shape: tuple) -> tuple:

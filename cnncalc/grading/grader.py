@@ -735,7 +735,8 @@ def _precise(reference: Answer, item: Interpretation, question: Question) -> Com
         return None
     if _rounded(reference.value, value, written, least=1):
         return Comparison(True, Fraction(1))
-    return Comparison(False, Fraction(0), f"given to {written} significant figures, which the value does not have")
+    return Comparison(False, Fraction(0), f"rounding to {significant} significant figures is allowed, but the "
+                                          f"{written} written are not all right")
 
 
 def _rounded(exact: object, given: object, digits: object, least: int = 3) -> bool:
@@ -872,7 +873,7 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
     parts = []
     if matched:
         parts.append(f"looks like: {matched.message}")
-    if outcome.note:
+    if outcome.note and not (matched and _ABOUT_FIGURES.match(outcome.note)):  # the mistake says more
         parts.append(outcome.note)
     if outcome.wrong_cells:
         parts.append(_cell_feedback(reference, outcome.wrong_cells))
@@ -884,6 +885,9 @@ def feedback_grade(prepared: PreparedQuestion, judgement: Judgement, typed: str,
         parts.append(extra)
     return QuestionGrade(question.id, points * share, points, status, read_as, "; ".join(parts) or "wrong",
                          matched.message if matched else "", typed=typed, answer=item.answer)
+
+
+_ABOUT_FIGURES = re.compile(r"rounding to \d+ significant figures is allowed")
 
 
 def worked_step(reference: Answer) -> str:
