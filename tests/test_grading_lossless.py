@@ -418,3 +418,23 @@ def test_the_class_report_counts_what_a_ta_counts(tmp_path):
     rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.startswith("│")}
     assert "forgot the +1" in rows["width"]
     assert "forgot the +1" not in rows["units"]  # 279936 = 54 x 54 x 96: right by Ada's own width
+
+
+def test_shortened_ids_and_a_file_named_after_its_exercise(tmp_path):
+    """'activation' is last-activation, 'pool1-params' pool1-parameters, 'loss' loss-function (not batch-loss);
+    an answer file without 'exercise:' named alexnet.yaml is for alexnet when a course is graded."""
+    g = Grader(ex("lecture003-classification")).grade({"activation": "softmax", "loss": "CE"})
+    assert by_id(g)["last-activation"].status == "correct" and by_id(g)["loss-function"].status == "correct"
+    g = Grader(ex("alexnet")).grade({"pool1-params": "0", "po": "0"})
+    assert by_id(g)["pool1-parameters"].status == "correct"
+    assert any("unknown question 'po'" in note and "not graded" in note for note in g.notes)
+    write(tmp_path, "class/tomas/alexnet.yaml", "student: Tomás\nanswers:\n  width: 55\n")
+    write(tmp_path, "class/tomas/notes.yaml", "student: Tomás\nanswers:\n  width: 55\n")
+    rows = {Path(r.source).name: r for r in grade_paths(load_all(), [str(tmp_path / "class")])}
+    assert rows["alexnet.yaml"].exercise == "alexnet" and by_id(rows["alexnet.yaml"])["width"].status == "correct"
+    assert "graded as 'alexnet'" in " ".join(rows["alexnet.yaml"].notes)
+    assert "has no 'exercise:'" in rows["notes.yaml"].invalid
+
+
+def load_all():
+    return [load_exercise(path) for path in exercise_files(EXERCISES)]

@@ -533,12 +533,36 @@ def _closest_id(key: str, open_ids: list[str]) -> str | None:
     allowed = 1 if len(typed) <= 5 else 2
     distances = sorted((edit_distance(typed, _normal_id(q)), q) for q in open_ids)
     if not distances or distances[0][0] > allowed:
-        # 'loss' for 'loss-function': the first words of exactly one question's id
-        starting = [q for q in open_ids if len(typed) >= 3 and _normal_id(q).startswith(typed + "-")]
-        return starting[0] if len(starting) == 1 else None
+        # 'loss' for 'loss-function', 'activation' for 'last-activation', 'pool1-params' for
+        # 'pool1-parameters': the first or last words, or each word shortened, of exactly one question's id
+        for rule in (lambda q: q.startswith(typed + "-"), lambda q: q.endswith("-" + typed),
+                     lambda q: _shortened(typed, q)):
+            found = [q for q in open_ids if len(typed) >= 3 and rule(_normal_id(q))]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
     if len(distances) > 1 and distances[1][0] == distances[0][0]:
         return None  # two questions equally close: the grader cannot know which
     return distances[0][1]
+
+
+def _shortened(typed: str, full: str) -> bool:
+    """Whether a typed id is a question id with each word shortened as students shorten words: its first
+    3 letters kept, then some of the rest in order ('pool1-params', 'conv-out').
+
+    >>> _shortened("pool1-params", "pool1-parameters"), _shortened("conv1-outp", "conv1-output")
+    (True, True)
+    >>> _shortened("pool1-pa", "pool1-parameters"), _shortened("params", "pool1-parameters")
+    (False, False)
+    """
+    words, full_words = typed.split("-"), full.split("-")
+    return len(words) == len(full_words) and words != full_words and all(
+        w == f or len(w) >= 3 and f.startswith(w[:3]) and _in_order(w[3:], f[3:]) for w, f in zip(words, full_words))
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)  # each found after the one before
 
 
 def invalid_grade(path: str, student: str, exercise: str, max_score: Fraction, reason: str,
@@ -987,6 +1011,13 @@ def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],
     return list(iter_grades(exercises, targets, found))
 
 
+def _exercise_named(path: str, ids: Iterable[str]) -> str | None:
+    """The exercise id a file's name is ('alexnet.yaml', 'AlexNet.yaml' for alexnet), if any."""
+    stem = _normal_id(Path(path).stem)
+    named = [i for i in ids if _normal_id(i) == stem]
+    return named[0] if len(named) == 1 else None
+
+
 def iter_grades(exercises: Exercise | list[Exercise], targets: list[str],
                 found: Found | None = None) -> Iterator[SubmissionGrade]:
     """:func:`grade_paths` one submission at a time, in file order, each grade
@@ -999,7 +1030,8 @@ def iter_grades(exercises: Exercise | list[Exercise], targets: list[str],
     for item in found.files:
         path = str(item.path)
         try:
-            submission = read_submission(path, item.student, only)
+            # a file that names no exercise: the one being graded, or the one its file name names
+            submission = read_submission(path, item.student, only or _exercise_named(path, graders))
             grader = graders.get(submission.exercise)
             if grader is None:
                 if only is not None:
