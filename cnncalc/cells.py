@@ -208,7 +208,10 @@ def json_nested(array: Exact) -> list:
     import numpy as np
 
     if array.is_symbolic:
-        return np.frompyfunc(json_value, 1, 1)(array.values()).tolist() if array.size else []
+        if not array.size:
+            return []
+        with np.errstate(all="ignore"):  # sympy's own float work inside the loop trips numpy's warnings
+            return np.frompyfunc(json_value, 1, 1)(array.values()).tolist()
     p, q = reduced_parts(array)
     if q is None:
         return p.tolist()

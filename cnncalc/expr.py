@@ -278,6 +278,9 @@ class _Parser:
                     return known, _number_cost(Fraction(known))
             if not self.allow_symbols:
                 self.fail(f"'{_clip(text, 30)}' is a name, and only numbers are allowed here")
+            if text.lower() in _NOT_NUMBERS:  # nan, inf, oo: a float's non-values, not a symbol to carry along
+                self.fail(f"'{text}' is not a number; every value here is exact, so write a number "
+                          "(or a name such as x for a symbol)")
             import sympy
 
             return sympy.Symbol(text), _SYMBOL_COST
@@ -308,6 +311,7 @@ class _Parser:
 
 
 # the functions a student may write where the reference holds e (a softmax, a cross-entropy)
+_NOT_NUMBERS = {"nan", "inf", "infinity", "oo", "zoo"}  # names of no number: refused as symbols
 _FUNCTIONS = {"exp": lambda sympy: sympy.exp, "ln": lambda sympy: sympy.log, "log": lambda sympy: sympy.log}
 
 

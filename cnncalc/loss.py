@@ -365,9 +365,9 @@ def _mse(x: Rows, t: Rows, reduction: str) -> LossResult:
     for row, target in zip(x, t):
         squares = [(a - b) ** 2 for a, b in zip(row, target)]
         value = sum(squares, Fraction(0)) / len(squares)
-        text = "(" + " + ".join(f"({_norm(a)} - {_norm(b)})^2" for a, b in zip(row, target)) + f")/{len(squares)}"
-        examples.append(Example(tuple(_norm(v) for v in target), _norm(value), text if len(squares) > 1 else
-                                text[1:-2], (), None, None))
+        terms = [f"({_norm(a)} - {_norm(b)})^2" for a, b in zip(row, target)]
+        text = f"({' + '.join(terms)})/{len(terms)}" if len(terms) > 1 else terms[0]
+        examples.append(Example(tuple(_norm(v) for v in target), _norm(value), text, (), None, None))
     result = _reduce("mse", "values", reduction, x, examples, False)
     if reduction == "sum":
         total = _norm(Fraction(result.total) * len(x[0]))

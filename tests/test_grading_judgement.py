@@ -290,6 +290,10 @@ def test_a_text_answer_with_its_category_words_or_a_synonym(question, text, stat
     ("alexnet", "units", "290 thousand", "correct"),                     # the slides' 290K, in words
     ("alexnet", "width", "55 (I think)", "wrong"),                       # hedged as 'maybe 55' is
     ("alexnet", "width", "I think 55?", "wrong"),
+    ("alexnet", "units", "290,400.00", "correct"),                        # thousands, then decimals
+    ("alexnet", "units", "290.400,00", "correct"),
+    ("alexnet", "units", "55**2*96", "correct"),                          # a power as Python writes it
+    ("alexnet", "units", "approximately 290400", "correct"),
 ])
 def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
     q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]

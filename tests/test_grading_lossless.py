@@ -438,3 +438,15 @@ def test_shortened_ids_and_a_file_named_after_its_exercise(tmp_path):
 
 def load_all():
     return [load_exercise(path) for path in exercise_files(EXERCISES)]
+
+
+@pytest.mark.parametrize("answers", [
+    "  width:55\n  units: 290400\n",       # no space after one colon
+    "  width:55\n",                           # ... the only answer: YAML reads 'answers' as one word
+    "  width: 55\n\tunits: 290400\n",      # a tab where the other lines have spaces
+])
+def test_answers_a_ta_reads_past_a_slip_of_layout(answers, tmp_path):
+    grade = Grader(ex("alexnet")).grade_file(write(tmp_path, "a.yaml", "exercise: alexnet\nanswers:\n" + answers))
+    q = by_id(grade)
+    assert q["width"].status == "correct" and q["width"].typed == "55", q["width"]
+    assert "units" not in answers or q["units"].status == "correct"

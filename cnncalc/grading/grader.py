@@ -321,7 +321,14 @@ def read_submission(path: str, default_student: str | None = None,
     cannot be graded at all."""
     notes: list[str] = []
     try:
-        data = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True).data
+        document = load_yaml_file(path, tags="mark", max_bytes=MAX_ANSWER_FILE_BYTES, typed=True)
+        data = document.data
+        if isinstance(data, dict) and isinstance(data.get("answers"), str):
+            # 'answers:' over lines such as 'width:55' (no space: YAML reads one long word): read them one by one
+            recovered = recover(document.text, path)
+            if recovered is not None and isinstance(recovered.get("answers"), dict):
+                data = recovered
+                notes.append("each answer was read on its own (an answer without a space after its colon)")
     except YamlSyntaxError as error:
         # one broken answer does not cost the others: each entry is read on its own
         data = recover(error.text, path)

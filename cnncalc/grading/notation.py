@@ -62,7 +62,7 @@ _SCALAR_WRAPPER = re.compile(r"(?:torch\.|np\.|numpy\.)?(?:tensor|float64|float3
 WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b)\s*")
 # "class 2, i.e. reward +100", "(227-11)/4+1, i.e. 55": two ways of saying one answer, either may be the one asked for
 _RESTATED = re.compile(r"\s*,?\s*\b(?:i\.\s?e\.|that is|which is)\s*,?\s*", re.I)
-_APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approx\.?|approximately|roughly|around|ca\.?|circa)\s*", re.I)
+_APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approximately|approx\.?|roughly|around|ca\.|circa)(?![A-Za-z])\s*", re.I)
 _PREFIX = re.compile(r"^\s*(?:answer|ans|a|result|solution)\s*[:=]\s*", re.I)
 _NUMBER = r"[+-]?(?:\d[\d,.' ]*\d|\d)(?:[eE][+-]?\d+)?"
 
@@ -226,6 +226,12 @@ def _mixed_commas_percent(text: str) -> list[NumberReading]:
                     Fraction(1)))
     if re.fullmatch(r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}|[+-]?\d{4,},\d+|[+-]?0,\d+|[+-]?\d{1,3},\d{3}", text):
         out.append((text.replace(",", "."), f"read {text} with a decimal comma as {text.replace(',', '.')}", Fraction(1)))
+    if re.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+\.\d+", text):  # 290,400.00: thousands, then the decimals
+        out.append((text.replace(",", ""), f"read {text} as {text.replace(',', '')} (thousands separators)",
+                    Fraction(1)))
+    if re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+", text):  # 290.400,00: the same, written in Europe
+        plain = text.replace(".", "").replace(",", ".")
+        out.append((plain, f"read {text} as {plain} (thousands separators, a decimal comma)", Fraction(1)))
     percent = re.fullmatch(rf"({_NUMBER})\s*%", text)
     if percent:
         out.append((percent.group(1), f"read {text} as {percent.group(1)}/100", Fraction(1, 100)))

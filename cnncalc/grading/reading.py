@@ -237,6 +237,8 @@ def looks_like_code(text: str) -> bool:
     if re.fullmatch(rf"(?:[^\\]|\\(?:{_LATEX_COMMANDS})\b|\\[,;:! \\{{}}%()\[\]])*", stripped):
         stripped = re.sub(r"\\\\|\\[A-Za-z]+|\\[,;:! {}%()\[\]]|[{}&]", " ", stripped)  # LaTeX maths: no code
     stripped = re.sub(r"->|=>|<-|<=|>=", " ", stripped)  # working: 13.5 -> 13
+    if stripped.count("**") == 1:  # 55**2*96: a power, as written in Python (a tower 9**9**9 stays code)
+        stripped = re.sub(r"(?<=[\d)])\s*\*\*\s*(?=[\d(])", "^", stripped)
     return bool(_CODE.search(stripped) or _FILE_NAME.match(text.strip())
                 or re.fullmatch(r"[+-]?\.?(?:nan|inf|infinity)", text.strip(), re.I))
 

@@ -9,10 +9,10 @@ entries is read on its own; one that still is not YAML becomes an
 :class:`~cnncalc.yamlio.Unreadable` value, graded invalid with the parser's
 message, and a lone dash is read as the dash it is.
 
->>> text = "exercise: ex\\nanswers:\\n  width: 55\\n  matrix: [[1, 2], [3, 4]\\n  loss: -\\n"
+>>> text = "exercise: ex\\nanswers:\\n  width: 55\\n  matrix: [[1, 2], [3, 4]\\n  loss: -\\n\\tunits:290400\\n"
 >>> data = recover(text, "a.yaml")
->>> data["answers"]["width"], data["answers"]["loss"]
-('55', '-')
+>>> data["answers"]["width"], data["answers"]["loss"], data["answers"]["units"]
+('55', '-', '290400')
 >>> data["answers"]["matrix"].line, data["answers"]["matrix"].text
 (4, '[[1, 2], [3, 4]')
 """
@@ -31,8 +31,12 @@ _DASHES = {"-", "–", "—"}
 
 
 def recover(text: str, source: str) -> dict | None:
-    """The answer file's data read entry by entry, or None when it has no entries to read."""
-    lines = text.splitlines()
+    """The answer file's data read entry by entry, or None when it has no entries to read.
+
+    Leading tabs count as two spaces each (YAML refuses tabs; a file that mixes them with spaces is
+    aligned so), and 'width:55' (no space after the colon, which YAML reads as one word) is a key and
+    its answer."""
+    lines = [_untabbed(line) for line in text.splitlines()]
     entries = _entries(lines, 0, len(lines), "")
     if not entries:
         return None
@@ -44,6 +48,14 @@ def recover(text: str, source: str) -> dict | None:
         value = _entry(lines, start, stop, source) if answers is None else answers
         _put(data, where, key, value, start + 1)
     return data
+
+
+def _untabbed(line: str) -> str:
+    stripped = line.lstrip(" \t")
+    lead = line[:len(line) - len(stripped)]
+    line = lead.replace("\t", "  ") + stripped
+    # width:55 -> width: 55 (an id, a colon, then the answer at once)
+    return re.sub(r"^(\s*[A-Za-z][\w.\-]*):(?=[^\s/])", r"\1: ", line)
 
 
 def _entries(lines: list[str], start: int, stop: int, indent: str) -> list[tuple[str, int, int]]:
