@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -109,3 +110,16 @@ def make_folder(path: str | os.PathLike, what: str = "output folder") -> Path:
     except OSError as error:
         raise InputError(f"cannot create {what} '{path}' ({error.strerror}); check the path and permissions") from None
     return folder
+
+
+def refuse_overwriting(target: str | os.PathLike, inputs: Iterable[str | os.PathLike], option: str) -> None:
+    """Refuse an output path that is one of the command's own input files (a slip of tab completion would
+    replace a student's answers or an exercise with the output)."""
+    for source in inputs:
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:  # the output does not exist yet, or the input is not a file
+            continue
+        if same:
+            raise InputError(f"{option} {target} is an input of this command ({source}); "
+                             "give another path for the output")

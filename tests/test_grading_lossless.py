@@ -223,7 +223,7 @@ def test_per_student_folders_duplicates_and_gradebook_columns(tmp_path):
     result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "subs", "--csv", book, "--gradescope", out)
     assert result.exit_code == 0, result.output
     assert "2 submissions share the student name 'Ada A.'" in result.output
-    assert "skipped 1 file" in result.output and "working.pdf" in result.output
+    assert "skipped 1 entry" in result.output and "working.pdf" in result.output
     rows = list(csv.DictReader(book.open()))
     assert {r["student"] for r in rows} == {"Ada Lovelace_1001", "Ada A."}
     assert {Path(r["file"]).parent.name for r in rows} == {"Ada Lovelace_1001", "bob", "carl"}
@@ -450,3 +450,32 @@ def test_answers_a_ta_reads_past_a_slip_of_layout(answers, tmp_path):
     q = by_id(grade)
     assert q["width"].status == "correct" and q["width"].typed == "55", q["width"]
     assert "units" not in answers or q["units"].status == "correct"
+
+
+def test_links_and_unreadable_folders_in_a_class_are_skipped_not_followed(tmp_path):
+    """A student's upload may hold a link to /etc/passwd or to /: never read, never walked."""
+    import os
+
+    write(tmp_path, "class/ada/alexnet.yaml", "exercise: alexnet\nstudent: Ada\nanswers:\n  width: 55\n")
+    os.symlink("/etc/passwd", tmp_path / "class/ada/passwd.yaml")
+    os.symlink("/", tmp_path / "class/ada/root")
+    os.symlink("/proc/1", tmp_path / "class/p")
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "class", "--json")
+    rows = json.loads(result.stdout)
+    assert [Path(r["file"]).name for r in rows] == ["alexnet.yaml"]
+    result = run("grade", EXERCISES / "alexnet.yaml", tmp_path / "class", "--summary")
+    assert "passwd.yaml (a link: not followed)" in result.output and "a link: not followed" in result.output
+    assert result.exit_code == 0 and "proc" not in result.output.replace("/proc/1", "")  # / and /proc not walked
+
+
+def test_an_output_never_replaces_an_input(tmp_path):
+    answers = write(tmp_path, "ada.yaml", "exercise: alexnet\nanswers:\n  width: 55\n")
+    before = answers.read_text()
+    result = run("grade", EXERCISES / "alexnet.yaml", answers, "--csv", answers)
+    assert result.exit_code == 2 and "is an input of this command" in result.output
+    assert answers.read_text() == before
+    matrix = write(tmp_path, "in.txt", "1 2\n3 4\n")
+    result = run("conv", matrix, "1", "--out", matrix)
+    assert result.exit_code == 2 and matrix.read_text() == "1 2\n3 4\n"
+    result = run("grade", EXERCISES / "alexnet.yaml", answers, "--csv", "/dev/full")
+    assert result.exit_code == 2 and "No space left on device" in result.output and "internal error" not in result.output

@@ -122,6 +122,11 @@ class CnnCalcGroup(click.Group):
         except BrokenPipeError:  # cnncalc ... | head: the reader has all it wanted
             sys.stderr.close()
             sys.exit(0)
+        except (OSError, MemoryError) as error:  # the machine said no (a full disk, a folder not readable)
+            if os.environ.get("CNNCALC_DEBUG"):
+                raise
+            click.echo(f"error: {printable(_machine_refused(error))}", err=True)
+            sys.exit(2)
         except Exception as error:  # a defect of cnncalc: still one line, never a traceback
             if os.environ.get("CNNCALC_DEBUG"):
                 raise
@@ -129,6 +134,20 @@ class CnnCalcGroup(click.Group):
             click.echo(f"error: cnncalc met an internal error ({type(error).__name__}: {detail}); this is a defect "
                        "of cnncalc: please report it with the command (CNNCALC_DEBUG=1 shows the traceback)", err=True)
             sys.exit(3)
+
+
+def _machine_refused(error: OSError | MemoryError) -> str:
+    """One line for an error of the machine, not of cnncalc: what, where, and what to do.
+
+    >>> _machine_refused(OSError(28, "No space left on device", "grades.csv"))
+    "cannot use 'grades.csv' (No space left on device); free some space, or give another path"
+    """
+    if isinstance(error, MemoryError):
+        return "the machine ran out of memory; give a smaller input (docs/limits.md lists the limits)"
+    where = f" '{error.filename}'" if error.filename else ""
+    reason = error.strerror or type(error).__name__
+    fix = "free some space, or give another path" if error.errno == 28 else "check the path and its permissions"
+    return f"cannot use{where} ({reason}); {fix}"
 
 
 @click.group(cls=CnnCalcGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import InputError
-from ..files import make_folder, write_text
+from ..files import make_folder, refuse_overwriting, write_text
 from . import main
 from .options import Form, form_flag
 
@@ -206,6 +206,8 @@ def solve_command(exercise: str, form: Form | None, out: str | None) -> None:
                 click.echo(_wrote(write_solution(ex, folder / (path.stem + suffix))))
         return
     ex = load_exercise(exercise)
+    if out:
+        refuse_overwriting(out, [exercise], "--out")
     if out and (Path(out).is_dir() or out.endswith(("/", "\\"))):  # --out DIR: DIR/NAME.md, figures beside it
         Path(out).mkdir(parents=True, exist_ok=True)
         out = str(Path(out) / (Path(exercise).stem + (".tex" if form == "latex" else ".md")))

@@ -62,6 +62,9 @@ def export_command(format_name: str, exercises: tuple[str, ...], variants: int |
         raise InputError(f"exercise {', '.join(duplicates)} is given twice; name each exercise once")
     students = read_roster(roster, seed) if roster else None
     out = out_path or DEFAULT_OUT[format_name]
+    from ..files import refuse_overwriting
+
+    refuse_overwriting(out, [p for target in exercises for p in exercise_files(target)], "--out")
     if variants is not None and format_name not in ("moodle", "canvas"):
         from ..errors import InputError
 

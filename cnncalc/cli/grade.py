@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..files import refuse_overwriting, write_text
 from . import main
 
 
@@ -20,6 +21,17 @@ def _writable(path: str, option: str) -> Path:
     if not target.parent.is_dir():
         raise InputError(f"{option} {path}: the folder {target.parent} does not exist; create it first")
     return target
+
+
+def _write_template(exercise: str, seed: int | None, out_path: str | None) -> None:
+    """A blank answer file for EXERCISE (the variant of ``seed``), printed or written to ``out_path``."""
+    from ..export.template import template_for_file
+
+    text = template_for_file(exercise, seed)
+    if out_path:
+        refuse_overwriting(out_path, [exercise], "--out")
+        write_text(_writable(out_path, "--out"), text, "answer template")
+    click.echo(f"wrote {out_path}" if out_path else text, nl=bool(out_path))
 
 
 @main.command("grade")
@@ -62,12 +74,7 @@ def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_pa
     if template or seed is not None or out_path:
         if not template or answers:
             raise click.UsageError("--seed and --out go with --template, which takes one EXERCISE and no answers.")
-        from ..export.template import template_for_file
-
-        text = template_for_file(exercise, seed)
-        if out_path:
-            _writable(out_path, "--out").write_text(text, encoding="utf-8")
-        return click.echo(f"wrote {out_path}" if out_path else text, nl=bool(out_path))
+        return _write_template(exercise, seed, out_path)
     if not answers:
         raise click.UsageError("Missing argument 'ANSWERS...': give answer files or folders "
                                "(or --template for a blank answer file).")
@@ -76,8 +83,11 @@ def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_pa
     from ..grading.grader import answer_files, iter_grades
 
     csv_target = _writable(csv_path, "--csv") if csv_path else None
-    exercises = [load_exercise(p) for p in exercise_files(exercise)]
+    exercise_paths = exercise_files(exercise)
+    exercises = [load_exercise(p) for p in exercise_paths]
     found = answer_files(list(answers))
+    if csv_path:
+        refuse_overwriting(csv_path, [*exercise_paths, *(f.path for f in found.files)], "--csv")
     per_student = not as_json and (details if details is not None else len(found.files) <= 10)
     console = None
     if per_student:
@@ -94,7 +104,7 @@ def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_pa
     question_ids = [f"{ex.id}/{q.id}" if qualified else q.id for ex in exercises
                     if not qualified or ex.id in graded_exercises for q in ex.questions]
     if csv_target:
-        csv_target.write_text(reports.gradebook_csv(grades, question_ids, qualified), encoding="utf-8")
+        write_text(csv_target, reports.gradebook_csv(grades, question_ids, qualified), "gradebook")
     if gradescope:
         reports.write_gradescope(grades, gradescope)
     if as_json:

@@ -122,6 +122,11 @@ def emit(form: Form | None, json_data: Callable[[], Any], markdown: Callable[[],
     if out is None:
         click.echo(text, nl=False)
         return
+    context = click.get_current_context(silent=True)
+    if context is not None:  # every option or argument that names a file is an input of the command
+        from ..files import refuse_overwriting
+
+        refuse_overwriting(out, [v for v in context.params.values() if isinstance(v, str)], "--out")
     try:
         with open(out, "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -170,8 +170,11 @@ def submitter(config: dict, source: Path, metadata: dict, needs_seed: bool) -> S
 
 
 def _answer_paths(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in (".yaml", ".yml")
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """The student's YAML files, as the CLI finds them in a student's folder: no hidden entry, and no link
+    (a submission is the student's; a link in it to /etc/passwd is never read)."""
+    from ..grading.grader import student_files
+
+    return student_files(folder, [])
 
 
 def grade_submission(exercises: list[Exercise], folder: Path, who: Submitter) -> tuple[list, list[str]]:

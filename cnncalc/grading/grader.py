@@ -978,21 +978,20 @@ def answer_files(targets: list[str]) -> Found:
     name), and every sub-folder is one student's folder (the layout platforms
     export: ``submissions/ada/answers.yaml``): the YAML files anywhere inside
     it are that student's (the student defaults to the folder name).  Other
-    files (a PDF of the working) and hidden files are skipped and listed.
+    files (a PDF of the working), hidden files, links (a student's upload may
+    hold one to /etc/passwd) and folders that cannot be read are skipped and
+    listed; at most :data:`MAX_WALKED` entries are looked at.
     """
     files: list[AnswerFile] = []
     skipped: list[str] = []
     for target in targets:
         path = Path(target)
         if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.name.startswith("."):
-                    continue
-                if child.is_dir():
-                    inner = sorted(p for p in child.rglob("*") if p.is_file()
-                                   and not any(part.startswith(".") for part in p.relative_to(child).parts))
-                    yaml_files = [p for p in inner if p.suffix.lower() in ANSWER_SUFFIXES]
-                    skipped += [str(p) for p in inner if p.suffix.lower() not in ANSWER_SUFFIXES]
+            for child in _listed(path, skipped):
+                if child.is_symlink():
+                    skipped.append(f"{child} (a link: not followed)")
+                elif child.is_dir():
+                    yaml_files = student_files(child, skipped)
                     if not yaml_files:
                         skipped.append(f"{child}{os.sep} (no .yaml answer file inside)")
                     files += [AnswerFile(p, child.name, str(child)) for p in yaml_files]
@@ -1009,6 +1008,46 @@ def answer_files(targets: list[str]) -> Found:
         raise InputError(f"no answer files (.yaml) found in {where}; give answer files, a folder of them, "
                          "or a folder of per-student folders")
     return Found(files, skipped)
+
+
+MAX_WALKED = 200_000  # entries looked at in answer folders: a class, not a disk
+
+
+def _listed(folder: Path, skipped: list[str]) -> list[Path]:
+    """The visible entries of a folder, sorted; a folder that cannot be read is skipped and listed."""
+    try:
+        entries = sorted(child for child in folder.iterdir() if not child.name.startswith("."))
+    except OSError as error:
+        skipped.append(f"{folder}{os.sep} (cannot be read: {error.strerror})")
+        return []
+    if len(entries) > MAX_WALKED:
+        raise InputError(f"{folder} holds {len(entries):,} entries, more than the {MAX_WALKED:,} of a class; "
+                         "give the folder of the answer files")
+    return entries
+
+
+def student_files(folder: Path, skipped: list[str]) -> list[Path]:
+    """The YAML files anywhere in one student's folder (links and hidden entries are not followed)."""
+    found: list[Path] = []
+    walked = 0
+    for root, folders, names in os.walk(folder, onerror=lambda error: skipped.append(
+            f"{error.filename}{os.sep} (cannot be read: {error.strerror})")):
+        folders[:] = sorted(d for d in folders if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
+        walked += len(folders) + len(names)
+        if walked > MAX_WALKED:
+            raise InputError(f"{folder} holds more than {MAX_WALKED:,} entries; a student's folder holds a few "
+                             "answer files: give the folder of the class")
+        for name in sorted(names):
+            entry = Path(root) / name
+            if name.startswith("."):
+                continue
+            if entry.is_symlink():
+                skipped.append(f"{entry} (a link: not followed)")
+            elif entry.suffix.lower() in ANSWER_SUFFIXES:
+                found.append(entry)
+            else:
+                skipped.append(str(entry))
+    return found
 
 
 def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],

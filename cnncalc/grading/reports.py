@@ -357,7 +357,8 @@ def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) ->
     if skipped:
         shown = ", ".join(terminal_safe(p) for p in skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5
                                                                      else "")
-        lines.append(f"skipped {len(skipped)} file{'s' * (len(skipped) != 1)} that are not .yaml answer files: "
+        lines.append(f"skipped {len(skipped)} entr{'ies' if len(skipped) != 1 else 'y'} that are not .yaml answer "
+                     "files (or are links, or cannot be read): "
                      f"{shown}")
     return lines
 
