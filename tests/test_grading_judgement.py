@@ -294,6 +294,10 @@ def test_a_text_answer_with_its_category_words_or_a_synonym(question, text, stat
     ("alexnet", "units", "290.400,00", "correct"),
     ("alexnet", "units", "55**2*96", "correct"),                          # a power as Python writes it
     ("alexnet", "units", "approximately 290400", "correct"),
+    ("lecture001-convolution", "true-convolution", "45,110;40,40", "correct"),   # commas between values
+    ("lecture001-convolution", "true-convolution", "45,110; 40,40", "correct"),
+    ("lecture001-convolution", "avg-pooling", "10,15;11.25,22.5", "correct"),
+    ("lecture001-convolution", "avg-pooling", "10 15; 11,25 22,5", "correct"),    # decimal commas
 ])
 def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
     q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]

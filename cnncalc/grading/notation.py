@@ -326,7 +326,7 @@ class MatrixText:
     factor: str = ""
 
 
-def matrix_text(text: str) -> MatrixText:
+def matrix_text(text: str, decimal_commas: bool | None = None) -> MatrixText:
     """A matrix as rows split by ';', from LaTeX bmatrix, MATLAB [1 2; 3 4], a printed
     tensor([[...]]) or array([[...]]), a tuple (1, 0, -1), or rows of text with comments
     (% or #), remarks after '->' and lines of prose, which are dropped.
@@ -376,8 +376,10 @@ def matrix_text(text: str) -> MatrixText:
     vector = re.fullmatch(r"\(([^()]*,[^()]*)\)", stripped)
     if vector:  # (1, 0, -1): a vector written as a tuple
         return MatrixText(f"[{vector.group(1)}]", tuple(notes))
-    if re.search(r"\d,\d", text) and not re.search(r",\s|\[", text):
-        text = text.replace(",", ".")  # 11,25 22,5: decimal commas between values split by spaces
+    if decimal_commas is None:  # 11,25 22,5: decimal commas between values split by spaces
+        decimal_commas = bool(re.search(r"\d,\d", text) and not re.search(r",\s|\[", text))
+    if decimal_commas:
+        text = text.replace(",", ".")
         notes.append("read the commas as decimal commas")
     if "\t" in text:
         text = "\n".join(line.strip() for line in text.splitlines())

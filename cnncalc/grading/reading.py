@@ -261,7 +261,7 @@ def _read(reference: Answer, raw: object, text: str) -> list[Interpretation]:
     if kind == "number" and _symbolic(reference.value):
         kind = "formula"  # a count such as 795*H + 10: the student writes the formula
     if kind == "matrix":
-        return [_read_matrix(reference, raw, text)]
+        return _matrix_readings(reference, raw, text)
     if kind not in ("number", "formula", "shape"):
         return [Interpretation(Answer("text", text.strip()))]
     if isinstance(raw, list) and kind != "shape" and len(raw) == 1:
@@ -384,7 +384,25 @@ def _scaled_text(candidate: Candidate) -> str:
 
 # --------------------------------------------------------------------------- matrices
 
-def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
+def _matrix_readings(reference: Answer, raw: object, text: str) -> list[Interpretation]:
+    """A matrix's readings: where its commas stand between digits ('45,110;40,40', '11,25 22,5') they are
+    separators or decimal commas; spaces between the values make decimal commas the likelier reading, no
+    spaces separators, and the other reading is kept too (the grader takes the one that is right)."""
+    if isinstance(raw, list) or not re.search(r"\d,\d", text) or re.search(r",\s|\[", text):
+        return [_read_matrix(reference, raw, text)]
+    spaced = bool(re.search(r"\d\s+[+-]?\d", text))
+    readings = []
+    for decimal in (spaced, not spaced):
+        try:
+            readings.append(_read_matrix(reference, raw, text, decimal))
+        except CnnCalcError as error:
+            failed = error
+    if not readings:
+        raise failed
+    return readings
+
+
+def _read_matrix(reference: Answer, raw: object, text: str, decimal_commas: bool | None = None) -> Interpretation:
     """A matrix from a YAML list (cells, or rows as strings) or from text, never from a
     file; '?' cells are kept as unknown (wrong) cells."""
     from ..readers import literal_cells, split_values
@@ -397,7 +415,7 @@ def _read_matrix(reference: Answer, raw: object, text: str) -> Interpretation:
     if isinstance(raw, list):
         cells = _list_cells(raw, split_values)
     else:
-        written = matrix_text(text)
+        written = matrix_text(text, decimal_commas)
         text, note, factor = written.text, "; ".join(written.notes), written.factor
         if "\n" in text.strip() and "[" not in text:
             _refuse_several(reference, text)
