@@ -31,6 +31,7 @@ whole list (:class:`TypedList`), and a key given twice becomes a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -233,14 +234,79 @@ def _mapping(node: yaml.MappingNode, path: str, document: YamlDocument, loader: 
     return result
 
 
+class DecimalText(float):
+    """A YAML decimal that keeps the text it was typed as: ``expected: 290.400`` is the float 290.4 to
+    code that wants a number, and '290.400' to code that reads it as the author wrote it (a published
+    answer, read like a student's)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> DecimalText:
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text of plain data, a :class:`DecimalText` written as it was typed (a variant of an exercise
+    keeps its author's 290.400)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(DecimalText, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float",
+                                                                                        value.text))
+    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+
+def core_value(text: str) -> Any:
+    """A plain scalar by the YAML 1.2 core schema: YAML 1.1's readings (PyYAML's), which turn 16:9 into
+    969 (base 60), 010 into 8 (octal), 1_000 into 1000 and yes into True, do not apply.
+
+    >>> [core_value(t) for t in ("16:9", "010", "1_000", "yes", "true", "0x1F", "~", "290.400")]
+    ['16:9', 10, '1_000', 'yes', True, 31, None, 290.400]
+    """
+    if _NULL.fullmatch(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        return int(text, 10)
+    if re.fullmatch(r"0o[0-7]+", text):
+        return int(text[2:], 8)
+    if re.fullmatch(r"0x[0-9a-fA-F]+", text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return DecimalText(text)
+    if re.fullmatch(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", text):
+        return float(text.replace(".", "", 1))
+    return text
+
+
 def _scalar(node: yaml.Node, document: YamlDocument, loader: Any) -> Any:
-    """A scalar: the text as typed (an empty value, ~ or null unquoted: no value), or YAML's value."""
+    """A scalar: the text as typed (an empty value, ~ or null unquoted: no value), or its value by the
+    YAML 1.2 core schema (a quoted scalar is text)."""
+    plain = getattr(node, "style", None) in (None, "")
     if document.typed:
-        if getattr(node, "style", None) in (None, "") and node.value in ("", "~", "null", "Null", "NULL"):  # plain, unquoted
+        if plain and node.value in ("", "~", "null", "Null", "NULL"):
             return None
         return node.value
+    if not plain or node.tag == "tag:yaml.org,2002:str":
+        return node.value
     try:
-        return loader.construct_object(node)
+        return core_value(node.value)
     except (ValueError, OverflowError):
         # an integer of more than 4,300 digits, which Python will not convert: the text as
         # written goes on, and the number reader refuses it with its own limit

@@ -259,29 +259,30 @@ CASES = [
     Case("layer-name-escape", ["shape", "10x10x3 -> relu name \x1b[2Jboom"], words=("not a plain name",),
          absent=("\x1b",)),
 
-    # ---- exercises: options, bounds, files
-    Case("cell-at-letters", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2; 3 4"',
+    # ---- exercises: options, bounds, files (check: a question that cannot be computed is an 'ungradable'
+    # row, exit 1, and the other questions are still checked)
+    Case("cell-at-letters", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  I: "1 2; 3 4"',
          "{cell: {of: I, at: [a, b]}}")}, words=("index 'a'",)),
-    Case("cell-at-number", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2; 3 4"',
+    Case("cell-at-number", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  I: "1 2; 3 4"',
          "{cell: {of: I, at: 5}}")}, words=("one index per axis",)),
-    Case("stride-letters", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2; 3 4"',
+    Case("stride-letters", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  I: "1 2; 3 4"',
          '{conv: {input: I, kernel: "1", stride: [a, b]}}')}, words=("stride 'a'",)),
     Case("round-digits-negative", ["check", "ex.yaml", "--json"], (0,), files={"ex.yaml": exercise(
          '  I: "123456 -250000"', "{round: {of: I, digits: -5}}")},
          check=computed_is("100000 -300000")),
-    Case("round-digits-abc", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2"',
+    Case("round-digits-abc", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  I: "1 2"',
          "{round: {of: I, digits: abc}}")}, words=("digits 'abc'",)),
-    Case("round-digits-1e9", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2"',
+    Case("round-digits-1e9", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  I: "1 2"',
          "{round: {of: I, digits: 1000000000}}")}, words=("from -50 to 50",)),
     Case("significant-1e9", ["check", "ex.yaml"], files={"ex.yaml": exercise('  I: "1 2"', '{expr: "1"}',
          "    expected: 1\n    tolerance: {significant: 1000000000}\n")}, words=("from 1 to 50",)),
     Case("match-mlp-1e12", ["check", "ex.yaml", "--json"], (0,), files={"ex.yaml": exercise(
          "  N: 1", "{match_mlp: {inputs: 784, outputs: 10, target: 1e12}}")}),
-    Case("match-mlp-symbol", ["check", "ex.yaml"], files={"ex.yaml": exercise(
+    Case("match-mlp-symbol", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise(
          "  N: 1", "{match_mlp: {inputs: H, outputs: 10, target: 1000}}")}, words=("not a whole number",)),
-    Case("expr-given-outgrows", ["check", "ex.yaml"], files={"ex.yaml": exercise('  N: "10^900"', '{expr: "N^64"}')},
+    Case("expr-given-outgrows", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise('  N: "10^900"', '{expr: "N^64"}')},
          words=("1,000 digits",)),
-    Case("expr-formula-outgrows", ["check", "ex.yaml"], files={"ex.yaml": exercise(
+    Case("expr-formula-outgrows", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise(
          '  N: "(H + 1)^64"', '{expr: "N^64"}')}, words=("limits of a formula",)),
     Case("points-negative", ["check", "ex.yaml"], files={"ex.yaml": exercise("  N: 1", "{expr: N}").replace(
          "    prompt: p\n", "    prompt: p\n    points: -5\n")}, words=("negative",)),
@@ -300,17 +301,17 @@ CASES = [
          outputs=("variants",)),
     Case("generate-seed-huge", ["generate", "ex.yaml", "--seed", "1" + "0" * 30], files={"ex.yaml": exercise(
          "  N: 5", "{expr: N}", "variants:\n  N: {range: [1, 3]}\n")}),
-    Case("given-etc-passwd", ["check", "ex.yaml"], files={"ex.yaml": exercise("  I: /etc/passwd",
+    Case("given-etc-passwd", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise("  I: /etc/passwd",
          '{conv: {input: I, kernel: "1"}}')}, absent=("root:",)),
-    Case("given-proc-environ", ["check", "ex.yaml"], files={"ex.yaml": exercise("  I: /proc/self/environ",
+    Case("given-proc-environ", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise("  I: /proc/self/environ",
          '{conv: {input: I, kernel: "1"}}')}, absent=("PATH=", "HOME=")),
     Case("given-absolute-file", ["check", "ex.yaml"], files={"ex.yaml": exercise(
          "  I: /etc/hosts.txt", '{conv: {input: I, kernel: "1"}}')}, words=("inside its own folder",)),
     Case("given-parent-folder", ["check", "ex/ex.yaml"], files={"secret.txt": "1 2\n3 4\n", "ex/ex.yaml": exercise(
          "  I: ../secret.txt", '{conv: {input: I, kernel: "1"}}')}, words=("inside its own folder",)),
-    Case("given-stdin", ["check", "ex.yaml"], stdin="1 2\n3 4\n", files={"ex.yaml": exercise(
+    Case("given-stdin", ["check", "ex.yaml"], (1,), stdin="1 2\n3 4\n", files={"ex.yaml": exercise(
          '  I: "-"', '{conv: {input: I, kernel: "1"}}')}),
-    Case("operand-literal-path", ["check", "ex.yaml"], files={"ex.yaml": exercise(
+    Case("operand-literal-path", ["check", "ex.yaml"], (1,), files={"ex.yaml": exercise(
          "  N: 1", '{conv: {input: /etc/hosts.npy, kernel: "1"}}')}, words=("inside its own folder",)),
     Case("given-link-outside", ["check", "ex/ex.yaml"], files={"secret.txt": "1 2\n3 4\n",
          "ex/link.txt": ("link", "../secret.txt"), "ex/ex.yaml": exercise(

@@ -28,7 +28,7 @@ def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
     an unreadable exercise in a folder is an 'invalid' row, the one exercise named raises."""
     from ..errors import CnnCalcError
     from ..exercises.exercise import CheckRow, check_exercise, exercise_files, load_exercise
-    from ..exercises.variants import hard_coded
+    from ..exercises.variants import hard_coded, text_problems, variant_problems
     from ..grading.selfcheck import grading_problems
 
     rows, count = [], 0
@@ -37,14 +37,17 @@ def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
         try:
             exercise = load_exercise(path)
             checked = check_exercise(exercise)
-            problems = grading_problems(exercise) + hard_coded(exercise)
+            problems = grading_problems(exercise) + hard_coded(exercise) + text_problems(exercise) \
+                + variant_problems(exercise)
         except CnnCalcError as error:
             if not Path(target).is_dir():
                 raise  # one exercise named: its error is the one line to print
             rows.append((str(path), CheckRow(path.stem, "-", "invalid", None, None, " ".join(str(error).split()))))
             continue
         rows += [(str(path), r) for r in checked]
-        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems]
+        reported = {r.question for r in checked if r.status == "ungradable"}  # the same failure, said once
+        rows += [(str(path), CheckRow(exercise.id, qid, "ungradable", None, None, why)) for qid, why in problems
+                 if qid not in reported]
     return rows, count
 
 
@@ -121,12 +124,13 @@ def _print_check(rows: list[tuple[str, CheckRow]], count: int, failures: list[Ch
                       Text(printable(published)), Text(printable(r.note)))
     console = Console(highlight=False)
     console.print(table)
-    for r in errata:
+    for r in errata:  # one line each (the terminal folds it): a line to grep for
         computed, published = _cells(r, 80)
         console.print(Text(printable(f"erratum {r.exercise}/{r.question}: published {published}, "
-                                     f"computed {computed}: {r.note}")))
+                                     f"computed {computed}: {r.note}")), soft_wrap=True)
     for r in failures:
-        console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"))
+        console.print(Text(printable(f"{r.status} {r.exercise}/{r.question}: {r.note}"), style="bold red"),
+                      soft_wrap=True)
     agree = sum(1 for _, r in rows if r.status in ("ok", "computed", "erratum-resolved"))
     console.print(f"{agree} agree or computed, {len(errata)} errata, "
                   f"{sum(1 for r in failures if r.status == 'mismatch')} mismatches, "

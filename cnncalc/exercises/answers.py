@@ -134,8 +134,18 @@ UNKNOWN = "?"
 
 
 def read_published(reference: Answer, raw: object) -> tuple[Answer, tuple]:
-    """A published answer, where a matrix may leave cells as '?' (the slide
-    left them for the student): returns the answer and the unknown cells."""
+    """A published answer, read as its author typed it, where a matrix may leave cells as '?' (the
+    slide left them for the student): returns the answer and the unknown cells.  A whole number with
+    thousands separators ('290,400', '290.400', as a student would write it) is that number.
+
+    >>> from cnncalc.yamlio import DecimalText
+    >>> read_published(Answer("number", 290400), DecimalText("290.400"))[0].value
+    290400
+    """
+    raw = getattr(raw, "text", raw)  # a YAML decimal as typed (cnncalc.yamlio.DecimalText)
+    if reference.kind == "number" and isinstance(reference.value, int) and isinstance(raw, str) \
+            and re.fullmatch(r"\s*\d{1,3}(?:,\d{3})+\s*|\s*\d{1,3}(?:\.\d{3})+\s*", raw):
+        raw = re.sub(r"[,.\s]", "", raw)
     if reference.kind != "matrix" or not isinstance(raw, str) or UNKNOWN not in raw:
         return read_answer(reference, raw), ()
     from ..readers import parse_rows

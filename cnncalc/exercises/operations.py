@@ -236,6 +236,9 @@ def _expr(params: dict, scope: Scope, path: str) -> Answer:
 
     def number(name: str) -> int | Fraction | None:
         found = scope.lookup(name)
+        if found is not None and found.kind == "text":  # '16:9': neither a number nor a formula
+            raise SpecError(f"{scope.where(path)}: the given '{name}' is '{found.value}', which is not a number "
+                            "or a formula; write it as one (16/9, not 16:9)")
         if found is not None and found.kind != "network" and isinstance(found.value, (int, Fraction)) \
                 and not isinstance(found.value, bool):
             numbers[name] = found.value

@@ -21,11 +21,9 @@ from __future__ import annotations
 import random
 import re
 
-import yaml
-
 from ..errors import CnnCalcError, SpecError
 from ..values import Exact
-from ..yamlio import YamlDocument
+from ..yamlio import YamlDocument, dump_yaml
 from .exercise import Exercise, build_exercise
 from .operations import leaves
 
@@ -65,6 +63,33 @@ def _numbers_in(compute: object) -> set[str]:
         elif isinstance(value, str) and re.fullmatch(r"[+-]?\d+(?:\.\d+)?", value.strip()):
             found.add(value.strip())
     return found
+
+
+def text_problems(exercise: Exercise) -> list[tuple[str, str]]:
+    """(question id or 'statement', why) for every text of the exercise whose placeholders cannot be
+    filled (``{X[1:3, 1:2]}`` beyond X): ``check`` reports what ``solve`` and ``export`` would refuse."""
+    from .prompts import render
+
+    problems = []
+    for where, text in [("statement", exercise.statement)] + [(q.id, q.prompt) for q in exercise.questions]:
+        try:
+            render(text or "", exercise.givens)
+        except CnnCalcError as error:
+            problems.append((where, f"{where}: {' '.join(str(error).split())}"))
+    return problems
+
+
+def variant_problems(exercise: Exercise, seeds: tuple[int, ...] = (1, 2, 3)) -> list[tuple[str, str]]:
+    """('variants', why) when variants cannot be generated for a few seeds: ``check`` reports what
+    ``generate`` and ``export`` would refuse."""
+    if not exercise.variants:
+        return []
+    for seed in seeds:
+        try:
+            generate(exercise, seed)
+        except CnnCalcError as error:
+            return [("variants", f"the variant of seed {seed} cannot be made: {' '.join(str(error).split())}")]
+    return []
 
 
 def hard_coded(exercise: Exercise) -> list[tuple[str, str]]:
@@ -176,7 +201,7 @@ def generate(exercise: Exercise, seed: int) -> tuple[Exercise, str]:
         overrides = {name: _draw(rule, rng, exercise.where(f"variants.{name}"))
                      for name, rule in exercise.variants.items()}
         data = _variant_data(exercise, overrides, seed)
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        text = dump_yaml(data)
         try:
             variant = build_exercise(YamlDocument(data, f"{exercise.id}-seed{seed}.yaml",
                                                   dict(exercise.document.lines)), folder=exercise.folder)
