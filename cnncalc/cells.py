@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .formula_text import formula_text
-from .rationals import is_terminating
+from .rationals import is_terminating, round_half_away
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,14 +118,15 @@ def decimal_text(value: Fraction) -> str:
 
 
 def rounded_decimal(value: Fraction, digits: int) -> str:
-    """``value`` to ``digits`` significant digits, as printf's %g writes it
-    (trailing zeros dropped, an exponent below 1e-4 or from 10^digits on),
-    rounded half to even from the exact fraction.
+    """``value`` to ``digits`` significant digits, written as printf's %g writes it
+    (trailing zeros dropped, an exponent below 1e-4 or from 10^digits on), but
+    rounded as the course and a student round: half away from zero, from the
+    exact fraction (printf rounds the binary float, half to even).
 
     >>> rounded_decimal(Fraction(5, 2), 6), rounded_decimal(Fraction(1, 10**7), 3), rounded_decimal(Fraction(123456789), 3)
     ('2.5', '1e-07', '1.23e+08')
-    >>> rounded_decimal(Fraction(-1, 8), 2), rounded_decimal(Fraction(999, 1000), 2)
-    ('-0.12', '1')
+    >>> rounded_decimal(Fraction(-1, 8), 2), rounded_decimal(Fraction(999, 1000), 2), rounded_decimal(Fraction(5, 2), 1)
+    ('-0.13', '1', '3')
     """
     if value == 0:
         return "0"
@@ -134,7 +135,8 @@ def rounded_decimal(value: Fraction, digits: int) -> str:
     exponent = len(str(value.numerator)) - len(str(value.denominator))  # within one of floor(log10)
     if value < Fraction(10) ** exponent:
         exponent -= 1
-    scaled = round(value * Fraction(10) ** (digits - 1 - exponent))  # round half to even
+    shifted = value * Fraction(10) ** (digits - 1 - exponent)
+    scaled = int(round_half_away(shifted, 1))  # 2.5 -> 3, as by hand
     if scaled == 10**digits:
         scaled //= 10
         exponent += 1
