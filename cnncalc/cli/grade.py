@@ -48,7 +48,8 @@ def _write_template(exercise: str, seed: int | None, out_path: str | None) -> No
               help="A table per student (default when grading up to 10 files), or only the summary.")
 @click.option("--template", is_flag=True,
               help="Print a blank answer file for EXERCISE: every question id, a comment with the expected form.")
-@click.option("--seed", type=int, default=None, help="With --template: the answer file of the variant for this seed.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="With --template: the answer file of the variant for this seed.")
 @click.option("--out", "out_path", type=click.Path(), default=None, help="With --template: write it to this file.")
 def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_path: str | None, gradescope: str | None,
                   stats: bool, details: bool | None, template: bool, seed: int | None, out_path: str | None) -> None:

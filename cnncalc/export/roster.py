@@ -57,7 +57,17 @@ def variant_seeds(base: int, count: int) -> list[int]:
     """
     if count < 1:
         raise InputError(f"--variants {count}: give at least 1 variant")
+    if count > MAX_VARIANTS:
+        raise InputError(f"--variants {count:,} is more than {MAX_VARIANTS:,}, a bank for a large course; "
+                         "give fewer (each variant takes about 15 ms and 20 KB)")
+    if base < 0 or base + count - 1 > MAX_SEED:
+        raise InputError(f"--seed {base} with --variants {count} gives seeds outside 0..2^63 - 1, the seeds of "
+                         f"variants; give a --seed from 0 to {MAX_SEED - count + 1}")
     return [base + i for i in range(count)]
+
+
+MAX_VARIANTS = 10_000
+MAX_SEED = 2**63 - 1  # the variants' seed range (cnncalc generate --seed)
 
 
 # (id of the exercise, seed) -> (the exercise, its variant); the exercise is kept so that its id is not reused

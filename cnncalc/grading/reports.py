@@ -342,7 +342,7 @@ def summary_lines(grades: list[SubmissionGrade], skipped: Sequence[str] = ()) ->
                      "(status error): see their feedback; this is a defect of cnncalc or of the exercise")
     if s.manual:
         lines.append(f"{s.manual} submission{'s have' if s.manual != 1 else ' has'} questions that need manual grading "
-                     "(status manual; --csv or --json shows the answers)")
+                     "(status manual; --json or --details shows the answers)")
     for student, paths in duplicate_students(grades).items():
         lines.append(f"warning: {len(paths)} submissions share the student name '{terminal_safe(student)}': "
                      + ", ".join(terminal_safe(p) for p in paths[:5]) + (" ..." if len(paths) > 5 else ""))
