@@ -255,12 +255,20 @@ def _file_rows(path: str, suffix: str, what: str) -> list[Any]:
         text = read_regular(path, MAX_TEXT_FILE, what).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{what} '{path}' is not text; use .txt, .csv, .json, .yaml or .npy") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write it
     if suffix == ".json":
         return load_json(text, f"{what} '{path}'")
     # .txt / .csv / .tsv: rows per line, blank lines between channels
+    if ";" in text and not re.search(r"\n\s*\S", text.strip()):
+        text = text.replace(";", "\n")  # 1 2; 3 4 on one line: the rows as they are typed on the command line
     blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
     if not blocks:
         raise InputError(f"{what} '{path}' is empty; write one row of values per line")
+    first = blocks[0].splitlines()[0]
+    if suffix in (".csv", ".tsv") and re.search(r"[A-Za-z]", first) and len(blocks[0].splitlines()) > 1 \
+            and not any(re.search(r"[A-Za-z]", line) for line in blocks[0].splitlines()[1:]):
+        raise InputError(f"{what} '{path}': its first row '{first.strip()[:40]}' is a header, not values "
+                         "(the rows below it are numbers); remove that row")
     try:
         channels = [[split_values(line.replace("\t", " ")) for line in b.splitlines() if line.strip()]
                     for b in blocks]

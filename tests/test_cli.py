@@ -190,3 +190,21 @@ def test_a_defect_is_one_line_and_exit_3_not_a_traceback(monkeypatch):
     assert result.exit_code == 3 and "Traceback" not in result.output
     assert result.output.startswith("error: cnncalc met an internal error (TypeError: simulated defect)")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_matrix_files_as_editors_and_spreadsheets_write_them(tmp_path):
+    """A byte-order mark (Windows editors), one line typed as on the command line ('1 2; 3 4'), and a
+    spreadsheet's header row, which is refused rather than carried along as symbols a and b."""
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf1 2\r\n3 4\r\n")
+    (tmp_path / "typed.txt").write_text("1 2; 3 4\n")
+    for name in ("bom.txt", "typed.txt"):
+        result = run("pool", str(tmp_path / name), "--window", "1", "--json")
+        assert result.exit_code == 0 and json.loads(result.output)["output"] == [[1, 2], [3, 4]], result.output
+    (tmp_path / "header.csv").write_text("a,b\n1,2\n3,4\n")
+    result = run("pool", str(tmp_path / "header.csv"), "--window", "1", "--json")
+    assert result.exit_code == 2 and "is a header, not values" in result.output
+
+
+def test_nan_and_inf_are_not_symbols():
+    result = run("conv", "nan 2; inf 4", "1 1", "--json")
+    assert result.exit_code == 2 and "'nan' is not a number" in result.output
