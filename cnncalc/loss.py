@@ -270,6 +270,10 @@ def _ce_row(z: list[Fraction], y: list[Fraction], target: tuple, input_kind: str
         for p in z:
             if not 0 < p <= 1 and p != 0:
                 raise InputError(f"probability {p} is not in 0..1; give probabilities, or logits without --probabilities")
+        total = sum(z, Fraction(0))
+        if abs(total - 1) > Fraction(1, 20):  # rounded probabilities (0.09 0.24 0.67) sum to about 1, not to 1.1
+            raise InputError(f"the probabilities {' '.join(str(_norm(p)) for p in z)} sum to {_norm(total)}, not 1 "
+                             "(more than rounding explains); give a softmax output, or logits without --probabilities")
         terms = [(yk, p) for yk, p in zip(y, z) if yk != 0]
         for _yk, p in terms:
             if p == 0:

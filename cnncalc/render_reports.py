@@ -39,6 +39,15 @@ def _similarity(value: float | None) -> str:
     return "-" if value is None else f"{value:+.2f}"
 
 
+def _strongest(report: KernelReport) -> str:
+    """The probe with the largest response and that response; 'none' where every probe gives 0 (a zero
+    kernel responds to nothing, not to the first probe listed)."""
+    response = next(r.response for r in report.responses if r.pattern == report.strongest)
+    if all(r.response == 0 for r in report.responses):
+        return "none (every probe gives 0)"
+    return f"{report.strongest} ({format_value(response)})"
+
+
 def kernel_text(report: KernelReport) -> str:
     """The report as plain text: kernel, name, reason, probe table, symmetry, sum."""
     h, w = report.shape
@@ -46,8 +55,7 @@ def kernel_text(report: KernelReport) -> str:
     lines += [
         f"detects: {report.name}",
         f"  why: {report.reason}",
-        f"  responds most to: {report.strongest} "
-        f"({format_value(next(r.response for r in report.responses if r.pattern == report.strongest))})",
+        f"  responds most to: {_strongest(report)}",
         f"  sum of the weights: {report.notes[0]}",
         "  symmetry: " + (", ".join(report.symmetries) or "none"),
         "",
@@ -64,7 +72,7 @@ def kernel_text(report: KernelReport) -> str:
 def kernel_markdown(report: KernelReport) -> str:
     h, w = report.shape
     lines = [f"**Kernel {h}x{w} detects: {report.name}**", "", f"- why: {report.reason}",
-             f"- responds most to: {report.strongest}", f"- sum of the weights: {report.notes[0]}",
+             f"- responds most to: {_strongest(report)}", f"- sum of the weights: {report.notes[0]}",
              "- symmetry: " + (", ".join(report.symmetries) or "none"), "",
              "| probe | response | match (cosine) |", "| --- | ---: | ---: |"]
     lines += [f"| {r.pattern} | {format_value(r.response)} | {_similarity(r.similarity)} |" for r in report.responses]

@@ -208,3 +208,12 @@ def test_matrix_files_as_editors_and_spreadsheets_write_them(tmp_path):
 def test_nan_and_inf_are_not_symbols():
     result = run("conv", "nan 2; inf 4", "1 1", "--json")
     assert result.exit_code == 2 and "'nan' is not a number" in result.output
+
+
+def test_a_zero_kernel_responds_to_nothing_and_probabilities_sum_to_one():
+    result = run("kernel", "0 0; 0 0")
+    assert "responds most to: none (every probe gives 0)" in result.output
+    result = run("loss", "ce", "0.2 0.3 0.6", "--target", "2", "--probabilities")
+    assert result.exit_code == 2 and "sum to 11/10, not 1" in result.output
+    result = run("loss", "ce", "0.09 0.24 0.67", "--target", "2", "--probabilities")  # rounded: about 1
+    assert result.exit_code == 0

@@ -124,5 +124,5 @@ def _print(report):
     mark = "✓" if report.engine_total == report.torch_total else "✗"
     valued = sum(1 for c in report.checks if c.values != "-")
     console.print(f"trainable parameters: engine {report.engine_total:,}, torch {report.torch_total:,} {mark}; "
-                  f"{len(report.checks)} layers compared, {valued} with values; "
+                  f"{len(report.checks)} layer{'s' * (len(report.checks) != 1)} compared, {valued} with values; "
                   + ("all agree" if report.ok else f"{len(report.differences)} differ"))

@@ -135,7 +135,9 @@ def network_fact(params: dict, scope: Scope, path: str) -> Answer:
     if value == "table":
         from ..stacks.render import format_markdown
 
-        return Answer("table", format_markdown(summary), (f"{summary.name}: {len(summary.rows)} layers",), summary)
+        layers = len(summary.rows)
+        return Answer("table", format_markdown(summary), (f"{summary.name}: {layers} layer{'s' * (layers != 1)}",),
+                      summary)
     try:
         if "layer" in params:
             return _layer_fact(summary, _row(summary, params["layer"], scope, path), value)

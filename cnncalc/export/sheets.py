@@ -159,7 +159,7 @@ def write_sheets(exercises: list[Exercise], students: list[Student], out: str | 
     keys = folder / "answer-keys.html"
     sheets.write_text(_document("Exercise sheets", [sheet_page(s, exercises) for s in students]), encoding="utf-8")
     keys.write_text(_document("Answer keys", [key_page(s, exercises) for s in students]), encoding="utf-8")
-    return Written([str(sheets), str(keys)], [f"{len(students)} students, one page each"])
+    return Written([str(sheets), str(keys)], [f"{len(students)} student{'s' * (len(students) != 1)}, one page each"])
 
 
 __all__ = ["write_sheets", "sheet_page", "key_page", "figure_html"]

@@ -348,4 +348,4 @@ def draw_network(summary: StackSummary, path: str | Path, layout: str = "hwc") -
     except OSError as error:
         raise InputError(f"--draw {path}: cannot write the file ({error.strerror}); check the folder exists "
                          "and is writable") from None
-    return f"wrote {path} ({len(summary.rows)} layers)"
+    return f"wrote {path} ({len(summary.rows)} layer{'s' * (len(summary.rows) != 1)})"

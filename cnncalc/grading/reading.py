@@ -148,9 +148,9 @@ def _shown(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _short(message: str, width: int = 160) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= width else message[:width - 1] + "…"
+def _short(message: str) -> str:
+    """A message on one line, whole (a value quoted in it is already shortened where it was quoted)."""
+    return " ".join(message.split())
 
 
 def _not_an_answer(raw: object) -> Reading | None:
