@@ -41,7 +41,8 @@ def to_canonical(array: Exact, dims: int, name: str, second: str,
     if extra not in (0, 1, 2):
         first = "batch" if second == "channels" else "filters"
         raise ShapeError(
-            f"{name} of shape {'x'.join(map(str, array.shape))} does not fit a {dims}-D {operation}; give "
+            f"{name} of shape {'x'.join(map(str, array.shape)) or '() (a single value)'} does not fit a {dims}-D "
+            f"{operation}; give "
             f"({dims} spatial axes), ({second}, ...) or ({first}, {second}, ...), or set --dims"
         )
     return array.reshape(*(1,) * (2 - extra), *array.shape), Lead(extra == 2, extra >= 1)

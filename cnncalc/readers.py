@@ -77,11 +77,19 @@ def read_matrix(source: MatrixSource, name: str = "matrix") -> Exact:
     return parse_literal(text, name)
 
 
+_STDIN_READ_BY: tuple[Any, str] | None = None  # (the stream, what read it): standard input is read once
+
+
 def read_stdin(name: str = "matrix") -> Exact:
     """'-' reads standard input: another command's --json output (its
     "output") or typed rows, so `cnncalc conv ... --json | cnncalc pool -` works."""
     import sys
 
+    global _STDIN_READ_BY
+    if _STDIN_READ_BY is not None and _STDIN_READ_BY[0] is sys.stdin:  # conv - -: the second would find it empty
+        raise InputError(f"{name} and {_STDIN_READ_BY[1]} both read standard input ('-'), which can be read once; "
+                         f"give the {name} another way (a file, or typed values)")
+    _STDIN_READ_BY = (sys.stdin, name)
     text = sys.stdin.read(MAX_LITERAL + 1)
     if len(text) > MAX_LITERAL:
         raise InputError(f"{name} from standard input is longer than {MAX_LITERAL:,} characters (docs/limits.md); "

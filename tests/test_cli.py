@@ -217,3 +217,10 @@ def test_a_zero_kernel_responds_to_nothing_and_probabilities_sum_to_one():
     assert result.exit_code == 2 and "sum to 11/10, not 1" in result.output
     result = run("loss", "ce", "0.09 0.24 0.67", "--target", "2", "--probabilities")  # rounded: about 1
     assert result.exit_code == 0
+
+
+def test_standard_input_is_read_once_and_a_single_value_is_named():
+    result = CliRunner().invoke(main, ["conv", "-", "-"], input="1 2; 3 4\n")
+    assert result.exit_code == 2 and "both read standard input" in result.output
+    result = CliRunner().invoke(main, ["conv", "-", "1 1"], input="1 2; 3 4\n")
+    assert result.exit_code == 0, result.output
