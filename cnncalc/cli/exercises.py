@@ -52,9 +52,19 @@ def _check_rows(target: str) -> tuple[list[tuple[str, CheckRow]], int]:
 
 
 def _computed(row: CheckRow) -> str:
-    from ..exercises.solution import answer_inline
+    """The computed answer on one line; a fraction that is no short decimal with its decimal beside it
+    (7620653/874819 ≈ 8.7111), to be read against a published 12."""
+    from fractions import Fraction
 
-    return answer_inline(row.reference) if row.reference is not None else ""
+    from ..exercises.solution import answer_inline
+    from ..rationals import is_terminating, round_significant
+
+    if row.reference is None:
+        return ""
+    value = row.reference.value
+    if row.reference.kind == "number" and isinstance(value, Fraction) and not is_terminating(value.denominator):
+        return f"{answer_inline(row.reference)} ≈ {float(round_significant(value, 5)):g}"
+    return answer_inline(row.reference)
 
 
 def _clip(values: list[str], width: int = 40) -> str:

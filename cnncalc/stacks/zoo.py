@@ -154,10 +154,12 @@ NETWORKS = {
     "lenet5": ZooEntry(
         "32x32x1 -> conv 6 5x5 -> tanh -> avgpool 2 -> conv 16 5x5 -> tanh -> avgpool 2 -> conv 120 5x5 -> tanh"
         " -> flatten -> dense 84 -> tanh -> dense 10",
-        "LeNet-5 (LeCun 1998): 5x5 convs 6-16-120, 2x2 pooling, 84-10",
+        "LeNet-5 (LeCun 1998): 5x5 convs 6-16-120, 2x2 pooling, 84-10; every C3 map sees all 6 S2 maps and the "
+        "output is dense (the paper's 60,000 parameters count C3's partial connection table and a fixed RBF output)",
     ),
     "alexnet": ZooEntry(ALEXNET, "AlexNet as in the course (227x227x3, 96/256/384/384/256, 4096-4096-1000, no groups)"),
-    "alexnet-paper": ZooEntry(ALEXNET_PAPER, "AlexNet as the paper built it: two GPUs, CONV2/4/5 in 2 groups"),
+    "alexnet-paper": ZooEntry(ALEXNET_PAPER, "AlexNet as the paper built it: two GPUs, CONV2/4/5 in 2 groups; a 227x227 input (the "
+                          "paper's text says 224, which an 11x11 window at stride 4 does not fit)"),
     "alexnet-torchvision": ZooEntry(
         "224x224x3 -> conv 64 11x11 stride 4 pad 2 -> relu -> maxpool 3 stride 2 -> conv 192 5x5 pad 2 -> relu"
         " -> maxpool 3 stride 2 -> conv 384 3x3 pad 1 -> relu -> conv 256 3x3 pad 1 -> relu -> conv 256 3x3 pad 1"
@@ -190,7 +192,8 @@ NETWORKS = {
         "VGG configuration E (19 weight layers)",
     ),
     "googlenet": ZooEntry(_googlenet(), "GoogLeNet as torchvision builds it (batch norm, no auxiliary heads)"),
-    "googlenet-paper": ZooEntry(_googlenet_paper(), "GoogLeNet as the paper built it: 5x5 branches, biases, LRN, no batch norm"),
+    "googlenet-paper": ZooEntry(_googlenet_paper(), "GoogLeNet as the paper built it: 5x5 branches, biases, LRN, no batch norm "
+                                                  "(every weight and bias counted; the paper's Table 1 rounds its counts)"),
     "inception3a": ZooEntry(
         "28x28x192 -> " + _inception_paper(64, 96, 128, 16, 32, 32),
         "GoogLeNet's inception (3a) on 28x28x192, with its 1x1 reductions",
@@ -202,7 +205,8 @@ NETWORKS = {
     ),
     "resnet18": ZooEntry(_resnet((2, 2, 2, 2), False), "torchvision ResNet-18"),
     "resnet34": ZooEntry(_resnet((3, 4, 6, 3), False), "torchvision ResNet-34"),
-    "resnet50": ZooEntry(_resnet((3, 4, 6, 3), True), "torchvision ResNet-50 (bottleneck, v1.5)"),
+    "resnet50": ZooEntry(_resnet((3, 4, 6, 3), True), "torchvision ResNet-50 (bottleneck, v1.5: the stride in the 3x3 conv, so the "
+                                                       "receptive field is 427, where v1's, often cited, is 483)"),
     "resnet101": ZooEntry(_resnet((3, 4, 23, 3), True), "torchvision ResNet-101"),
     "resnet152": ZooEntry(_resnet((3, 8, 36, 3), True), "torchvision ResNet-152"),
     "mnist-cnn": ZooEntry(
