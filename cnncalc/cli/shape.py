@@ -240,5 +240,9 @@ def _warn(summary):
     for warning in warnings[:MAX_WARNINGS]:
         click.echo(f"warning: {warning}", err=True)
     if len(warnings) > MAX_WARNINGS:
-        click.echo(f"warning: {len(warnings) - MAX_WARNINGS} more windows do not fit exactly and are floored as "
-                   "torch does; --json lists every warning", err=True)
+        rest = warnings[MAX_WARNINGS:]
+        ceil = sum(1 for w in rest if "ceil mode rounds up" in w)
+        how = ("rounded up by their layers' ceil mode" if ceil == len(rest) else
+               "floored as torch does" if not ceil else f"floored as torch does ({ceil} rounded up by ceil mode)")
+        more = f"{len(rest)} more window{'s do' if len(rest) != 1 else ' does'} not fit exactly"
+        click.echo(f"warning: {more}: {how}; --json lists every warning", err=True)
