@@ -36,6 +36,10 @@ KNOWN: dict[tuple[str, str], str] = {
        for layer in ("conv1", "conv2", "pool1", "conv3", "conv4", "pool2", "conv5", "conv6", "conv7", "pool3",
                      "conv8", "conv9", "conv10", "pool5")},
     ("vgg16/s13-mateo.yaml", "total-memory"): _MEMORY_COLUMN + " (15M for the total, by the same rule)",
+    ("programming-task/s09-ines.yaml", "total_params"): (
+        "a second TA class (2026-12) asked that a rounded count that cannot tell the count from the mistake "
+        "the question names (1.19M: 1,191,338, or 1,190,976 without the biases) earn that mistake's credit, "
+        "not full marks; this TA gave 1.19M full marks"),
 }
 
 

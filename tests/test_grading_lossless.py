@@ -365,13 +365,17 @@ def test_one_answer_that_breaks_the_yaml_costs_only_that_answer(tmp_path):
                                          "  true-convolution: 45 110; 40 40\n"
                                          "  padding: [[90, 80, 40], [50, 55, 20], [5, 50, 20]\n"
                                          "  first-cell: -\n"
-                                         "  output-size: 4\n")
+                                         "  output-size: 4\n"
+                                         "  max-pooling: \"566 552; 1488 1320\n")
     grade = Grader(ex("lecture001-convolution")).grade_file(path)
     assert not grade.invalid and grade.student == "María José Núñez"
     q = by_id(grade)
     assert q["true-convolution"].status == "correct"
-    assert q["padding"].status == "invalid" and "line 5 is not valid YAML" in q["padding"].feedback
-    assert "close its brackets" in q["padding"].feedback
+    # the list's closing bracket missing at its end: read as a TA reads it, and noted
+    assert q["padding"].status == "correct" and q["padding"].typed == "[[90, 80, 40], [50, 55, 20], [5, 50, 20]"
+    assert any("line 5: the list's closing ] is missing" in note for note in grade.notes)
+    assert q["max-pooling"].status == "invalid" and "line 8 is not valid YAML" in q["max-pooling"].feedback
+    assert "close its brackets" in q["max-pooling"].feedback
     assert q["first-cell"].status == "missing" and "'-' as no answer" in q["first-cell"].feedback
     assert q["output-size"].typed == "4"
     assert any("not YAML as a whole" in note and "each answer was read on its own" in note for note in grade.notes)

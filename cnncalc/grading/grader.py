@@ -326,16 +326,19 @@ def read_submission(path: str, default_student: str | None = None,
         if isinstance(data, dict) and isinstance(data.get("answers"), str):
             # 'answers:' over lines such as 'width:55' (no space: YAML reads one long word): read them one by one
             recovered = recover(document.text, path)
-            if recovered is not None and isinstance(recovered.get("answers"), dict):
-                data = recovered
+            if recovered is not None and isinstance(recovered[0].get("answers"), dict):
+                data = recovered[0]
                 notes.append("each answer was read on its own (an answer without a space after its colon)")
+                notes += recovered[1]
     except YamlSyntaxError as error:
         # one broken answer does not cost the others: each entry is read on its own
-        data = recover(error.text, path)
-        if data is None:
+        recovered = recover(error.text, path)
+        if recovered is None:
             raise
+        data = recovered[0]
         notes.append(f"the file is not YAML as a whole ({error.problem}, line {error.line}); "
                      "each answer was read on its own")
+        notes += recovered[1]
     except (RecursionError, MemoryError, UnicodeError, ValueError) as error:
         if isinstance(error, CnnCalcError):
             raise
@@ -650,6 +653,11 @@ def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
                 if not item.working]
     for item, outcome in outcomes:
         if outcome.correct:
+            hidden = _hidden_mistake(prepared, item, question) if item.digits is not None else None
+            if hidden is not None:  # 3.96e7: the right count rounded, and the forgot-the-bias count too
+                note = (f"rounded to {item.digits} figures, it cannot tell the count from {_inline(hidden.answer)} "
+                        f"(the count if one {hidden.message.split(' (')[0]}); give the exact count")
+                return Judgement(item, Comparison(False, _mistake_share(question, hidden), note))
             return Judgement(item, outcome)
     for item, outcome in outcomes:
         mistake = next((m for m in prepared.mistakes if _matches(m.answer, item, question)), None)
@@ -869,6 +877,21 @@ def _rounded_cells(reference: Answer, item: Interpretation, question: Question, 
     if still_wrong:
         note += f"; {len(still_wrong)} of {total} cells differ"
     return Comparison(not still_wrong and not question.exact, share, note, still_wrong)
+
+
+def _hidden_mistake(prepared: PreparedQuestion, item: Interpretation, question: Question) -> Mistake | None:
+    """A mistake the question tests (one its ``mistake_credit`` names: 'forgot the bias' for a dense layer's
+    count) whose value a rounded answer also is: the rounding hides the very point of the question.  Where
+    a mistake is only the generic one of every count, a rounded 62.4M stays right."""
+    reference = prepared.reference
+    if reference is None or reference.kind != "number" or not isinstance(reference.value, int) \
+            or question.tolerance.significant is not None or _course_rounding(question) \
+            or not question.mistake_credit:
+        return None
+    named = [m for m in prepared.mistakes
+             if any(words in m.message.lower() for words, _ in question.mistake_credit)]
+    return next((m for m in named if isinstance(m.answer.value, (int, Fraction)) and m.answer.value != reference.value
+                 and _rounded(m.answer.value, item.answer.value, item.digits)), None)
 
 
 def _matches(mistaken: Answer, item: Interpretation, question: Question) -> bool:

@@ -64,6 +64,22 @@ WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b)\s*")
 _RESTATED = re.compile(r"\s*,?\s*\b(?:i\.\s?e\.|that is|which is)\s*,?\s*", re.I)
 _APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approximately|approx\.?|roughly|around|ca\.|circa)(?![A-Za-z])\s*", re.I)
 _PREFIX = re.compile(r"^\s*(?:answer|ans|a|result|solution)\s*[:=]\s*", re.I)
+# "slide says 13.75 but correct is 11.25": the student names the answer they commit to
+_CORRECTED = re.compile(r"^.*?\b(?:the\s+)?(?:correct|right|actual|true)\s+(?:answer|value|one|matrix|result)?\s*"
+                        r"(?:is|are|would be|should be|=)\s*:?\s*(?=\S)", re.I | re.S)
+
+
+def corrected(text: str) -> tuple[str, str]:
+    """(the answer a student commits to after 'but correct is', a note), or (text, '').
+
+    >>> corrected("slide says 10 15; 13.75 22.5 but correct is 10 15; 11.25 22.5")
+    ('10 15; 11.25 22.5', "read what follows 'correct is'")
+    """
+    match = _CORRECTED.match(text)
+    if not match or not re.search(r"\d", text[match.end():]):
+        return text, ""
+    said = " ".join(match.group(0).split()[-2:]).rstrip(": ")
+    return text[match.end():].strip(), f"read what follows '{said}'"
 _NUMBER = r"[+-]?(?:\d[\d,.' ]*\d|\d)(?:[eE][+-]?\d+)?"
 
 
@@ -96,6 +112,9 @@ def clean(text: str) -> tuple[str, list[str]]:
     text = re.sub(r"\\(?:approx|simeq|sim)\b", "≈", text)
     text = text.replace("\\%", "%")
     text = _PREFIX.sub("", text)
+    text, said = corrected(text)
+    if said:
+        notes.append(said)
     label = _LABEL.match(text)
     if label and re.search(r"\d", text[label.end():]):
         text = text[label.end():]  # "Trainable params: 1,191,338", "No, 13.5"
@@ -341,6 +360,9 @@ def matrix_text(text: str, decimal_commas: bool | None = None) -> MatrixText:
     for old, new in _UNICODE.items():
         text = text.replace(old, new if new != "*" else " ")
     text = re.sub(r"^\s*\$+|\$+\s*$", "", text)
+    text, said = corrected(text)
+    if said:
+        notes.append(said)
     label = re.match(r"\s*[^\W\d][^=\d\n]{0,30}=(?!=)", text)
     if label and re.search(r"\d", text[label.end():]):  # λ = (0.090, 0.245, 0.665), Y = [...]
         notes.append(f"'{label.group(0).strip()}' read as a label")

@@ -9,12 +9,12 @@ entries is read on its own; one that still is not YAML becomes an
 :class:`~cnncalc.yamlio.Unreadable` value, graded invalid with the parser's
 message, and a lone dash is read as the dash it is.
 
->>> text = "exercise: ex\\nanswers:\\n  width: 55\\n  matrix: [[1, 2], [3, 4]\\n  loss: -\\n\\tunits:290400\\n"
->>> data = recover(text, "a.yaml")
->>> data["answers"]["width"], data["answers"]["loss"], data["answers"]["units"]
-('55', '-', '290400')
->>> data["answers"]["matrix"].line, data["answers"]["matrix"].text
-(4, '[[1, 2], [3, 4]')
+>>> text = "exercise: ex\\nanswers:\\n  width: 55\\n  units: \\"290 400\\n  loss: -\\n\\tmatrix: [[1, 2], [3, 4]\\n"
+>>> data, notes = recover(text, "a.yaml")
+>>> data["answers"]["width"], data["answers"]["loss"], data["answers"]["matrix"]
+('55', '-', [['1', '2'], ['3', '4']])
+>>> data["answers"]["units"].line, notes
+(4, ["line 6: the list's closing ] is missing; read as if it were there"])
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ..yamlio import Repeated, Unreadable, YamlSyntaxError, load_yaml
+from ..yamlio import Repeated, TypedList, Unreadable, YamlSyntaxError, load_yaml
 
 # 'key:' at the start of a line: a plain name (or a quoted one), a colon, then a space or the line's end
 _KEY = r"""(?P<quote>["']?)(?P<key>[^\s#:"'\-\[\]{}!&*|>%@`][^:#\n]*?)(?P=quote)[ \t]*:(?=[ \t]|$)"""
@@ -30,8 +30,9 @@ _TOP_KEY = re.compile(_KEY)
 _DASHES = {"-", "–", "—"}
 
 
-def recover(text: str, source: str) -> dict | None:
-    """The answer file's data read entry by entry, or None when it has no entries to read.
+def recover(text: str, source: str) -> tuple[dict, list[str]] | None:
+    """(the answer file's data read entry by entry, notes on what was read so), or None when it has no
+    entries to read.
 
     Leading tabs count as two spaces each (YAML refuses tabs; a file that mixes them with spaces is
     aligned so), and 'width:55' (no space after the colon, which YAML reads as one word) is a key and
@@ -40,14 +41,15 @@ def recover(text: str, source: str) -> dict | None:
     entries = _entries(lines, 0, len(lines), "")
     if not entries:
         return None
+    notes: list[str] = []
     data: dict = {}
     where: dict[str, int] = {}
     for key, start, stop in entries:
-        answers = _answers(lines, start, stop, source) if key == "answers" else None
+        answers = _answers(lines, start, stop, source, notes) if key == "answers" else None
         # 'answers:' with no question keys under it, and every other entry: read as one entry
-        value = _entry(lines, start, stop, source) if answers is None else answers
+        value = _entry(lines, start, stop, source, notes, repair=False) if answers is None else answers
         _put(data, where, key, value, start + 1)
-    return data
+    return data, notes
 
 
 def _untabbed(line: str) -> str:
@@ -73,7 +75,7 @@ def _entries(lines: list[str], start: int, stop: int, indent: str) -> list[tuple
             for i, (key, first) in enumerate(starts)]
 
 
-def _answers(lines: list[str], start: int, stop: int, source: str) -> dict | None:
+def _answers(lines: list[str], start: int, stop: int, source: str, notes: list[str]) -> dict | None:
     """The entries under 'answers:', each read alone; None when there are none to read so."""
     if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
         return None  # answers: {a: 1, ...} on its key's line
@@ -90,12 +92,14 @@ def _answers(lines: list[str], start: int, stop: int, source: str) -> dict | Non
     answers: dict = {}
     where: dict[str, int] = {}
     for key, first_line, end in entries:
-        _put(answers, where, key, _entry(lines, first_line, end, source), first_line + 1)
+        _put(answers, where, key, _entry(lines, first_line, end, source, notes), first_line + 1)
     return answers
 
 
-def _entry(lines: list[str], start: int, stop: int, source: str) -> object:
-    """The value of the entry on lines start..stop, read as YAML on its own."""
+def _entry(lines: list[str], start: int, stop: int, source: str, notes: list[str], repair: bool = True) -> object:
+    """The value of the entry on lines start..stop, read as YAML on its own; an answer (``repair``) that is
+    a list whose closing brackets are missing at its end ('[[90, 80, 40], [50, 55, 20], [5, 50, 20]') is
+    read as if they were there, as a TA reads it."""
     block = textwrap.dedent("\n".join(lines[start:stop]))
     try:
         document = load_yaml(block, source, tags="mark", typed=True)
@@ -103,10 +107,29 @@ def _entry(lines: list[str], start: int, stop: int, source: str) -> object:
         typed = block.split(":", 1)[1].strip() if ":" in block else block.strip()
         if typed.split("#", 1)[0].strip() in _DASHES:
             return "-"  # a bare dash: no answer, as the student meant
+        missing = typed.count("[") - typed.count("]")
+        if repair and 0 < missing <= 2 and typed.startswith("[") and typed.count("(") == typed.count(")"):
+            try:
+                document = load_yaml(block.rstrip() + "]" * missing, source, tags="mark", typed=True)
+            except YamlSyntaxError:
+                return Unreadable(typed, start + 1, error.problem)
+            value = _only_value(document.data)
+            if isinstance(value, TypedList):
+                value.source = typed  # the answer as the student typed it
+                notes.append(f"line {start + 1}: the list's closing {']' * missing} is missing; read as if it "
+                             "were there")
+                return value
         return Unreadable(typed, start + 1, error.problem)  # the line the answer starts on
-    data = document.data
-    return next(iter(data.values())) if isinstance(data, dict) and len(data) == 1 else Unreadable(
-        block.strip(), start + 1, "not one key and its value")
+    value = _only_value(document.data)
+    return value if value is not _NONE else Unreadable(block.strip(), start + 1, "not one key and its value")
+
+
+_NONE = object()
+
+
+def _only_value(data: object) -> object:
+    """The value of a one-key mapping, else _NONE."""
+    return next(iter(data.values())) if isinstance(data, dict) and len(data) == 1 else _NONE
 
 
 def _put(mapping: dict, where: dict[str, int], key: str, value: object, line: int) -> None:
