@@ -481,5 +481,7 @@ def test_an_output_never_replaces_an_input(tmp_path):
     matrix = write(tmp_path, "in.txt", "1 2\n3 4\n")
     result = run("conv", matrix, "1", "--out", matrix)
     assert result.exit_code == 2 and matrix.read_text() == "1 2\n3 4\n"
+    for _ in range(2):  # an output written again is not an input
+        assert run("conv", matrix, "1", "--json", "--out", tmp_path / "out.json").exit_code == 0
     result = run("grade", EXERCISES / "alexnet.yaml", answers, "--csv", "/dev/full")
     assert result.exit_code == 2 and "No space left on device" in result.output and "internal error" not in result.output

@@ -126,7 +126,8 @@ def emit(form: Form | None, json_data: Callable[[], Any], markdown: Callable[[],
     if context is not None:  # every option or argument that names a file is an input of the command
         from ..files import refuse_overwriting
 
-        refuse_overwriting(out, [v for v in context.params.values() if isinstance(v, str)], "--out")
+        inputs = [v for k, v in context.params.items() if isinstance(v, str) and not k.startswith("out")]
+        refuse_overwriting(out, inputs, "--out")
     try:
         with open(out, "w", encoding="utf-8") as handle:
             handle.write(text)
