@@ -115,10 +115,14 @@ def make_folder(path: str | os.PathLike, what: str = "output folder") -> Path:
 def refuse_overwriting(target: str | os.PathLike, inputs: Iterable[str | os.PathLike], option: str) -> None:
     """Refuse an output path that is one of the command's own input files (a slip of tab completion would
     replace a student's answers or an exercise with the output)."""
+    try:
+        written = os.stat(target)
+    except OSError:  # the output does not exist yet: it replaces nothing
+        return
     for source in inputs:
         try:
-            same = os.path.samefile(target, source)
-        except OSError:  # the output does not exist yet, or the input is not a file
+            same = os.path.samestat(written, os.stat(source))
+        except OSError:  # the input is not a file
             continue
         if same:
             raise InputError(f"{option} {target} is an input of this command ({source}); "

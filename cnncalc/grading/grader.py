@@ -1080,13 +1080,6 @@ def grade_paths(exercises: Exercise | list[Exercise], targets: list[str],
     return list(iter_grades(exercises, targets, found))
 
 
-def _exercise_named(path: str, ids: Iterable[str]) -> str | None:
-    """The exercise id a file's name is ('alexnet.yaml', 'AlexNet.yaml' for alexnet), if any."""
-    stem = _normal_id(Path(path).stem)
-    named = [i for i in ids if _normal_id(i) == stem]
-    return named[0] if len(named) == 1 else None
-
-
 def iter_grades(exercises: Exercise | list[Exercise], targets: list[str],
                 found: Found | None = None) -> Iterator[SubmissionGrade]:
     """:func:`grade_paths` one submission at a time, in file order, each grade
@@ -1095,12 +1088,13 @@ def iter_grades(exercises: Exercise | list[Exercise], targets: list[str],
     found = found or answer_files(targets)
     graders = {ex.id: Grader(ex) for ex in exercises}
     only = exercises[0].id if len(exercises) == 1 else None
+    by_name = {_normal_id(ex.id): ex.id for ex in exercises}  # alexnet.yaml with no 'exercise:' is alexnet's
     seen_per_folder: dict[tuple[str, str], str] = {}
     for item in found.files:
         path = str(item.path)
         try:
             # a file that names no exercise: the one being graded, or the one its file name names
-            submission = read_submission(path, item.student, only or _exercise_named(path, graders))
+            submission = read_submission(path, item.student, only or by_name.get(_normal_id(Path(path).stem)))
             grader = graders.get(submission.exercise)
             if grader is None:
                 if only is not None:
