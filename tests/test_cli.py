@@ -224,3 +224,11 @@ def test_standard_input_is_read_once_and_a_single_value_is_named():
     assert result.exit_code == 2 and "both read standard input" in result.output
     result = CliRunner().invoke(main, ["conv", "-", "1 1"], input="1 2; 3 4\n")
     assert result.exit_code == 0, result.output
+
+
+def test_digits_gives_conv_and_pool_json_their_decimals_beside_the_exact_output():
+    data = json.loads(run("conv", "1 2; 3 4", "1/3", "--digits", "3", "--json").output)
+    assert data["output"] == [["1/3", "2/3"], [1, "4/3"]] and data["decimal"] == [["0.333", "0.667"], ["1", "1.33"]]
+    data = json.loads(run("pool", "1 2; 3 4", "--window", "2", "--op", "avg", "--digits", "3", "--json").output)
+    assert data["output"] == [["5/2"]] and data["decimal"] == [["2.5"]]
+    assert "decimal" not in json.loads(run("pool", "1 2; 3 4", "--window", "2", "--json").output)

@@ -10,7 +10,7 @@ from ..conv import conv
 from ..explain import conv_steps, parse_cell
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import Form, emit, output_options, parse_ints, parse_padding
+from .options import Form, emit, output_options, parse_ints, parse_padding, with_decimals
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -98,7 +98,7 @@ def conv_command(input: str, kernel: str, stride: str, padding: str, dilation: s
         return Group(*parts)
 
     def json_data():
-        data = render.conv_json(result, steps)
+        data = with_decimals(render.conv_json(result, steps), result.output, digits)
         if matrix is not None:
             data["matrix"] = render.nested(matrix.matrix)
             data["matrix_agrees"] = matrix.agrees

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ..textgrid import Limits
+    from ..values import Exact
 
 Form = Literal["json", "markdown", "latex", "csv"]
 #: The machine-readable and document forms a command can print instead of the terminal's.
@@ -167,3 +168,13 @@ def plain_text(renderable: RenderableType) -> str:
     Console(file=buffer, width=1_000_000, color_system=None, highlight=False, force_terminal=False,
             legacy_windows=False).print(renderable)
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+def with_decimals(data: dict, output: Exact, digits: int | None) -> dict:
+    """A result's JSON with, under --digits, its values as decimals beside the exact "output" (which stays
+    the contract): the "decimal" field act, conv and pool all give."""
+    if digits:
+        from ..cells import cell_texts
+
+        data["decimal"] = cell_texts(output, digits).tolist()
+    return data

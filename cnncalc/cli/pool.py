@@ -10,7 +10,7 @@ from ..explain import parse_cell, pool_steps
 from ..pool import OPERATIONS, pool
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import Form, emit, output_options, parse_ints, parse_padding
+from .options import Form, emit, output_options, parse_ints, parse_padding, with_decimals
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -65,5 +65,6 @@ def pool_command(input: str, op: str, window: str, stride: str | None, padding: 
 
         return pool_renderable(result, steps, show_windows=bool(cells), digits=digits, width=width, limits=limits)
 
-    emit(form, lambda: render.pool_json(result, steps), lambda: render.pool_markdown(result, steps),
+    emit(form, lambda: with_decimals(render.pool_json(result, steps), result.output, digits),
+         lambda: render.pool_markdown(result, steps),
          lambda: render.pool_latex(result, steps), terminal, full=full, out=out)
