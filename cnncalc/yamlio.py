@@ -127,6 +127,10 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
 
     if len(text) > MAX_BYTES:
         raise InputError(f"{source}: {len(text):,} characters is more than {MAX_BYTES:,}; split the file")
+    if text.count("[") + text.count("{") > MAX_DEPTH and _bracket_depth(text) > MAX_DEPTH:
+        # libyaml's parser recurses per bracket: 30,000 of them crash the process before MAX_DEPTH is checked
+        raise InputError(f"{source}: brackets nested more than {MAX_DEPTH} deep; a document needs only a few levels "
+                         "(docs/limits.md)")
     # libyaml's parser when present (several times faster); both only compose nodes
     if typed:
         # every value is kept as its text, so YAML's implicit typing is not needed: the base
@@ -151,6 +155,19 @@ def load_yaml(text: str, source: str = "<yaml>", tags: str = "raise", typed: boo
     finally:
         loader.dispose()
     return document
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of [ and { in a text (brackets in quotes counted too: a bound, not a parse).
+
+    >>> _bracket_depth("a: [[1, 2], {b: [3]}]")
+    3
+    """
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_yaml_file(path: str, tags: str = "raise", max_bytes: int = MAX_BYTES, typed: bool = False) -> YamlDocument:
@@ -297,14 +314,17 @@ def core_value(text: str) -> Any:
 
 def _scalar(node: yaml.Node, document: YamlDocument, loader: Any) -> Any:
     """A scalar: the text as typed (an empty value, ~ or null unquoted: no value), or its value by the
-    YAML 1.2 core schema (a quoted scalar is text)."""
+    YAML 1.2 core schema (a quoted scalar is text; so is any plain one the schema does not read as a
+    number, a boolean or null, whatever YAML 1.1 made of it)."""
     plain = getattr(node, "style", None) in (None, "")
     if document.typed:
         if plain and node.value in ("", "~", "null", "Null", "NULL"):
             return None
         return node.value
-    if not plain or node.tag == "tag:yaml.org,2002:str":
-        return node.value
+    if not plain:
+        return node.value  # quoted: text
+    if node.tag == "tag:yaml.org,2002:str" and document.text[node.start_mark.index:].startswith("!"):
+        return node.value  # !!str 12: text, as its author asked
     try:
         return core_value(node.value)
     except (ValueError, OverflowError):

@@ -373,3 +373,10 @@ def write_exercise(folder, name, text):
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_yaml_core_schema_reads_octal_floats_and_keeps_explicit_text():
+    from cnncalc.yamlio import load_yaml
+
+    data = load_yaml('a: 0o17\nb: 1e3\nc: "010"\nd: !!str 12\ne: yes\nf: 010\n', "x.yaml").data
+    assert data == {"a": 15, "b": 1000.0, "c": "010", "d": "12", "e": "yes", "f": 10}

@@ -300,6 +300,14 @@ def test_a_text_answer_with_its_category_words_or_a_synonym(question, text, stat
     ("lecture001-convolution", "true-convolution", "45,110; 40,40", "correct"),
     ("lecture001-convolution", "avg-pooling", "10,15;11.25,22.5", "correct"),
     ("lecture001-convolution", "avg-pooling", "10 15; 11,25 22,5", "correct"),    # decimal commas
+    # i.e. after working is '=': the result after it counts, and a slip before it is named
+    ("alexnet", "width", "(227-11)/4+1, i.e. 54", "wrong"),
+    ("alexnet", "width", "(227-11)/4+1, i.e. 55", "correct"),
+    ("alexnet", "units", "55*55*96, i.e. 290000", "wrong"),
+    ("alexnet", "width", "54, i.e. the width is 55", "wrong"),                    # the answer is before i.e.
+    ("alexnet", "width", "55 which is wrong, 54", "wrong"),
+    ("alexnet", "width", "54, but the right value would be 55 with padding", "wrong"),  # a condition, not a correction
+    ("alexnet", "pool1-output", "the correct shape is 27x27x96", "correct"),
 ])
 def test_notations_a_ta_reads(exercise, question, text, status, tmp_path):
     q = graded(exercise, f"exercise: {exercise}\nanswers:\n  {question}: '{text}'\n", tmp_path)[question]

@@ -485,3 +485,22 @@ def test_an_output_never_replaces_an_input(tmp_path):
         assert run("conv", matrix, "1", "--json", "--out", tmp_path / "out.json").exit_code == 0
     result = run("grade", EXERCISES / "alexnet.yaml", answers, "--csv", "/dev/full")
     assert result.exit_code == 2 and "No space left on device" in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("answers", [
+    "    width: 55\n\tunits: 290400\n    parameters: 34944\n    fully-connected: [1, 2\n",  # 4 spaces, a tab
+    "    width: 55\n  units: 290400\n  parameters: 34944\n  fully-connected: [1, 2\n",     # 4, then 2
+    "  width: 55\n  table: |\n    conv1: 55x55x96\n  units: 290400\n  parameters: 34944\n  fully-connected: [1, 2\n",
+])
+def test_a_broken_file_keeps_each_answer_under_its_own_id_however_it_is_indented(answers, tmp_path):
+    grade = Grader(ex("alexnet")).grade_file(write(tmp_path, "a.yaml", "exercise: alexnet\nanswers:\n" + answers))
+    q = by_id(grade)
+    assert [q[i].status for i in ("width", "units", "parameters")] == ["correct"] * 3, [q[i] for i in q]
+    assert "table" not in answers or q["table"].typed.strip() == "conv1: 55x55x96"
+
+
+def test_brackets_nested_past_the_limit_are_refused_not_a_crash(tmp_path):
+    """libyaml recursed per bracket and crashed the process (exit 139) at about 30,000: the whole batch."""
+    deep = "[" * 50000 + "1" + "]" * 50000
+    grade = Grader(ex("alexnet")).grade_file(write(tmp_path, "a.yaml", f"exercise: alexnet\nanswers:\n  units: {deep}\n"))
+    assert "nested more than 64 deep" in grade.invalid

@@ -46,6 +46,7 @@ from ..errors import InputError
 from ..exercises.answers import Answer
 from ..exercises.exercise import Exercise, Question
 from ..exercises.solution import solution_markdown
+from ..files import write_text
 from . import Written
 from .fields import ChoiceField, Field, ManualField, NumberField, TextField, exercise_fields
 from .html import escape, givens_html, markdown_html, matrix_html
@@ -236,7 +237,7 @@ def write_moodle(exercises: list[Exercise], seeds: list[int], out: str | os.Path
     if not target.parent.is_dir():
         raise InputError(f"--out {out}: the folder {target.parent} does not exist; create it first")
     text, notes = moodle_xml(exercises, seeds)
-    target.write_text(text, encoding="utf-8")
+    write_text(target, text, "Moodle quiz")
     return Written([str(target)], notes)
 
 

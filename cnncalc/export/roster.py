@@ -61,8 +61,9 @@ def variant_seeds(base: int, count: int) -> list[int]:
         raise InputError(f"--variants {count:,} is more than {MAX_VARIANTS:,}, a bank for a large course; "
                          "give fewer (each variant takes about 15 ms and 20 KB)")
     if base < 0 or base + count - 1 > MAX_SEED:
-        raise InputError(f"--seed {base} with --variants {count} gives seeds outside 0..2^63 - 1, the seeds of "
-                         f"variants; give a --seed from 0 to {MAX_SEED - count + 1}")
+        given = f"--seed {base} with --variants {count}" if count > 1 else f"--seed {base}"
+        raise InputError(f"{given} gives seeds outside 0..2^63 - 1, the seeds of variants; "
+                         f"give a --seed from 0 to {MAX_SEED - count + 1}")
     return [base + i for i in range(count)]
 
 

@@ -60,13 +60,15 @@ _SCALAR_WRAPPER = re.compile(r"(?:torch\.|np\.|numpy\.)?(?:tensor|float64|float3
                              r"(?:,\s*\w+\s*=[^()]*)?\)")
 #: What separates working from the result a student gives ("12 x 12 x 32 = 4608", "13.5 -> 13", "≈ 9.4").
 WORKING = re.compile(r"\s*(?:=>|->|→|⇒|=|≈|≃|\bso\b)\s*")
-# "class 2, i.e. reward +100", "(227-11)/4+1, i.e. 55": two ways of saying one answer, either may be the one asked for
-_RESTATED = re.compile(r"\s*,?\s*\b(?:i\.\s?e\.|that is|which is)\s*,?\s*", re.I)
+# "class 2, i.e. reward +100": the answer, then what it means in words (the value before i.e. is the answer);
+# "(227-11)/4+1, i.e. 55": working, then the result (i.e. before a bare value is '=')
+_RESTATED = re.compile(r"\s*,?\s*\bi\.\s?e\.\s*,?\s*", re.I)
 _APPROX = re.compile(r"^\s*(?:≈|~|∼|≃|about|approximately|approx\.?|roughly|around|ca\.|circa)(?![A-Za-z])\s*", re.I)
 _PREFIX = re.compile(r"^\s*(?:answer|ans|a|result|solution)\s*[:=]\s*", re.I)
 # "slide says 13.75 but correct is 11.25": the student names the answer they commit to
-_CORRECTED = re.compile(r"^.*?\b(?:the\s+)?(?:correct|right|actual|true)\s+(?:answer|value|one|matrix|result)?\s*"
-                        r"(?:is|are|would be|should be|=)\s*:?\s*(?=\S)", re.I | re.S)
+_CORRECTED = re.compile(r"^.*?\b(?:the\s+)?(?:correct|right|actual|true)\s+"
+                        r"(?:answer|value|one|matrix|result|shape|size|width|height|count|number)?\s*"
+                        r"(?:is|are|=)\s*:?\s*(?=\S)", re.I | re.S)
 
 
 def corrected(text: str) -> tuple[str, str]:
@@ -169,10 +171,17 @@ def number_candidates(text: str) -> list[Candidate]:
         add(*reading)
     restated = _RESTATED.split(text, maxsplit=1)
     if len(restated) == 2 and all(part.strip() for part in restated):
-        for part, where in ((restated[1], "after"), (restated[0], "before")):
-            for c in number_candidates(part):
-                add(c.text, f"the value {where} 'i.e.': {part.strip()}" + (f"; {c.note}" if c.note else ""), c.scale)
-        return out
+        answer, meaning = restated
+        if re.search(r"[A-Za-z]{2,}", meaning):  # 'class 2, i.e. reward +100': the answer is before
+            for c in number_candidates(answer):
+                add(c.text, f"the value before 'i.e.' ('{meaning.strip()}' read as what it means)"
+                    + (f"; {c.note}" if c.note else ""), c.scale)
+            if re.search(r"[A-Za-z]{2,}", answer):  # 'reward +100, i.e. class 2': both name what they give
+                for c in number_candidates(meaning):
+                    add(c.text, f"the value after 'i.e.': {meaning.strip()}" + (f"; {c.note}" if c.note else ""),
+                        c.scale)
+            return out
+        text = f"{answer} = {meaning}"  # working, i.e. the result: read as '=' is
     final, working = split_working(text)
     if working:
         for c in number_candidates(final):

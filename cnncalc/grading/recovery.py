@@ -75,6 +75,28 @@ def _entries(lines: list[str], start: int, stop: int, indent: str) -> list[tuple
             for i, (key, first) in enumerate(starts)]
 
 
+def _answer_entries(lines: list[str], start: int, stop: int) -> list[tuple[str, int, int]]:
+    """(key, first line, end) of each answer under 'answers:': any indented 'id: ...' line starts one, however
+    deep (a file that is not YAML is often not aligned either: 4 spaces, then a tab, then 2), except the lines
+    of a block text ('table: |') deeper than its key."""
+    starts: list[tuple[str, int]] = []
+    block_indent: int | None = None  # the key's indentation while inside a block text
+    for number in range(start, stop):
+        line = lines[number]
+        depth = len(line) - len(line.lstrip(" "))
+        if not depth or not line.strip():
+            continue
+        if block_indent is not None and depth > block_indent:
+            continue
+        match = _TOP_KEY.match(line, depth)
+        if match:
+            starts.append((match.group("key").strip(), number))
+            value = line[match.end():].split("#", 1)[0].strip()
+            block_indent = depth if re.fullmatch(r"[|>][+-]?\d?", value) else None
+    return [(key, first, starts[i + 1][1] if i + 1 < len(starts) else stop)
+            for i, (key, first) in enumerate(starts)]
+
+
 def _answers(lines: list[str], start: int, stop: int, source: str, notes: list[str]) -> dict | None:
     """The entries under 'answers:', each read alone; None when there are none to read so."""
     if lines[start].split(":", 1)[1].split("#", 1)[0].strip():
@@ -83,10 +105,9 @@ def _answers(lines: list[str], start: int, stop: int, source: str, notes: list[s
     if not body:
         return None
     first = lines[body[0]]
-    indent = first[:len(first) - len(first.lstrip(" \t"))]
-    if not indent:
+    if not first[:len(first) - len(first.lstrip(" \t"))]:
         return None
-    entries = _entries(lines, start + 1, stop, indent)
+    entries = _answer_entries(lines, start + 1, stop)
     if not entries:
         return None
     answers: dict = {}
