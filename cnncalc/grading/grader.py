@@ -655,12 +655,17 @@ def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
         if outcome.correct:
             hidden = _hidden_mistake(prepared, item, question) if item.digits is not None else None
             if hidden is not None:  # 3.96e7: the right count rounded, and the forgot-the-bias count too
-                note = (f"rounded to {item.digits} figures, it cannot tell the count from {_inline(hidden.answer)} "
+                note = (f"rounded to {_figures(item.digits)}, it cannot tell the count from {_inline(hidden.answer)} "
                         f"(the count if one {hidden.message.split(' (')[0]}); give the exact count")
                 return Judgement(item, Comparison(False, _mistake_share(question, hidden), note))
             return Judgement(item, outcome)
     for item, outcome in outcomes:
         mistake = next((m for m in prepared.mistakes if _matches(m.answer, item, question)), None)
+        if mistake is not None and _also_the_reference_rounded(reference, item):
+            # 35K for 34,944: also the forgot-the-bias 34,848 rounded; the answer names no mistake
+            note = (f"rounded to {_figures(item.digits)}, it cannot tell the count from {_inline(mistake.answer)} "
+                    f"(the count if one {mistake.message.split(' (')[0]}); give the exact count")
+            return Judgement(item, Comparison(False, _mistake_share(question, mistake), note))
         if mistake is not None:
             return Judgement(item, outcome, mistake)
     best = max(outcomes, key=lambda pair: pair[1].fraction)  # the first among equals
@@ -877,6 +882,16 @@ def _rounded_cells(reference: Answer, item: Interpretation, question: Question, 
     if still_wrong:
         note += f"; {len(still_wrong)} of {total} cells differ"
     return Comparison(not still_wrong and not question.exact, share, note, still_wrong)
+
+
+def _figures(count: object) -> str:
+    return f"{count} figure{'s' * (count != 1)}"
+
+
+def _also_the_reference_rounded(reference: Answer, item: Interpretation) -> bool:
+    """A rounded number that is the reference rounded as well as a mistake's value rounded."""
+    return reference.kind == "number" and isinstance(item.digits, int) \
+        and _rounded(reference.value, item.answer.value, item.digits, least=1)
 
 
 def _hidden_mistake(prepared: PreparedQuestion, item: Interpretation, question: Question) -> Mistake | None:
