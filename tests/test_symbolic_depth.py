@@ -139,3 +139,23 @@ def test_a_floor_is_told_only_that_it_is_an_integer():
     assert size.is_integer and size.is_finite and not size.is_infinite
     assert size.is_nonnegative is None
     assert (size ** 2).is_nonnegative
+
+
+@pytest.mark.parametrize("layers", [
+    "conv 4 7x7 stride 3 pad 1 -> conv 4 5x5 stride 2 -> conv 4 1x1",
+    "conv 10 5x5 pad 2 -> maxpool 2",
+    "conv 4 5x5 -> conv 4 5x5 -> maxpool 3 stride 2",
+    "maxpool 2 stride 2 -> convtranspose 4 3x3 stride 2 -> conv 4 3x3",
+])
+def test_a_symbolic_stack_says_from_which_size_it_is_valid(layers):
+    """valid_from gives the smallest N the stack with numbers accepts: it refuses N - 1."""
+    from cnncalc.stacks.summary import valid_from
+
+    spec = load_stack(f"N x N x 3 -> {layers}")
+    symbol, n = valid_from(summarize(spec.input, spec.layers))
+    assert symbol == "N"
+    numeric = load_stack(f"{n}x{n}x3 -> {layers}")
+    summarize(numeric.input, numeric.layers)  # accepted
+    with pytest.raises(CnnCalcError):
+        smaller = load_stack(f"{n - 1}x{n - 1}x3 -> {layers}")
+        summarize(smaller.input, smaller.layers)

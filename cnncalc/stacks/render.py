@@ -71,6 +71,14 @@ def row_json(row: Row, summary: StackSummary) -> dict:
     }
 
 
+def _valid_from_json(summary: StackSummary) -> dict:
+    """{"valid_from": {"N": 17}} for a symbolic stack whose sizes are sizes only from some N on."""
+    from .summary import valid_from
+
+    found = valid_from(summary)
+    return {"valid_from": {found[0]: found[1]}} if found else {}
+
+
 def summary_json(summary: StackSummary, dtype: str = "float32") -> dict:
     ctx = summary.context
     return {
@@ -95,6 +103,7 @@ def summary_json(summary: StackSummary, dtype: str = "float32") -> dict:
             "includes_input": True,
         },
         "warnings": list(summary.warnings),
+        **_valid_from_json(summary),
         "conventions": {
             "macs": "one multiply-accumulate per weight use per output value; biases, pooling, activations excluded",
             "total_params": ("trainable + non-trainable (batch-norm running statistics), as Keras counts"
@@ -139,6 +148,12 @@ def _totals_lines(summary: StackSummary, dtype: str) -> list[str]:
         f"Input {summary.input.text()} -> output {summary.output.text()}; convention {ctx.convention}"
         + ("" if ctx.bias else "; weights only (--no-bias)"),
     ]
+    from .summary import valid_from
+
+    found = valid_from(summary)
+    if found:
+        lines.append(f"Valid for {found[0]} >= {found[1]}: below it, a layer has no output cell (the formulas "
+                     "then give sizes below 1)")
     return lines
 
 

@@ -551,3 +551,70 @@ def substitute_summary(summary: StackSummary, values: dict) -> StackSummary:
         for row in summary.rows
     )
     return replace(summary, input=_subs_shape(summary.input, mapping), output=_subs_shape(summary.output, mapping), rows=rows)
+
+
+MAX_VALID_FROM = 2**40  # the largest size searched for where a symbolic stack starts to be valid
+
+
+def valid_from(summary: StackSummary) -> tuple[str, int] | None:
+    """(symbol, smallest size) from which every layer of a stack with one symbolic size has at least one
+    output cell: 'floor(N/6 - 17/6) + 1' is a size only from N = 17 on (below, the numeric stack refuses
+    the sizes).  None for stacks with numbers only, several symbols, a stack valid from 1 on, or none up to
+    2^40.  Sizes grow with the input, so the first valid size is found by doubling, then bisection.
+
+    >>> from cnncalc.stacks import load_stack
+    >>> spec = load_stack("N x N x 3 -> conv 4 7x7 stride 3 pad 1 -> conv 4 5x5 stride 2")
+    >>> valid_from(summarize(spec.input, spec.layers))
+    ('N', 17)
+    """
+    sizes: set[Any] = {s for row in summary.rows for s in row.output.spatial if getattr(s, "free_symbols", None)}
+    symbols = set().union(*(s.free_symbols for s in sizes)) if sizes else set()
+    if len(symbols) != 1:
+        return None
+    (symbol,) = symbols
+
+    def valid(n: int) -> bool:
+        return all(exact_value(s, symbol, n) >= 1 for s in sizes)
+
+    if valid(1):
+        return None  # every size from 1 on: nothing to say
+    low, high = 1, 2
+    while not valid(high):
+        low, high = high, high * 2
+        if high > MAX_VALID_FROM:
+            return None
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if valid(middle) else (middle, high)
+    return str(symbol), high
+
+
+def exact_value(expr: Any, symbol: Any, n: int) -> Fraction:
+    """A size formula at symbol = n, exactly (Fractions, not sympy's substitution: thousands of
+    evaluations stay fast).
+
+    >>> import sympy
+    >>> N = sympy.Symbol("N")
+    >>> exact_value(sympy.floor(N / 6 - sympy.Rational(17, 6)) + 1, N, 17)
+    Fraction(1, 1)
+    """
+    import sympy
+
+    if expr == symbol:
+        return Fraction(n)
+    if expr.is_Rational:
+        return Fraction(int(expr.p), int(expr.q))
+    args = [exact_value(a, symbol, n) for a in expr.args]
+    if expr.is_Add:
+        return sum(args, Fraction(0))
+    if expr.is_Mul:
+        return math.prod(args, start=Fraction(1))
+    if expr.is_Pow and args[1].denominator == 1:
+        return args[0] ** int(args[1])
+    if isinstance(expr, sympy.floor):
+        return Fraction(math.floor(args[0]))
+    if isinstance(expr, sympy.ceiling):
+        return Fraction(math.ceil(args[0]))
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        return max(args) if isinstance(expr, sympy.Max) else min(args)
+    return Fraction(str(sympy.nsimplify(expr.subs(symbol, n))))  # anything else: sympy's own value
