@@ -232,3 +232,12 @@ def test_digits_gives_conv_and_pool_json_their_decimals_beside_the_exact_output(
     data = json.loads(run("pool", "1 2; 3 4", "--window", "2", "--op", "avg", "--digits", "3", "--json").output)
     assert data["output"] == [["5/2"]] and data["decimal"] == [["2.5"]]
     assert "decimal" not in json.loads(run("pool", "1 2; 3 4", "--window", "2", "--json").output)
+
+
+@pytest.mark.parametrize("args", [["conv", "1 2; 3 4", "1", "--json", "--markdown"],
+                                  ["shape", "alexnet", "--json", "--csv"],
+                                  ["kernel", "1 0; 0 -1", "--markdown", "--json"]])
+def test_two_output_forms_are_refused(args):
+    """The form flags share one value: the last given won silently."""
+    result = run(*args)
+    assert result.exit_code == 2 and "choose 2 output forms; give one" in result.output

@@ -53,6 +53,7 @@ SUMMARIES = {
 
 
 _OPTION_LIKE = re.compile(r"--?[A-Za-z][\w-]*")
+_OUTPUT_FORMS = ("json", "markdown", "latex", "csv")  # the --json, --markdown, ... flags (cli.options.FORMS)
 
 
 class CnnCalcCommand(click.Command):
@@ -68,7 +69,18 @@ class CnnCalcCommand(click.Command):
             if _OPTION_LIKE.fullmatch(name) and name not in known:
                 raise InputError(f"No such option '{name}'{did_you_mean(name, sorted(known))} for cnncalc "
                                  f"{self.name}; see cnncalc {self.name} --help")
+        self._one_output_form(ctx, args)
         return super().parse_args(ctx, args)
+
+    def _one_output_form(self, ctx: click.Context, args: list[str]) -> None:
+        """--json --markdown: two forms for one output (the flags share one value, so the last won silently)."""
+        forms = {opt for param in self.get_params(ctx) if isinstance(param, click.Option)
+                 and getattr(param, "flag_value", None) in _OUTPUT_FORMS for opt in param.opts}
+        options = args[:args.index("--")] if "--" in args else args
+        given = list(dict.fromkeys(token for token in options if token in forms))
+        if len(given) > 1:
+            raise InputError(f"{' and '.join(given)} choose {len(given)} output forms; give one "
+                             f"(cnncalc {self.name} --help lists them)")
 
 
 class CnnCalcGroup(click.Group):
