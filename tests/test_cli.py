@@ -241,3 +241,11 @@ def test_two_output_forms_are_refused(args):
     """The form flags share one value: the last given won silently."""
     result = run(*args)
     assert result.exit_code == 2 and "choose 2 output forms; give one" in result.output
+
+
+def test_options_that_do_not_apply_are_named():
+    result = run("conv", "1 2; 3 4", "1", "--output-padding", "1")
+    assert result.exit_code == 2 and "--output-padding belongs to a transposed convolution" in result.output
+    result = run("pool", "1 2; 3 4", "--global", "--window", "2", "--stride", "2")
+    assert result.exit_code == 2 and "--window, --stride do not apply" in result.output
+    assert run("pool", "1 2; 3 4", "--global", "--op", "avg").exit_code == 0

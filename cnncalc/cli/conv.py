@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 import click
 
 from ..conv import conv
+from ..errors import InputError
 from ..explain import conv_steps, parse_cell
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import Form, emit, output_options, parse_ints, parse_padding, with_decimals
+from .options import Form, emit, given, output_options, parse_ints, parse_padding, with_decimals
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -66,6 +67,8 @@ def conv_command(input: str, kernel: str, stride: str, padding: str, dilation: s
         _transposed(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, output_padding,
                     explain, cells, form, draw_path)
         return
+    if given(click.get_current_context(), "output_padding"):
+        raise InputError("--output-padding belongs to a transposed convolution; add --transposed or drop it")
     result = conv(input, kernel, bias=bias, stride=parse_ints(stride, "stride"),
                   padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
                   groups=groups, flip=flip, dims=dims)
@@ -115,7 +118,6 @@ def conv_command(input: str, kernel: str, stride: str, padding: str, dilation: s
 
 def _transposed(input, kernel, stride, padding, dilation, groups, bias, flip, dims, as_matrix, output_padding,
                 explain, cells, form, draw_path=None):
-    from ..errors import InputError
     from ..render_reports import transposed_json, transposed_markdown, transposed_text
     from ..transposed import conv_transpose
 

@@ -178,3 +178,9 @@ def with_decimals(data: dict, output: Exact, digits: int | None) -> dict:
 
         data["decimal"] = cell_texts(output, digits).tolist()
     return data
+
+
+def given(context: click.Context, name: str) -> bool:
+    """Whether the user gave an option (its value did not come from its default)."""
+    source = context.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")

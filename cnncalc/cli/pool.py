@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..errors import InputError
 from ..explain import parse_cell, pool_steps
 from ..pool import OPERATIONS, pool
 from . import main
 from .drawing import RESULT_FORMATS, draw_option, draw_result
-from .options import Form, emit, output_options, parse_ints, parse_padding, with_decimals
+from .options import Form, emit, given, output_options, parse_ints, parse_padding, with_decimals
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -47,6 +48,13 @@ def pool_command(input: str, op: str, window: str, stride: str | None, padding: 
       cnncalc pool "1 2 3; 4 5 6; 7 8 9" --window 2 --ceil --op avg
       cnncalc pool "10 15 10 20; 10 5 0 30; 5 15 20 25; 15 10 25 20" --op avg --draw avg.html
     """
+    if global_pool:
+        context = click.get_current_context()
+        extra = [f"--{name.replace('_', '-')}" for name in ("window", "stride", "padding", "dilation", "ceil_mode")
+                 if given(context, name)]
+        if extra:
+            raise InputError(f"--global pools the whole input in one window: {', '.join(extra)} "
+                             f"{'does' if len(extra) == 1 else 'do'} not apply; drop {'it' if len(extra) == 1 else 'them'}")
     result = pool(input, op=op, window=parse_ints(window, "window"), stride=parse_ints(stride, "stride"),
                   padding=parse_padding(padding), dilation=parse_ints(dilation, "dilation"),
                   ceil_mode=ceil_mode, count_include_pad=not exclude_pad, global_pool=global_pool, dims=dims)
