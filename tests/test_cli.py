@@ -249,3 +249,12 @@ def test_options_that_do_not_apply_are_named():
     result = run("pool", "1 2; 3 4", "--global", "--window", "2", "--stride", "2")
     assert result.exit_code == 2 and "--window, --stride do not apply" in result.output
     assert run("pool", "1 2; 3 4", "--global", "--op", "avg").exit_code == 0
+
+
+def test_settings_given_twice_or_for_nothing_are_refused():
+    result = run("loss", "ce", "1 2 3", "--target", "2", "--logits", "--probabilities")
+    assert result.exit_code == 2 and "--logits and --probabilities choose 2 values of one setting" in result.output
+    result = run("shape", "N x N x 3 -> conv 10 5x5", "--set", "M=5")
+    assert result.exit_code == 2 and "the stack has no symbol M (its symbols: N)" in result.output
+    result = run("shape", "N x N x 3 -> conv 10 5x5", "--set", "N=5", "--set", "N=6")
+    assert result.exit_code == 2 and "gives N twice" in result.output

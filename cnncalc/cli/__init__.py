@@ -73,14 +73,20 @@ class CnnCalcCommand(click.Command):
         return super().parse_args(ctx, args)
 
     def _one_output_form(self, ctx: click.Context, args: list[str]) -> None:
-        """--json --markdown: two forms for one output (the flags share one value, so the last won silently)."""
-        forms = {opt for param in self.get_params(ctx) if isinstance(param, click.Option)
-                 and getattr(param, "flag_value", None) in _OUTPUT_FORMS for opt in param.opts}
+        """Flags that set one value (--json/--markdown, --logits/--probabilities) given two ways: click kept
+        the last silently; refused, naming both."""
+        choices: dict[str, set[str]] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option) and isinstance(getattr(param, "flag_value", None), str) \
+                    and param.name is not None:
+                choices.setdefault(param.name, set()).update(param.opts)
         options = args[:args.index("--")] if "--" in args else args
-        given = list(dict.fromkeys(token for token in options if token in forms))
-        if len(given) > 1:
-            raise InputError(f"{' and '.join(given)} choose {len(given)} output forms; give one "
-                             f"(cnncalc {self.name} --help lists them)")
+        for name, flags in choices.items():
+            given = list(dict.fromkeys(token for token in options if token in flags))
+            if len(given) > 1:
+                what = "output forms" if name in ("form", "fmt_") or given[0][2:] in _OUTPUT_FORMS else "values of one setting"
+                raise InputError(f"{' and '.join(given)} choose {len(given)} {what}; give one "
+                                 f"(cnncalc {self.name} --help lists them)")
 
 
 class CnnCalcGroup(click.Group):

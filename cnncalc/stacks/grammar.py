@@ -735,18 +735,35 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Size]:
     >>> parse_assignments(["N=227", "K = 96"])
     {'N': 227, 'K': 96}
     """
-    values = {}
+    values: dict[str, Size] = {}
     for item in items:
         name, sep, value = str(item).partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not _SYMBOL.match(name) or not _INT.match(value):
             shown = str(item) if len(str(item)) <= 40 else str(item)[:37] + "..."
             raise InputError(f"'{shown}' is not an assignment NAME=NUMBER; write e.g. --set N=32")
+        if name in values:
+            raise InputError(f"--set gives {name} twice ({values[name]} and {value}); give it once")
         try:
             values[name] = parse_size(value, name)
         except SpecError as error:
             raise InputError(f"--set {error}") from None
     return values
+
+
+def _symbols_in(value: Any, found: set) -> set:
+    """Every sympy symbol in a spec (its input and layers), by the walk :func:`_subs` makes."""
+    from dataclasses import fields, is_dataclass
+
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            _symbols_in(v, found)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            _symbols_in(getattr(value, f.name), found)
+    elif hasattr(value, "free_symbols") and not isinstance(value, (int, str)):
+        found |= {str(s) for s in value.free_symbols}
+    return found
 
 
 def _subs(value, mapping):
@@ -772,6 +789,11 @@ def substitute(spec: StackSpec, values: dict) -> StackSpec:
     """
     if not values:
         return spec
+    present = _symbols_in(spec, set())
+    unknown = sorted(set(values) - present)
+    if unknown:
+        has = f"its symbols: {', '.join(sorted(present))}" if present else "it has none"
+        raise InputError(f"--set {unknown[0]}={values[unknown[0]]}: the stack has no symbol {unknown[0]} ({has})")
     mapping = {symbol(k): v for k, v in values.items()}
     return _subs(spec, mapping)
 
