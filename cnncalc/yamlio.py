@@ -88,6 +88,14 @@ class Repeated:
     values: tuple
     lines: tuple
 
+    @staticmethod
+    def adding(earlier: object, earlier_line: int, value: object, line: int) -> Repeated:
+        """A key's values with one more: ``earlier`` is its first value (on ``earlier_line``) or already a
+        :class:`Repeated` (whose own lines are kept)."""
+        if isinstance(earlier, Repeated):
+            return Repeated((*earlier.values, value), (*earlier.lines, line))
+        return Repeated((earlier, value), (earlier_line, line))
+
 
 @dataclass
 class YamlDocument:
@@ -242,9 +250,7 @@ def _mapping(node: yaml.MappingNode, path: str, document: YamlDocument, loader: 
             if not document.typed:
                 raise InputError(f"{document.source}: line {key_line}: {sub}: the key '{key}' is given twice "
                                  f"(first on line {document.lines[sub]}); keep one")
-            first = result[key]
-            earlier = first if isinstance(first, Repeated) else Repeated((first,), (document.lines[sub],))
-            result[key] = Repeated(earlier.values + (value,), earlier.lines + (key_line,))
+            result[key] = Repeated.adding(result[key], document.lines[sub], value, key_line)
             continue
         document.lines[sub] = key_line
         result[key] = value

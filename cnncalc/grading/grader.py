@@ -437,10 +437,7 @@ def _merged_blocks(blocks: Repeated) -> dict:
             if key not in merged:
                 merged[key], lines[key] = value, line
                 continue
-            earlier = merged[key]
-            values = earlier.values if isinstance(earlier, Repeated) else (earlier,)
-            where = earlier.lines if isinstance(earlier, Repeated) else (lines[key],)
-            merged[key] = Repeated((*values, value), (*where, line))
+            merged[key] = Repeated.adding(merged[key], lines[key], value, line)
     return merged
 
 

@@ -38,7 +38,7 @@ def recover(text: str, source: str) -> tuple[dict, list[str]] | None:
     aligned so), and 'width:55' (no space after the colon, which YAML reads as one word) is a key and
     its answer."""
     lines = [_untabbed(line) for line in text.splitlines()]
-    entries = _entries(lines, 0, len(lines), "")
+    entries = _entries(lines)
     if not entries:
         return None
     notes: list[str] = []
@@ -60,19 +60,17 @@ def _untabbed(line: str) -> str:
     return re.sub(r"^(\s*[A-Za-z][\w.\-]*):(?=[^\s/])", r"\1: ", line)
 
 
-def _entries(lines: list[str], start: int, stop: int, indent: str) -> list[tuple[str, int, int]]:
-    """(key, first line, end) of each entry that starts at exactly ``indent``; the lines after a key
-    that do not start another entry (deeper lines, list items, comments) belong to it."""
-    starts = []
-    for number in range(start, stop):
-        line = lines[number]
-        if not line.startswith(indent) or line[len(indent):len(indent) + 1] in (" ", "\t"):
-            continue
-        match = _TOP_KEY.match(line, len(indent))
-        if match:
-            starts.append((match.group("key").strip(), number))
-    return [(key, first, starts[i + 1][1] if i + 1 < len(starts) else stop)
-            for i, (key, first) in enumerate(starts)]
+def _entries(lines: list[str]) -> list[tuple[str, int, int]]:
+    """(key, first line, end) of each entry at the left margin (the file's own keys); the lines after a
+    key that do not start another entry (deeper lines, list items, comments) belong to it."""
+    starts = [(match.group("key").strip(), number) for number, line in enumerate(lines)
+              if line[:1] not in (" ", "\t") and (match := _TOP_KEY.match(line))]
+    return _spans(starts, len(lines))
+
+
+def _spans(starts: list[tuple[str, int]], stop: int) -> list[tuple[str, int, int]]:
+    """(key, first line, end) from each entry's key and first line: it ends where the next one starts."""
+    return [(key, first, starts[i + 1][1] if i + 1 < len(starts) else stop) for i, (key, first) in enumerate(starts)]
 
 
 def _answer_entries(lines: list[str], start: int, stop: int) -> list[tuple[str, int, int]]:
@@ -93,8 +91,7 @@ def _answer_entries(lines: list[str], start: int, stop: int) -> list[tuple[str, 
             starts.append((match.group("key").strip(), number))
             value = line[match.end():].split("#", 1)[0].strip()
             block_indent = depth if re.fullmatch(r"[|>][+-]?\d?", value) else None
-    return [(key, first, starts[i + 1][1] if i + 1 < len(starts) else stop)
-            for i, (key, first) in enumerate(starts)]
+    return _spans(starts, stop)
 
 
 def _answers(lines: list[str], start: int, stop: int, source: str, notes: list[str]) -> dict | None:
@@ -157,9 +154,5 @@ def _put(mapping: dict, where: dict[str, int], key: str, value: object, line: in
     """Add an entry; a key given twice keeps every value, as the YAML reader does for answer files."""
     if key not in mapping:
         mapping[key], where[key] = value, line
-        return
-    earlier = mapping[key]
-    if isinstance(earlier, Repeated):
-        mapping[key] = Repeated((*earlier.values, value), (*earlier.lines, line))
     else:
-        mapping[key] = Repeated((earlier, value), (where[key], line))
+        mapping[key] = Repeated.adding(mapping[key], where[key], value, line)
