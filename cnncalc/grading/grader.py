@@ -652,17 +652,12 @@ def judge(prepared: PreparedQuestion, reading: Reading) -> Judgement:
         if outcome.correct:
             hidden = _hidden_mistake(prepared, item, question) if item.digits is not None else None
             if hidden is not None:  # 3.96e7: the right count rounded, and the forgot-the-bias count too
-                note = (f"rounded to {_figures(item.digits)}, it cannot tell the count from {_inline(hidden.answer)} "
-                        f"(the count if one {hidden.message.split(' (')[0]}); give the exact count")
-                return Judgement(item, Comparison(False, _mistake_share(question, hidden), note))
+                return _cannot_tell(question, item, hidden)
             return Judgement(item, outcome)
     for item, outcome in outcomes:
         mistake = next((m for m in prepared.mistakes if _matches(m.answer, item, question)), None)
         if mistake is not None and _also_the_reference_rounded(reference, item):
-            # 35K for 34,944: also the forgot-the-bias 34,848 rounded; the answer names no mistake
-            note = (f"rounded to {_figures(item.digits)}, it cannot tell the count from {_inline(mistake.answer)} "
-                    f"(the count if one {mistake.message.split(' (')[0]}); give the exact count")
-            return Judgement(item, Comparison(False, _mistake_share(question, mistake), note))
+            return _cannot_tell(question, item, mistake)  # 35K for 34,944: the forgot-the-bias 34,848 rounded too
         if mistake is not None:
             return Judgement(item, outcome, mistake)
     best = max(outcomes, key=lambda pair: pair[1].fraction)  # the first among equals
@@ -881,8 +876,13 @@ def _rounded_cells(reference: Answer, item: Interpretation, question: Question, 
     return Comparison(not still_wrong and not question.exact, share, note, still_wrong)
 
 
-def _figures(count: object) -> str:
-    return f"{count} figure{'s' * (count != 1)}"
+def _cannot_tell(question: Question, item: Interpretation, mistake: Mistake) -> Judgement:
+    """A rounded count that is both the right one rounded and a mistake's: the mistake's credit, and a
+    request for the exact count (no mistake is named: the answer does not show one)."""
+    figures = f"{item.digits} figure{'s' * (item.digits != 1)}"
+    note = (f"rounded to {figures}, it cannot tell the count from {_inline(mistake.answer)} "
+            f"(the count if one {mistake.message.split(' (')[0]}); give the exact count")
+    return Judgement(item, Comparison(False, _mistake_share(question, mistake), note))
 
 
 def _also_the_reference_rounded(reference: Answer, item: Interpretation) -> bool:

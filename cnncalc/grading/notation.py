@@ -354,6 +354,12 @@ class MatrixText:
     factor: str = ""
 
 
+def ambiguous_commas(text: str) -> bool:
+    """Commas between digits with no space after them and no brackets: decimal commas ('11,25 22,5') or
+    separators ('45,110;40,40'); a comma and a space ('1, 2') or a bracket ('[1,2]') separate values."""
+    return bool(re.search(r"\d,\d", text) and not re.search(r",\s|\[", text))
+
+
 def matrix_text(text: str, decimal_commas: bool | None = None) -> MatrixText:
     """A matrix as rows split by ';', from LaTeX bmatrix, MATLAB [1 2; 3 4], a printed
     tensor([[...]]) or array([[...]]), a tuple (1, 0, -1), or rows of text with comments
@@ -408,7 +414,7 @@ def matrix_text(text: str, decimal_commas: bool | None = None) -> MatrixText:
     if vector:  # (1, 0, -1): a vector written as a tuple
         return MatrixText(f"[{vector.group(1)}]", tuple(notes))
     if decimal_commas is None:  # 11,25 22,5: decimal commas between values split by spaces
-        decimal_commas = bool(re.search(r"\d,\d", text) and not re.search(r",\s|\[", text))
+        decimal_commas = ambiguous_commas(text)
     if decimal_commas:
         text = text.replace(",", ".")
         notes.append("read the commas as decimal commas")
@@ -444,5 +450,5 @@ def significant_digits(text: str) -> int | None:
     return len(digits) if digits else None
 
 
-__all__ = ["Candidate", "MatrixText", "clean", "number_candidates", "shape_candidates", "matrix_text",
+__all__ = ["Candidate", "MatrixText", "ambiguous_commas", "clean", "number_candidates", "shape_candidates", "matrix_text",
            "significant_digits", "split_working"]

@@ -38,7 +38,15 @@ from ..errors import CnnCalcError, InputError
 from ..exercises.answers import Answer, involves_e, read_answer, read_number
 from ..expr import normalize
 from ..yamlio import RefusedTag, Repeated, TypedList, Unreadable
-from .notation import Candidate, clean, matrix_text, number_candidates, shape_candidates, significant_digits
+from .notation import (
+    Candidate,
+    ambiguous_commas,
+    clean,
+    matrix_text,
+    number_candidates,
+    shape_candidates,
+    significant_digits,
+)
 
 if TYPE_CHECKING:
     from ..values import Exact
@@ -388,7 +396,7 @@ def _matrix_readings(reference: Answer, raw: object, text: str) -> list[Interpre
     """A matrix's readings: where its commas stand between digits ('45,110;40,40', '11,25 22,5') they are
     separators or decimal commas; spaces between the values make decimal commas the likelier reading, no
     spaces separators, and the other reading is kept too (the grader takes the one that is right)."""
-    if isinstance(raw, list) or not re.search(r"\d,\d", text) or re.search(r",\s|\[", text):
+    if isinstance(raw, list) or not ambiguous_commas(text):
         return [_read_matrix(reference, raw, text)]
     spaced = bool(re.search(r"\d\s+[+-]?\d", text))
     readings = []
