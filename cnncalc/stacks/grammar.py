@@ -751,33 +751,37 @@ def parse_assignments(items: Iterable[str]) -> dict[str, Size]:
     return values
 
 
-def _symbols_in(value: Any, found: set) -> set:
-    """Every sympy symbol in a spec (its input and layers), by the walk :func:`_subs` makes."""
-    from dataclasses import fields, is_dataclass
-
-    if isinstance(value, (tuple, list)):
-        for v in value:
-            _symbols_in(v, found)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for f in fields(value):
-            _symbols_in(getattr(value, f.name), found)
-    elif hasattr(value, "free_symbols") and not isinstance(value, (int, str)):
-        found |= {str(s) for s in value.free_symbols}
-    return found
-
-
-def _subs(value, mapping):
+def _map_formulas(value: Any, change: Callable[[Any], Any]) -> Any:
+    """``value`` (a spec, a layer, a tuple of them) with ``change`` applied to every formula in it."""
     from dataclasses import fields, is_dataclass, replace
 
     if isinstance(value, (tuple, list)):
-        return type(value)(_subs(v, mapping) for v in value)
+        return type(value)(_map_formulas(v, change) for v in value)
     if is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _subs(getattr(value, f.name), mapping) for f in fields(value)}
-        return replace(value, **changes)
+        return replace(value, **{f.name: _map_formulas(getattr(value, f.name), change) for f in fields(value)})
     if hasattr(value, "free_symbols") and not isinstance(value, (int, str)):
-        result = value.subs(mapping)
-        return int(result) if result.is_Integer else result
+        return change(value)
     return value
+
+
+def _subs(value: Any, mapping: dict) -> Any:
+    def put(formula: Any) -> Any:
+        result = formula.subs(mapping)
+        return int(result) if result.is_Integer else result
+
+    return _map_formulas(value, put)
+
+
+def _symbols_in(spec: StackSpec) -> set[str]:
+    """The names of every symbol in a spec (its input and layers)."""
+    found: set[str] = set()
+
+    def note(formula: Any) -> Any:
+        found.update(str(s) for s in formula.free_symbols)
+        return formula
+
+    _map_formulas(spec, note)
+    return found
 
 
 def substitute(spec: StackSpec, values: dict) -> StackSpec:
@@ -789,7 +793,7 @@ def substitute(spec: StackSpec, values: dict) -> StackSpec:
     """
     if not values:
         return spec
-    present = _symbols_in(spec, set())
+    present = _symbols_in(spec)
     unknown = sorted(set(values) - present)
     if unknown:
         has = f"its symbols: {', '.join(sorted(present))}" if present else "it has none"
