@@ -218,11 +218,9 @@ def _correlate_float(x: np.ndarray, w: np.ndarray, stride: Sequence[int], dilati
     the helper competed with them.  cnncalc runs beside torch in the course's
     notebooks and in ``cnncalc verify``, so one thread it is.
     """
-    n, f = x.shape[0], w.shape[0]
-    out_sizes = tuple((size - d * (k - 1) - 1) // s + 1
-                      for size, k, s, d in zip(x.shape[2:], w.shape[2:], stride, dilation))
-    result = np.empty((n, f) + out_sizes, dtype=np.int64)
-    WORKSPACE.plan(x.shape, w.shape, stride, dilation, groups, dtype).run(x, w, result)
+    plan = WORKSPACE.plan(x.shape, w.shape, stride, dilation, groups, dtype)
+    result = np.empty((x.shape[0], w.shape[0]) + plan.out_sizes, dtype=np.int64)
+    plan.run(x, w, result)
     return result
 
 
