@@ -40,3 +40,5 @@ def check_count(count: int, limit: int, what: str, fix: str = "", unit: str = "v
     if count > limit:
         raise ShapeError(f"{what} has {count:,} {unit}, more than the limit of {limit:,} (docs/limits.md)"
                          + (f"; {fix}" if fix else ""))
+
+MAX_SEED = 2**63 - 1  # a variant's seed: 0 to this (generate --seed, export --seed, grade --template --seed)

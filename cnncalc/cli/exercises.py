@@ -11,6 +11,7 @@ import click
 
 from ..errors import InputError
 from ..files import make_folder, refuse_overwriting, write_text
+from ..limits import MAX_SEED
 from . import main
 from .options import Form, form_flag
 
@@ -257,7 +258,7 @@ def _wrote(paths: list[Path]) -> str:
 
 @main.command("generate")
 @click.argument("exercise", type=click.Path())
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), required=True,
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), required=True,
               help="The same seed always gives the same variant (0 to 2^63 - 1).")
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder for the variant's .yaml and its solution .md (default: print the YAML).")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..files import refuse_overwriting, write_text
+from ..limits import MAX_SEED
 from . import main
 
 
@@ -48,7 +49,7 @@ def _write_template(exercise: str, seed: int | None, out_path: str | None) -> No
               help="A table per student (default when grading up to 10 files), or only the summary.")
 @click.option("--template", is_flag=True,
               help="Print a blank answer file for EXERCISE: every question id, a comment with the expected form.")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None,
               help="With --template: the answer file of the variant for this seed.")
 @click.option("--out", "out_path", type=click.Path(), default=None, help="With --template: write it to this file.")
 def grade_command(exercise: str, answers: tuple[str, ...], as_json: bool, csv_path: str | None, gradescope: str | None,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..exercises.exercise import Exercise
+from ..limits import MAX_SEED
 
 #: Seeds are whole numbers below this bound: short enough to print on a sheet.
 SEED_BOUND = 1_000_000_000
@@ -68,7 +69,6 @@ def variant_seeds(base: int, count: int) -> list[int]:
 
 
 MAX_VARIANTS = 10_000
-MAX_SEED = 2**63 - 1  # the variants' seed range (cnncalc generate --seed)
 
 
 # (id of the exercise, seed) -> (the exercise, its variant); the exercise is kept so that its id is not reused
