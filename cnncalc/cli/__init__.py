@@ -53,7 +53,6 @@ SUMMARIES = {
 
 
 _OPTION_LIKE = re.compile(r"--?[A-Za-z][\w-]*")
-_OUTPUT_FORMS = ("json", "markdown", "latex", "csv")  # the --json, --markdown, ... flags (cli.options.FORMS)
 
 
 class CnnCalcCommand(click.Command):
@@ -80,11 +79,13 @@ class CnnCalcCommand(click.Command):
             if isinstance(param, click.Option) and isinstance(getattr(param, "flag_value", None), str) \
                     and param.name is not None:
                 choices.setdefault(param.name, set()).update(param.opts)
+        from .options import FORMS
+
         options = args[:args.index("--")] if "--" in args else args
-        for name, flags in choices.items():
+        for flags in choices.values():
             given = list(dict.fromkeys(token for token in options if token in flags))
             if len(given) > 1:
-                what = "output forms" if name in ("form", "fmt_") or given[0][2:] in _OUTPUT_FORMS else "values of one setting"
+                what = "output forms" if given[0][2:] in FORMS else "values of one setting"
                 raise InputError(f"{' and '.join(given)} choose {len(given)} {what}; give one "
                                  f"(cnncalc {self.name} --help lists them)")
 
