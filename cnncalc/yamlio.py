@@ -31,6 +31,7 @@ whole list (:class:`TypedList`), and a key given twice becomes a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -280,12 +281,20 @@ def dump_yaml(data: Any) -> str:
     keeps its author's 290.400)."""
     import yaml
 
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100)
+
+
+@functools.cache
+def _dumper() -> type:
+    """PyYAML's safe dumper that writes a DecimalText as typed (made once: a bank of variants dumps often)."""
+    import yaml
+
     class Dumper(yaml.SafeDumper):
         pass
 
     Dumper.add_representer(DecimalText, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float",
                                                                                         value.text))
-    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return Dumper
 
 
 _NULL = re.compile(r"~|null|Null|NULL|")
