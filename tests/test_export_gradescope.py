@@ -4,6 +4,7 @@ published specification (https://gradescope-autograders.readthedocs.io/en/latest
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -231,6 +232,10 @@ def test_setup_and_run_autograder_scripts(autograder, exercises, tmp_path):
                CNNCALC_PYTHON=sys.executable)
     setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True,
                            timeout=600)
+    missing = re.search(r"No matching distribution found for (\S+)", setup.stdout + setup.stderr)
+    if setup.returncode and missing:  # a fresh virtual environment may hold versions this machine has no wheel of
+        pytest.skip(f"{missing.group(1)}, pinned from this environment, has no wheel on this machine to install "
+                    "offline; the test needs this environment's packages as local wheels (pip's find-links)")
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
     assert f"from {root / 'cnncalc-venv'}" in setup.stdout  # the wheel's cnncalc, not this checkout's
     lecture001, alexnet, hidden = exercises

@@ -112,7 +112,7 @@ class CnnCalcGroup(click.Group):
             return
         limit = formatter.width - 6 - max(map(len, shown))
         rows = [(name, commands[name].get_short_help_str(limit) if name in commands
-                 else click.utils.make_default_short_help(SUMMARIES[name], limit)) for name in shown]
+                 else click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit)) for name in shown]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
